@@ -1,0 +1,79 @@
+import DataLoader from 'dataloader';
+import { fail } from '../errors.ts';
+import type { AuthenticatedCaller, Caller } from './caller.ts';
+import type { OrgDirectory, OrgNode } from './org-directory.ts';
+import { roleSatisfies, type Role } from './roles.ts';
+
+/**
+ * The visibility rule of DESIGN §4, per request: a caller sees the organisation it acts in and
+ * everything below it (the provider therefore sees all). Lookups are batched into one directory
+ * call per tick. Services are trusted internal callers; each service-only operation checks its scope.
+ */
+export class Access {
+  private readonly nodes: DataLoader<string, OrgNode | null>;
+
+  constructor(readonly caller: Caller, directory: OrgDirectory) {
+    this.nodes = new DataLoader(async (ids) => {
+      const found = await directory.lookup(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    });
+  }
+
+  /** The caller, or UNAUTHENTICATED. */
+  requireCaller(): AuthenticatedCaller {
+    if (this.caller.kind !== 'authenticated') throw fail('UNAUTHENTICATED', 'Sign in to do this.');
+    return this.caller;
+  }
+
+  /** A user or API key acting in an organisation, or UNAUTHENTICATED. */
+  requireMember(): AuthenticatedCaller & { org: string; role: Role } {
+    const caller = this.requireCaller();
+    if (caller.org === null || caller.role === null) throw fail('FORBIDDEN', 'This needs a caller acting in an organisation.');
+    return caller as AuthenticatedCaller & { org: string; role: Role };
+  }
+
+  /** A service token carrying `scope`, or FORBIDDEN. */
+  requireServiceScope(scope: string): AuthenticatedCaller {
+    const caller = this.requireCaller();
+    if (caller.typ !== 'service' || !caller.scopes.includes(scope)) {
+      throw fail('FORBIDDEN', `This operation is for internal services with scope ${scope}.`);
+    }
+    return caller;
+  }
+
+  node(orgId: string): Promise<OrgNode | null> {
+    return this.nodes.load(orgId);
+  }
+
+  async canSee(orgId: string): Promise<boolean> {
+    if (this.caller.kind !== 'authenticated') return false;
+    if (this.caller.typ === 'service') return true;
+    const org = this.caller.org;
+    if (org === null) return false;
+    if (org === orgId) return true;
+    const node = await this.nodes.load(orgId);
+    return node !== null && node.ancestors.includes(org);
+  }
+
+  /** Visible ids, in input order. One directory batch however many ids. */
+  async filterVisible(orgIds: readonly string[]): Promise<string[]> {
+    const flags = await Promise.all(orgIds.map((id) => this.canSee(id)));
+    return orgIds.filter((_, i) => flags[i]);
+  }
+
+  /** NOT_FOUND when invisible: a caller cannot tell a foreign organisation from a missing one. */
+  async assertCanSee(orgId: string, what = 'Organization'): Promise<void> {
+    this.requireCaller();
+    if (!(await this.canSee(orgId))) throw fail('NOT_FOUND', `${what} not found.`);
+  }
+
+  /** The org must be visible and the caller's role must include `role`. */
+  async assertRole(orgId: string, role: Role, what = 'Organization'): Promise<void> {
+    await this.assertCanSee(orgId, what);
+    const caller = this.requireCaller();
+    if (caller.typ === 'service') return;
+    if (caller.role === null || !roleSatisfies(caller.role, role)) {
+      throw fail('FORBIDDEN', `This needs the ${role} role; you have ${caller.role ?? 'none'}.`);
+    }
+  }
+}

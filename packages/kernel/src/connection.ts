@@ -1,0 +1,48 @@
+import { badInput } from './errors.ts';
+
+/** Relay-style connections (DESIGN §4): bounded pages, opaque cursors. */
+export interface PageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+export interface Page<K> {
+  /** Rows to fetch: one more than the page, to learn whether there is a next page. */
+  readonly fetch: number;
+  readonly size: number;
+  readonly after: K | null;
+}
+
+export interface Connection<T> {
+  readonly edges: { readonly cursor: string; readonly node: T }[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Validates `first` and decodes `after`; the cursor key shape is the caller's (e.g. [createdAt, id]). */
+export function readPage<K>(args: PageArgs, max = MAX_PAGE_SIZE, fallback = DEFAULT_PAGE_SIZE): Page<K> {
+  const size = args.first ?? fallback;
+  if (!Number.isInteger(size) || size < 1 || size > max) throw badInput('first', `must be between 1 and ${max}.`);
+  return { size, fetch: size + 1, after: args.after ? decodeCursor<K>(args.after) : null };
+}
+
+export function encodeCursor(key: unknown): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<K>(cursor: string, field = 'after'): K {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as K;
+  } catch {
+    throw badInput(field, 'is not a cursor this API gave out.');
+  }
+}
+
+/** Builds the connection from `fetch` rows (size + 1). */
+export function toConnection<T>(rows: readonly T[], page: Page<unknown>, keyOf: (row: T) => unknown): Connection<T> {
+  const nodes = rows.slice(0, page.size);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > page.size, endCursor: edges.at(-1)?.cursor ?? null } };
+}

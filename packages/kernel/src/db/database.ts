@@ -1,0 +1,68 @@
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+// int8 (bigint) stays a string from pg: money is converted to BigInt by repositories, never to float.
+// Counts (`count(*)`) are int8 too; repositories convert those with Number() where bounded.
+
+export interface DatabaseOptions {
+  readonly url: string;
+  readonly logger: Logger;
+  readonly maxConnections?: number;
+  /** Called for every statement; tests and benchmarks count statements with it. */
+  readonly onQuery?: (sql: string) => void;
+}
+
+export interface Database<DB> {
+  readonly db: Kysely<DB>;
+  readonly pool: pg.Pool;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its connection (PostgreSQL restarting) emits 'error' on the pool; without
+  // a handler that would crash the process. The pool drops the client and reconnects on demand.
+  pool.on('error', (error) => options.logger.warn('idle database connection lost', { error: error.message }));
+  const onQuery = options.onQuery;
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event: LogEvent) => {
+      if (event.level === 'query') onQuery?.(event.query.sql);
+      else options.logger.debug('query failed', { sql: event.query.sql, error: event.error });
+    },
+  });
+  return {
+    db,
+    pool,
+    async ping() {
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Counts statements: `const c = new StatementCounter(); createDatabase({ onQuery: c.record })`. */
+export class StatementCounter {
+  count = 0;
+  readonly statements: string[] = [];
+  readonly record = (sql: string): void => {
+    this.count += 1;
+    if (this.statements.length < 1000) this.statements.push(sql);
+  };
+  reset(): void {
+    this.count = 0;
+    this.statements.length = 0;
+  }
+}

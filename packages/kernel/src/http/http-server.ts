@@ -1,0 +1,108 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger.ts';
+
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => Promise<void> | void;
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly handler: RouteHandler;
+}
+
+export interface HttpServerOptions {
+  readonly routes: readonly HttpRoute[];
+  /** Requests with a larger body get 413 before anything is parsed. */
+  readonly bodyLimitBytes: number;
+  readonly logger: Logger;
+}
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * A plain Node HTTP server with a route table. GraphQL is one route among /health and /ready, and
+ * the same server can later take WebSocket upgrades on /graphql.
+ */
+export function createHttpServer(options: HttpServerOptions): http.Server {
+  const table = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
+  const paths = new Set(options.routes.map((r) => r.path));
+  return http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    const handler = table.get(`${method} ${path}`);
+    if (!handler) {
+      sendJson(res, paths.has(path) ? 405 : 404, { error: paths.has(path) ? 'method not allowed' : 'not found' });
+      return;
+    }
+    void (async () => {
+      try {
+        const body = method === 'POST' ? await readBody(req, options.bodyLimitBytes) : undefined;
+        await handler(req, res, body);
+      } catch (error) {
+        if (error instanceof HttpError) {
+          sendJson(res, error.status, { errors: [{ message: error.message }] });
+          return;
+        }
+        options.logger.error('unhandled HTTP error', { path, error });
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error' }] });
+        else res.end();
+      }
+    })();
+  });
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw new HttpError(413, `Request body larger than ${limit} bytes.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, `Request body larger than ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const type = req.headers['content-type'] ?? '';
+  if (!type.includes('json')) return text;
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON.');
+  }
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Listens and resolves to the bound port (port 0 picks a free one). */
+export async function listen(server: http.Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Closes the server, giving in-flight requests `graceMs` before cutting idle and remaining sockets. */
+export async function closeServer(server: http.Server, graceMs = 5_000): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}
