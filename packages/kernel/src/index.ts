@@ -20,3 +20,4 @@ export * from './ids.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './subgraph/subgraph-server.ts';
+export * from './subgraph/subgraph-deps.ts';
