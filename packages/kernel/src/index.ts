@@ -21,3 +21,4 @@ export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './subgraph/subgraph-server.ts';
 export * from './subgraph/subgraph-deps.ts';
+export * from './money.ts';
