@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@platform/kernel';
+import { freePort } from '@platform/testkit';
+
+/**
+ * Databases for a benchmark run: on BENCH_DATABASE_URL's server when set, otherwise on an embedded
+ * PostgreSQL that lives for the run. `database(label)` makes a fresh one.
+ */
+export interface BenchDatabases {
+  database(label: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function benchDatabases(): Promise<BenchDatabases> {
+  const configured = process.env['BENCH_DATABASE_URL'];
+  let adminUrl: string;
+  let stop = async () => {};
+  if (configured) {
+    adminUrl = configured;
+  } else {
+    const port = await freePort();
+    const pg = await startEmbeddedPostgres({ dataDir: path.resolve('.data', `bench-pg-${process.pid}`), port, persistent: false });
+    adminUrl = pg.url('postgres');
+    stop = () => pg.stop();
+  }
+  return {
+    async database(label) {
+      const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
+      await ensureDatabase(adminUrl, name);
+      return withDatabase(adminUrl, name);
+    },
+    close: stop,
+  };
+}

@@ -1,0 +1,31 @@
+/** Latency figures from a list of durations in milliseconds. */
+export function summarise(durationsMs: readonly number[], wallMs: number) {
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    requests: sorted.length,
+    p50Ms: round(at(0.5)),
+    p95Ms: round(at(0.95)),
+    p99Ms: round(at(0.99)),
+    perSecond: round((sorted.length / wallMs) * 1000),
+  };
+}
+
+/** Runs `task` `total` times with `concurrency` in flight; returns each duration and the wall time. */
+export async function runConcurrently(total: number, concurrency: number, task: (i: number) => Promise<void>) {
+  const durations: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        durations.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { durations, wallMs: performance.now() - started };
+}
