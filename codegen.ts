@@ -26,6 +26,7 @@ for (const name of readdirSync('subgraphs').sort()) {
       enumsAsTypes: true,
       contextType: settings.contextType,
       mappers: settings.mappers ?? {},
+      mapperTypeSuffix: 'Model',
       scalars: { DateTime: 'Date | string' },
       avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
       maybeValue: 'T | null',

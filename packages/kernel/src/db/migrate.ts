@@ -11,8 +11,8 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 /** Brings the schema up to date. Concurrent callers are serialised by kysely's migration lock. */
-export async function migrateToLatest(db: Kysely<unknown>, migrations: Migrations): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) });
+export async function migrateToLatest<DB>(db: Kysely<DB>, migrations: Migrations): Promise<string[]> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: new StaticMigrationProvider(migrations) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

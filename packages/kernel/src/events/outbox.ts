@@ -52,12 +52,12 @@ export async function consumeOnce<DB>(trx: Transaction<DB>, eventId: string, app
  * can relay at once without publishing a row twice in the common case; a crash after publishing but
  * before marking republishes it (at-least-once, consumers are idempotent).
  */
-export class OutboxRelay {
+export class OutboxRelay<DB> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly db: Kysely<unknown>,
+    private readonly db: Kysely<DB>,
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly intervalMs = 250,
@@ -83,7 +83,7 @@ export class OutboxRelay {
 
   /** Publishes up to `batch` pending rows; returns how many. */
   relayOnce(batch = 100): Promise<number> {
-    this.running = (this.db as Kysely<OutboxTables>).transaction().execute(async (trx) => {
+    this.running = (this.db as unknown as Kysely<OutboxTables>).transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
         .select(['id', 'topic', 'payload', 'created_at'])

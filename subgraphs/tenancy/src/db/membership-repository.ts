@@ -1,0 +1,102 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Role } from '@platform/kernel';
+import type { Membership } from '../domain/membership.ts';
+import { rankedWithin, rowAfter } from './batched-pages.ts';
+import type { MembershipsTable, TenancyDatabase } from './types.ts';
+
+type Db = Kysely<TenancyDatabase> | Transaction<TenancyDatabase>;
+/** Keyset for listing members: by join time, then id. */
+export type MemberCursor = [createdAt: string, id: string];
+
+const toMembership = (row: Selectable<MembershipsTable>): Membership => ({
+  id: row.id,
+  userId: row.user_id,
+  organizationId: row.organization_id,
+  role: row.role,
+  createdAt: row.created_at,
+});
+
+/** Every membership of these users, oldest first (a user has few). */
+export async function membershipsOfUsers(db: Db, userIds: readonly string[]): Promise<Membership[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('memberships')
+    .selectAll()
+    .where('user_id', 'in', userIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toMembership);
+}
+
+export async function findMembership(trx: Transaction<TenancyDatabase>, organizationId: string, userId: string): Promise<Membership | undefined> {
+  const row = await trx
+    .selectFrom('memberships')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row && toMembership(row);
+}
+
+export async function insertMembership(
+  trx: Transaction<TenancyDatabase>,
+  m: { id: string; userId: string; organizationId: string; role: Role },
+  { ignoreExisting = false } = {},
+): Promise<Membership | undefined> {
+  const row = await trx
+    .insertInto('memberships')
+    .values({ id: m.id, user_id: m.userId, organization_id: m.organizationId, role: m.role })
+    .$if(ignoreExisting, (q) => q.onConflict((oc) => oc.constraint('memberships_one_per_org').doNothing()))
+    .returningAll()
+    .executeTakeFirst();
+  return row && toMembership(row);
+}
+
+export async function setMembershipRole(trx: Transaction<TenancyDatabase>, id: string, role: Role): Promise<Membership> {
+  const row = await trx.updateTable('memberships').set({ role }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return toMembership(row);
+}
+
+export async function deleteMembership(trx: Transaction<TenancyDatabase>, id: string): Promise<void> {
+  await trx.deleteFrom('memberships').where('id', '=', id).execute();
+}
+
+export async function countOwners(trx: Transaction<TenancyDatabase>, organizationId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organization_id', '=', organizationId)
+    .where('role', '=', 'OWNER')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One page of members for each organisation, in a single statement. */
+export async function memberPages(
+  db: Db,
+  organizationIds: readonly string[],
+  fetch: number,
+  after: MemberCursor | null,
+): Promise<Map<string, Membership[]>> {
+  const ranked = db
+    .selectFrom('memberships')
+    .selectAll()
+    .select(rankedWithin('organization_id', ['created_at', 'id']).as('rank'))
+    .where('organization_id', 'in', organizationIds)
+    .$if(after !== null, (q) => q.where(rowAfter(['created_at', 'id'], after ? [new Date(after[0]), after[1]] : [])));
+  const rows = await db.selectFrom(ranked.as('ranked')).selectAll().where('rank', '<=', fetch).orderBy('organization_id').orderBy('rank').execute();
+  const pages = new Map<string, Membership[]>(organizationIds.map((id) => [id, []]));
+  for (const row of rows) pages.get(row.organization_id)?.push(toMembership(row));
+  return pages;
+}
+
+export async function countMembers(db: Db, organizationIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('memberships')
+    .select(['organization_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('organization_id', 'in', organizationIds)
+    .groupBy('organization_id')
+    .execute();
+  return new Map(rows.map((r) => [r.organization_id, Number(r.n)]));
+}

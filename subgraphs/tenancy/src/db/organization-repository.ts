@@ -1,0 +1,121 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Organization, OrganizationStatus } from '../domain/organization.ts';
+import { rankedWithin, rowAfter } from './batched-pages.ts';
+import type { OrganizationsTable, TenancyDatabase } from './types.ts';
+
+type Db = Kysely<TenancyDatabase> | Transaction<TenancyDatabase>;
+/** Keyset for listing organisations: by name, then id. */
+export type OrgCursor = [name: string, id: string];
+
+const toOrganization = (row: Selectable<OrganizationsTable>): Organization => ({
+  id: row.id,
+  kind: row.kind,
+  name: row.name,
+  parentId: row.parent_id,
+  ancestors: row.path,
+  status: row.status,
+  createdAt: row.created_at,
+});
+
+export async function findOrganizations(db: Db, ids: readonly string[]): Promise<Organization[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute();
+  return rows.map(toOrganization);
+}
+
+/** Locks the row until the transaction ends: serialises membership changes within one organisation. */
+export async function lockOrganization(trx: Transaction<TenancyDatabase>, id: string): Promise<Organization | undefined> {
+  const row = await trx.selectFrom('organizations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row && toOrganization(row);
+}
+
+export async function insertOrganization(
+  trx: Transaction<TenancyDatabase>,
+  org: { id: string; kind: Organization['kind']; name: string; parentId: string | null; ancestors: readonly string[] },
+): Promise<Organization> {
+  const row = await trx
+    .insertInto('organizations')
+    .values({ id: org.id, kind: org.kind, name: org.name, parent_id: org.parentId, path: [...org.ancestors] })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toOrganization(row);
+}
+
+export async function updateOrganization(
+  trx: Transaction<TenancyDatabase>,
+  id: string,
+  changes: { name?: string; status?: OrganizationStatus },
+): Promise<Organization> {
+  const row = await trx
+    .updateTable('organizations')
+    .set({ ...changes, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toOrganization(row);
+}
+
+/** One page of children for each parent, in a single statement. */
+export async function childPages(
+  db: Db,
+  parentIds: readonly string[],
+  fetch: number,
+  after: OrgCursor | null,
+): Promise<Map<string, Organization[]>> {
+  const ranked = db
+    .selectFrom('organizations')
+    .selectAll()
+    .select(rankedWithin('parent_id', ['name', 'id']).as('rank'))
+    .where('parent_id', 'in', parentIds)
+    .$if(after !== null, (q) => q.where(rowAfter(['name', 'id'], after ?? [])));
+  const rows = await db
+    .selectFrom(ranked.as('ranked'))
+    .selectAll()
+    .where('rank', '<=', fetch)
+    .orderBy('parent_id')
+    .orderBy('rank')
+    .execute();
+  const pages = new Map<string, Organization[]>(parentIds.map((id) => [id, []]));
+  for (const row of rows) pages.get(row.parent_id as string)?.push(toOrganization(row));
+  return pages;
+}
+
+export async function countChildren(db: Db, parentIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('organizations')
+    .select(['parent_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('parent_id', 'in', parentIds)
+    .groupBy('parent_id')
+    .execute();
+  return new Map(rows.map((r) => [r.parent_id as string, Number(r.n)]));
+}
+
+export interface SubtreeFilter {
+  readonly kind?: Organization['kind'] | null;
+  readonly search?: string | null;
+}
+
+function subtree(db: Db, rootId: string, filter: SubtreeFilter) {
+  return db
+    .selectFrom('organizations')
+    .where((eb) => eb.or([eb('id', '=', rootId), eb(sql`path`, '@>', sql`array[${rootId}]::uuid[]`)]))
+    .$if(Boolean(filter.kind), (q) => q.where('kind', '=', filter.kind!))
+    .$if(Boolean(filter.search), (q) => q.where(sql`strpos(lower(name), lower(${filter.search}))`, '>', 0));
+}
+
+/** The root and everything below it, by name. */
+export async function listSubtree(db: Db, rootId: string, filter: SubtreeFilter, fetch: number, after: OrgCursor | null): Promise<Organization[]> {
+  const rows = await subtree(db, rootId, filter)
+    .selectAll()
+    .$if(after !== null, (q) => q.where(rowAfter(['name', 'id'], after ?? [])))
+    .orderBy('name')
+    .orderBy('id')
+    .limit(fetch)
+    .execute();
+  return rows.map(toOrganization);
+}
+
+export async function countSubtree(db: Db, rootId: string, filter: SubtreeFilter): Promise<number> {
+  const row = await subtree(db, rootId, filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

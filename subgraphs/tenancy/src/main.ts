@@ -1,0 +1,16 @@
+import { createLogger, createTokenVerifier, InMemoryEventBus, stopOnSignals } from '@platform/kernel';
+import { createTenancySubgraph, readTenancyConfig } from './index.ts';
+
+// Standalone: `tsx subgraphs/tenancy/src/main.ts` with DATABASE_URL, JWKS_URL, PORT.
+const config = readTenancyConfig();
+const logger = createLogger({ service: 'tenancy' }, config.logLevel);
+const tenancy = createTenancySubgraph(config, {
+  logger,
+  verifyToken: createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+  eventBus: new InMemoryEventBus(),
+  serviceTokens: async () => {
+    throw new Error('tenancy calls no other subgraph');
+  },
+});
+await tenancy.start();
+stopOnSignals(tenancy, logger);

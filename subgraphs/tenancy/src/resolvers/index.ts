@@ -1,0 +1,7 @@
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { Membership, MembershipConnection, OrganizationConnection, User } from './membership.ts';
+import { Mutation } from './mutation.ts';
+import { Organization } from './organization.ts';
+import { Query } from './query.ts';
+
+export const resolvers: Resolvers = { Query, Mutation, Organization, Membership, User, OrganizationConnection, MembershipConnection };
