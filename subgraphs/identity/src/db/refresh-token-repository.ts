@@ -1,0 +1,59 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { IdentityDatabase } from './types.ts';
+
+type Db = Kysely<IdentityDatabase> | Transaction<IdentityDatabase>;
+
+export interface RefreshTokenRecord {
+  readonly id: string;
+  readonly familyId: string;
+  readonly userId: string;
+  readonly organizationId: string | null;
+  readonly expiresAt: Date;
+  readonly spent: boolean;
+}
+
+export async function insertRefreshToken(
+  db: Db,
+  t: { id: string; familyId: string; userId: string; organizationId: string | null; tokenHash: Buffer; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('refresh_tokens')
+    .values({ id: t.id, family_id: t.familyId, user_id: t.userId, organization_id: t.organizationId, token_hash: t.tokenHash, expires_at: t.expiresAt })
+    .execute();
+}
+
+export async function findRefreshToken(db: Db, tokenHash: Buffer): Promise<RefreshTokenRecord | undefined> {
+  const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      familyId: row.family_id,
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      expiresAt: row.expires_at,
+      spent: row.used_at !== null || row.revoked_at !== null,
+    }
+  );
+}
+
+/** Marks the token used, only if nobody has: of two concurrent refreshes exactly one wins. */
+export async function spendRefreshToken(db: Db, id: string): Promise<boolean> {
+  const row = await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function revokeFamily(db: Db, familyId: string): Promise<void> {
+  await db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

@@ -1,0 +1,47 @@
+import type { Generated } from 'kysely';
+import type { OutboxTables } from '@platform/kernel';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  email_normalized: string;
+  display_name: string;
+  password_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  family_id: string;
+  user_id: string;
+  organization_id: string | null;
+  token_hash: Buffer;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  algorithm: string;
+  public_jwk: unknown;
+  private_jwk: unknown;
+  created_at: Generated<Date>;
+  activates_at: Date;
+  retires_at: Date | null;
+}
+
+export interface LoginFailuresTable {
+  email_normalized: string;
+  window_started_at: Date;
+  failures: number;
+  locked_until: Date | null;
+}
+
+export interface IdentityDatabase extends OutboxTables {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  login_failures: LoginFailuresTable;
+}
