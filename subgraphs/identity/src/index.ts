@@ -6,7 +6,6 @@ import {
   migrateToLatest,
   remoteOrgDirectory,
   startSubgraphServer,
-  type OrgDirectory,
   type RunningServer,
   type SubgraphDeps,
 } from '@platform/kernel';
@@ -17,7 +16,7 @@ import { KeyRing } from './domain/key-ring.ts';
 import { jwksRoute, mintServiceToken, serviceTokenRoute } from './http/service-token-route.ts';
 import { createLoaders } from './loaders.ts';
 import { buildIdentitySchema } from './schema.ts';
-import { remoteTenancyClient, type TenancyClient } from './tenancy-client.ts';
+import { remoteTenancyClient } from './tenancy-client.ts';
 
 export { readIdentityConfig, type IdentityConfig } from './config.ts';
 export { seedIdentity, type IdentitySeedUser } from './seed.ts';
@@ -25,9 +24,8 @@ export { SERVICE_SCOPES } from './http/service-token-route.ts';
 
 /** Identity verifies with its own keys and mints its own service tokens, so it takes neither. */
 export interface IdentityDeps extends Omit<SubgraphDeps, 'verifyToken' | 'serviceTokens' | 'orgDirectory'> {
-  /** Defaults to tenancy over HTTP (config.tenancyUrl) with identity's own service token. */
-  readonly orgDirectory?: OrgDirectory;
-  readonly tenancy?: TenancyClient;
+  /** Tenancy's GraphQL URL when known only after start-up (port 0); defaults to config.tenancyUrl. */
+  readonly tenancyUrl?: () => string;
 }
 
 export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDeps) {
@@ -43,8 +41,9 @@ export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDep
     const { token, expiresAt } = await mintServiceToken(keys, 'identity', ['tenancy:read', 'tenancy:write']);
     return { token, expiresAt: expiresAt.getTime() };
   });
-  const tenancy = deps.tenancy ?? remoteTenancyClient(config.tenancyUrl, serviceTokens);
-  const orgDirectory = deps.orgDirectory ?? cachedOrgDirectory(remoteOrgDirectory(config.tenancyUrl, serviceTokens));
+  const tenancyUrl = deps.tenancyUrl ?? (() => config.tenancyUrl);
+  const tenancy = remoteTenancyClient(tenancyUrl, serviceTokens);
+  const orgDirectory = cachedOrgDirectory(remoteOrgDirectory(tenancyUrl, serviceTokens));
   const verifyToken = createTokenVerifier({ keys: keys.keyResolver, issuer: config.jwtIssuer, audience: config.jwtAudience });
   const sessionDeps = { db, keys, tenancy, config };
   let server: RunningServer | undefined;

@@ -12,9 +12,11 @@ export interface TenancyClient {
   grantMembership(userId: string, organizationId: string, role: Role): Promise<void>;
 }
 
-export function remoteTenancyClient(graphqlUrl: string, tokens: ServiceTokenSource): TenancyClient {
+/** `graphqlUrl` may be a function when tenancy's port is known only after it starts. */
+export function remoteTenancyClient(graphqlUrl: string | (() => string), tokens: ServiceTokenSource): TenancyClient {
+  const url = typeof graphqlUrl === 'string' ? () => graphqlUrl : graphqlUrl;
   async function call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await fetch(graphqlUrl, {
+    const response = await fetch(url(), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokens()}` },
       body: JSON.stringify({ query, variables }),

@@ -17,11 +17,12 @@ export interface OrgDirectory {
 const NODES_QUERY = 'query OrgNodes($ids: [ID!]!) { internalOrganizationNodes(ids: $ids) { id kind ancestors } }';
 
 /** Asks the tenancy subgraph with a service token (scope `tenancy:read`); one request per batch. */
-export function remoteOrgDirectory(tenancyGraphqlUrl: string, tokens: ServiceTokenSource): OrgDirectory {
+export function remoteOrgDirectory(tenancyGraphqlUrl: string | (() => string), tokens: ServiceTokenSource): OrgDirectory {
+  const url = typeof tenancyGraphqlUrl === 'string' ? () => tenancyGraphqlUrl : tenancyGraphqlUrl;
   return {
     async lookup(ids) {
       if (ids.length === 0) return new Map();
-      const response = await fetch(tenancyGraphqlUrl, {
+      const response = await fetch(url(), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokens()}` },
         body: JSON.stringify({ query: NODES_QUERY, variables: { ids } }),

@@ -14,6 +14,18 @@ export interface TokenVerifierOptions {
 
 export type TokenVerifier = (token: string) => Promise<AuthenticatedCaller>;
 
+/**
+ * A remote JWKS whose URL is known only later (services started on port 0 in one process):
+ * the key set is created on first use.
+ */
+export function lazyRemoteJwks(url: () => string): JWTVerifyGetKey {
+  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  return (header, token) => {
+    jwks ??= createRemoteJWKSet(new URL(url()), { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 });
+    return jwks(header, token);
+  };
+}
+
 const CALLER_TYPES: readonly CallerType[] = ['user', 'api_key', 'service'];
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {

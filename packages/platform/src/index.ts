@@ -1,0 +1,3 @@
+export * from './demo-data.ts';
+export * from './seed-demo.ts';
+export * from './start-platform.ts';
