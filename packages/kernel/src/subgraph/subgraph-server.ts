@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { OrgDirectory } from '../auth/org-directory.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
@@ -46,6 +46,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
     formatError: (formatted, error) => maskError(formatted, error, logger, requestIdOf(formatted)),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(), // no usage reporting: traces would only cost time
       { async serverWillStart() { return { async drainServer() { if (httpServer) await closeServer(httpServer); } }; } },
       requestIdPlugin(),
     ],
