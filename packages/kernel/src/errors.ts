@@ -25,13 +25,14 @@ const OPERATION_CODES = new Set([
 ]);
 const PUBLIC_CODES = new Set<string>([...ERROR_CODES, ...OPERATION_CODES]);
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
-
-/** The one way to raise an expected error. `extensions` carry machine-readable detail (field, limits). */
-export function fail(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  const status = HTTP_STATUS[code];
+/**
+ * The one way to raise an expected error. `extensions` carry machine-readable detail (field, limits).
+ * Errors from resolvers keep HTTP 200 (other fields may still have data, and the gateway must see
+ * the error itself, not a bare status); pass `httpStatus` only for request-level failures.
+ */
+export function fail(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, httpStatus?: number): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) },
+    extensions: { code, ...extensions, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
   });
 }
 

@@ -21,7 +21,7 @@ export type TokenVerifier = (token: string) => Promise<AuthenticatedCaller>;
 export function lazyRemoteJwks(url: () => string): JWTVerifyGetKey {
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   return (header, token) => {
-    jwks ??= createRemoteJWKSet(new URL(url()), { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 });
+    jwks ??= createRemoteJWKSet(new URL(url()), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 });
     return jwks(header, token);
   };
 }
@@ -31,7 +31,7 @@ const CALLER_TYPES: readonly CallerType[] = ['user', 'api_key', 'service'];
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const getKey =
     typeof options.keys === 'string'
-      ? createRemoteJWKSet(new URL(options.keys), { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 })
+      ? createRemoteJWKSet(new URL(options.keys), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 })
       : options.keys;
   return async (token) => {
     let payload;
@@ -43,7 +43,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         requiredClaims: ['sub', 'exp', 'iat', 'typ'],
       }));
     } catch (error) {
-      throw fail('UNAUTHENTICATED', describeJoseError(error));
+      throw fail('UNAUTHENTICATED', describeJoseError(error), {}, 401);
     }
     const typ = payload['typ'];
     const role = payload['role'] ?? null;
@@ -57,7 +57,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       !Array.isArray(scopes) ||
       !scopes.every((s) => typeof s === 'string')
     ) {
-      throw fail('UNAUTHENTICATED', 'The access token has malformed claims.');
+      throw fail('UNAUTHENTICATED', 'The access token has malformed claims.', {}, 401);
     }
     return Object.freeze({
       kind: 'authenticated',
@@ -82,6 +82,6 @@ function describeJoseError(error: unknown): string {
 export async function callerFromAuthorization(header: string | undefined | null, verify: TokenVerifier): Promise<Caller> {
   if (!header) return ANONYMOUS;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match?.[1]) throw fail('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
+  if (!match?.[1]) throw fail('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".', {}, 401);
   return verify(match[1]);
 }

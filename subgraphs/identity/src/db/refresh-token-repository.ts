@@ -22,8 +22,14 @@ export async function insertRefreshToken(
     .execute();
 }
 
-export async function findRefreshToken(db: Db, tokenHash: Buffer): Promise<RefreshTokenRecord | undefined> {
-  const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+/** With `lock`, holds the row until the transaction ends, so concurrent refreshes of one token queue up. */
+export async function findRefreshToken(db: Db, tokenHash: Buffer, { lock = false } = {}): Promise<RefreshTokenRecord | undefined> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
   return (
     row && {
       id: row.id,
@@ -36,17 +42,8 @@ export async function findRefreshToken(db: Db, tokenHash: Buffer): Promise<Refre
   );
 }
 
-/** Marks the token used, only if nobody has: of two concurrent refreshes exactly one wins. */
-export async function spendRefreshToken(db: Db, id: string): Promise<boolean> {
-  const row = await db
-    .updateTable('refresh_tokens')
-    .set({ used_at: sql<Date>`now()` })
-    .where('id', '=', id)
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
+export async function spendRefreshToken(db: Db, id: string): Promise<void> {
+  await db.updateTable('refresh_tokens').set({ used_at: sql<Date>`now()` }).where('id', '=', id).execute();
 }
 
 export async function revokeFamily(db: Db, familyId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { fail, newId } from '@platform/kernel';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { clearFailures, lockedUntil, recordFailure } from '../db/login-failure-repository.ts';
 import { findRefreshToken, insertRefreshToken, revokeFamily, spendRefreshToken } from '../db/refresh-token-repository.ts';
 import type { IdentityDatabase } from '../db/types.ts';
@@ -52,24 +52,34 @@ export async function logIn(deps: SessionDeps, args: { email: string; password: 
 
 /**
  * Rotates a refresh token. A token presented a second time means it leaked (or a client raced
- * itself): the whole family is revoked and the holder must sign in again.
+ * itself): the whole family is revoked and the holder must sign in again. The presented token's
+ * row stays locked from the check until the successor is written, so a concurrent replay sees the
+ * spend and its revocation also catches the successor.
  */
 export async function refreshSession(deps: SessionDeps, args: { refreshToken: string; organizationId?: string | null }): Promise<Session> {
   const organizationId = args.organizationId == null ? null : requireId(args.organizationId, 'organizationId');
-  const record = await findRefreshToken(deps.db, hashToken(args.refreshToken));
-  if (!record) throw fail('UNAUTHENTICATED', 'The refresh token is not valid; sign in again.');
-  if (record.spent || !(await spendRefreshToken(deps.db, record.id))) {
-    await revokeFamily(deps.db, record.familyId);
-    throw fail('UNAUTHENTICATED', 'The refresh token was already used; the session is revoked. Sign in again.');
-  }
-  if (record.expiresAt <= new Date()) throw fail('UNAUTHENTICATED', 'The refresh token has expired; sign in again.');
+  const tokenHash = hashToken(args.refreshToken);
+  const peek = await findRefreshToken(deps.db, tokenHash);
+  if (!peek) throw fail('UNAUTHENTICATED', 'The refresh token is not valid; sign in again.');
   // Memberships are read again, so a changed role or a removal takes effect at the next refresh.
-  const memberships = await deps.tenancy.membershipsOfUsers([record.userId]);
-  const membership =
-    organizationId !== null
-      ? chooseMembership(memberships, organizationId)
-      : (memberships.find((m) => m.organizationId === record.organizationId) ?? chooseMembership(memberships, null));
-  return issueSession(deps, record.userId, membership, record.familyId);
+  const memberships = await deps.tenancy.membershipsOfUsers([peek.userId]);
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const record = await findRefreshToken(trx, tokenHash, { lock: true });
+    if (!record || record.spent) {
+      if (record) await revokeFamily(trx, record.familyId);
+      return { reused: true as const };
+    }
+    if (record.expiresAt <= new Date()) return { expired: true as const };
+    await spendRefreshToken(trx, record.id);
+    const membership =
+      organizationId !== null
+        ? chooseMembership(memberships, organizationId)
+        : (memberships.find((m) => m.organizationId === record.organizationId) ?? chooseMembership(memberships, null));
+    return { session: await issueSession({ ...deps, db: trx }, record.userId, membership, record.familyId) };
+  });
+  if ('reused' in outcome) throw fail('UNAUTHENTICATED', 'The refresh token was already used; the session is revoked. Sign in again.');
+  if ('expired' in outcome) throw fail('UNAUTHENTICATED', 'The refresh token has expired; sign in again.');
+  return outcome.session;
 }
 
 export async function logOut(deps: SessionDeps, refreshToken: string): Promise<boolean> {
@@ -85,7 +95,7 @@ function chooseMembership(memberships: readonly MembershipRecord[], organization
   return found;
 }
 
-async function issueSession(deps: SessionDeps, userId: string, membership: MembershipRecord | null, familyId: string): Promise<Session> {
+async function issueSession(deps: Omit<SessionDeps, 'db'> & { db: Kysely<IdentityDatabase> | Transaction<IdentityDatabase> }, userId: string, membership: MembershipRecord | null, familyId: string): Promise<Session> {
   const { config } = deps;
   const role = membership?.role ?? null;
   const access = await deps.keys.sign(
