@@ -1,12 +1,19 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Role } from '@platform/kernel';
 import type { Membership } from '../domain/membership.ts';
-import { rankedWithin, rowAfter } from './batched-pages.ts';
+import { rankedWithin, rowAfter, type SortKey } from './batched-pages.ts';
 import type { MembershipsTable, TenancyDatabase } from './types.ts';
 
 type Db = Kysely<TenancyDatabase> | Transaction<TenancyDatabase>;
 /** Keyset for listing members: by join time, then id. */
 export type MemberCursor = [createdAt: string, id: string];
+
+/**
+ * created_at holds microseconds but a cursor carries a JavaScript Date (milliseconds, truncated by
+ * pg). Ordering and comparing at the cursor's precision keeps a page's last row from sorting after
+ * its own cursor and coming back on the next page (rows joined in one transaction share created_at).
+ */
+const MEMBER_ORDER: readonly SortKey[] = [sql`date_trunc('milliseconds', created_at)`, 'id'];
 
 const toMembership = (row: Selectable<MembershipsTable>): Membership => ({
   id: row.id,
@@ -82,9 +89,9 @@ export async function memberPages(
   const ranked = db
     .selectFrom('memberships')
     .selectAll()
-    .select(rankedWithin('organization_id', ['created_at', 'id']).as('rank'))
+    .select(rankedWithin('organization_id', MEMBER_ORDER).as('rank'))
     .where('organization_id', 'in', organizationIds)
-    .$if(after !== null, (q) => q.where(rowAfter(['created_at', 'id'], after ? [new Date(after[0]), after[1]] : [])));
+    .$if(after !== null, (q) => q.where(rowAfter(MEMBER_ORDER, after ? [new Date(after[0]), after[1]] : [])));
   const rows = await db.selectFrom(ranked.as('ranked')).selectAll().where('rank', '<=', fetch).orderBy('organization_id').orderBy('rank').execute();
   const pages = new Map<string, Membership[]>(organizationIds.map((id) => [id, []]));
   for (const row of rows) pages.get(row.organization_id)?.push(toMembership(row));

@@ -1,9 +1,10 @@
-import { fail, isUuid, readPage, toConnection } from '@platform/kernel';
+import { fail, isUuid, toConnection } from '@platform/kernel';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { membershipsOfUsers } from '../db/membership-repository.ts';
 import { countSubtree, listSubtree, type OrgCursor } from '../db/organization-repository.ts';
 import { requireId } from '../domain/validate.ts';
 import { visibleOrganization } from './organization.ts';
+import { readOrgPage } from './page-cursors.ts';
 
 const MAX_INTERNAL_BATCH = 1000;
 
@@ -16,7 +17,7 @@ export const Query: QueryResolvers = {
   },
   organizations: async (_root, { filter, first, after }, ctx) => {
     const caller = ctx.access.requireMember();
-    const page = readPage<OrgCursor>({ first, after });
+    const page = readOrgPage({ first, after });
     const subtreeFilter = { kind: filter?.kind ?? null, search: filter?.search ?? null };
     const rows = await listSubtree(ctx.db, caller.org, subtreeFilter, page.fetch, page.after);
     return { ...toConnection(rows, page, (o): OrgCursor => [o.name, o.id]), count: () => countSubtree(ctx.db, caller.org, subtreeFilter) };

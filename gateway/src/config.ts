@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, EnvReader, type Env } from '@platform/kernel';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the supergraph SDL file the gateway serves (and watches). */
+  readonly supergraphPath: string;
+  readonly jwksUrl: string;
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
+  /** Per subgraph request, connection to last byte. */
+  readonly subgraphTimeoutMs: number;
+  readonly bodyLimitBytes: number;
+  readonly nodeEnv: NodeEnv;
+  /** Anonymous introspection off, no explorer. */
+  readonly production: boolean;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `SUBGRAPH_URL_<NAME>` overrides, keyed by `subgraphKey(name)`; they win over routing_url. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+}
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_SUPERGRAPH_PATH = path.join(REPO_ROOT, 'schema', 'supergraph.graphql');
+const URL_OVERRIDE_PREFIX = 'SUBGRAPH_URL_';
+
+/** `identity` → `IDENTITY`, `vm-metrics` → `VM_METRICS`: how a subgraph name appears in an env variable. */
+export function subgraphKey(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+export function readGatewayConfig(env: Env = process.env, argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
+  const r = new EnvReader(env);
+  const args = parseArgs(argv);
+  const supergraph = args.supergraph ?? r.optionalString('SUPERGRAPH_PATH');
+  const nodeEnv = r.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const subgraphUrls: Record<string, string> = {};
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith(URL_OVERRIDE_PREFIX) || env[name] === undefined || env[name] === '') continue;
+    const subgraph = name.slice(URL_OVERRIDE_PREFIX.length);
+    if (subgraph === '') throw new ConfigError(name, 'must name a subgraph, e.g. SUBGRAPH_URL_IDENTITY');
+    subgraphUrls[subgraphKey(subgraph)] = httpUrl(r, name);
+  }
+  return Object.freeze({
+    port: r.int('PORT', 4000, { min: 0, max: 65535 }),
+    host: r.string('HOST', '127.0.0.1'),
+    supergraphPath: supergraph === undefined ? DEFAULT_SUPERGRAPH_PATH : path.resolve(supergraph),
+    jwksUrl: r.url('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    jwtIssuer: r.string('JWT_ISSUER', 'cloud-platform/identity'),
+    jwtAudience: r.string('JWT_AUDIENCE', 'cloud-platform'),
+    subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_000_000, { min: 1_024, max: 100_000_000 }),
+    nodeEnv,
+    production: nodeEnv === 'production',
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    subgraphUrls: Object.freeze(subgraphUrls),
+  });
+}
+
+function httpUrl(r: EnvReader, name: string): string {
+  const url = r.url(name);
+  const protocol = new URL(url).protocol;
+  if (protocol !== 'http:' && protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${url}"`);
+  return url;
+}
+
+/** The gateway's only flag: `--supergraph PATH` (or `--supergraph=PATH`). Anything else is a mistake worth stopping for. */
+function parseArgs(argv: readonly string[]): { supergraph?: string } {
+  let supergraph: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--supergraph') {
+      const value = argv[++i];
+      if (value === undefined || value === '' || value.startsWith('--')) throw new ConfigError('--supergraph', 'needs a file path');
+      supergraph = value;
+    } else if (arg.startsWith('--supergraph=')) {
+      const value = arg.slice('--supergraph='.length);
+      if (value === '') throw new ConfigError('--supergraph', 'needs a file path');
+      supergraph = value;
+    } else {
+      throw new ConfigError(arg, 'is not a gateway option (usage: --supergraph PATH)');
+    }
+  }
+  return supergraph === undefined ? {} : { supergraph };
+}

@@ -1,0 +1,217 @@
+import type http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  closeServer,
+  createHttpServer,
+  createTokenVerifier,
+  graphqlRoutes,
+  listen,
+  sendJson,
+  type Logger,
+  type RouteHandler,
+  type RunningServer,
+  type TokenVerifier,
+} from '@platform/kernel';
+import { subgraphKey, type GatewayConfig } from './config.ts';
+import { createGatewayContext, type GatewayContext } from './context.ts';
+import { gatewayErrorMasking } from './errors.ts';
+import { introspectionGuard } from './introspection-guard.ts';
+import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
+
+export { readGatewayConfig, subgraphKey, DEFAULT_SUPERGRAPH_PATH, type GatewayConfig } from './config.ts';
+export type { GatewayContext } from './context.ts';
+
+export interface GatewayDeps {
+  readonly logger: Logger;
+  /** Defaults to a verifier on `config.jwksUrl` (remote JWKS, cached, refetched on an unknown kid). */
+  readonly verifyToken?: TokenVerifier;
+  /** Subgraph name → URL; wins over SUBGRAPH_URL_<NAME> and the supergraph's routing_url. */
+  readonly serviceUrls?: Readonly<Record<string, string>>;
+}
+
+export interface Gateway {
+  /** Listens, then loads the supergraph. A missing file is waited for (503 meanwhile); a broken one rejects. */
+  start(): Promise<RunningServer>;
+  stop(): Promise<void>;
+  /** True once a supergraph is loaded and being served. */
+  readonly loaded: boolean;
+}
+
+const MISSING_FILE_POLL_MS = 200;
+
+/**
+ * The gateway composition root: Apollo Gateway inside Apollo Server 5, on the kernel's plain HTTP
+ * server (so graphql-ws can later take the same server's 'upgrade' event on /graphql).
+ */
+export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
+  const logger = deps.logger.child({ service: 'gateway' });
+  const verifyToken =
+    deps.verifyToken ?? createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+  const urlOverrides: Record<string, string> = { ...config.subgraphUrls };
+  for (const [name, url] of Object.entries(deps.serviceUrls ?? {})) urlOverrides[subgraphKey(name)] = url;
+
+  let phase: 'idle' | 'loading' | 'loaded' | 'stopping' | 'stopped' = 'idle';
+  let apollo: ApolloServer<GatewayContext> | undefined;
+  let graphqlHandlers = new Map<string, RouteHandler>();
+  let httpServer: http.Server | undefined;
+  let loading: Promise<void> | undefined;
+  const stopWaiting = new AbortController();
+
+  const buildApollo = () => {
+    const masking = gatewayErrorMasking(logger);
+    const gateway = new ApolloGateway({
+      supergraphSdl: watchedSupergraphFile(config.supergraphPath, logger),
+      buildService: ({ name, url }) => {
+        const target = urlOverrides[subgraphKey(name)] ?? url;
+        if (!target) logger.error('subgraph has no URL: set its routing_url or SUBGRAPH_URL_<NAME>', { subgraph: name });
+        return new SubgraphDataSource(target ?? '', fetcher.fetch);
+      },
+      logger: apolloLogger(logger),
+    });
+    return new ApolloServer<GatewayContext>({
+      gateway,
+      csrfPrevention: true,
+      introspection: true, // anonymous callers in production are refused by introspectionGuard
+      includeStacktraceInErrorResponses: false,
+      stopOnTerminationSignals: false, // main.ts owns the signals
+      logger: apolloLogger(logger),
+      formatError: masking.formatError,
+      plugins: [
+        config.nodeEnv === 'development'
+          ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+          : ApolloServerPluginLandingPageDisabled(),
+        introspectionGuard(config.production),
+        masking.plugin,
+      ],
+    });
+  };
+
+  const load = async () => {
+    const server = buildApollo();
+    await server.start();
+    if (phase !== 'loading') {
+      await server.stop(); // stopped while loading
+      return;
+    }
+    apollo = server;
+    graphqlHandlers = new Map(
+      graphqlRoutes('/graphql', server, (req) => createGatewayContext(req, { verifyToken, logger })).map((r) => [r.method, r.handler]),
+    );
+    phase = 'loaded';
+    logger.info('supergraph loaded', { path: config.supergraphPath });
+  };
+
+  // Boot without a supergraph: serve 503 and load the file once it appears. A broken file is logged
+  // and the next version of it tried (each attempt gets a fresh Apollo Server: a failed start is final).
+  const waitForFileThenLoad = async () => {
+    let rejected: string | undefined;
+    while (!stopWaiting.signal.aborted) {
+      const text = await readIfExists(config.supergraphPath).catch((error: unknown) => {
+        logger.error('supergraph file unreadable; still waiting', { path: config.supergraphPath, error });
+        return undefined;
+      });
+      if (text !== undefined && text.trim() !== '' && text !== rejected) {
+        try {
+          await load();
+          return;
+        } catch (error) {
+          rejected = text;
+          logger.error('supergraph file rejected; waiting for a fixed one', { path: config.supergraphPath, error });
+        }
+      }
+      await sleep(MISSING_FILE_POLL_MS, undefined, { signal: stopWaiting.signal }).catch(() => undefined);
+    }
+  };
+
+  const graphqlHandler: RouteHandler = async (req, res, body) => {
+    const handler = phase === 'loaded' ? graphqlHandlers.get(req.method === 'POST' ? 'POST' : 'GET') : undefined;
+    if (!handler) {
+      const message = phase === 'loading' ? 'The gateway has no supergraph loaded yet; retry shortly.' : 'The gateway is shutting down; retry.';
+      sendJson(res, 503, { errors: [{ message }] }, { 'retry-after': '1' });
+      return;
+    }
+    await handler(req, res, body);
+  };
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= shutDown());
+  const shutDown = async () => {
+    phase = 'stopping'; // /ready → 503 and new operations are refused while in-flight ones finish
+    stopWaiting.abort();
+    if (httpServer) await closeServer(httpServer);
+    await loading?.catch(() => undefined);
+    await apollo?.stop(); // stops the gateway too, which closes the file watcher
+    fetcher.close();
+    phase = 'stopped';
+  };
+
+  return {
+    get loaded() {
+      return phase === 'loaded';
+    },
+    async start() {
+      if (phase !== 'idle') throw new Error(`gateway cannot start: it is ${phase}`);
+      phase = 'loading';
+      const server = createHttpServer({
+        logger,
+        bodyLimitBytes: config.bodyLimitBytes,
+        routes: [
+          { method: 'GET', path: '/graphql', handler: graphqlHandler },
+          { method: 'POST', path: '/graphql', handler: graphqlHandler },
+          {
+            method: 'GET',
+            path: '/health',
+            handler: (_req, res) => {
+              const ok = phase === 'loaded';
+              sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'no supergraph loaded', service: 'gateway' });
+            },
+          },
+          {
+            method: 'GET',
+            path: '/ready',
+            handler: (_req, res) => {
+              const ok = phase === 'loaded';
+              sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: 'gateway' });
+            },
+          },
+        ],
+      });
+      httpServer = server;
+      const port = await listen(server, config.port, config.host);
+      const baseUrl = `http://${config.host}:${port}`;
+      if ((await readIfExists(config.supergraphPath)) === undefined) {
+        logger.warn('supergraph file not found; answering 503 until it appears', { path: config.supergraphPath });
+        loading = waitForFileThenLoad();
+      } else {
+        loading = load();
+        try {
+          await loading;
+        } catch (error) {
+          await stop();
+          throw error;
+        }
+      }
+      logger.info('gateway listening', { url: `${baseUrl}/graphql`, supergraph: config.supergraphPath });
+      return { url: `${baseUrl}/graphql`, baseUrl, port, httpServer: server, stop };
+    },
+    stop,
+  };
+}
+
+/** Apollo's logger interface on top of ours (one-line JSON on stderr). */
+function apolloLogger(logger: Logger) {
+  const text = (message: unknown) => (typeof message === 'string' ? message : String(message));
+  return {
+    debug: (message?: unknown) => logger.debug(text(message)),
+    info: (message?: unknown) => logger.info(text(message)),
+    warn: (message?: unknown) => logger.warn(text(message)),
+    error: (message?: unknown) => logger.error(text(message)),
+  };
+}

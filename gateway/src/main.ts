@@ -1,0 +1,17 @@
+/** Standalone gateway: `tsx gateway/src/main.ts --supergraph PATH` (env as in config.ts). */
+import { ConfigError, createLogger, stopOnSignals } from '@platform/kernel';
+import { createGateway, readGatewayConfig } from './index.ts';
+
+const bootLogger = createLogger({ service: 'gateway' });
+try {
+  const config = readGatewayConfig(process.env, process.argv.slice(2));
+  const logger = createLogger({}, config.logLevel);
+  const gateway = createGateway(config, { logger });
+  stopOnSignals(gateway, logger);
+  const running = await gateway.start();
+  logger.info('gateway ready', { url: running.url, explorer: config.nodeEnv === 'development' ? running.url : undefined });
+} catch (error) {
+  if (error instanceof ConfigError) bootLogger.error(error.message);
+  else bootLogger.error('gateway failed to start', { error });
+  process.exit(1);
+}

@@ -1,0 +1,85 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+
+export type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+export interface SubgraphFetcher {
+  readonly fetch: Fetcher;
+  /** Closes the pooled connections (on gateway stop). */
+  close(): void;
+}
+
+/** Thrown when a subgraph does not answer within the timeout; masked for the client, logged with the cause. */
+export class SubgraphTimeoutError extends Error {
+  constructor(readonly url: string, readonly timeoutMs: number) {
+    super(`subgraph request to ${url} timed out after ${timeoutMs} ms`);
+    this.name = 'SubgraphTimeoutError';
+  }
+}
+
+/** A subgraph could not be reached or broke the connection; names the URL for the logs (never the client). */
+export class SubgraphRequestError extends Error {
+  constructor(readonly url: string, cause: unknown) {
+    super(`subgraph request to ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SubgraphRequestError';
+  }
+}
+
+/**
+ * The fetcher every subgraph data source shares: pooled keep-alive connections (one TCP/TLS setup
+ * per socket, not per request) and a hard deadline per request covering connect, headers and body.
+ * Never retries: a mutation must not run twice.
+ */
+export function createSubgraphFetcher(options: { timeoutMs: number; maxSocketsPerHost?: number }): SubgraphFetcher {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 256, scheduling: 'lifo' as const };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+
+  const fetch: Fetcher = async (url, init = {}) => {
+    const target = new URL(url);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported subgraph URL protocol ${target.protocol}`);
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = init.signal instanceof AbortSignal ? AbortSignal.any([timeout, init.signal]) : timeout;
+    const client = target.protocol === 'https:' ? https : http;
+    try {
+      const req = client.request(target, {
+        method: init.method ?? 'GET',
+        headers: init.headers ?? {},
+        agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
+        signal,
+      });
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        req.once('response', resolve);
+        req.once('error', reject);
+        req.end(init.body);
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
+      return toResponse(res, Buffer.concat(chunks));
+    } catch (error) {
+      if (timeout.aborted) throw new SubgraphTimeoutError(url, options.timeoutMs);
+      throw new SubgraphRequestError(url, error);
+    }
+  };
+
+  return {
+    fetch,
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
+
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+function toResponse(res: http.IncomingMessage, body: Buffer): Response {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const status = res.statusCode ?? 502;
+  return new Response(NULL_BODY_STATUS.has(status) ? null : body, { status, statusText: res.statusMessage ?? '', headers });
+}

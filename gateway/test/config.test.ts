@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError } from '@platform/kernel';
+import { DEFAULT_SUPERGRAPH_PATH, readGatewayConfig, subgraphKey } from '../src/config.ts';
+
+describe('readGatewayConfig', () => {
+  test('defaults', () => {
+    const config = readGatewayConfig({}, []);
+    expect(config).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
+      jwksUrl: 'http://127.0.0.1:4001/.well-known/jwks.json',
+      jwtIssuer: 'cloud-platform/identity',
+      jwtAudience: 'cloud-platform',
+      subgraphTimeoutMs: 10_000,
+      bodyLimitBytes: 1_000_000,
+      nodeEnv: 'development',
+      production: false,
+      logLevel: 'info',
+      subgraphUrls: {},
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(DEFAULT_SUPERGRAPH_PATH).toBe(path.resolve(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql'));
+  });
+
+  test('reads every variable', () => {
+    const config = readGatewayConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        SUPERGRAPH_PATH: '/etc/platform/supergraph.graphql',
+        JWKS_URL: 'https://id.example.com/jwks.json',
+        JWT_ISSUER: 'iss',
+        JWT_AUDIENCE: 'aud',
+        SUBGRAPH_TIMEOUT_MS: '2500',
+        BODY_LIMIT_BYTES: '65536',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        SUBGRAPH_URL_IDENTITY: 'http://identity.internal:4001/graphql',
+        SUBGRAPH_URL_VM_METRICS: 'https://metrics.internal/graphql',
+      },
+      [],
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      supergraphPath: '/etc/platform/supergraph.graphql',
+      jwksUrl: 'https://id.example.com/jwks.json',
+      jwtIssuer: 'iss',
+      jwtAudience: 'aud',
+      subgraphTimeoutMs: 2500,
+      bodyLimitBytes: 65536,
+      nodeEnv: 'production',
+      production: true,
+      logLevel: 'warn',
+      subgraphUrls: { IDENTITY: 'http://identity.internal:4001/graphql', VM_METRICS: 'https://metrics.internal/graphql' },
+    });
+  });
+
+  test('--supergraph wins over SUPERGRAPH_PATH; relative paths resolve from the working directory', () => {
+    const env = { SUPERGRAPH_PATH: '/from/env.graphql' };
+    expect(readGatewayConfig(env, ['--supergraph', 'custom/sg.graphql']).supergraphPath).toBe(path.resolve('custom/sg.graphql'));
+    expect(readGatewayConfig(env, ['--supergraph=/abs/sg.graphql']).supergraphPath).toBe('/abs/sg.graphql');
+    expect(readGatewayConfig(env, []).supergraphPath).toBe('/from/env.graphql');
+  });
+
+  test('subgraph names map onto variable names the same way whatever their spelling', () => {
+    expect(subgraphKey('identity')).toBe('IDENTITY');
+    expect(subgraphKey('vm-metrics')).toBe('VM_METRICS');
+    expect(subgraphKey('Vm_Metrics')).toBe('VM_METRICS');
+  });
+
+  test.each([
+    [{ PORT: 'eighty' }, [], 'PORT'],
+    [{ PORT: '70000' }, [], 'PORT'],
+    [{ JWKS_URL: 'not a url' }, [], 'JWKS_URL'],
+    [{ SUBGRAPH_TIMEOUT_MS: '0' }, [], 'SUBGRAPH_TIMEOUT_MS'],
+    [{ SUBGRAPH_TIMEOUT_MS: '1.5' }, [], 'SUBGRAPH_TIMEOUT_MS'],
+    [{ BODY_LIMIT_BYTES: '-1' }, [], 'BODY_LIMIT_BYTES'],
+    [{ NODE_ENV: 'staging' }, [], 'NODE_ENV'],
+    [{ SUBGRAPH_URL_WALLET: 'wallet:4003' }, [], 'SUBGRAPH_URL_WALLET'],
+    [{ SUBGRAPH_URL_WALLET: 'ftp://wallet/graphql' }, [], 'SUBGRAPH_URL_WALLET'],
+    [{ SUBGRAPH_URL_: 'http://x/graphql' }, [], 'SUBGRAPH_URL_'],
+    [{}, ['--supergraph'], '--supergraph'],
+    [{}, ['--supergraph='], '--supergraph'],
+    [{}, ['--port', '3'], '--port'],
+  ] as const)('%j %j fails naming %s', (env, argv, variable) => {
+    let caught: unknown;
+    try {
+      readGatewayConfig(env, argv);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message).toContain(variable);
+  });
+});

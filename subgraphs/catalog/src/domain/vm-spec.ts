@@ -1,0 +1,118 @@
+import { badInput } from '@platform/kernel';
+
+/** A virtual machine's shape: what a VM_SIZE product carries and what a custom quote line asks for. */
+export type CpuSpeedClass = 'STANDARD' | 'ECONOMY';
+export type StorageTier = 'STANDARD' | 'PREMIUM';
+
+export interface VmSpec {
+  readonly vcpu: number;
+  readonly cpuSpeed: CpuSpeedClass;
+  readonly memoryGib: number;
+  readonly diskGib: number;
+  readonly storageTier: StorageTier;
+  /** SKUs of LICENCE products, per VM. */
+  readonly licences: readonly string[];
+  /** SKUs of ADD_ON products, per VM. */
+  readonly addOns: readonly string[];
+}
+
+/** What callers hand in (GraphQL input or a test); validated by `parseVmSpec`. */
+export interface VmSpecInput {
+  readonly vcpu: number;
+  readonly memoryGib: number;
+  readonly diskGib: number;
+  readonly cpuSpeed?: string | null;
+  readonly storageTier?: string | null;
+  readonly licences?: readonly string[] | null;
+  readonly addOns?: readonly string[] | null;
+}
+
+/** DESIGN §6 limits, inclusive on both ends. */
+export const VM_LIMITS = {
+  vcpu: { min: 1, max: 64 },
+  memoryGib: { min: 1, max: 512 },
+  diskGib: { min: 20, max: 10_000 },
+} as const;
+
+export const CPU_SPEEDS: readonly CpuSpeedClass[] = ['STANDARD', 'ECONOMY'];
+export const STORAGE_TIERS: readonly StorageTier[] = ['STANDARD', 'PREMIUM'];
+export const CPU_CLOCK_MHZ: Readonly<Record<CpuSpeedClass, number>> = { STANDARD: 2000, ECONOMY: 1800 };
+
+/** Storage is sold in blocks: a disk is billed for every started block. */
+export const STORAGE_BLOCK_GIB = 100;
+export const MAX_EXTRAS = 10;
+export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+
+/** The component products a custom VM is priced from (stable seed SKUs). */
+export const COMPONENT_SKUS = {
+  cpu: { STANDARD: 'CPU-STD-VCPU', ECONOMY: 'CPU-ECO-VCPU' },
+  memory: 'RAM-GIB',
+  storage: { STANDARD: 'STO-STD-100G', PREMIUM: 'STO-PRM-100G' },
+} as const satisfies { cpu: Record<CpuSpeedClass, string>; memory: string; storage: Record<StorageTier, string> };
+
+export const storageBlocks = (diskGib: number): number => Math.ceil(diskGib / STORAGE_BLOCK_GIB);
+
+/** Validates a spec, naming the field (`spec.vcpu`) and its limits on failure. */
+export function parseVmSpec(input: VmSpecInput, field = 'spec'): VmSpec {
+  for (const key of ['vcpu', 'memoryGib', 'diskGib'] as const) {
+    const { min, max } = VM_LIMITS[key];
+    const value = input[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw badInput(`${field}.${key}`, `must be a whole number from ${min} to ${max}; got ${value}.`, { min, max });
+    }
+  }
+  return {
+    vcpu: input.vcpu,
+    memoryGib: input.memoryGib,
+    diskGib: input.diskGib,
+    cpuSpeed: oneOf(input.cpuSpeed ?? 'STANDARD', CPU_SPEEDS, `${field}.cpuSpeed`),
+    storageTier: oneOf(input.storageTier ?? 'STANDARD', STORAGE_TIERS, `${field}.storageTier`),
+    licences: parseSkuList(input.licences ?? [], `${field}.licences`),
+    addOns: parseSkuList(input.addOns ?? [], `${field}.addOns`),
+  };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw badInput(field, `must be one of ${allowed.join(', ')}.`);
+  return value as T;
+}
+
+function parseSkuList(skus: readonly string[], field: string): string[] {
+  if (skus.length > MAX_EXTRAS) throw badInput(field, `may list at most ${MAX_EXTRAS} SKUs.`, { max: MAX_EXTRAS });
+  const seen = new Set<string>();
+  skus.forEach((sku, i) => {
+    if (!SKU_PATTERN.test(sku)) throw badInput(`${field}[${i}]`, `"${sku.slice(0, 40)}" is not a SKU.`);
+    if (seen.has(sku)) throw badInput(`${field}[${i}]`, `${sku} is listed twice.`);
+    seen.add(sku);
+  });
+  return [...skus];
+}
+
+/** One component of a VM's price: a product by SKU, how many units, and which kind it must be. */
+export interface ComponentNeed {
+  readonly sku: string;
+  readonly quantity: number;
+  readonly kind: 'CPU' | 'MEMORY' | 'STORAGE' | 'LICENCE' | 'ADD_ON';
+  /** The input field to blame when the SKU does not resolve. */
+  readonly field: string;
+}
+
+/** The bill of materials of a custom VM, in a fixed order. */
+export function componentsOf(spec: VmSpec, field = 'spec'): ComponentNeed[] {
+  return [
+    { sku: COMPONENT_SKUS.cpu[spec.cpuSpeed], quantity: spec.vcpu, kind: 'CPU', field: `${field}.cpuSpeed` },
+    { sku: COMPONENT_SKUS.memory, quantity: spec.memoryGib, kind: 'MEMORY', field: `${field}.memoryGib` },
+    { sku: COMPONENT_SKUS.storage[spec.storageTier], quantity: storageBlocks(spec.diskGib), kind: 'STORAGE', field: `${field}.storageTier` },
+    ...spec.licences.map((sku, i) => ({ sku, quantity: 1, kind: 'LICENCE' as const, field: `${field}.licences[${i}]` })),
+    ...spec.addOns.map((sku, i) => ({ sku, quantity: 1, kind: 'ADD_ON' as const, field: `${field}.addOns[${i}]` })),
+  ];
+}
+
+export function describeVmSpec(spec: VmSpec): string {
+  const extras = [...spec.licences, ...spec.addOns];
+  return (
+    `Custom VM: ${spec.vcpu} vCPU @ ${(CPU_CLOCK_MHZ[spec.cpuSpeed] / 1000).toFixed(1)} GHz, ${spec.memoryGib} GiB RAM, ` +
+    `${spec.diskGib} GiB ${spec.storageTier.toLowerCase()} disk` +
+    (extras.length > 0 ? ` + ${extras.join(', ')}` : '')
+  );
+}

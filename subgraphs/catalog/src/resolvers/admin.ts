@@ -1,0 +1,34 @@
+import { createCategory, createProduct, scheduleProductPrice, scheduleVatRate, updateProduct } from '../domain/catalog-admin.ts';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { requireProviderAdmin } from './access.ts';
+import { productPrice, vatRate } from './mapping.ts';
+import { asDate } from './scalars.ts';
+
+/** Catalogue administration: provider ADMIN+ only, checked before any input is looked at. */
+export const adminMutations: Pick<
+  MutationResolvers,
+  'createCategory' | 'createProduct' | 'updateProduct' | 'scheduleProductPrice' | 'scheduleVatRate'
+> = {
+  async createCategory(_root, { input }, ctx) {
+    await requireProviderAdmin(ctx);
+    return createCategory(ctx.db, input);
+  },
+  async createProduct(_root, { input }, ctx) {
+    await requireProviderAdmin(ctx);
+    const effectiveFrom = input.priceEffectiveFrom ? asDate(input.priceEffectiveFrom) : null;
+    return createProduct(ctx.db, { ...input, priceEffectiveFrom: effectiveFrom }, ctx.now);
+  },
+  async updateProduct(_root, { id, input }, ctx) {
+    await requireProviderAdmin(ctx);
+    return updateProduct(ctx.db, id, input, ctx.now);
+  },
+  async scheduleProductPrice(_root, { input }, ctx) {
+    await requireProviderAdmin(ctx);
+    const price = await scheduleProductPrice(ctx.db, { ...input, effectiveFrom: asDate(input.effectiveFrom) }, ctx.now);
+    return productPrice(price);
+  },
+  async scheduleVatRate(_root, { input }, ctx) {
+    await requireProviderAdmin(ctx);
+    return vatRate(await scheduleVatRate(ctx.db, { ...input, effectiveFrom: asDate(input.effectiveFrom) }, ctx.now));
+  },
+};

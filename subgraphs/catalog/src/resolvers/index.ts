@@ -1,0 +1,17 @@
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { adminMutations } from './admin.ts';
+import { pricingQueries } from './pricing.ts';
+import { Category, Product, productQueries } from './product.ts';
+import { Organization, Quote, QuoteLine, quoteMutations, quoteQueries } from './quote.ts';
+import { DateTime } from './scalars.ts';
+
+export const resolvers: Resolvers = {
+  DateTime,
+  Query: { ...productQueries, ...pricingQueries, ...quoteQueries },
+  Mutation: { ...quoteMutations, ...adminMutations },
+  Product,
+  Category,
+  Quote,
+  QuoteLine,
+  Organization,
+};

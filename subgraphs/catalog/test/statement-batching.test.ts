@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { dataOf, ORGS, startCatalog, type CatalogHarness } from './support/catalog-harness.ts';
+import { CREATE_QUOTE } from './support/quote-queries.ts';
+
+// DESIGN §4 "Batching": one SQL statement per entity type per request, whatever the page size.
+// Statements are counted with the kernel's StatementCounter on deps.onQuery.
+
+let h: CatalogHarness;
+let productIds: string[];
+
+beforeAll(async () => {
+  h = await startCatalog('batching');
+  const category = dataOf(await h.gql(h.tokens.c1Member, '{ categories { id name } }')).categories.find((c: { name: string }) => c.name === 'Backup').id;
+  // 39 seeded + 61 more = 100 products.
+  await Promise.all(
+    Array.from({ length: 61 }, (_, i) =>
+      h.gql(h.tokens.providerAdmin, `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, {
+        input: { sku: `ADD-EXTRA-${i}`, name: `Extra add-on ${i}`, kind: 'ADD_ON', categoryId: category, monthlyPrice: `${i + 1}.00` },
+      }).then(dataOf),
+    ),
+  );
+  productIds = dataOf(await h.gql(h.tokens.c1Member, '{ products(first: 100) { edges { node { id } } } }')).products.edges.map((e: { node: { id: string } }) => e.node.id);
+  expect(productIds).toHaveLength(100);
+});
+afterAll(() => h?.close());
+
+async function countStatements(token: string, query: string, variables: Record<string, unknown> = {}) {
+  h.statements.reset();
+  const data = dataOf(await h.gql(token, query, variables));
+  return { data, count: h.statements.count, statements: [...h.statements.statements] };
+}
+
+const ENTITIES = (selection: string) => `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { ${selection} } } }`;
+
+describe('_entities for 100 Product references', () => {
+  test('runs ONE SQL statement', async () => {
+    const representations = productIds.map((id) => ({ __typename: 'Product', id }));
+    const { data, count, statements } = await countStatements(h.tokens.c1Member, ENTITIES('id sku name kind active'), { representations });
+    expect(data._entities).toHaveLength(100);
+    expect(data._entities.every((p: { id: string } | null, i: number) => p?.id === productIds[i])).toBe(true);
+    expect(count).toBe(1);
+    expect(statements[0]).toMatch(/from "products"/);
+  });
+
+  test('with their prices and categories: one more statement for each, not one per product', async () => {
+    const representations = productIds.map((id) => ({ __typename: 'Product', id }));
+    const { data, count } = await countStatements(h.tokens.c1Member, ENTITIES('id price { monthly { amount } } category { name }'), { representations });
+    expect(data._entities.every((p: { price: unknown; category: unknown }) => p.price && p.category)).toBe(true);
+    expect(count).toBe(3);
+  });
+
+  test('unknown and malformed ids resolve to null in the same single statement', async () => {
+    const representations = [
+      { __typename: 'Product', id: productIds[0] },
+      { __typename: 'Product', id: '0190b3c4-0000-7000-8000-000000000000' },
+      { __typename: 'Product', id: 'not-a-uuid' },
+    ];
+    const { data, count } = await countStatements(h.tokens.c1Member, ENTITIES('id'), { representations });
+    expect(data._entities).toEqual([{ id: productIds[0] }, null, null]);
+    expect(count).toBe(1);
+  });
+});
+
+describe('lists and nested fields batch too', () => {
+  test('100 products with prices at two instants and categories: 3 statements', async () => {
+    const { count } = await countStatements(
+      h.tokens.c1Member,
+      '{ products(first: 100) { edges { node { now: price { monthly { amount } } then: price(at: "2025-06-01T00:00:00Z") { monthly { amount } } category { name } } } } }',
+    );
+    expect(count).toBe(3);
+  });
+
+  test('every category with its products and their prices: 3 statements', async () => {
+    const { data, count } = await countStatements(h.tokens.c1Member, '{ categories { name products(first: 100) { edges { node { sku price { monthly { amount } } } } } } }');
+    expect(data.categories).toHaveLength(10);
+    expect(count).toBe(3);
+  });
+
+  test('20 quotes by reference with their lines and products: 3 statements', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const lines = [{ productId: productIds[i], quantity: 1, months: 1 }, { productId: productIds[i + 20], quantity: 2, months: 1 }];
+      ids.push(dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: ORGS.customer1, lines })).createQuote.id);
+    }
+    const { data, count } = await countStatements(
+      h.tokens.c1Member,
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Quote { id total { amount } lines { product { sku } } } } }`,
+      { representations: ids.map((id) => ({ __typename: 'Quote', id })) },
+    );
+    expect(data._entities.map((q: { id: string }) => q.id)).toEqual(ids);
+    expect(count).toBe(3);
+  });
+});
+
+describe('the batched price lookup for other subgraphs', () => {
+  test('50 (product or spec, instant) pairs: one round trip, ONE SQL statement', async () => {
+    const requests = Array.from({ length: 50 }, (_, i) =>
+      i % 2 === 0
+        ? { productId: productIds[i], at: new Date(Date.UTC(2026, 5, 1 + i, 8)).toISOString() }
+        : { spec: { vcpu: 1 + (i % 64), memoryGib: 2 * i, diskGib: 20 + 100 * i, licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP'] }, at: '2026-01-01T00:00:00Z' },
+    );
+    const { data, count } = await countStatements(
+      h.tokens.pricingService,
+      `query($r: [PriceRequest!]!) { internalPrices(requests: $r) { at productId sku monthly { amount } hourly { amount } lines { sku quantity monthly { amount } } } }`,
+      { r: requests },
+    );
+    expect(data.internalPrices).toHaveLength(50);
+    expect(count).toBe(1);
+    // A spec line: 2 vCPU, 2 GiB, 120 GiB (2 blocks), Windows, backup = 310 + 76 + 360 + 89 + 45 = 880.00
+    expect(data.internalPrices[1]).toMatchObject({ productId: null, monthly: { amount: '880.00' }, hourly: { amount: '1.18' } });
+    expect(data.internalPrices[1].lines.map((l: { sku: string }) => l.sku)).toEqual(['CPU-STD-VCPU', 'RAM-GIB', 'STO-STD-100G', 'LIC-WIN-SRV', 'ADD-BACKUP']);
+  });
+});

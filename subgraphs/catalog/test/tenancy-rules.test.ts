@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { codesOf } from '@platform/testkit';
+import { dataOf, ORGS, startCatalog, type CatalogHarness } from './support/catalog-harness.ts';
+import { ACCEPT_QUOTE, CREATE_QUOTE, EXPIRE_QUOTE, GET_QUOTE } from './support/quote-queries.ts';
+
+type QuoteEdge = { node: { id: string; status: string } };
+
+let h: CatalogHarness;
+let ramId: string;
+let c1Quote: string; // a draft of customer 1 (under reseller 1)
+let c2Quote: string; // a draft of customer 2 (under reseller 2)
+
+const lines = () => [{ productId: ramId, quantity: 1, months: 1 }];
+const create = (token: string, org: string) => h.gql(token, CREATE_QUOTE, { org, lines: lines() });
+const ENTITIES = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+  ... on Quote { id total { amount } }
+  ... on Organization { id quotes(first: 10) { edges { node { id } } } }
+  ... on Product { id sku }
+} }`;
+const entities = (token: string | null, representations: unknown[]) => h.gql(token, ENTITIES, { representations });
+
+beforeAll(async () => {
+  h = await startCatalog('tenancy');
+  ramId = dataOf(await h.gql(h.tokens.c1Member, '{ productBySku(sku: "RAM-GIB") { id } }')).productBySku.id;
+  c1Quote = dataOf(await create(h.tokens.c1Member, ORGS.customer1)).createQuote.id;
+  c2Quote = dataOf(await create(h.tokens.c2Member, ORGS.customer2)).createQuote.id;
+});
+afterAll(() => h?.close());
+
+describe('catalogue reads need an authenticated caller, nothing more', () => {
+  test('anonymous callers get UNAUTHENTICATED from every query', async () => {
+    for (const q of ['{ products { edges { node { id } } } }', `{ product(id: "${ramId}") { id } }`, '{ categories { id } }', '{ vatRate { basisPoints } }', `{ quote(id: "${c1Quote}") { id } }`]) {
+      expect(codesOf(await h.gql(null, q)), q).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+
+  test('any signed-in caller — a customer viewer, a service — reads products', async () => {
+    for (const token of [h.tokens.c1Viewer, h.tokens.c2Member, h.tokens.otherService]) {
+      expect(dataOf(await h.gql(token, `{ product(id: "${ramId}") { sku } }`)).product.sku).toBe('RAM-GIB');
+    }
+  });
+
+  test('_entities shows anonymous callers no product', async () => {
+    const r = await entities(null, [{ __typename: 'Product', id: ramId }]);
+    expect(r.data?._entities).toEqual([null]);
+  });
+});
+
+describe('quotes follow the organisation tree', () => {
+  test('creating needs MEMBER or above on a visible organisation', async () => {
+    expect(codesOf(await create(h.tokens.c1Owner, ORGS.customer1))).toEqual([]);
+    expect(codesOf(await create(h.tokens.r1Member, ORGS.customer1))).toEqual([]); // a reseller for its customer
+    expect(codesOf(await create(h.tokens.providerMember, ORGS.customer2))).toEqual([]); // the provider for anyone
+    expect(codesOf(await create(h.tokens.c1Viewer, ORGS.customer1))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await create(h.tokens.c1Billing, ORGS.customer1))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await create(h.tokens.c2Member, ORGS.customer1))).toEqual(['NOT_FOUND']); // another tenant: looks missing
+    expect(codesOf(await create(h.tokens.c1Member, ORGS.reseller1))).toEqual(['NOT_FOUND']); // upwards is invisible too
+    expect(codesOf(await create(h.tokens.resellerAdmin, ORGS.customer2))).toEqual(['NOT_FOUND']); // resellers never see each other
+  });
+
+  test('reading needs visibility: own org, ancestors and the provider see it; others get null', async () => {
+    const read = async (token: string, id: string) => (await h.gql(token, GET_QUOTE, { id })).data?.quote?.id ?? null;
+    for (const token of [h.tokens.c1Viewer, h.tokens.c1Billing, h.tokens.r1Member, h.tokens.providerAdmin, h.tokens.pricingService]) {
+      expect(await read(token, c1Quote)).toBe(c1Quote);
+    }
+    for (const token of [h.tokens.c2Member, h.tokens.resellerAdmin]) {
+      expect(await read(token, c2Quote)).toBe(token === h.tokens.c2Member ? c2Quote : null);
+      expect(await read(token, c1Quote)).toBe(token === h.tokens.resellerAdmin ? c1Quote : null);
+    }
+  });
+
+  test('accepting or expiring another tenant\'s quote is NOT_FOUND, a viewer\'s attempt FORBIDDEN; nothing changes', async () => {
+    expect(codesOf(await h.gql(h.tokens.c2Member, ACCEPT_QUOTE, { id: c1Quote }))).toEqual(['NOT_FOUND']);
+    expect(codesOf(await h.gql(h.tokens.c2Member, EXPIRE_QUOTE, { id: c1Quote }))).toEqual(['NOT_FOUND']);
+    expect(codesOf(await h.gql(h.tokens.c1Viewer, ACCEPT_QUOTE, { id: c1Quote }))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await h.gql(h.tokens.c1Member, ACCEPT_QUOTE, { id: '0190b3c4-0000-7000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(dataOf(await h.gql(h.tokens.c1Member, GET_QUOTE, { id: c1Quote })).quote.status).toBe('DRAFT');
+    // The reseller above may act for its customer.
+    expect(dataOf(await h.gql(h.tokens.r1Member, ACCEPT_QUOTE, { id: c1Quote })).acceptQuote.status).toBe('ACCEPTED');
+  });
+
+  test('_entities: a foreign quote and a foreign organisation\'s quotes show nothing', async () => {
+    const reps = [{ __typename: 'Quote', id: c1Quote }, { __typename: 'Organization', id: ORGS.customer1 }];
+    const foreign = await entities(h.tokens.c2Member, reps);
+    expect(foreign.errors).toBeUndefined();
+    expect(foreign.data?._entities).toEqual([null, { id: ORGS.customer1, quotes: null }]);
+    const own = dataOf(await entities(h.tokens.c1Viewer, reps))._entities;
+    expect(own[0]).toMatchObject({ id: c1Quote });
+    expect(own[1].quotes.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(c1Quote);
+    const anonymous = await entities(null, reps);
+    expect(anonymous.data?._entities).toEqual([null, { id: ORGS.customer1, quotes: null }]);
+  });
+
+  test('Organization.quotes pages newest first and filters by status as of now', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(dataOf(await create(h.tokens.c2Member, ORGS.customer2)).createQuote.id);
+    dataOf(await h.gql(h.tokens.c2Member, EXPIRE_QUOTE, { id: ids[0] }));
+    const page = async (first: number, after: string | null, status: string | null = null) =>
+      dataOf(
+        await h.gql(
+          h.tokens.c2Member,
+          `query($reps: [_Any!]!, $first: Int, $after: String, $status: QuoteStatus) { _entities(representations: $reps) {
+            ... on Organization { quotes(first: $first, after: $after, status: $status) { edges { node { id status } } pageInfo { hasNextPage endCursor } } } } }`,
+          { reps: [{ __typename: 'Organization', id: ORGS.customer2 }], first, after, status },
+        ),
+      )._entities[0].quotes;
+    const all = (await page(100, null)).edges.map((e: QuoteEdge) => e.node.id);
+    expect(all).toEqual([...all].sort().reverse()); // newest (time-ordered id) first
+    expect(all.slice(0, 3)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(all).toContain(c2Quote);
+    const first = await page(2, null);
+    expect(first.edges.map((e: QuoteEdge) => e.node.id)).toEqual(all.slice(0, 2));
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const rest = await page(100, first.pageInfo.endCursor);
+    expect(rest.edges.map((e: QuoteEdge) => e.node.id)).toEqual(all.slice(2));
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect((await page(10, null, 'EXPIRED')).edges.map((e: QuoteEdge) => e.node.id)).toEqual([ids[0]]);
+    expect((await page(10, null, 'DRAFT')).edges.every((e: QuoteEdge) => e.node.status === 'DRAFT')).toBe(true);
+    expect(codesOf(await h.gql(h.tokens.c2Member, `{ _entities(representations: [{ __typename: "Organization", id: "${ORGS.customer2}" }]) { ... on Organization { quotes(first: 101) { edges { cursor } } } } }`))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  test('Quote.organization is a reference to tenancy\'s Organization', async () => {
+    const r = await h.gql(h.tokens.c1Member, `{ quote(id: "${c1Quote}") { organization { __typename id } } }`);
+    expect(dataOf(r).quote.organization).toEqual({ __typename: 'Organization', id: ORGS.customer1 });
+  });
+});
+
+describe('service-only and provider-only operations', () => {
+  const INTERNAL = `query($r: [PriceRequest!]!) { internalPrices(requests: $r) { monthly { amount } } }`;
+  test('internalPrices needs a service token with scope catalog:price', async () => {
+    const r = [{ productId: ramId, at: '2026-01-01T00:00:00Z' }];
+    expect(dataOf(await h.gql(h.tokens.pricingService, INTERNAL, { r })).internalPrices).toEqual([{ monthly: { amount: '38.00' } }]);
+    expect(codesOf(await h.gql(h.tokens.otherService, INTERNAL, { r }))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await h.gql(h.tokens.providerAdmin, INTERNAL, { r }))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await h.gql(null, INTERNAL, { r }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  test('catalogue changes need the provider organisation and ADMIN or above', async () => {
+    const m = `mutation($id: ID!) { updateProduct(id: $id, input: { name: "Hacked" }) { name } }`;
+    for (const token of [h.tokens.providerMember, h.tokens.resellerAdmin, h.tokens.c1Owner, h.tokens.pricingService]) {
+      expect(codesOf(await h.gql(token, m, { id: ramId }))).toEqual(['FORBIDDEN']);
+    }
+    expect(codesOf(await h.gql(null, m, { id: ramId }))).toEqual(['UNAUTHENTICATED']);
+    expect(dataOf(await h.gql(h.tokens.c1Member, `{ product(id: "${ramId}") { name } }`)).product.name).toBe('RAM, 1 GiB');
+  });
+});

@@ -1,0 +1,40 @@
+import { EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
+
+/** The longest a hold may live: long enough for any VM build, short enough that stuck funds come back. */
+export const MAX_HOLD_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface WalletConfig extends ServiceConfig {
+  readonly databasePoolSize: number;
+  /** How long a hold lives when its placer does not say. */
+  readonly holdTtlSeconds: number;
+  /** How often expired holds are swept and their funds given back. */
+  readonly holdSweepIntervalMs: number;
+}
+
+export function readWalletConfig(env: Env = process.env): WalletConfig {
+  const r = new EnvReader(env);
+  return Object.freeze({
+    ...readServiceConfig('wallet', 4003, env),
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+    holdTtlSeconds: r.int('WALLET_HOLD_TTL_SECONDS', 3600, { min: 1, max: MAX_HOLD_TTL_SECONDS }),
+    holdSweepIntervalMs: r.int('WALLET_HOLD_SWEEP_MS', 5000, { min: 50, max: 3_600_000 }),
+  });
+}
+
+/** What the standalone process needs to reach other services (main.ts only). */
+export interface WalletRemoteConfig {
+  /** Tenancy's GraphQL endpoint: the organisation directory. */
+  readonly tenancyUrl: string;
+  /** Identity's base URL: service tokens. */
+  readonly identityUrl: string;
+  readonly serviceSecret: string;
+}
+
+export function readWalletRemoteConfig(env: Env = process.env): WalletRemoteConfig {
+  const r = new EnvReader(env);
+  return Object.freeze({
+    tenancyUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
+    identityUrl: r.url('IDENTITY_URL', 'http://127.0.0.1:4001'),
+    serviceSecret: r.string('SERVICE_SECRET'),
+  });
+}

@@ -1,0 +1,107 @@
+import { minorFromDb, newId } from '@platform/kernel';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Wallet } from '../domain/wallet.ts';
+import type { WalletTrx } from './transaction.ts';
+import type { AccountsTable, WalletDatabase } from './types.ts';
+
+const WALLET_COLUMNS = ['id', 'organization_id', 'currency', 'balance', 'held', 'credit_limit', 'low_balance_threshold', 'created_at'] as const;
+type WalletRow = Pick<Selectable<AccountsTable>, (typeof WALLET_COLUMNS)[number]>;
+
+function toWallet(row: WalletRow): Wallet {
+  if (row.organization_id === null) throw new Error(`account ${row.id} is not a wallet`);
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    currency: row.currency,
+    balance: minorFromDb(row.balance),
+    held: minorFromDb(row.held),
+    creditLimit: minorFromDb(row.credit_limit),
+    lowBalanceThreshold: row.low_balance_threshold === null ? null : minorFromDb(row.low_balance_threshold),
+    createdAt: row.created_at,
+  };
+}
+
+/** The organisation's wallet id, creating the wallet if there is none (concurrent callers agree on one). */
+export async function ensureWalletId(db: Kysely<WalletDatabase>, organizationId: string, currency: string): Promise<string> {
+  const inserted = await db
+    .insertInto('accounts')
+    .values({ id: newId(), kind: 'WALLET', organization_id: organizationId, currency })
+    .onConflict((oc) => oc.column('organization_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return inserted.id;
+  const existing = await findWalletId(db, organizationId);
+  if (!existing) throw new Error(`wallet of ${organizationId} neither inserted nor found`);
+  return existing;
+}
+
+export async function findWalletId(db: Kysely<WalletDatabase>, organizationId: string): Promise<string | null> {
+  const row = await db.selectFrom('accounts').select('id').where('organization_id', '=', organizationId).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function findWallet(db: Kysely<WalletDatabase>, id: string): Promise<Wallet | null> {
+  const row = await db.selectFrom('accounts').select(WALLET_COLUMNS).where('id', '=', id).where('kind', '=', 'WALLET').executeTakeFirst();
+  return row ? toWallet(row) : null;
+}
+
+export async function findWalletsByIds(db: Kysely<WalletDatabase>, ids: readonly string[]): Promise<Wallet[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('accounts').select(WALLET_COLUMNS).where('id', 'in', ids).where('kind', '=', 'WALLET').execute();
+  return rows.map(toWallet);
+}
+
+export async function findWalletsByOrganizations(db: Kysely<WalletDatabase>, organizationIds: readonly string[]): Promise<Wallet[]> {
+  if (organizationIds.length === 0) return [];
+  const rows = await db.selectFrom('accounts').select(WALLET_COLUMNS).where('organization_id', 'in', organizationIds).execute();
+  return rows.map(toWallet);
+}
+
+/**
+ * Changes a wallet's balance and held amount in one conditional statement: the row is updated
+ * only if the result stays at or above the wallet's floor, so two concurrent debits can never
+ * both pass a check made on a stale balance. Null when the wallet is missing or would go below.
+ * (PostgreSQL re-checks the condition on the latest row version after waiting for a lock.)
+ */
+export async function moveWallet(trx: WalletTrx, id: string, balanceDelta: bigint, heldDelta: bigint): Promise<Wallet | null> {
+  const row = await trx
+    .updateTable('accounts')
+    .set({
+      balance: sql<string>`balance + ${balanceDelta.toString()}::bigint`,
+      held: sql<string>`held + ${heldDelta.toString()}::bigint`,
+    })
+    .where('id', '=', id)
+    .where('kind', '=', 'WALLET')
+    .where(sql<boolean>`balance + ${balanceDelta.toString()}::bigint - (held + ${heldDelta.toString()}::bigint) >= -credit_limit`)
+    .returning(WALLET_COLUMNS)
+    .executeTakeFirst();
+  return row ? toWallet(row) : null;
+}
+
+/**
+ * Gives back held amounts on several wallets at once (hold expiry). Rows are locked in id order
+ * first, the order every other posting locks them in, so this cannot deadlock with a transfer.
+ */
+export async function releaseHeld(trx: WalletTrx, amounts: ReadonlyMap<string, bigint>): Promise<void> {
+  if (amounts.size === 0) return;
+  const ids = [...amounts.keys()].sort();
+  await trx.selectFrom('accounts').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  const values = sql.join(ids.map((id) => sql`(${id}::uuid, ${(amounts.get(id) ?? 0n).toString()}::bigint)`));
+  await sql`update accounts set held = accounts.held - v.amount from (values ${values}) as v(id, amount) where accounts.id = v.id`.execute(trx);
+}
+
+export async function setLowBalanceThreshold(db: Kysely<WalletDatabase>, id: string, threshold: bigint | null): Promise<Wallet> {
+  const row = await db
+    .updateTable('accounts')
+    .set({ low_balance_threshold: threshold })
+    .where('id', '=', id)
+    .returning(WALLET_COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toWallet(row);
+}
+
+/** Every wallet, for the ledger audit (an operator's check, not a request path). */
+export async function allWallets(db: Kysely<WalletDatabase>): Promise<Wallet[]> {
+  const rows = await db.selectFrom('accounts').select(WALLET_COLUMNS).where('kind', '=', 'WALLET').orderBy('id').execute();
+  return rows.map(toWallet);
+}

@@ -1,0 +1,259 @@
+import { badInput, fail, newId, toMoney, writeOutbox } from '@platform/kernel';
+import type { Kysely } from 'kysely';
+import { findWallet, moveWallet, releaseHeld } from '../db/account-repository.ts';
+import { expireDueHolds, findHold, insertHold, lockHold, resolveHold } from '../db/hold-repository.ts';
+import { claimIdempotencyKey } from '../db/idempotency-repository.ts';
+import { inTransaction, type WalletTrx } from '../db/transaction.ts';
+import { findTransfer, insertTransfer } from '../db/transfer-repository.ts';
+import type { WalletDatabase } from '../db/types.ts';
+import type { Hold } from './hold.ts';
+import { requestHash, type Idempotency } from './idempotency.ts';
+import { isSystemAccount } from './system-accounts.ts';
+import type { Transfer, TransferKind } from './transfer.ts';
+import { availableOf, type Wallet } from './wallet.ts';
+
+export const TOPIC_HOLD_PLACED = 'wallet.hold_placed';
+export const TOPIC_LOW_BALANCE = 'wallet.low_balance';
+
+export interface TransferCommand {
+  readonly kind: TransferKind;
+  readonly debitAccountId: string;
+  readonly creditAccountId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly description?: string | null;
+  readonly reference?: string | null;
+  readonly correctsTransferId?: string | null;
+  readonly idempotency: Idempotency;
+}
+
+export interface PlaceHoldCommand {
+  readonly walletId: string;
+  /** Where a capture will post the money. */
+  readonly creditAccountId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly expiresAt: Date;
+  readonly description?: string | null;
+  readonly reference?: string | null;
+  readonly idempotency: Idempotency;
+}
+
+export interface CaptureHoldCommand {
+  readonly holdId: string;
+  /** Minor units to post; the whole hold when absent. The rest is released. */
+  readonly amount?: bigint | null;
+  readonly idempotency: Idempotency;
+}
+
+export interface ReleaseHoldCommand {
+  readonly holdId: string;
+  readonly idempotency: Idempotency;
+}
+
+/** A change to one account inside a posting. */
+interface Movement {
+  readonly accountId: string;
+  readonly balance: bigint;
+  readonly held: bigint;
+}
+
+/**
+ * The double-entry core: transfers between any two accounts, and two-phase holds. Each call is one
+ * database transaction that claims its idempotency key first, moves wallet balances with
+ * conditional updates (never read-then-write), appends to the journal and writes its events.
+ */
+export class Ledger {
+  constructor(
+    private readonly db: Kysely<WalletDatabase>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async transfer(cmd: TransferCommand): Promise<Transfer> {
+    requirePositive(cmd.amount);
+    const id = newId();
+    return inTransaction(this.db, async (trx) => {
+      const earlier = await this.claim(trx, cmd.idempotency, id);
+      if (earlier) return mustExist(await findTransfer(trx, earlier), 'transfer', earlier);
+      const after = await this.move(trx, [
+        { accountId: cmd.debitAccountId, balance: -cmd.amount, held: 0n },
+        { accountId: cmd.creditAccountId, balance: cmd.amount, held: 0n },
+      ]);
+      return insertTransfer(trx, {
+        id,
+        kind: cmd.kind,
+        debitAccountId: cmd.debitAccountId,
+        creditAccountId: cmd.creditAccountId,
+        amount: cmd.amount,
+        currency: cmd.currency,
+        debitBalanceAfter: after.get(cmd.debitAccountId)?.balance ?? null,
+        creditBalanceAfter: after.get(cmd.creditAccountId)?.balance ?? null,
+        holdId: null,
+        correctsTransferId: cmd.correctsTransferId ?? null,
+        description: cmd.description ?? null,
+        reference: cmd.reference ?? null,
+      });
+    });
+  }
+
+  async placeHold(cmd: PlaceHoldCommand): Promise<Hold> {
+    requirePositive(cmd.amount);
+    if (cmd.walletId === cmd.creditAccountId) throw new Error('a hold cannot pay its own wallet');
+    const id = newId();
+    return inTransaction(this.db, async (trx) => {
+      const earlier = await this.claim(trx, cmd.idempotency, id);
+      if (earlier) return mustExist(await findHold(trx, earlier), 'hold', earlier);
+      const after = await this.move(trx, [{ accountId: cmd.walletId, balance: 0n, held: cmd.amount }]);
+      const hold = await insertHold(trx, {
+        id,
+        walletId: cmd.walletId,
+        creditAccountId: cmd.creditAccountId,
+        amount: cmd.amount,
+        currency: cmd.currency,
+        description: cmd.description ?? null,
+        reference: cmd.reference ?? null,
+        expiresAt: cmd.expiresAt,
+      });
+      const wallet = after.get(cmd.walletId);
+      await writeOutbox(trx, TOPIC_HOLD_PLACED, {
+        holdId: hold.id,
+        walletId: hold.walletId,
+        organizationId: wallet?.organizationId ?? null,
+        amount: toMoney(hold.amount, hold.currency),
+        expiresAt: hold.expiresAt.toISOString(),
+        reference: hold.reference,
+      });
+      return hold;
+    });
+  }
+
+  async captureHold(cmd: CaptureHoldCommand): Promise<Hold> {
+    if (cmd.amount !== undefined && cmd.amount !== null) requirePositive(cmd.amount);
+    return inTransaction(this.db, async (trx) => {
+      const earlier = await this.claim(trx, cmd.idempotency, cmd.holdId);
+      if (earlier) return mustExist(await findHold(trx, earlier), 'hold', earlier);
+      const hold = await this.lockOpenHold(trx, cmd.holdId, 'captured');
+      if (this.clock() >= hold.expiresAt) {
+        throw fail('INVALID_STATE', `The hold expired at ${hold.expiresAt.toISOString()} and can no longer be captured.`, { holdId: hold.id });
+      }
+      const captured = cmd.amount ?? hold.amount;
+      if (captured > hold.amount) {
+        throw badInput('amount', `must be at most the held ${toMoney(hold.amount, hold.currency).amount}.`);
+      }
+      const after = await this.move(trx, [
+        { accountId: hold.walletId, balance: -captured, held: -hold.amount },
+        { accountId: hold.creditAccountId, balance: captured, held: 0n },
+      ]);
+      await insertTransfer(trx, {
+        id: newId(),
+        kind: 'HOLD_CAPTURE',
+        debitAccountId: hold.walletId,
+        creditAccountId: hold.creditAccountId,
+        amount: captured,
+        currency: hold.currency,
+        debitBalanceAfter: after.get(hold.walletId)?.balance ?? null,
+        creditBalanceAfter: after.get(hold.creditAccountId)?.balance ?? null,
+        holdId: hold.id,
+        correctsTransferId: null,
+        description: hold.description,
+        reference: hold.reference,
+      });
+      return resolveHold(trx, hold.id, 'CAPTURED', captured, this.clock());
+    });
+  }
+
+  async releaseHold(cmd: ReleaseHoldCommand): Promise<Hold> {
+    return inTransaction(this.db, async (trx) => {
+      const earlier = await this.claim(trx, cmd.idempotency, cmd.holdId);
+      if (earlier) return mustExist(await findHold(trx, earlier), 'hold', earlier);
+      const hold = await this.lockOpenHold(trx, cmd.holdId, 'released');
+      await this.move(trx, [{ accountId: hold.walletId, balance: 0n, held: -hold.amount }]);
+      return resolveHold(trx, hold.id, 'RELEASED', null, this.clock());
+    });
+  }
+
+  /** Expires open holds due at `now`, giving their funds back; returns how many. */
+  async expireHolds(now: Date = this.clock(), batch = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const expired = await inTransaction(this.db, async (trx) => {
+        const rows = await expireDueHolds(trx, now, batch);
+        const byWallet = new Map<string, bigint>();
+        for (const r of rows) byWallet.set(r.walletId, (byWallet.get(r.walletId) ?? 0n) + r.amount);
+        await releaseHeld(trx, byWallet);
+        return rows.length;
+      });
+      total += expired;
+      if (expired < batch) return total;
+    }
+  }
+
+  /** Null when this call claimed the key; the earlier result's id when it is a repeat; CONFLICT when the request differs. */
+  private async claim(trx: WalletTrx, idempotency: Idempotency, resultId: string): Promise<string | null> {
+    const hash = requestHash(idempotency.request);
+    const earlier = await claimIdempotencyKey(trx, { scope: idempotency.scope, key: idempotency.key, requestHash: hash, resultId });
+    if (!earlier) return null;
+    if (earlier.requestHash !== hash) {
+      throw fail('CONFLICT', 'idempotencyKey was already used for a different request.', { field: 'idempotencyKey' });
+    }
+    return earlier.resultId;
+  }
+
+  private async lockOpenHold(trx: WalletTrx, holdId: string, verb: string): Promise<Hold> {
+    const hold = await lockHold(trx, holdId);
+    if (!hold) throw fail('NOT_FOUND', 'holdId: no such hold.', { field: 'holdId' });
+    if (hold.status !== 'PENDING') {
+      throw fail('INVALID_STATE', `The hold is already ${hold.status.toLowerCase()} and cannot be ${verb}.`, { holdId, status: hold.status });
+    }
+    return hold;
+  }
+
+  /**
+   * Applies the movements to wallet rows in id order (the one lock order, so two postings never
+   * deadlock), each a conditional update that refuses to pass the wallet's floor. System accounts
+   * are left alone: their balance is their journal. Writes a low-balance event for each wallet
+   * whose available amount fell below its threshold.
+   */
+  private async move(trx: WalletTrx, movements: readonly Movement[]): Promise<Map<string, Wallet>> {
+    const after = new Map<string, Wallet>();
+    const ordered = movements.filter((m) => !isSystemAccount(m.accountId)).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+    for (const m of ordered) {
+      const wallet = await moveWallet(trx, m.accountId, m.balance, m.held);
+      if (!wallet) throw await this.refusal(trx, m);
+      after.set(m.accountId, wallet);
+      const availableAfter = availableOf(wallet);
+      const availableBefore = availableAfter - m.balance + m.held;
+      const threshold = wallet.lowBalanceThreshold;
+      if (threshold !== null && availableBefore >= threshold && availableAfter < threshold) {
+        await writeOutbox(trx, TOPIC_LOW_BALANCE, {
+          walletId: wallet.id,
+          organizationId: wallet.organizationId,
+          available: toMoney(availableAfter, wallet.currency),
+          threshold: toMoney(threshold, wallet.currency),
+        });
+      }
+    }
+    return after;
+  }
+
+  private async refusal(trx: WalletTrx, m: Movement) {
+    const wallet = await findWallet(trx, m.accountId);
+    if (!wallet) return fail('NOT_FOUND', 'The wallet does not exist.', { walletId: m.accountId });
+    const requested = m.held - m.balance;
+    const spendable = availableOf(wallet) + wallet.creditLimit;
+    return fail(
+      'INSUFFICIENT_FUNDS',
+      `The wallet has ${toMoney(spendable, wallet.currency).amount} ${wallet.currency} available; ${toMoney(requested, wallet.currency).amount} is needed.`,
+      { available: toMoney(availableOf(wallet), wallet.currency), requested: toMoney(requested, wallet.currency) },
+    );
+  }
+}
+
+function requirePositive(amount: bigint): void {
+  if (amount <= 0n) throw badInput('amount', 'must be more than zero.');
+}
+
+function mustExist<T>(value: T | null, what: string, id: string): T {
+  if (value === null) throw new Error(`idempotency key points at missing ${what} ${id}`);
+  return value;
+}

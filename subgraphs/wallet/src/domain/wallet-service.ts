@@ -1,0 +1,239 @@
+import { badInput, fail, type Page } from '@platform/kernel';
+import type { Kysely } from 'kysely';
+import { ensureWalletId, findWalletId, findWalletsByIds, findWalletsByOrganizations, setLowBalanceThreshold } from '../db/account-repository.ts';
+import { holdPage } from '../db/hold-repository.ts';
+import { findTransfer, transferPage, type TransferFilter } from '../db/transfer-repository.ts';
+import type { WalletDatabase } from '../db/types.ts';
+import type { Hold, HoldStatus } from './hold.ts';
+import { Ledger } from './ledger.ts';
+import { postingOf, type Posting } from './posting.ts';
+import { SYSTEM_ACCOUNTS } from './system-accounts.ts';
+import type { Wallet } from './wallet.ts';
+
+export interface WalletServiceOptions {
+  /** How long a hold lives when the caller does not say. */
+  readonly holdTtlSeconds: number;
+  readonly clock?: () => Date;
+}
+
+export interface TopUp {
+  readonly organizationId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly paymentReference: string;
+  readonly idempotencyKey: string;
+}
+
+export interface Adjustment {
+  readonly organizationId: string;
+  /** Signed: negative takes money out of the wallet. */
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly reason: string;
+  readonly correctsTransferId: string | null;
+  readonly idempotencyKey: string;
+}
+
+export interface BillPayment {
+  readonly organizationId: string;
+  readonly billId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly description: string | null;
+}
+
+export interface CommissionPayment {
+  readonly resellerId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly reference: string;
+  readonly description: string | null;
+  readonly idempotencyKey: string;
+}
+
+export interface HoldRequest {
+  readonly organizationId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly idempotencyKey: string;
+  readonly description: string | null;
+  readonly reference: string | null;
+  readonly expiresInSeconds: number | null;
+}
+
+const MAX_CACHED_WALLET_IDS = 100_000;
+
+/**
+ * The wallet operations of the API, by organisation: which accounts a top-up, a bill, a commission
+ * or a hold moves money between, and under which idempotency scope. The ledger does the moving.
+ */
+export class WalletService {
+  readonly ledger: Ledger;
+  private readonly clock: () => Date;
+  /** organisation id → wallet id; wallets are never deleted nor moved, so a hit is never stale. */
+  private readonly walletIds = new Map<string, string>();
+
+  constructor(
+    private readonly db: Kysely<WalletDatabase>,
+    private readonly options: WalletServiceOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.ledger = new Ledger(db, this.clock);
+  }
+
+  /** The organisation's wallet id, creating the wallet if needed (idempotent under concurrency). */
+  async ensureWallet(organizationId: string, currency: string): Promise<string> {
+    const cached = this.walletIds.get(organizationId);
+    if (cached) return cached;
+    return this.remember(organizationId, await ensureWalletId(this.db, organizationId, currency));
+  }
+
+  /** The organisation's wallet id, or NOT_FOUND naming `field`. */
+  async requireWallet(organizationId: string, field = 'organizationId'): Promise<string> {
+    const cached = this.walletIds.get(organizationId);
+    if (cached) return cached;
+    const id = await findWalletId(this.db, organizationId);
+    if (!id) throw fail('NOT_FOUND', `${field}: the organisation has no wallet.`, { field });
+    return this.remember(organizationId, id);
+  }
+
+  async topUp(t: TopUp): Promise<Posting> {
+    const walletId = await this.ensureWallet(t.organizationId, t.currency);
+    const transfer = await this.ledger.transfer({
+      kind: 'TOP_UP',
+      debitAccountId: SYSTEM_ACCOUNTS.EXTERNAL,
+      creditAccountId: walletId,
+      amount: t.amount,
+      currency: t.currency,
+      description: 'Top-up',
+      reference: t.paymentReference,
+      idempotency: {
+        scope: `top_up:${walletId}`,
+        key: t.idempotencyKey,
+        request: { amount: t.amount, currency: t.currency, paymentReference: t.paymentReference },
+      },
+    });
+    return postingOf(transfer, walletId);
+  }
+
+  async adjust(a: Adjustment): Promise<Posting> {
+    const walletId = await this.ensureWallet(a.organizationId, a.currency);
+    if (a.correctsTransferId !== null) {
+      const corrected = await findTransfer(this.db, a.correctsTransferId);
+      if (!corrected || (corrected.debitAccountId !== walletId && corrected.creditAccountId !== walletId)) {
+        throw badInput('correctsTransactionId', 'is not a transaction of this wallet.');
+      }
+    }
+    const credit = a.amount > 0n;
+    const transfer = await this.ledger.transfer({
+      kind: 'ADJUSTMENT',
+      debitAccountId: credit ? SYSTEM_ACCOUNTS.ADJUSTMENT : walletId,
+      creditAccountId: credit ? walletId : SYSTEM_ACCOUNTS.ADJUSTMENT,
+      amount: credit ? a.amount : -a.amount,
+      currency: a.currency,
+      description: a.reason,
+      correctsTransferId: a.correctsTransferId,
+      idempotency: {
+        scope: `adjust:${walletId}`,
+        key: a.idempotencyKey,
+        request: { amount: a.amount, currency: a.currency, reason: a.reason, correctsTransferId: a.correctsTransferId },
+      },
+    });
+    return postingOf(transfer, walletId);
+  }
+
+  /** Settles a bill; the bill id is the idempotency key, so a bill is paid once. */
+  async payBill(b: BillPayment): Promise<Posting> {
+    const walletId = await this.requireWallet(b.organizationId);
+    const transfer = await this.ledger.transfer({
+      kind: 'BILL_PAYMENT',
+      debitAccountId: walletId,
+      creditAccountId: SYSTEM_ACCOUNTS.REVENUE,
+      amount: b.amount,
+      currency: b.currency,
+      description: b.description ?? 'Bill payment',
+      reference: b.billId,
+      idempotency: { scope: `bill_payment:${walletId}`, key: b.billId, request: { amount: b.amount, currency: b.currency } },
+    });
+    return postingOf(transfer, walletId);
+  }
+
+  async payCommission(c: CommissionPayment): Promise<Posting> {
+    const walletId = await this.ensureWallet(c.resellerId, c.currency);
+    const transfer = await this.ledger.transfer({
+      kind: 'COMMISSION',
+      debitAccountId: SYSTEM_ACCOUNTS.COMMISSION,
+      creditAccountId: walletId,
+      amount: c.amount,
+      currency: c.currency,
+      description: c.description ?? 'Commission',
+      reference: c.reference,
+      idempotency: {
+        scope: `commission:${walletId}`,
+        key: c.idempotencyKey,
+        request: { amount: c.amount, currency: c.currency, reference: c.reference },
+      },
+    });
+    return postingOf(transfer, walletId);
+  }
+
+  /** Reserves funds for provider revenue (a VM being built); captured or released later. */
+  async placeHold(h: HoldRequest): Promise<Hold> {
+    const walletId = await this.requireWallet(h.organizationId);
+    const ttl = h.expiresInSeconds ?? this.options.holdTtlSeconds;
+    return this.ledger.placeHold({
+      walletId,
+      creditAccountId: SYSTEM_ACCOUNTS.REVENUE,
+      amount: h.amount,
+      currency: h.currency,
+      expiresAt: new Date(this.clock().getTime() + ttl * 1000),
+      description: h.description,
+      reference: h.reference,
+      idempotency: {
+        scope: `hold:${walletId}`,
+        key: h.idempotencyKey,
+        request: { amount: h.amount, currency: h.currency, reference: h.reference, expiresInSeconds: ttl },
+      },
+    });
+  }
+
+  captureHold(holdId: string, amount: bigint | null, idempotencyKey: string): Promise<Hold> {
+    return this.ledger.captureHold({
+      holdId,
+      amount,
+      idempotency: { scope: `capture:${holdId}`, key: idempotencyKey, request: { amount } },
+    });
+  }
+
+  releaseHold(holdId: string, idempotencyKey: string): Promise<Hold> {
+    return this.ledger.releaseHold({ holdId, idempotency: { scope: `release:${holdId}`, key: idempotencyKey, request: {} } });
+  }
+
+  async setLowBalanceThreshold(organizationId: string, currency: string, threshold: bigint | null): Promise<Wallet> {
+    const walletId = await this.ensureWallet(organizationId, currency);
+    return setLowBalanceThreshold(this.db, walletId, threshold);
+  }
+
+  walletsByIds(ids: readonly string[]): Promise<Wallet[]> {
+    return findWalletsByIds(this.db, ids);
+  }
+
+  walletsByOrganizations(organizationIds: readonly string[]): Promise<Wallet[]> {
+    return findWalletsByOrganizations(this.db, organizationIds);
+  }
+
+  async postings(walletId: string, page: Page<string>, filter: TransferFilter): Promise<Posting[]> {
+    const transfers = await transferPage(this.db, walletId, page.fetch, page.after, filter);
+    return transfers.map((t) => postingOf(t, walletId));
+  }
+
+  holds(walletId: string, status: HoldStatus | null, page: Page<string>): Promise<Hold[]> {
+    return holdPage(this.db, walletId, status, page.fetch, page.after);
+  }
+
+  private remember(organizationId: string, walletId: string): string {
+    if (this.walletIds.size >= MAX_CACHED_WALLET_IDS) this.walletIds.delete(this.walletIds.keys().next().value as string);
+    this.walletIds.set(organizationId, walletId);
+    return walletId;
+  }
+}

@@ -1,0 +1,69 @@
+import { createDatabase, migrateToLatest, OutboxRelay, startSubgraphServer, type RunningServer, type SubgraphDeps } from '@platform/kernel';
+import type { WalletConfig } from './config.ts';
+import type { WalletContext } from './context.ts';
+import { migrations } from './db/migrations/index.ts';
+import type { WalletDatabase } from './db/types.ts';
+import { HoldSweeper } from './domain/hold-sweeper.ts';
+import { createWalletsForNewOrganizations } from './domain/organization-events.ts';
+import { WalletService } from './domain/wallet-service.ts';
+import { createLoaders } from './loaders.ts';
+import { buildWalletSchema } from './schema.ts';
+
+export { readWalletConfig, readWalletRemoteConfig, type WalletConfig } from './config.ts';
+export type { WalletDatabase } from './db/types.ts';
+export { auditLedger, type LedgerAudit, type WalletAudit } from './domain/ledger-audit.ts';
+export { SYSTEM_ACCOUNTS } from './domain/system-accounts.ts';
+
+export interface WalletOptions {
+  /** The time holds are placed and expired by; tests move it forward. */
+  readonly clock?: () => Date;
+}
+
+export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, options: WalletOptions = {}) {
+  const database = createDatabase<WalletDatabase>({
+    url: config.databaseUrl,
+    logger: deps.logger,
+    onQuery: deps.onQuery,
+    maxConnections: config.databasePoolSize,
+  });
+  const db = database.db;
+  const wallets = new WalletService(db, { holdTtlSeconds: config.holdTtlSeconds, clock: options.clock });
+  const relay = new OutboxRelay(db, deps.eventBus, deps.logger);
+  const sweeper = new HoldSweeper(wallets.ledger, config.holdSweepIntervalMs, deps.logger);
+  let server: RunningServer | undefined;
+  let unsubscribe: (() => void) | undefined;
+  return {
+    db,
+    wallets,
+    async migrate(): Promise<void> {
+      await migrateToLatest(db, migrations);
+    },
+    async start(): Promise<RunningServer> {
+      await migrateToLatest(db, migrations);
+      unsubscribe = createWalletsForNewOrganizations(db, deps.eventBus, deps.logger);
+      server = await startSubgraphServer<WalletContext>({
+        name: 'wallet',
+        schema: buildWalletSchema(),
+        port: config.port,
+        host: config.host,
+        logger: deps.logger,
+        verifyToken: deps.verifyToken,
+        orgDirectory: deps.orgDirectory,
+        extendContext: (base) => ({ ...base, wallets, loaders: createLoaders(wallets) }),
+        ready: () => database.ping(),
+      });
+      relay.start();
+      sweeper.start();
+      return server;
+    },
+    async stop(): Promise<void> {
+      unsubscribe?.();
+      await server?.stop();
+      await sweeper.stop();
+      await relay.stop();
+      await database.close();
+    },
+  };
+}
+
+export type WalletSubgraph = ReturnType<typeof createWalletSubgraph>;

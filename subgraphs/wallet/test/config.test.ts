@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { readWalletConfig, readWalletRemoteConfig } from '../src/config.ts';
+
+describe('configuration', () => {
+  const env = { DATABASE_URL: 'postgres://u:p@localhost:5432/wallet' };
+
+  it('has defaults for everything but the database', () => {
+    const config = readWalletConfig(env);
+    expect(config).toMatchObject({ serviceName: 'wallet', port: 4003, databasePoolSize: 10, holdTtlSeconds: 3600, holdSweepIntervalMs: 5000 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('fails fast naming the variable that is missing or malformed', () => {
+    expect(() => readWalletConfig({})).toThrow(/DATABASE_URL/);
+    expect(() => readWalletConfig({ ...env, WALLET_HOLD_TTL_SECONDS: 'an hour' })).toThrow(/WALLET_HOLD_TTL_SECONDS/);
+    expect(() => readWalletConfig({ ...env, WALLET_HOLD_TTL_SECONDS: String(8 * 24 * 3600) })).toThrow(/WALLET_HOLD_TTL_SECONDS/);
+    expect(() => readWalletConfig({ ...env, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => readWalletRemoteConfig({})).toThrow(/SERVICE_SECRET/);
+    expect(() => readWalletRemoteConfig({ SERVICE_SECRET: 's', TENANCY_URL: 'nope' })).toThrow(/TENANCY_URL/);
+  });
+});

@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newId, type PlatformEvent } from '@platform/kernel';
+import { dropTestDatabases } from '@platform/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countRows, key, startWallet, type WalletHarness } from './support.ts';
+
+let h: WalletHarness;
+
+beforeAll(async () => {
+  h = await startWallet('wallet_events', { WALLET_HOLD_SWEEP_MS: '100' });
+});
+
+afterAll(async () => {
+  await h?.stop();
+  await dropTestDatabases();
+});
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(50);
+  }
+}
+
+const created = (organizationId: string, id = newId()): PlatformEvent => ({
+  id,
+  topic: 'tenancy.organization.created',
+  payload: { organizationId, kind: 'CUSTOMER', parentId: h.orgs.resellerA },
+  occurredAt: new Date().toISOString(),
+});
+
+describe('organisations announced by tenancy', () => {
+  it('get a wallet, once, however often the event is delivered', async () => {
+    const organizationId = newId();
+    const event = created(organizationId);
+    await h.bus.publish(event);
+    await h.bus.publish(event); // redelivery
+    await h.bus.publish(created(organizationId)); // a second event for the same organisation
+    const rows = await h.db.selectFrom('accounts').select(['balance', 'currency']).where('organization_id', '=', organizationId).execute();
+    expect(rows).toEqual([{ balance: '0', currency: 'ZAR' }]);
+    const processed = await h.db.selectFrom('processed_events').select('event_id').where('event_id', '=', event.id).execute();
+    expect(processed).toHaveLength(1);
+  });
+
+  it('a malformed event is skipped rather than retried forever', async () => {
+    const before = await countRows(h.db, 'accounts');
+    await expect(h.bus.publish({ ...created('not-a-uuid'), payload: { organizationId: 'not-a-uuid' } })).resolves.toBeUndefined();
+    await expect(h.bus.publish({ ...created(newId()), payload: null })).resolves.toBeUndefined();
+    expect(await countRows(h.db, 'accounts')).toBe(before);
+  });
+});
+
+describe('events the wallet writes', () => {
+  it('the relay publishes wallet.hold_placed and wallet.low_balance from the outbox', async () => {
+    const received: PlatformEvent[] = [];
+    const offs = ['wallet.hold_placed', 'wallet.low_balance'].map((topic) => h.bus.subscribe(topic, async (e) => void received.push(e)));
+    const organizationId = h.orgs.customerB;
+    await h.subgraph.wallets.topUp({ organizationId, amount: 50_00n, currency: 'ZAR', paymentReference: 'x', idempotencyKey: key() });
+    await h.subgraph.wallets.setLowBalanceThreshold(organizationId, 'ZAR', 20_00n);
+    const hold = await h.subgraph.wallets.placeHold({ organizationId, amount: 35_00n, currency: 'ZAR', idempotencyKey: key(), description: null, reference: 'vm-1', expiresInSeconds: null });
+    const events = await eventually(async () => received.filter((e) => (e.payload as { organizationId?: string }).organizationId === organizationId), (list) => list.length >= 2);
+    offs.forEach((off) => off());
+    expect(events.map((e) => e.topic).sort()).toEqual(['wallet.hold_placed', 'wallet.low_balance']);
+    expect(events.find((e) => e.topic === 'wallet.hold_placed')?.payload).toMatchObject({ holdId: hold.id, amount: { amount: '35.00', currency: 'ZAR' } });
+    expect(events.find((e) => e.topic === 'wallet.low_balance')?.payload).toMatchObject({ available: { amount: '15.00' }, threshold: { amount: '20.00' } });
+  });
+
+  it('the running sweeper gives an expired hold’s funds back', async () => {
+    const organizationId = h.orgs.customerA;
+    await h.subgraph.wallets.topUp({ organizationId, amount: 10_00n, currency: 'ZAR', paymentReference: 'x', idempotencyKey: key() });
+    const walletId = await h.subgraph.wallets.requireWallet(organizationId);
+    const hold = await h.subgraph.wallets.placeHold({ organizationId, amount: 8_00n, currency: 'ZAR', idempotencyKey: key(), description: null, reference: null, expiresInSeconds: 60 });
+    const held = () => h.db.selectFrom('accounts').select('held').where('id', '=', walletId).executeTakeFirstOrThrow();
+    expect(await held()).toEqual({ held: '800' });
+    h.clock.advance(61);
+    expect(await eventually(held, (w) => w.held === '0')).toEqual({ held: '0' });
+    const row = await h.db.selectFrom('holds').select('status').where('id', '=', hold.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('EXPIRED');
+  });
+});
