@@ -15,7 +15,7 @@ const progress = (message: string) => console.log(`[${((Date.now() - started) / 
 
 const env = new EnvReader();
 const adminUrl = env.optionalUrl('DATABASE_URL');
-const logger = createLogger({}, env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'warn'));
+const logger = createLogger({}, env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'warn'));
 
 let stopPostgres = async () => {};
 let serverUrl: string;
@@ -40,7 +40,7 @@ progress(`databases ready: ${SUBGRAPHS.map((n) => `platform_${n}`).join(', ')}`)
 const gatewayPort = env.int('PORT', 4000, { min: 0, max: 65535 });
 const platform = await startPlatform({
   databaseUrls,
-  ports: { gateway: gatewayPort, identity: 4001, tenancy: 4002 },
+  ports: { gateway: gatewayPort, identity: 4001, tenancy: 4002, wallet: 4003, catalog: 4004 },
   logger,
   serviceSecret: randomBytes(32).toString('base64url'),
   nodeEnv: 'development',

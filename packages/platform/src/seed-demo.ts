@@ -14,5 +14,16 @@ export async function seedDemo(platform: Platform, scryptLog2N = 17): Promise<{ 
     DEMO_USERS.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, password: DEMO_PASSWORD })),
     scryptLog2N,
   );
+  await platform.catalog.seed();
+  // Opening balances: every customer starts with R 25,000 (idempotent: one key per wallet).
+  for (const org of DEMO_ORGANIZATIONS.filter((o) => o.kind === 'CUSTOMER')) {
+    await platform.wallet.wallets.topUp({
+      organizationId: org.id,
+      amount: 2_500_000n,
+      currency: 'ZAR',
+      paymentReference: 'DEMO-OPENING-BALANCE',
+      idempotencyKey: `demo-opening-balance-${org.id}`,
+    });
+  }
   return { organizations: tenancy.organizations, users };
 }

@@ -4,13 +4,16 @@ import {
   createTokenVerifier,
   InMemoryEventBus,
   lazyRemoteJwks,
+  remoteServiceTokens,
   type EventBus,
   type Logger,
   type RunningServer,
 } from '@platform/kernel';
+import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
+import { createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 
-export const SUBGRAPHS = ['identity', 'tenancy'] as const;
+export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export interface PlatformOptions {
@@ -37,6 +40,8 @@ export interface Platform {
   readonly urls: Readonly<Record<SubgraphName, string>>;
   readonly identity: ReturnType<typeof createIdentitySubgraph>;
   readonly tenancy: ReturnType<typeof createTenancySubgraph>;
+  readonly wallet: ReturnType<typeof createWalletSubgraph>;
+  readonly catalog: ReturnType<typeof createCatalogSubgraph>;
   readonly eventBus: EventBus;
   stop(): Promise<void>;
 }
@@ -44,7 +49,9 @@ export interface Platform {
 /**
  * The embedded composition root: every subgraph and the gateway in one process, each on its own
  * port and database, talking over real HTTP exactly as separate processes would. Identity starts
- * first (its JWKS is what everyone verifies with), then tenancy (the org directory), then the rest.
+ * first (its JWKS is what everyone verifies with); event consumers start before tenancy, whose
+ * outbox relay then finds every subscriber in place (the in-process bus keeps no backlog).
+ * In-process subgraphs share tenancy's cached org directory instead of asking it over HTTP.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { logger } = options;
@@ -82,11 +89,33 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         throw new Error('tenancy calls no other subgraph');
       },
     });
+    const depsFor = (name: SubgraphName, scopes: string[]) => ({
+      logger: logger.child({ service: name }),
+      verifyToken: verifier(),
+      orgDirectory: tenancy.orgDirectory,
+      eventBus,
+      onQuery: options.onQuery?.[name],
+      serviceTokens: remoteServiceTokens({ identityUrl: identityServer.baseUrl, service: name, secret: options.serviceSecret, scopes }),
+    });
+
+    const wallet = createWalletSubgraph(readWalletConfig({ ...common('wallet'), JWKS_URL: jwksUrl }), depsFor('wallet', ['tenancy:read']));
+    const walletServer = await wallet.start();
+    started.push(wallet);
+
+    const catalog = createCatalogSubgraph(readCatalogConfig({ ...common('catalog'), JWKS_URL: jwksUrl }), depsFor('catalog', ['tenancy:read']));
+    const catalogServer = await catalog.start();
+    started.push(catalog);
+
     const tenancyServer = await tenancy.start();
     started.push(tenancy);
     tenancyUrl = tenancyServer.url;
 
-    const urls: Record<SubgraphName, string> = { identity: identityServer.url, tenancy: tenancyServer.url };
+    const urls: Record<SubgraphName, string> = {
+      identity: identityServer.url,
+      tenancy: tenancyServer.url,
+      wallet: walletServer.url,
+      catalog: catalogServer.url,
+    };
     const gateway = createGateway(
       readGatewayConfig(
         {
@@ -104,7 +133,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
-    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, eventBus, stop: stopAll };
+    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, eventBus, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeCursor, newId } from '@platform/kernel';
 import { DEMO_ORGS } from '../../../packages/platform/src/demo-data.ts';
 import { demoUser, startTestPlatform, type TestPlatform } from '../../../packages/platform/src/test-platform.ts';
-import { createOrg, expectError, ok, tokenCache } from './support/tenancy-fixtures.ts';
+import { createOrg, expectError, ok, tokenCache, uniqueName } from './support/tenancy-fixtures.ts';
 
 let p: TestPlatform;
 const token = tokenCache(() => p);
@@ -38,11 +38,29 @@ async function rolesIn(organizationId: string): Promise<Record<string, string>> 
   return Object.fromEntries(r.organization.members.edges.map((e) => [e.node.user.id, e.node.role]));
 }
 
-/** A fresh customer under karoo whose only OWNER is a new (tenancy-only) user id, added by the provider owner. */
+let userPool: Promise<string> | undefined;
+/**
+ * A new real user (created through identity), a VIEWER of a pool customer under karoo, so karoo's
+ * admins and the provider can see it and add it elsewhere.
+ */
+async function newUser(): Promise<string> {
+  const provider = await token(PROVIDER_OWNER);
+  userPool ??= createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.karoo, uniqueName('User pool')).then((o) => o.id);
+  const input = {
+    email: `${uniqueName('user').replace(' ', '.')}@pool.example`,
+    password: 'pool-user-password',
+    displayName: 'Pool user',
+    organizationId: await userPool,
+    role: 'VIEWER',
+  };
+  return ok(await p.gateway<{ createUser: { id: string } }>('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: input }, provider)).createUser.id;
+}
+
+/** A fresh customer under karoo whose only OWNER is a new user, added by the provider owner. */
 async function freshCustomer(): Promise<{ orgId: string; ownerId: string }> {
   const provider = await token(PROVIDER_OWNER);
   const org = await createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.karoo);
-  const ownerId = newId();
+  const ownerId = await newUser();
   ok(await add(provider, org.id, ownerId, 'OWNER'));
   return { orgId: org.id, ownerId };
 }
@@ -62,12 +80,20 @@ describe('addMember', () => {
     expect(r.organization.id).toBe(orgId);
   });
 
+  test('a user the caller cannot see (or that does not exist) cannot be added: adding would reveal them', async () => {
+    const protea = await token('admin@protea.example');
+    const before = await rolesIn(DEMO_ORGS.protea);
+    expectError(await add(protea, DEMO_ORGS.protea, demoUser('admin@baobab.example').id, 'VIEWER'), 'NOT_FOUND', 'userId');
+    expectError(await add(protea, DEMO_ORGS.protea, newId(), 'VIEWER'), 'NOT_FOUND', 'userId');
+    expect(await rolesIn(DEMO_ORGS.protea)).toEqual(before);
+  });
+
   test('nobody grants a role above their own: an ADMIN cannot make an OWNER', async () => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     const before = await rolesIn(orgId);
     expectError(await add(karoo, orgId, newId(), 'OWNER'), 'FORBIDDEN');
-    const member = newId();
+    const member = await newUser();
     ok(await add(karoo, orgId, member, 'MEMBER'));
     expectError(await change(karoo, orgId, member, 'OWNER'), 'FORBIDDEN');
     expect(await rolesIn(orgId)).toEqual({ ...before, [member]: 'MEMBER', [ownerId]: 'OWNER' });
@@ -92,7 +118,7 @@ describe('addMember', () => {
   test('the same user twice is a CONFLICT naming userId, whatever the role', async () => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
-    const user = newId();
+    const user = await newUser();
     ok(await add(karoo, orgId, user, 'VIEWER'));
     for (const role of ['VIEWER', 'MEMBER']) expectError(await add(karoo, orgId, user, role), 'CONFLICT', 'userId');
     expectError(await add(karoo, orgId, ownerId, 'ADMIN'), 'CONFLICT', 'userId');
@@ -119,7 +145,7 @@ describe('changeMemberRole and removeMember', () => {
   test('an ADMIN can neither demote nor remove an OWNER', async () => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
-    const second = newId();
+    const second = await newUser();
     ok(await add(await token(PROVIDER_OWNER), orgId, second, 'OWNER'));
     expectError(await change(karoo, orgId, ownerId, 'MEMBER'), 'FORBIDDEN');
     expectError(await remove(karoo, orgId, ownerId), 'FORBIDDEN');
@@ -129,7 +155,7 @@ describe('changeMemberRole and removeMember', () => {
   test('an ADMIN changes and removes members at or below its own role', async () => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
-    const user = newId();
+    const user = await newUser();
     const added = ok(await add(karoo, orgId, user, 'VIEWER')).addMember;
     expect(ok(await change(karoo, orgId, user, 'ADMIN')).changeMemberRole).toEqual({ id: added.id, role: 'ADMIN' });
     expect(ok(await change(karoo, orgId, user, 'BILLING')).changeMemberRole.role).toBe('BILLING');
@@ -151,7 +177,7 @@ describe('changeMemberRole and removeMember', () => {
     expect(await rolesIn(DEMO_ORGS.fynbos)).toEqual({ [fynbosOwner.id]: 'OWNER' });
 
     // With a second OWNER the first may step down.
-    const second = newId();
+    const second = await newUser();
     ok(await add(provider, orgId, second, 'OWNER'));
     expect(ok(await change(provider, orgId, ownerId, 'ADMIN')).changeMemberRole.role).toBe('ADMIN');
     expectError(await change(provider, orgId, second, 'MEMBER'), 'INVALID_STATE');
@@ -162,7 +188,7 @@ describe('changeMemberRole and removeMember', () => {
     const provider = await token(PROVIDER_OWNER);
     for (let round = 0; round < 3; round++) {
       const { orgId, ownerId } = await freshCustomer();
-      const second = newId();
+      const second = await newUser();
       ok(await add(provider, orgId, second, 'OWNER'));
       const results = await Promise.all([remove(provider, orgId, ownerId), remove(provider, orgId, second)]);
       const succeeded = results.filter((r) => !r.errors);
@@ -178,7 +204,7 @@ describe('changeMemberRole and removeMember', () => {
   test('demoting two OWNERs at the same moment also leaves one', async () => {
     const provider = await token(PROVIDER_OWNER);
     const { orgId, ownerId } = await freshCustomer();
-    const second = newId();
+    const second = await newUser();
     ok(await add(provider, orgId, second, 'OWNER'));
     const results = await Promise.all([change(provider, orgId, ownerId, 'MEMBER'), change(provider, orgId, second, 'MEMBER')]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);

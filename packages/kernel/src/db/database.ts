@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { inBackground } from '../background.ts';
 import type { Logger } from '../logger.ts';
 
 // int8 (bigint) stays a string from pg: money is converted to BigInt by repositories, never to float.
@@ -9,7 +10,7 @@ export interface DatabaseOptions {
   readonly url: string;
   readonly logger: Logger;
   readonly maxConnections?: number;
-  /** Called for every statement; tests and benchmarks count statements with it. */
+  /** Called for every statement a request causes (not background work); tests and benchmarks count with it. */
   readonly onQuery?: (sql: string) => void;
 }
 
@@ -34,7 +35,9 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: (event: LogEvent) => {
-      if (event.level === 'query') onQuery?.(event.query.sql);
+      if (event.level === 'query') {
+        if (onQuery && !inBackground()) onQuery(event.query.sql);
+      }
       else options.logger.debug('query failed', { sql: event.query.sql, error: event.error });
     },
   });

@@ -1,4 +1,5 @@
 import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
+import { runInBackground } from '../background.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus, PlatformEvent } from './event-bus.ts';
@@ -83,7 +84,7 @@ export class OutboxRelay<DB> {
 
   /** Publishes up to `batch` pending rows; returns how many. */
   relayOnce(batch = 100): Promise<number> {
-    this.running = (this.db as unknown as Kysely<OutboxTables>).transaction().execute(async (trx) => {
+    this.running = runInBackground(() => (this.db as unknown as Kysely<OutboxTables>).transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
         .select(['id', 'topic', 'payload', 'created_at'])
@@ -105,7 +106,7 @@ export class OutboxRelay<DB> {
           .execute();
       }
       return rows.length;
-    });
+    }));
     return this.running;
   }
 }

@@ -1,6 +1,6 @@
 import { canGrantRole, fail, isUniqueViolation, newId, type Access, type Role } from '@platform/kernel';
 import type { Kysely, Transaction } from 'kysely';
-import { countOwners, deleteMembership, findMembership, insertMembership, setMembershipRole } from '../db/membership-repository.ts';
+import { countOwners, deleteMembership, findMembership, insertMembership, membershipsOfUsers, setMembershipRole } from '../db/membership-repository.ts';
 import { lockOrganization } from '../db/organization-repository.ts';
 import type { TenancyDatabase } from '../db/types.ts';
 import type { Membership } from './membership.ts';
@@ -27,11 +27,19 @@ async function assertNotLastOwner(trx: Transaction<TenancyDatabase>, member: Mem
   }
 }
 
+/**
+ * Adds an existing user the caller can already see (a member somewhere in its subtree): otherwise
+ * adding a stranger by id would make that stranger visible. New people come in through createUser.
+ */
 export async function addMember(db: Kysely<TenancyDatabase>, access: Access, args: { organizationId: string; userId: string; role: string }): Promise<Membership> {
   const organizationId = requireId(args.organizationId, 'organizationId');
   const userId = requireId(args.userId, 'userId');
   const role = requireRole(args.role, 'role');
   await assertMayGrant(access, organizationId, role);
+  const existing = await membershipsOfUsers(db, [userId]);
+  if ((await access.filterVisible(existing.map((m) => m.organizationId))).length === 0) {
+    throw fail('NOT_FOUND', 'userId: no such user in your organisations.', { field: 'userId' });
+  }
   return db.transaction().execute(async (trx) => {
     if (!(await lockOrganization(trx, organizationId))) throw fail('NOT_FOUND', 'Organization not found.');
     try {
