@@ -2,12 +2,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '@platform/kernel';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './free-port.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    adminDatabaseUrl: string;
-  }
-}
+import './provided-context.ts';
 
 /**
  * Once per test run: use the server in TEST_DATABASE_URL, or start an embedded PostgreSQL that

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensureDatabase, withDatabase } from '@platform/kernel';
 import { inject } from 'vitest';
+import './provided-context.ts';
 
 /**
  * A fresh, empty database for one test file (or one service in it), on the server the global setup

@@ -1,6 +1,10 @@
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { OrgDirectory } from '../auth/org-directory.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
@@ -47,6 +51,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(), // no usage reporting: traces would only cost time
+      ApolloServerPluginCacheControlDisabled(), // responses carry per-user data and are never HTTP-cached
       { async serverWillStart() { return { async drainServer() { if (httpServer) await closeServer(httpServer); } }; } },
       requestIdPlugin(),
     ],
