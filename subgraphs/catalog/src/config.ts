@@ -17,19 +17,3 @@ export function readCatalogConfig(env: Env = process.env): CatalogConfig {
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 3_600_000 }),
   });
 }
-
-/** What only the standalone process needs (main.ts): where identity and tenancy are, and the service secret. */
-export interface CatalogStandaloneSettings {
-  readonly identityUrl: string;
-  readonly tenancyGraphqlUrl: string;
-  readonly serviceSecret: string;
-}
-
-export function readCatalogStandaloneSettings(env: Env = process.env): CatalogStandaloneSettings {
-  const r = new EnvReader(env);
-  return Object.freeze({
-    identityUrl: r.url('IDENTITY_URL', 'http://127.0.0.1:4001'),
-    tenancyGraphqlUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
-    serviceSecret: r.string('SERVICE_SECRET'),
-  });
-}

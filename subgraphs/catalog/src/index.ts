@@ -16,7 +16,7 @@ import { createLoaders } from './loaders.ts';
 import { buildCatalogSchema } from './schema.ts';
 import { seedCatalog } from './seed-catalog.ts';
 
-export { readCatalogConfig, readCatalogStandaloneSettings, type CatalogConfig } from './config.ts';
+export { readCatalogConfig, type CatalogConfig } from './config.ts';
 export { seedCatalog, type SeedResult } from './seed-catalog.ts';
 export { CatalogMigrations } from './db/migrations/index.ts';
 export type { CatalogDatabase } from './db/types.ts';

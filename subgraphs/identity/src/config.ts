@@ -1,4 +1,4 @@
-import { EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
+import { ConfigError, EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
 
 export interface IdentityConfig extends ServiceConfig {
   /** Tenancy's GraphQL endpoint, for memberships. */
@@ -19,7 +19,7 @@ export interface IdentityConfig extends ServiceConfig {
 export function readIdentityConfig(env: Env = process.env): IdentityConfig {
   const r = new EnvReader(env);
   const serviceSecret = r.string('SERVICE_SECRET');
-  if (serviceSecret.length < 32) throw new Error('Configuration error: SERVICE_SECRET must be at least 32 characters');
+  if (serviceSecret.length < 32) throw new ConfigError('SERVICE_SECRET', 'must be at least 32 characters');
   return Object.freeze({
     ...readServiceConfig('identity', 4001, env),
     tenancyUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),

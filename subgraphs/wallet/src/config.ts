@@ -20,21 +20,3 @@ export function readWalletConfig(env: Env = process.env): WalletConfig {
     holdSweepIntervalMs: r.int('WALLET_HOLD_SWEEP_MS', 5000, { min: 50, max: 3_600_000 }),
   });
 }
-
-/** What the standalone process needs to reach other services (main.ts only). */
-export interface WalletRemoteConfig {
-  /** Tenancy's GraphQL endpoint: the organisation directory. */
-  readonly tenancyUrl: string;
-  /** Identity's base URL: service tokens. */
-  readonly identityUrl: string;
-  readonly serviceSecret: string;
-}
-
-export function readWalletRemoteConfig(env: Env = process.env): WalletRemoteConfig {
-  const r = new EnvReader(env);
-  return Object.freeze({
-    tenancyUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
-    identityUrl: r.url('IDENTITY_URL', 'http://127.0.0.1:4001'),
-    serviceSecret: r.string('SERVICE_SECRET'),
-  });
-}

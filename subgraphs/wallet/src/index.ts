@@ -9,7 +9,7 @@ import { WalletService } from './domain/wallet-service.ts';
 import { createLoaders } from './loaders.ts';
 import { buildWalletSchema } from './schema.ts';
 
-export { readWalletConfig, readWalletRemoteConfig, type WalletConfig } from './config.ts';
+export { readWalletConfig, type WalletConfig } from './config.ts';
 export type { WalletDatabase } from './db/types.ts';
 export { auditLedger, type LedgerAudit, type WalletAudit } from './domain/ledger-audit.ts';
 export { SYSTEM_ACCOUNTS } from './domain/system-accounts.ts';

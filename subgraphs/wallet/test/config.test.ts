@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readWalletConfig, readWalletRemoteConfig } from '../src/config.ts';
+import { readRemoteServicesConfig } from '@platform/kernel';
+import { readWalletConfig } from '../src/config.ts';
 
 describe('configuration', () => {
   const env = { DATABASE_URL: 'postgres://u:p@localhost:5432/wallet' };
@@ -15,7 +16,7 @@ describe('configuration', () => {
     expect(() => readWalletConfig({ ...env, WALLET_HOLD_TTL_SECONDS: 'an hour' })).toThrow(/WALLET_HOLD_TTL_SECONDS/);
     expect(() => readWalletConfig({ ...env, WALLET_HOLD_TTL_SECONDS: String(8 * 24 * 3600) })).toThrow(/WALLET_HOLD_TTL_SECONDS/);
     expect(() => readWalletConfig({ ...env, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
-    expect(() => readWalletRemoteConfig({})).toThrow(/SERVICE_SECRET/);
-    expect(() => readWalletRemoteConfig({ SERVICE_SECRET: 's', TENANCY_URL: 'nope' })).toThrow(/TENANCY_URL/);
+    expect(() => readRemoteServicesConfig({})).toThrow(/SERVICE_SECRET/);
+    expect(() => readRemoteServicesConfig({ SERVICE_SECRET: 's', TENANCY_URL: 'nope' })).toThrow(/TENANCY_URL/);
   });
 });

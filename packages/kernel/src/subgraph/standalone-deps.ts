@@ -1,0 +1,40 @@
+import { cachedOrgDirectory, remoteOrgDirectory } from '../auth/org-directory.ts';
+import { remoteServiceTokens } from '../auth/service-token.ts';
+import { createTokenVerifier } from '../auth/verify-token.ts';
+import { EnvReader, type Env, type ServiceConfig } from '../config.ts';
+import { InMemoryEventBus } from '../events/event-bus.ts';
+import { createLogger } from '../logger.ts';
+import type { SubgraphDeps } from './subgraph-deps.ts';
+
+/** Where a standalone subgraph finds the others: read once from IDENTITY_URL, TENANCY_URL, SERVICE_SECRET. */
+export interface RemoteServicesConfig {
+  readonly identityUrl: string;
+  readonly tenancyGraphqlUrl: string;
+  readonly serviceSecret: string;
+}
+
+export function readRemoteServicesConfig(env: Env = process.env): RemoteServicesConfig {
+  const r = new EnvReader(env);
+  return Object.freeze({
+    identityUrl: r.url('IDENTITY_URL', 'http://127.0.0.1:4001'),
+    tenancyGraphqlUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
+    serviceSecret: r.string('SERVICE_SECRET'),
+  });
+}
+
+/**
+ * The deps of a subgraph running as its own process (main.ts): tokens verified against identity's
+ * JWKS, the org directory asked of tenancy with a service token carrying `scopes`, and an
+ * in-process event bus (such a process hears no other service's events until a Redis bus exists).
+ */
+export function standaloneSubgraphDeps(config: ServiceConfig, scopes: readonly string[], env: Env = process.env): SubgraphDeps {
+  const remote = readRemoteServicesConfig(env);
+  const serviceTokens = remoteServiceTokens({ identityUrl: remote.identityUrl, service: config.serviceName, secret: remote.serviceSecret, scopes });
+  return {
+    logger: createLogger({ service: config.serviceName }, config.logLevel),
+    verifyToken: createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+    orgDirectory: cachedOrgDirectory(remoteOrgDirectory(remote.tenancyGraphqlUrl, serviceTokens)),
+    eventBus: new InMemoryEventBus(),
+    serviceTokens,
+  };
+}
