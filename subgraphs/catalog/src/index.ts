@@ -36,14 +36,14 @@ export function createCatalogSubgraph(config: CatalogConfig, deps: SubgraphDeps,
   const logger = deps.logger;
   const database = createDatabase<CatalogDatabase>({ url: config.databaseUrl, logger, onQuery: deps.onQuery });
   const db = database.db;
-  const relay = new OutboxRelay(db, deps.eventBus, logger, config.outboxIntervalMs);
+  const relay = new OutboxRelay(database.background, deps.eventBus, logger, config.outboxIntervalMs);
   let server: RunningServer | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
 
   const scheduleSweep = () => {
     sweepTimer = setTimeout(() => {
-      sweeping = expireDueQuotes(db, clock())
+      sweeping = expireDueQuotes(database.background, clock())
         .then((n) => n > 0 && logger.info('quotes expired', { count: n }))
         .catch((error) => logger.warn('quote expiry sweep failed; will retry', { error }))
         .finally(() => sweepTimer !== undefined && scheduleSweep());

@@ -16,7 +16,7 @@ export type TenancyDeps = Omit<SubgraphDeps, 'orgDirectory'>;
 export function createTenancySubgraph(config: TenancyConfig, deps: TenancyDeps) {
   const database = createDatabase<TenancyDatabase>({ url: config.databaseUrl, logger: deps.logger, onQuery: deps.onQuery });
   const db = database.db;
-  const relay = new OutboxRelay(db, deps.eventBus, deps.logger);
+  const relay = new OutboxRelay(database.background, deps.eventBus, deps.logger);
   let server: RunningServer | undefined;
   return {
     db,

@@ -28,7 +28,7 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
   });
   const db = database.db;
   const wallets = new WalletService(db, { holdTtlSeconds: config.holdTtlSeconds, clock: options.clock });
-  const relay = new OutboxRelay(db, deps.eventBus, deps.logger);
+  const relay = new OutboxRelay(database.background, deps.eventBus, deps.logger);
   const sweeper = new HoldSweeper(wallets.ledger, config.holdSweepIntervalMs, deps.logger);
   let server: RunningServer | undefined;
   let unsubscribe: (() => void) | undefined;

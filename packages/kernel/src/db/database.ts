@@ -16,6 +16,11 @@ export interface DatabaseOptions {
 
 export interface Database<DB> {
   readonly db: Kysely<DB>;
+  /**
+   * The same pool, for work no request caused (outbox relays, sweepers): its statements are not
+   * reported to `onQuery`, so per-request statement counts stay exact.
+   */
+  readonly background: Kysely<DB>;
   readonly pool: pg.Pool;
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -41,8 +46,15 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
       else options.logger.debug('query failed', { sql: event.query.sql, error: event.error });
     },
   });
+  const background = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event: LogEvent) => {
+      if (event.level === 'error') options.logger.debug('query failed', { sql: event.query.sql, error: event.error });
+    },
+  });
   return {
     db,
+    background,
     pool,
     async ping() {
       try {
@@ -52,7 +64,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
         return false;
       }
     },
-    close: () => db.destroy(),
+    close: () => db.destroy(), // ends the shared pool; `background` holds nothing else
   };
 }
 

@@ -1,5 +1,4 @@
 import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
-import { runInBackground } from '../background.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus, PlatformEvent } from './event-bus.ts';
@@ -49,7 +48,8 @@ export async function consumeOnce<DB>(trx: Transaction<DB>, eventId: string, app
 }
 
 /**
- * Moves outbox rows to the bus. Rows are claimed with FOR UPDATE SKIP LOCKED, so several replicas
+ * Moves outbox rows to the bus. Give it `Database.background`, so its polling is not counted as
+ * request statements. Rows are claimed with FOR UPDATE SKIP LOCKED, so several replicas
  * can relay at once without publishing a row twice in the common case; a crash after publishing but
  * before marking republishes it (at-least-once, consumers are idempotent).
  */
@@ -84,7 +84,7 @@ export class OutboxRelay<DB> {
 
   /** Publishes up to `batch` pending rows; returns how many. */
   relayOnce(batch = 100): Promise<number> {
-    this.running = runInBackground(() => (this.db as unknown as Kysely<OutboxTables>).transaction().execute(async (trx) => {
+    this.running = (this.db as unknown as Kysely<OutboxTables>).transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
         .select(['id', 'topic', 'payload', 'created_at'])
@@ -106,7 +106,7 @@ export class OutboxRelay<DB> {
           .execute();
       }
       return rows.length;
-    }));
+    });
     return this.running;
   }
 }
