@@ -40,7 +40,7 @@ progress(`databases ready: ${SUBGRAPHS.map((n) => `platform_${n}`).join(', ')}`)
 const gatewayPort = env.int('PORT', 4000, { min: 0, max: 65535 });
 const platform = await startPlatform({
   databaseUrls,
-  ports: { gateway: gatewayPort, identity: 4001, tenancy: 4002, wallet: 4003, catalog: 4004 },
+  ports: { gateway: gatewayPort, identity: 4001, tenancy: 4002, wallet: 4003, catalog: 4004, vms: 4005 },
   logger,
   serviceSecret: randomBytes(32).toString('base64url'),
   nodeEnv: 'development',

@@ -1,6 +1,7 @@
 import { seedIdentity } from '@platform/identity';
 import { seedTenancy } from '@platform/tenancy';
-import { DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-data.ts';
+import type { FleetCustomer, FleetProduct } from '@platform/vms';
+import { DEMO_ORGANIZATIONS, DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './demo-data.ts';
 import type { Platform } from './start-platform.ts';
 
 /** Loads the demo dataset into a running platform; a second run adds nothing. */
@@ -25,5 +26,44 @@ export async function seedDemo(platform: Platform, scryptLog2N = 17): Promise<{ 
       idempotencyKey: `demo-opening-balance-${org.id}`,
     });
   }
+  await seedFleet(platform);
   return { organizations: tenancy.organizations, users };
+}
+
+/** The old system's fleet size (DESIGN §6), spread unevenly: a few large customers, a long tail. */
+export const DEMO_FLEET_SIZE = 3260;
+const FLEET_SHARES: readonly { id: string; slug: string; weight: number }[] = [
+  { id: DEMO_ORGS.protea, slug: 'protea', weight: 900 },
+  { id: DEMO_ORGS.baobab, slug: 'baobab', weight: 620 },
+  { id: DEMO_ORGS.fynbos, slug: 'fynbos', weight: 480 },
+  { id: DEMO_ORGS.kalahari, slug: 'kalahari', weight: 410 },
+  { id: DEMO_ORGS.springbok, slug: 'springbok', weight: 350 },
+  { id: DEMO_ORGS.umhlanga, slug: 'umhlanga', weight: 300 },
+  { id: DEMO_ORGS.tableBay, slug: 'tablebay', weight: 200 },
+];
+
+/** Seeds the demo fleet from the catalogue's VM sizes (read by SKU from catalog's database); fixed ids, so idempotent. */
+async function seedFleet(platform: Platform): Promise<number> {
+  const rows = await platform.catalog.db
+    .selectFrom('products')
+    .select(['id', 'sku', 'vcpu', 'cpu_speed', 'memory_gib', 'disk_gib', 'storage_tier'])
+    .where('kind', '=', 'VM_SIZE')
+    .where('active', '=', true)
+    .orderBy('sku')
+    .execute();
+  const products: FleetProduct[] = rows.map((r) => ({
+    id: r.id,
+    sku: r.sku,
+    vcpu: r.vcpu!,
+    cpuSpeed: r.cpu_speed as FleetProduct['cpuSpeed'],
+    memoryGib: r.memory_gib!,
+    diskGib: r.disk_gib!,
+    storageTier: r.storage_tier as FleetProduct['storageTier'],
+  }));
+  const pathOf = (id: string): string[] => {
+    const org = DEMO_ORGANIZATIONS.find((o) => o.id === id);
+    return org?.parentId ? [...pathOf(org.parentId), id] : [id];
+  };
+  const customers: FleetCustomer[] = FLEET_SHARES.map((c) => ({ ...c, orgPath: pathOf(c.id) }));
+  return platform.vms.seedFleet(customers, products, DEMO_FLEET_SIZE);
 }

@@ -11,9 +11,10 @@ import {
 } from '@platform/kernel';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
+import { createVmsSubgraph, readVmsConfig, type VmsOptions } from '@platform/vms';
 import { createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 
-export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog'] as const;
+export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export interface PlatformOptions {
@@ -33,6 +34,8 @@ export interface PlatformOptions {
   /** Sees every SQL statement of a subgraph (statement counting). */
   readonly onQuery?: Partial<Record<SubgraphName, (sql: string) => void>>;
   readonly eventBus?: EventBus;
+  /** vms: extra env (e.g. VMS_BUILD_DELAY_MS) and options (a deterministic compute provider in tests). */
+  readonly vms?: { readonly env?: Readonly<Record<string, string>>; readonly options?: VmsOptions };
 }
 
 export interface Platform {
@@ -42,6 +45,7 @@ export interface Platform {
   readonly tenancy: ReturnType<typeof createTenancySubgraph>;
   readonly wallet: ReturnType<typeof createWalletSubgraph>;
   readonly catalog: ReturnType<typeof createCatalogSubgraph>;
+  readonly vms: ReturnType<typeof createVmsSubgraph>;
   readonly eventBus: EventBus;
   stop(): Promise<void>;
 }
@@ -106,6 +110,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const catalogServer = await catalog.start();
     started.push(catalog);
 
+    const vms = createVmsSubgraph(
+      readVmsConfig({ ...common('vms'), JWKS_URL: jwksUrl, CATALOG_URL: catalogServer.url, WALLET_URL: walletServer.url, ...options.vms?.env }),
+      depsFor('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']),
+      options.vms?.options,
+    );
+    const vmsServer = await vms.start();
+    started.push(vms);
+
     const tenancyServer = await tenancy.start();
     started.push(tenancy);
     tenancyUrl = tenancyServer.url;
@@ -115,6 +127,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       tenancy: tenancyServer.url,
       wallet: walletServer.url,
       catalog: catalogServer.url,
+      vms: vmsServer.url,
     };
     const gateway = createGateway(
       readGatewayConfig(
@@ -133,7 +146,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
-    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, eventBus, stop: stopAll };
+    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, eventBus, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,0 +1,50 @@
+import { EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
+
+export interface VmsConfig extends ServiceConfig {
+  readonly databasePoolSize: number;
+  /** Catalog's GraphQL endpoint (internalPrices, scope catalog:price). */
+  readonly catalogUrl: string;
+  /** Wallet's GraphQL endpoint (internal holds, scope wallet:hold). */
+  readonly walletUrl: string;
+  /** The simulated compute provider: how long a build takes and how often one fails (0–100 %). */
+  readonly buildDelayMs: number;
+  readonly buildFailurePercent: number;
+  /** How long the provisioning hold lives (the wallet allows up to 7 days). */
+  readonly holdTtlSeconds: number;
+  /** An open saga untouched this long is taken over by the recovery pass. */
+  readonly sagaStaleMs: number;
+  readonly sagaRecoveryIntervalMs: number;
+  readonly outboxIntervalMs: number;
+}
+
+export function readVmsConfig(env: Env = process.env): VmsConfig {
+  const r = new EnvReader(env);
+  return Object.freeze({
+    ...readServiceConfig('vms', 4005, env),
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+    catalogUrl: r.url('CATALOG_URL', 'http://127.0.0.1:4004/graphql'),
+    walletUrl: r.url('WALLET_URL', 'http://127.0.0.1:4003/graphql'),
+    buildDelayMs: r.int('VMS_BUILD_DELAY_MS', 3000, { min: 0, max: 3_600_000 }),
+    buildFailurePercent: r.int('VMS_BUILD_FAILURE_PERCENT', 2, { min: 0, max: 100 }),
+    holdTtlSeconds: r.int('VMS_HOLD_TTL_SECONDS', 86_400, { min: 60, max: 7 * 24 * 3600 }),
+    sagaStaleMs: r.int('VMS_SAGA_STALE_MS', 30_000, { min: 0, max: 86_400_000 }),
+    sagaRecoveryIntervalMs: r.int('VMS_SAGA_RECOVERY_MS', 15_000, { min: 50, max: 3_600_000 }),
+    outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 3_600_000 }),
+  });
+}
+
+/** What only the standalone process needs (main.ts): where identity and tenancy are, and the service secret. */
+export interface VmsStandaloneSettings {
+  readonly identityUrl: string;
+  readonly tenancyUrl: string;
+  readonly serviceSecret: string;
+}
+
+export function readVmsStandaloneSettings(env: Env = process.env): VmsStandaloneSettings {
+  const r = new EnvReader(env);
+  return Object.freeze({
+    identityUrl: r.url('IDENTITY_URL', 'http://127.0.0.1:4001'),
+    tenancyUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
+    serviceSecret: r.string('SERVICE_SECRET'),
+  });
+}

@@ -1,0 +1,65 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { VmEvent, VmEventKind, VmStatus } from '../domain/vm.ts';
+import type { VmsDatabase } from './types.ts';
+
+type Db = Kysely<VmsDatabase> | Transaction<VmsDatabase>;
+
+interface EventRow {
+  id: string;
+  vm_id: string;
+  organization_id: string;
+  kind: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  detail: string | null;
+  at: Date | string;
+}
+
+const eventFromRow = (r: EventRow): VmEvent => ({
+  id: r.id,
+  vmId: r.vm_id,
+  organizationId: r.organization_id,
+  kind: r.kind as VmEventKind,
+  fromStatus: r.from_status as VmStatus | null,
+  toStatus: r.to_status as VmStatus,
+  actor: r.actor,
+  detail: r.detail,
+  at: new Date(r.at),
+});
+
+/** Appends history lines (one multi-row statement). */
+export async function insertEvents(db: Db, events: readonly VmEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db
+    .insertInto('vm_events')
+    .values(
+      events.map((e) => ({
+        id: e.id,
+        vm_id: e.vmId,
+        organization_id: e.organizationId,
+        kind: e.kind,
+        from_status: e.fromStatus,
+        to_status: e.toStatus,
+        actor: e.actor,
+        detail: e.detail,
+        at: e.at,
+      })),
+    )
+    .execute();
+}
+
+/** A page of history (newest first, by uuid v7 id) for each VM, in ONE statement. */
+export async function eventPagesOfVms(db: Db, vmIds: readonly string[], fetch: number, afterId: string | null): Promise<Map<string, VmEvent[]>> {
+  const result = await sql<EventRow>`
+    select e.* from unnest(${[...vmIds]}::uuid[]) as v(vm_id)
+    cross join lateral (
+      select * from vm_events ev
+      where ev.vm_id = v.vm_id ${afterId ? sql`and ev.id < ${afterId}::uuid` : sql``}
+      order by ev.id desc
+      limit ${fetch}
+    ) e`.execute(db);
+  const pages = new Map<string, VmEvent[]>(vmIds.map((id) => [id, []]));
+  for (const row of result.rows) pages.get(row.vm_id)?.push(eventFromRow(row));
+  return pages;
+}

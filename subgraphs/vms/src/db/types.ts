@@ -1,0 +1,70 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { OutboxTables } from '@platform/kernel';
+
+/** PostgreSQL bigint: pg hands it over as a string; bigint or string goes in. */
+type Minor = ColumnType<string, bigint | string, bigint | string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface VirtualMachinesTable {
+  id: string;
+  organization_id: string;
+  /** The organisation's ancestors from the root, then the organisation itself: a subtree is `org_path @> array[id]`. */
+  org_path: ColumnType<string[], string[], string[]>;
+  name: string;
+  product_id: string | null;
+  vcpu: number | null;
+  cpu_speed: string;
+  memory_mib: number | null;
+  disk_gib: number;
+  storage_tier: string;
+  guest_os: string;
+  power_state: string;
+  status: string;
+  status_reason: string | null;
+  ip_address: string | null;
+  resource_pool: string | null;
+  instance_uuid: string | null;
+  /** The vCenter an imported VM came from. */
+  source: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VmEventsTable {
+  id: string;
+  vm_id: string;
+  organization_id: string;
+  kind: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  detail: string | null;
+  at: Timestamp;
+}
+
+export interface ProvisionSagasTable {
+  id: string;
+  organization_id: string;
+  idempotency_key: string;
+  request_hash: string;
+  /** The validated request, with the resolved spec and the organisation path (JSON). */
+  request: ColumnType<unknown, string, string>;
+  state: string;
+  /** Bumped when a REJECTED saga is retried: part of the hold's idempotency key. */
+  attempt: Generated<number>;
+  price_minor: Minor;
+  currency: string;
+  hold_id: string | null;
+  vm_id: string | null;
+  ip_address: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VmsDatabase extends OutboxTables {
+  virtual_machines: VirtualMachinesTable;
+  vm_events: VmEventsTable;
+  provision_sagas: ProvisionSagasTable;
+}

@@ -1,0 +1,50 @@
+import type { ErrorCode } from '@platform/kernel';
+import type { RequestedSpec } from './vm-input.ts';
+
+/** An expected refusal from another subgraph (its error code and message), as opposed to an outage. */
+export class RemoteRefusal extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'RemoteRefusal';
+  }
+}
+
+export interface PricedVm {
+  readonly monthlyMinor: bigint;
+  readonly currency: string;
+  /** The spec: the product's for a VM size, else the one asked for. */
+  readonly spec: RequestedSpec;
+}
+
+/** catalog, scope catalog:price. Throws BAD_USER_INPUT naming productId/spec.* for what cannot be priced. */
+export interface PricingPort {
+  price(subject: { readonly productId: string } | { readonly spec: RequestedSpec }, at: Date): Promise<PricedVm>;
+}
+
+export type HoldStatus = 'PENDING' | 'CAPTURED' | 'RELEASED' | 'EXPIRED';
+
+export interface HoldView {
+  readonly id: string;
+  readonly status: HoldStatus;
+}
+
+export interface PlaceHold {
+  readonly organizationId: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly idempotencyKey: string;
+  readonly description: string;
+  readonly reference: string;
+  readonly expiresInSeconds: number;
+}
+
+/** wallet, scope wallet:hold. Refusals (INSUFFICIENT_FUNDS, INVALID_STATE, …) come as RemoteRefusal. */
+export interface WalletPort {
+  placeHold(request: PlaceHold): Promise<HoldView>;
+  captureHold(holdId: string, idempotencyKey: string): Promise<HoldView>;
+  releaseHold(holdId: string, idempotencyKey: string): Promise<HoldView>;
+}

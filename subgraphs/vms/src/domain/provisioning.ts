@@ -1,0 +1,299 @@
+import { ERROR_CODES, fail, newId, type ErrorCode, runInBackground, writeOutbox, type Logger } from '@platform/kernel';
+import type { Kysely } from 'kysely';
+import { insertEvents } from '../db/event-repository.ts';
+import { findSaga, findSagaByKey, findStaleOpenSagas, insertSagaIfAbsent, moveSaga, touchSaga } from '../db/saga-repository.ts';
+import { inTransaction } from '../db/transaction.ts';
+import type { VmsDatabase } from '../db/types.ts';
+import { changeVm, findVm, insertVm } from '../db/vm-repository.ts';
+import { BuildFailedError, type ComputeProvider } from './compute-provider.ts';
+import { RemoteRefusal, type PricingPort, type WalletPort } from './ports.ts';
+import { requestHash, sagaKeys, type ClientRequest, type Saga } from './saga.ts';
+import type { RequestedSpec } from './vm-input.ts';
+import { eventPayload, type Vm, type VmEvent } from './vm.ts';
+
+export interface ProvisionCommand extends ClientRequest {
+  readonly idempotencyKey: string;
+  readonly orgPath: readonly string[];
+  readonly actor: string;
+}
+
+/** Test-only seams: run between saga steps (e.g. throw to simulate the process dying there). */
+export interface SagaHooks {
+  readonly afterHold?: (saga: Saga) => Promise<void>;
+  readonly afterBuild?: (saga: Saga) => Promise<void>;
+}
+
+export interface ProvisioningOptions {
+  readonly pricing: PricingPort;
+  readonly wallet: WalletPort;
+  readonly compute: ComputeProvider;
+  readonly logger: Logger;
+  /** How long the provisioning hold lives: longer than any build plus recovery. */
+  readonly holdTtlSeconds: number;
+  /** A saga untouched this long is taken over by the recovery pass. */
+  readonly staleAfterMs: number;
+  readonly hooks?: SagaHooks;
+}
+
+const memoryMib = (spec: RequestedSpec) => spec.memoryGib * 1024;
+
+/**
+ * The provisioning saga (DESIGN §5): price → hold → VM PROVISIONING (+ outbox) → build → RUNNING and
+ * capture, or ERROR and release. Every state change is a compare-and-set on the saga row and every
+ * remote step carries a key derived from the saga, so any number of drivers (a client retrying with
+ * the same key, a recovery pass after a crash) can run it concurrently and the outcome is the same:
+ * one VM, one hold, captured or released. Expected refusals end the saga; anything else leaves it
+ * where it is for the recovery pass.
+ */
+export class Provisioning {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly driving = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly db: Kysely<VmsDatabase>,
+    private readonly options: ProvisioningOptions,
+  ) {}
+
+  /** Runs the saga up to the VM's creation and returns it PROVISIONING; the build goes on in the background. */
+  async provision(cmd: ProvisionCommand): Promise<Vm> {
+    const hash = requestHash(cmd);
+    let saga = await findSagaByKey(this.db, cmd.organizationId, cmd.idempotencyKey);
+    if (!saga) {
+      const priced = await this.options.pricing.price(cmd.productId ? { productId: cmd.productId } : { spec: cmd.spec! }, new Date());
+      const created = {
+        id: newId(),
+        organizationId: cmd.organizationId,
+        idempotencyKey: cmd.idempotencyKey,
+        requestHash: hash,
+        request: { vmId: newId(), name: cmd.name, productId: cmd.productId, spec: priced.spec, guestOs: cmd.guestOs, orgPath: cmd.orgPath, actor: cmd.actor },
+        priceMinor: priced.monthlyMinor,
+        currency: priced.currency,
+      };
+      await insertSagaIfAbsent(this.db, created);
+      saga = await findSagaByKey(this.db, cmd.organizationId, cmd.idempotencyKey);
+      if (!saga) throw new Error('saga vanished after insert');
+    }
+    if (saga.requestHash !== hash) {
+      throw fail('CONFLICT', 'idempotencyKey was already used for a different request.', { field: 'idempotencyKey' });
+    }
+    if (saga.state === 'REJECTED') {
+      // Refused earlier with nothing held (e.g. short of funds): the same request may be tried again.
+      saga = (await moveSaga(this.db, saga.id, ['REJECTED'], { state: 'HOLDING', attempt: 'increment', errorCode: null, errorMessage: null })) ?? (await this.reload(saga));
+    }
+    if (saga.state === 'HOLDING') saga = await this.holdAndCreate(saga);
+    if (saga.state === 'REJECTED') throw fail(publicCode(saga.errorCode), saga.errorMessage ?? 'The VM could not be provisioned.');
+    const vm = await findVm(this.db, saga.request.vmId);
+    if (!vm) throw new Error(`saga ${saga.id} in ${saga.state} has no VM`);
+    this.continueInBackground(saga.id);
+    return vm;
+  }
+
+  /** HOLDING → BUILDING: place the hold (idempotent), then the VM and its event in one transaction. */
+  private async holdAndCreate(saga: Saga): Promise<Saga> {
+    const { request } = saga;
+    let hold;
+    try {
+      hold = await this.options.wallet.placeHold({
+        organizationId: saga.organizationId,
+        amountMinor: saga.priceMinor,
+        currency: saga.currency,
+        idempotencyKey: sagaKeys.hold(saga),
+        description: `First month of VM ${request.name}`,
+        reference: `vm:${request.vmId}`,
+        expiresInSeconds: this.options.holdTtlSeconds,
+      });
+      if (hold.status !== 'PENDING') throw new RemoteRefusal('INVALID_STATE', `The funds hold was ${hold.status.toLowerCase()} before the VM was created; provision again.`, {});
+    } catch (error) {
+      if (!(error instanceof RemoteRefusal)) throw error;
+      const rejected = await moveSaga(this.db, saga.id, ['HOLDING'], { state: 'REJECTED', errorCode: error.code, errorMessage: error.message });
+      if (!rejected) return this.reload(saga);
+      throw fail(error.code, error.message, pickPublic(error.extensions));
+    }
+    await this.options.hooks?.afterHold?.(saga);
+    const now = new Date();
+    const vm: Vm = {
+      id: request.vmId,
+      organizationId: saga.organizationId,
+      orgPath: request.orgPath,
+      name: request.name,
+      productId: request.productId,
+      spec: { vcpu: request.spec.vcpu, cpuSpeed: request.spec.cpuSpeed, memoryMib: memoryMib(request.spec), diskGib: request.spec.diskGib, storageTier: request.spec.storageTier },
+      guestOs: request.guestOs,
+      powerState: 'POWERED_OFF',
+      status: 'PROVISIONING',
+      statusReason: null,
+      ipAddress: null,
+      resourcePool: null,
+      instanceUuid: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const moved = await inTransaction(this.db, async (trx) => {
+      const next = await moveSaga(trx, saga.id, ['HOLDING'], { state: 'BUILDING', holdId: hold.id, vmId: vm.id });
+      if (!next) return null;
+      await insertVm(trx, vm);
+      await insertEvents(trx, [event(vm, 'PROVISION_REQUESTED', null, 'PROVISIONING', request.actor, now, `Hold ${hold.id} placed`)]);
+      await writeOutbox(trx, 'vms.vm.provisioning', eventPayload(vm, now, { holdId: hold.id }));
+      return next;
+    });
+    return moved ?? this.reload(saga);
+  }
+
+  /** Drives a saga from wherever it is to a final state. Safe to run concurrently with any other driver. */
+  async drive(sagaId: string): Promise<void> {
+    let saga = await findSaga(this.db, sagaId);
+    while (saga && !this.stopped) {
+      switch (saga.state) {
+        case 'HOLDING':
+          saga = await this.holdAndCreate(saga).catch((error) => {
+            if (error instanceof RemoteRefusal || isPublic(error)) return null; // REJECTED: nothing held, no VM
+            throw error;
+          });
+          break;
+        case 'BUILDING':
+          saga = await this.build(saga);
+          break;
+        case 'BUILT':
+          saga = await this.capture(saga);
+          break;
+        case 'COMPENSATING':
+          saga = await this.release(saga);
+          break;
+        default:
+          return;
+      }
+    }
+  }
+
+  /** BUILDING → BUILT (VM addressed), or → COMPENSATING (VM ERROR) when the provider says it cannot. */
+  private async build(saga: Saga): Promise<Saga> {
+    const { request } = saga;
+    try {
+      const built = await this.options.compute.build({ vmId: request.vmId, organizationId: saga.organizationId, name: request.name, spec: request.spec, guestOs: request.guestOs });
+      const next = await inTransaction(this.db, async (trx) => {
+        const moved = await moveSaga(trx, saga.id, ['BUILDING'], { state: 'BUILT', ipAddress: built.ipAddress });
+        if (moved) await changeVm(trx, request.vmId, ['PROVISIONING'], { status: 'PROVISIONING', powerState: 'POWERED_OFF', ipAddress: built.ipAddress, resourcePool: built.resourcePool, at: new Date() });
+        return moved;
+      });
+      if (next) await this.options.hooks?.afterBuild?.(next);
+      return next ?? this.reload(saga);
+    } catch (error) {
+      if (!(error instanceof BuildFailedError)) throw error;
+      const now = new Date();
+      const next = await inTransaction(this.db, async (trx) => {
+        const moved = await moveSaga(trx, saga.id, ['BUILDING'], { state: 'COMPENSATING', errorCode: 'BUILD_FAILED', errorMessage: error.message });
+        if (!moved) return null;
+        const vm = await changeVm(trx, request.vmId, ['PROVISIONING'], { status: 'ERROR', powerState: 'POWERED_OFF', statusReason: error.message, at: now });
+        if (vm) {
+          await insertEvents(trx, [event(vm, 'PROVISION_FAILED', 'PROVISIONING', 'ERROR', 'system', now, error.message)]);
+          await writeOutbox(trx, 'vms.vm.provision_failed', eventPayload(vm, now, { reason: error.message }));
+        }
+        return moved;
+      });
+      return next ?? this.reload(saga);
+    }
+  }
+
+  /** BUILT → COMPLETED: capture the hold, then the VM RUNNING with its event. */
+  private async capture(saga: Saga): Promise<Saga> {
+    const holdId = saga.holdId!;
+    let reason: string | null = null;
+    try {
+      await this.options.wallet.captureHold(holdId, sagaKeys.capture(saga));
+    } catch (error) {
+      // The hold expired or was released under us: the VM was built but is not paid for.
+      if (!(error instanceof RemoteRefusal && error.code === 'INVALID_STATE')) throw error;
+      reason = `Payment could not be taken: ${error.message}`;
+    }
+    const now = new Date();
+    const next = await inTransaction(this.db, async (trx) => {
+      const moved = await moveSaga(trx, saga.id, ['BUILT'], reason ? { state: 'FAILED', errorCode: 'CAPTURE_FAILED', errorMessage: reason } : { state: 'COMPLETED' });
+      if (!moved) return null;
+      const vm = reason
+        ? await changeVm(trx, saga.request.vmId, ['PROVISIONING'], { status: 'ERROR', powerState: 'POWERED_OFF', statusReason: reason, at: now })
+        : await changeVm(trx, saga.request.vmId, ['PROVISIONING'], { status: 'RUNNING', powerState: 'POWERED_ON', at: now });
+      if (vm) {
+        await insertEvents(trx, [event(vm, reason ? 'PROVISION_FAILED' : 'PROVISIONED', 'PROVISIONING', vm.status, 'system', now, reason)]);
+        await writeOutbox(trx, reason ? 'vms.vm.provision_failed' : 'vms.vm.provisioned', eventPayload(vm, now, { holdId }));
+      }
+      return moved;
+    });
+    return next ?? this.reload(saga);
+  }
+
+  /** COMPENSATING → FAILED: give the hold back (already expired or released counts as given back). */
+  private async release(saga: Saga): Promise<Saga> {
+    try {
+      await this.options.wallet.releaseHold(saga.holdId!, sagaKeys.release(saga));
+    } catch (error) {
+      // EXPIRED or RELEASED: the funds are back already. CAPTURED would be a bug: let it surface.
+      if (!(error instanceof RemoteRefusal && error.code === 'INVALID_STATE' && error.extensions['status'] !== 'CAPTURED')) throw error;
+    }
+    return (await moveSaga(this.db, saga.id, ['COMPENSATING'], { state: 'FAILED' })) ?? this.reload(saga);
+  }
+
+  private async reload(saga: Saga): Promise<Saga> {
+    const current = await findSaga(this.db, saga.id);
+    if (!current) throw new Error(`saga ${saga.id} vanished`);
+    return current;
+  }
+
+  /** Finishes the saga off the request (statements not counted for it); failures wait for the recovery pass. */
+  continueInBackground(sagaId: string): void {
+    if (this.stopped || this.driving.has(sagaId)) return;
+    this.driving.add(sagaId);
+    const work = runInBackground(() => this.drive(sagaId))
+      .catch((error) => this.options.logger.warn('provisioning saga interrupted; the recovery pass will resume it', { sagaId, error }))
+      .finally(() => {
+        this.driving.delete(sagaId);
+        this.inFlight.delete(work);
+      });
+    this.inFlight.add(work);
+  }
+
+  /**
+   * The recovery pass: takes over open sagas nobody has touched for `staleAfterMs` (their driver died
+   * or failed transiently) and drives each to its end. Returns how many it took over.
+   */
+  async recover(): Promise<number> {
+    return runInBackground(async () => {
+      const sagas = await findStaleOpenSagas(this.db, this.options.staleAfterMs);
+      let taken = 0;
+      for (const saga of sagas) {
+        if (this.driving.has(saga.id) || !(await touchSaga(this.db, saga.id, saga.updatedAt))) continue;
+        taken += 1;
+        this.continueInBackground(saga.id);
+      }
+      return taken;
+    });
+  }
+
+  /** Waits for every saga this process is driving. */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.settle();
+  }
+}
+
+function event(vm: Vm, kind: VmEvent['kind'], from: VmEvent['fromStatus'], to: VmEvent['toStatus'], actor: string, at: Date, detail: string | null): VmEvent {
+  return { id: newId(), vmId: vm.id, organizationId: vm.organizationId, kind, fromStatus: from, toStatus: to, actor, detail, at };
+}
+
+function publicCode(code: string | null): ErrorCode {
+  return code !== null && (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INVALID_STATE';
+}
+
+function isPublic(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'extensions' in error && typeof (error as { extensions: { code?: unknown } }).extensions.code === 'string';
+}
+
+/** Only the machine-readable detail a client may see (available/requested amounts), never internals. */
+function pickPublic(extensions: Record<string, unknown>): Record<string, unknown> {
+  const { available, requested } = extensions;
+  return { ...(available ? { available } : {}), ...(requested ? { requested } : {}) };
+}

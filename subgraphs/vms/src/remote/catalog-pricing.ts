@@ -1,0 +1,59 @@
+import { badInput, parseAmount, type ServiceTokenSource } from '@platform/kernel';
+import { RemoteRefusal, type PricedVm, type PricingPort } from '../domain/ports.ts';
+import type { RequestedSpec } from '../domain/vm-input.ts';
+import { callService } from './service-graphql.ts';
+
+const PRODUCT_PRICE = `query VmsPriceProduct($id: ID!, $requests: [PriceRequest!]!) {
+  product(id: $id) { kind active spec { __typename ... on VmSpec { vcpu cpuSpeed memoryGib diskGib storageTier } } }
+  internalPrices(requests: $requests) { monthly { amount currency } }
+}`;
+const SPEC_PRICE = `query VmsPriceSpec($requests: [PriceRequest!]!) { internalPrices(requests: $requests) { monthly { amount currency } } }`;
+
+interface Priced {
+  internalPrices: { monthly: { amount: string; currency: string } }[];
+}
+interface ProductPriced extends Priced {
+  product: { kind: string; active: boolean; spec: (RequestedSpec & { __typename: string }) | null } | null;
+}
+
+/** Prices through catalog's internalPrices (scope catalog:price), one round trip. */
+export function catalogPricing(catalogUrl: string | (() => string), tokens: ServiceTokenSource): PricingPort {
+  const url = typeof catalogUrl === 'string' ? () => catalogUrl : catalogUrl;
+  return {
+    async price(subject, at) {
+      if ('productId' in subject) {
+        const data = await renameFields(() =>
+          callService<ProductPriced>(url(), tokens, PRODUCT_PRICE, { id: subject.productId, requests: [{ productId: subject.productId, at: at.toISOString() }] }),
+        );
+        const product = data.product;
+        if (!product || product.kind !== 'VM_SIZE' || !product.spec || product.spec.__typename !== 'VmSpec') {
+          throw badInput('productId', 'is not a VM size in the catalogue.');
+        }
+        if (!product.active) throw badInput('productId', 'is no longer sold.');
+        const { vcpu, cpuSpeed, memoryGib, diskGib, storageTier } = product.spec;
+        return monthlyOf(data, { vcpu, cpuSpeed, memoryGib, diskGib, storageTier });
+      }
+      const data = await renameFields(() => callService<Priced>(url(), tokens, SPEC_PRICE, { requests: [{ spec: subject.spec, at: at.toISOString() }] }));
+      return monthlyOf(data, subject.spec);
+    },
+  };
+}
+
+function monthlyOf(data: Priced, spec: RequestedSpec): PricedVm {
+  const price = data.internalPrices[0];
+  if (!price) throw new Error('catalog returned no price');
+  return { monthlyMinor: parseAmount(price.monthly.amount, 'price'), currency: price.monthly.currency, spec };
+}
+
+/** Catalog names fields of its own input (requests[0].spec.vcpu); the client sent productId / spec.vcpu. */
+async function renameFields<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof RemoteRefusal && error.code === 'BAD_USER_INPUT') {
+      const field = String(error.extensions['field'] ?? 'productId').replace(/^requests\[0\]\./, '');
+      throw badInput(field, error.message.replace(/^requests\[0\]\.[^:]*:\s*/, ''));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,32 @@
+import { toMoney, type ServiceTokenSource } from '@platform/kernel';
+import type { HoldView, WalletPort } from '../domain/ports.ts';
+import { callService } from './service-graphql.ts';
+
+const PLACE = `mutation VmsPlaceHold($input: PlaceHoldInput!) { internalPlaceHold(input: $input) { id status } }`;
+const CAPTURE = `mutation VmsCaptureHold($input: CaptureHoldInput!) { internalCaptureHold(input: $input) { id status } }`;
+const RELEASE = `mutation VmsReleaseHold($input: ReleaseHoldInput!) { internalReleaseHold(input: $input) { id status } }`;
+
+/** The wallet's hold operations (scope wallet:hold), each idempotent under the key given. */
+export function walletHolds(walletUrl: string | (() => string), tokens: ServiceTokenSource): WalletPort {
+  const url = typeof walletUrl === 'string' ? () => walletUrl : walletUrl;
+  return {
+    async placeHold(h) {
+      const input = {
+        organizationId: h.organizationId,
+        amount: toMoney(h.amountMinor, h.currency).amount,
+        currency: h.currency,
+        idempotencyKey: h.idempotencyKey,
+        description: h.description,
+        reference: h.reference,
+        expiresInSeconds: h.expiresInSeconds,
+      };
+      return (await callService<{ internalPlaceHold: HoldView }>(url(), tokens, PLACE, { input })).internalPlaceHold;
+    },
+    async captureHold(holdId, idempotencyKey) {
+      return (await callService<{ internalCaptureHold: HoldView }>(url(), tokens, CAPTURE, { input: { holdId, idempotencyKey } })).internalCaptureHold;
+    },
+    async releaseHold(holdId, idempotencyKey) {
+      return (await callService<{ internalReleaseHold: HoldView }>(url(), tokens, RELEASE, { input: { holdId, idempotencyKey } })).internalReleaseHold;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { InventoryImport } from './domain/inventory-import.ts';
+import type { Lifecycle } from './domain/lifecycle-service.ts';
+import type { Provisioning } from './domain/provisioning.ts';
+
+/** The domain services a request reaches (one set per process). */
+export interface VmsServices {
+  readonly provisioning: Provisioning;
+  readonly lifecycle: Lifecycle;
+  readonly inventory: InventoryImport;
+}

@@ -1,0 +1,122 @@
+import { codesOf, dropTestDatabases } from '@platform/testkit';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { canTransition, TRANSITIONS, type VmAction } from '../src/domain/lifecycle.ts';
+import { VM_STATUSES, type PowerState, type VmStatus } from '../src/domain/vm.ts';
+import { countRows, startVms, type VmsHarness } from './support/harness.ts';
+
+let h: VmsHarness;
+beforeAll(async () => {
+  h = await startVms('vms_lifecycle');
+});
+afterAll(async () => {
+  await h?.stop();
+  await dropTestDatabases();
+});
+
+const MUTATION: Record<Exclude<VmAction, 'RESIZE'>, string> = {
+  POWER_ON: 'powerOnVirtualMachine',
+  POWER_OFF: 'powerOffVirtualMachine',
+  RESTART: 'restartVirtualMachine',
+  SUSPEND: 'suspendVirtualMachine',
+  DELETE: 'deleteVirtualMachine',
+};
+const POWER_OF: Record<VmStatus, PowerState> = {
+  PROVISIONING: 'POWERED_OFF',
+  RUNNING: 'POWERED_ON',
+  STOPPED: 'POWERED_OFF',
+  SUSPENDED: 'SUSPENDED',
+  ERROR: 'POWERED_OFF',
+  DELETED: 'POWERED_OFF',
+};
+const RESIZE = 'mutation($id: ID!, $spec: VirtualMachineSpecInput!) { resizeVirtualMachine(id: $id, spec: $spec) { id status spec { vcpu memoryMib diskGib } product { id } } }';
+
+describe('the lifecycle state machine, every action from every status', () => {
+  for (const action of Object.keys(TRANSITIONS) as VmAction[]) {
+    test(`${action}: allowed from ${TRANSITIONS[action].from.join(', ')}; INVALID_STATE naming the status otherwise`, async () => {
+      const token = await h.user(h.orgs.customerA1, 'MEMBER');
+      for (const status of VM_STATUSES) {
+        const [vm] = await h.addVms(h.orgs.customerA1, 1, { status, powerState: POWER_OF[status] });
+        const r =
+          action === 'RESIZE'
+            ? await h.call(RESIZE, { id: vm!.id, spec: { vcpu: 4, memoryGib: 8, diskGib: 200 } }, token)
+            : await h.call(`mutation($id: ID!) { ${MUTATION[action]}(id: $id) { id status powerState } }`, { id: vm!.id }, token);
+        const field = action === 'RESIZE' ? 'resizeVirtualMachine' : MUTATION[action];
+        if (canTransition(action, status)) {
+          expect(r.errors, `${action} from ${status}`).toBeUndefined();
+          expect((r.data as Record<string, { status: string }>)[field]!.status).toBe(TRANSITIONS[action].to);
+        } else {
+          expect(codesOf(r), `${action} from ${status}`).toEqual(['INVALID_STATE']);
+          expect(r.errors![0]!.message).toContain(`is ${status}`);
+          expect(r.errors![0]!.extensions?.['status']).toBe(status);
+        }
+      }
+    });
+  }
+});
+
+test('a transition writes one history line and one outbox event; a refused one writes nothing', async () => {
+  const token = await h.user(h.orgs.customerA2, 'ADMIN');
+  const [vm] = await h.addVms(h.orgs.customerA2, 1);
+  const before = { events: await countRows(h.db, 'vm_events'), outbox: await countRows(h.db, 'outbox') };
+  const off = await h.call('mutation($id: ID!) { powerOffVirtualMachine(id: $id) { status powerState } }', { id: vm!.id }, token);
+  expect(off.data).toEqual({ powerOffVirtualMachine: { status: 'STOPPED', powerState: 'POWERED_OFF' } });
+  const again = await h.call('mutation($id: ID!) { powerOffVirtualMachine(id: $id) { status } }', { id: vm!.id }, token);
+  expect(codesOf(again)).toEqual(['INVALID_STATE']);
+  expect(await countRows(h.db, 'vm_events')).toBe(before.events + 1);
+  expect(await countRows(h.db, 'outbox')).toBe(before.outbox + 1);
+  const { rows } = await sql<{ topic: string; payload: { vmId: string; organizationId: string; spec: unknown; at: string } }>`
+    select topic, payload from outbox order by id desc limit 1`.execute(h.db);
+  expect(rows[0]!.topic).toBe('vms.vm.powered_off');
+  expect(rows[0]!.payload).toMatchObject({ vmId: vm!.id, organizationId: h.orgs.customerA2, spec: { vcpu: 2, memoryMib: 4096 } });
+  const history = await h.call(`query($id: ID!) { virtualMachine(id: $id) { events(first: 5) { edges { node { kind fromStatus toStatus actor at } } } } }`, { id: vm!.id }, token);
+  expect(history.data.virtualMachine.events.edges.map((e: { node: unknown }) => e.node)).toEqual([
+    expect.objectContaining({ kind: 'POWERED_OFF', fromStatus: 'RUNNING', toStatus: 'STOPPED', actor: expect.any(String) }),
+  ]);
+});
+
+test('two racing power-offs: one wins, the other is INVALID_STATE; one history line', async () => {
+  const token = await h.user(h.orgs.customerA2, 'MEMBER');
+  const [vm] = await h.addVms(h.orgs.customerA2, 1);
+  const results = await Promise.all(
+    Array.from({ length: 6 }, () => h.call('mutation($id: ID!) { powerOffVirtualMachine(id: $id) { status } }', { id: vm!.id }, token)),
+  );
+  expect(results.filter((r) => !r.errors)).toHaveLength(1);
+  expect(results.flatMap(codesOf).every((c) => c === 'INVALID_STATE')).toBe(true);
+  const { rows } = await sql<{ n: string }>`select count(*) as n from vm_events where vm_id = ${vm!.id}`.execute(h.db);
+  expect(Number(rows[0]!.n)).toBe(1);
+});
+
+test('resize: a stopped VM takes the new spec and becomes custom; bad specs name the field; disks only grow', async () => {
+  const token = await h.user(h.orgs.customerB1, 'MEMBER');
+  const [vm] = await h.addVms(h.orgs.customerB1, 1, { status: 'STOPPED', powerState: 'POWERED_OFF', productId: '01935c00-0000-7000-8000-00000000beef' });
+  const cases: [Record<string, unknown>, string][] = [
+    [{ vcpu: 0, memoryGib: 8, diskGib: 200 }, 'spec.vcpu'],
+    [{ vcpu: 65, memoryGib: 8, diskGib: 200 }, 'spec.vcpu'],
+    [{ vcpu: 2, memoryGib: 513, diskGib: 200 }, 'spec.memoryGib'],
+    [{ vcpu: 2, memoryGib: 8, diskGib: 19 }, 'spec.diskGib'],
+    [{ vcpu: 2, memoryGib: 8, diskGib: 50 }, 'spec.diskGib'], // smaller than the current 100 GiB
+  ];
+  for (const [spec, field] of cases) {
+    const r = await h.call(RESIZE, { id: vm!.id, spec }, token);
+    expect(codesOf(r), JSON.stringify(spec)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0]!.extensions?.['field']).toBe(field);
+  }
+  const ok = await h.call(RESIZE, { id: vm!.id, spec: { vcpu: 8, memoryGib: 32, diskGib: 400, storageTier: 'PREMIUM' } }, token);
+  expect(ok.errors).toBeUndefined();
+  expect(ok.data.resizeVirtualMachine).toEqual({ id: vm!.id, status: 'STOPPED', spec: { vcpu: 8, memoryMib: 32768, diskGib: 400 }, product: null });
+});
+
+test('roles: a VIEWER cannot operate (FORBIDDEN); outside the subtree the VM does not exist (NOT_FOUND)', async () => {
+  const [vm] = await h.addVms(h.orgs.customerA1, 1);
+  const off = 'mutation($id: ID!) { powerOffVirtualMachine(id: $id) { status } }';
+  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerA1, 'VIEWER')))).toEqual(['FORBIDDEN']);
+  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerA1, 'BILLING')))).toEqual(['FORBIDDEN']);
+  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerB1, 'OWNER')))).toEqual(['NOT_FOUND']);
+  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.resellerB, 'OWNER')))).toEqual(['NOT_FOUND']);
+  expect(codesOf(await h.call(off, { id: vm!.id }))).toEqual(['UNAUTHENTICATED']);
+  expect(codesOf(await h.call(off, { id: 'not-a-uuid' }, await h.user(h.orgs.customerA1, 'MEMBER')))).toEqual(['BAD_USER_INPUT']);
+  // The reseller above it may operate it (MEMBER+ in an ancestor).
+  const r = await h.call(off, { id: vm!.id }, await h.user(h.orgs.resellerA, 'MEMBER'));
+  expect(r.data).toEqual({ powerOffVirtualMachine: { status: 'STOPPED' } });
+});
