@@ -32,19 +32,3 @@ export function readVmsConfig(env: Env = process.env): VmsConfig {
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 3_600_000 }),
   });
 }
-
-/** What only the standalone process needs (main.ts): where identity and tenancy are, and the service secret. */
-export interface VmsStandaloneSettings {
-  readonly identityUrl: string;
-  readonly tenancyUrl: string;
-  readonly serviceSecret: string;
-}
-
-export function readVmsStandaloneSettings(env: Env = process.env): VmsStandaloneSettings {
-  const r = new EnvReader(env);
-  return Object.freeze({
-    identityUrl: r.url('IDENTITY_URL', 'http://127.0.0.1:4001'),
-    tenancyUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
-    serviceSecret: r.string('SERVICE_SECRET'),
-  });
-}

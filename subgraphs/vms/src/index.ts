@@ -16,7 +16,7 @@ import { walletHolds } from './remote/wallet-holds.ts';
 import { buildVmsSchema } from './schema.ts';
 import type { VmsServices } from './services.ts';
 
-export { readVmsConfig, readVmsStandaloneSettings, type VmsConfig } from './config.ts';
+export { readVmsConfig, type VmsConfig } from './config.ts';
 export type { VmsDatabase } from './db/types.ts';
 export { VmsMigrations } from './db/migrations/index.ts';
 export { BuildFailedError, simulatedComputeProvider, type BuildRequest, type BuiltVm, type ComputeProvider } from './domain/compute-provider.ts';
