@@ -47,6 +47,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
     csrfPrevention: true,
     introspection: true, // subgraphs sit behind the gateway; composition tools read their SDL
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // the process entry (stopOnSignals) owns the signals and stops everything in order
     formatError: (formatted, error) => maskError(formatted, error, logger, requestIdOf(formatted)),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
