@@ -28,12 +28,32 @@ export function lazyRemoteJwks(url: () => string): JWTVerifyGetKey {
 
 const CALLER_TYPES: readonly CallerType[] = ['user', 'api_key', 'service'];
 
+/** Verified tokens kept, so a token used for many requests is checked once (signature checks cost ~0.7 ms). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const getKey =
     typeof options.keys === 'string'
       ? createRemoteJWKSet(new URL(options.keys), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 })
       : options.keys;
+  // Only tokens that passed every check get in, keyed by the whole token (a changed byte is a miss),
+  // and a hit still honours `exp`. Access tokens are short-lived and not revocable, so this answers
+  // exactly what verifying again would.
+  const verified = new Map<string, { caller: AuthenticatedCaller; expiresAtMs: number }>();
+  const verify = createUncachedVerifier(getKey, options);
   return async (token) => {
+    const hit = verified.get(token);
+    if (hit && hit.expiresAtMs > Date.now()) return hit.caller;
+    if (hit) verified.delete(token);
+    const { caller, expiresAtMs } = await verify(token);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { caller, expiresAtMs });
+    return caller;
+  };
+}
+
+function createUncachedVerifier(getKey: JWTVerifyGetKey, options: TokenVerifierOptions) {
+  return async (token: string): Promise<{ caller: AuthenticatedCaller; expiresAtMs: number }> => {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, getKey, {
@@ -59,7 +79,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ) {
       throw fail('UNAUTHENTICATED', 'The access token has malformed claims.', {}, 401);
     }
-    return Object.freeze({
+    const caller: AuthenticatedCaller = Object.freeze({
       kind: 'authenticated',
       sub: payload.sub,
       typ: typ as CallerType,
@@ -68,6 +88,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       scopes: Object.freeze([...(scopes as string[])]),
       token,
     });
+    return { caller, expiresAtMs: (payload.exp as number) * 1000 };
   };
 }
 
