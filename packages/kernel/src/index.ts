@@ -22,5 +22,4 @@ export * from './logger.ts';
 export * from './subgraph/subgraph-server.ts';
 export * from './subgraph/subgraph-deps.ts';
 export * from './money.ts';
-export * from './background.ts';
 export * from './subgraph/standalone-deps.ts';

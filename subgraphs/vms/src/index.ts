@@ -43,7 +43,7 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
   const database = createDatabase<VmsDatabase>({ url: config.databaseUrl, logger, onQuery: deps.onQuery, maxConnections: config.databasePoolSize });
   const db = database.db;
   const compute = options.compute ?? simulatedComputeProvider({ buildDelayMs: config.buildDelayMs, failurePercent: config.buildFailurePercent });
-  const provisioning = new Provisioning(db, {
+  const provisioning = new Provisioning(db, database.background, {
     pricing: options.pricing ?? catalogPricing(config.catalogUrl, deps.serviceTokens),
     wallet: options.wallet ?? walletHolds(config.walletUrl, deps.serviceTokens),
     compute,

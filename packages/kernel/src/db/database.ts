@@ -1,6 +1,5 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
-import { inBackground } from '../background.ts';
 import type { Logger } from '../logger.ts';
 
 // int8 (bigint) stays a string from pg: money is converted to BigInt by repositories, never to float.
@@ -40,9 +39,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: (event: LogEvent) => {
-      if (event.level === 'query') {
-        if (onQuery && !inBackground()) onQuery(event.query.sql);
-      }
+      if (event.level === 'query') onQuery?.(event.query.sql);
       else options.logger.debug('query failed', { sql: event.query.sql, error: event.error });
     },
   });

@@ -1,4 +1,4 @@
-import { ERROR_CODES, fail, newId, type ErrorCode, runInBackground, writeOutbox, type Logger } from '@platform/kernel';
+import { ERROR_CODES, fail, newId, type ErrorCode, writeOutbox, type Logger } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { findSaga, findSagaByKey, findStaleOpenSagas, insertSagaIfAbsent, moveSaga, touchSaga } from '../db/saga-repository.ts';
@@ -50,8 +50,13 @@ export class Provisioning {
   private readonly driving = new Set<string>();
   private stopped = false;
 
+  /**
+   * `db` serves the request that provisions; `background` (the same pool, statements not counted
+   * per request) drives the rest of the saga after the response, and the recovery pass.
+   */
   constructor(
     private readonly db: Kysely<VmsDatabase>,
+    private readonly background: Kysely<VmsDatabase>,
     private readonly options: ProvisioningOptions,
   ) {}
 
@@ -79,9 +84,9 @@ export class Provisioning {
     }
     if (saga.state === 'REJECTED') {
       // Refused earlier with nothing held (e.g. short of funds): the same request may be tried again.
-      saga = (await moveSaga(this.db, saga.id, ['REJECTED'], { state: 'HOLDING', attempt: 'increment', errorCode: null, errorMessage: null })) ?? (await this.reload(saga));
+      saga = (await moveSaga(this.db, saga.id, ['REJECTED'], { state: 'HOLDING', attempt: 'increment', errorCode: null, errorMessage: null })) ?? (await this.reload(this.db, saga));
     }
-    if (saga.state === 'HOLDING') saga = await this.holdAndCreate(saga);
+    if (saga.state === 'HOLDING') saga = await this.holdAndCreate(this.db, saga);
     if (saga.state === 'REJECTED') throw fail(publicCode(saga.errorCode), saga.errorMessage ?? 'The VM could not be provisioned.');
     const vm = await findVm(this.db, saga.request.vmId);
     if (!vm) throw new Error(`saga ${saga.id} in ${saga.state} has no VM`);
@@ -90,7 +95,7 @@ export class Provisioning {
   }
 
   /** HOLDING → BUILDING: place the hold (idempotent), then the VM and its event in one transaction. */
-  private async holdAndCreate(saga: Saga): Promise<Saga> {
+  private async holdAndCreate(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
     const { request } = saga;
     let hold;
     try {
@@ -106,8 +111,8 @@ export class Provisioning {
       if (hold.status !== 'PENDING') throw new RemoteRefusal('INVALID_STATE', `The funds hold was ${hold.status.toLowerCase()} before the VM was created; provision again.`, {});
     } catch (error) {
       if (!(error instanceof RemoteRefusal)) throw error;
-      const rejected = await moveSaga(this.db, saga.id, ['HOLDING'], { state: 'REJECTED', errorCode: error.code, errorMessage: error.message });
-      if (!rejected) return this.reload(saga);
+      const rejected = await moveSaga(db, saga.id, ['HOLDING'], { state: 'REJECTED', errorCode: error.code, errorMessage: error.message });
+      if (!rejected) return this.reload(db, saga);
       throw fail(error.code, error.message, pickPublic(error.extensions));
     }
     await this.options.hooks?.afterHold?.(saga);
@@ -129,7 +134,7 @@ export class Provisioning {
       createdAt: now,
       updatedAt: now,
     };
-    const moved = await inTransaction(this.db, async (trx) => {
+    const moved = await inTransaction(db, async (trx) => {
       const next = await moveSaga(trx, saga.id, ['HOLDING'], { state: 'BUILDING', holdId: hold.id, vmId: vm.id });
       if (!next) return null;
       await insertVm(trx, vm);
@@ -137,28 +142,29 @@ export class Provisioning {
       await writeOutbox(trx, 'vms.vm.provisioning', eventPayload(vm, now, { holdId: hold.id }));
       return next;
     });
-    return moved ?? this.reload(saga);
+    return moved ?? this.reload(db, saga);
   }
 
   /** Drives a saga from wherever it is to a final state. Safe to run concurrently with any other driver. */
   async drive(sagaId: string): Promise<void> {
-    let saga = await findSaga(this.db, sagaId);
+    const db = this.background;
+    let saga = await findSaga(db, sagaId);
     while (saga && !this.stopped) {
       switch (saga.state) {
         case 'HOLDING':
-          saga = await this.holdAndCreate(saga).catch((error) => {
+          saga = await this.holdAndCreate(db, saga).catch((error) => {
             if (error instanceof RemoteRefusal || isPublic(error)) return null; // REJECTED: nothing held, no VM
             throw error;
           });
           break;
         case 'BUILDING':
-          saga = await this.build(saga);
+          saga = await this.build(db, saga);
           break;
         case 'BUILT':
-          saga = await this.capture(saga);
+          saga = await this.capture(db, saga);
           break;
         case 'COMPENSATING':
-          saga = await this.release(saga);
+          saga = await this.release(db, saga);
           break;
         default:
           return;
@@ -167,21 +173,21 @@ export class Provisioning {
   }
 
   /** BUILDING → BUILT (VM addressed), or → COMPENSATING (VM ERROR) when the provider says it cannot. */
-  private async build(saga: Saga): Promise<Saga> {
+  private async build(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
     const { request } = saga;
     try {
       const built = await this.options.compute.build({ vmId: request.vmId, organizationId: saga.organizationId, name: request.name, spec: request.spec, guestOs: request.guestOs });
-      const next = await inTransaction(this.db, async (trx) => {
+      const next = await inTransaction(db, async (trx) => {
         const moved = await moveSaga(trx, saga.id, ['BUILDING'], { state: 'BUILT', ipAddress: built.ipAddress });
         if (moved) await changeVm(trx, request.vmId, ['PROVISIONING'], { status: 'PROVISIONING', powerState: 'POWERED_OFF', ipAddress: built.ipAddress, resourcePool: built.resourcePool, at: new Date() });
         return moved;
       });
       if (next) await this.options.hooks?.afterBuild?.(next);
-      return next ?? this.reload(saga);
+      return next ?? this.reload(db, saga);
     } catch (error) {
       if (!(error instanceof BuildFailedError)) throw error;
       const now = new Date();
-      const next = await inTransaction(this.db, async (trx) => {
+      const next = await inTransaction(db, async (trx) => {
         const moved = await moveSaga(trx, saga.id, ['BUILDING'], { state: 'COMPENSATING', errorCode: 'BUILD_FAILED', errorMessage: error.message });
         if (!moved) return null;
         const vm = await changeVm(trx, request.vmId, ['PROVISIONING'], { status: 'ERROR', powerState: 'POWERED_OFF', statusReason: error.message, at: now });
@@ -191,12 +197,12 @@ export class Provisioning {
         }
         return moved;
       });
-      return next ?? this.reload(saga);
+      return next ?? this.reload(db, saga);
     }
   }
 
   /** BUILT → COMPLETED: capture the hold, then the VM RUNNING with its event. */
-  private async capture(saga: Saga): Promise<Saga> {
+  private async capture(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
     const holdId = saga.holdId!;
     let reason: string | null = null;
     try {
@@ -207,7 +213,7 @@ export class Provisioning {
       reason = `Payment could not be taken: ${error.message}`;
     }
     const now = new Date();
-    const next = await inTransaction(this.db, async (trx) => {
+    const next = await inTransaction(db, async (trx) => {
       const moved = await moveSaga(trx, saga.id, ['BUILT'], reason ? { state: 'FAILED', errorCode: 'CAPTURE_FAILED', errorMessage: reason } : { state: 'COMPLETED' });
       if (!moved) return null;
       const vm = reason
@@ -219,31 +225,31 @@ export class Provisioning {
       }
       return moved;
     });
-    return next ?? this.reload(saga);
+    return next ?? this.reload(db, saga);
   }
 
   /** COMPENSATING → FAILED: give the hold back (already expired or released counts as given back). */
-  private async release(saga: Saga): Promise<Saga> {
+  private async release(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
     try {
       await this.options.wallet.releaseHold(saga.holdId!, sagaKeys.release(saga));
     } catch (error) {
       // EXPIRED or RELEASED: the funds are back already. CAPTURED would be a bug: let it surface.
       if (!(error instanceof RemoteRefusal && error.code === 'INVALID_STATE' && error.extensions['status'] !== 'CAPTURED')) throw error;
     }
-    return (await moveSaga(this.db, saga.id, ['COMPENSATING'], { state: 'FAILED' })) ?? this.reload(saga);
+    return (await moveSaga(db, saga.id, ['COMPENSATING'], { state: 'FAILED' })) ?? this.reload(db, saga);
   }
 
-  private async reload(saga: Saga): Promise<Saga> {
-    const current = await findSaga(this.db, saga.id);
+  private async reload(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
+    const current = await findSaga(db, saga.id);
     if (!current) throw new Error(`saga ${saga.id} vanished`);
     return current;
   }
 
-  /** Finishes the saga off the request (statements not counted for it); failures wait for the recovery pass. */
+  /** Finishes the saga off the request, on the background handle; failures wait for the recovery pass. */
   continueInBackground(sagaId: string): void {
     if (this.stopped || this.driving.has(sagaId)) return;
     this.driving.add(sagaId);
-    const work = runInBackground(() => this.drive(sagaId))
+    const work = this.drive(sagaId)
       .catch((error) => this.options.logger.warn('provisioning saga interrupted; the recovery pass will resume it', { sagaId, error }))
       .finally(() => {
         this.driving.delete(sagaId);
@@ -257,16 +263,14 @@ export class Provisioning {
    * or failed transiently) and drives each to its end. Returns how many it took over.
    */
   async recover(): Promise<number> {
-    return runInBackground(async () => {
-      const sagas = await findStaleOpenSagas(this.db, this.options.staleAfterMs);
-      let taken = 0;
-      for (const saga of sagas) {
-        if (this.driving.has(saga.id) || !(await touchSaga(this.db, saga.id, saga.updatedAt))) continue;
-        taken += 1;
-        this.continueInBackground(saga.id);
-      }
-      return taken;
-    });
+    const sagas = await findStaleOpenSagas(this.background, this.options.staleAfterMs);
+    let taken = 0;
+    for (const saga of sagas) {
+      if (this.driving.has(saga.id) || !(await touchSaga(this.background, saga.id, saga.updatedAt))) continue;
+      taken += 1;
+      this.continueInBackground(saga.id);
+    }
+    return taken;
   }
 
   /** Waits for every saga this process is driving. */

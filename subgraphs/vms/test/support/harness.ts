@@ -39,8 +39,7 @@ export async function startVms(label: string) {
   const statements = new StatementCounter();
   const compute = scriptedCompute();
   const subgraph = createVmsSubgraph(
-    // The outbox relay polls once at start, then hourly: its statements never mix into a request's count.
-    readVmsConfig({ DATABASE_URL: url, PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '3600000' }),
+    readVmsConfig({ DATABASE_URL: url, PORT: '0', NODE_ENV: 'test' }),
     {
       logger,
       verifyToken: auth.verifyToken,
