@@ -72,3 +72,20 @@ function unwrap(error: unknown): unknown {
   if (error instanceof GraphQLError && error.originalError) return error.originalError;
   return error;
 }
+
+/**
+ * Domains name the fields of the command they were given ("amount"); clients need the path in their
+ * operation ("input.amount"). A resolver runs the domain under its argument's name and the error's
+ * `field` (and the message that starts with it) come out as the client wrote them.
+ */
+export async function fieldsUnder<T>(argument: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const field = error instanceof GraphQLError ? error.extensions['field'] : undefined;
+    if (!(error instanceof GraphQLError) || typeof field !== 'string' || field === argument || field.startsWith(`${argument}.`)) throw error;
+    const path = `${argument}.${field}`;
+    const message = error.message.startsWith(`${field}:`) ? path + error.message.slice(field.length) : error.message;
+    throw new GraphQLError(message, { extensions: { ...error.extensions, field: path } });
+  }
+}

@@ -63,7 +63,7 @@ describe('wallets through the gateway', () => {
     for (const amount of ['10.001', '-5', '0', '1e3', '99999999999999999']) {
       const r = await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.protea, amount, `gw-bad-${amount}`) }, admin);
       expect(codesOf(r), amount).toEqual(['BAD_USER_INPUT']);
-      expect(r.errors?.[0]?.extensions?.['field']).toBe('amount');
+      expect(r.errors?.[0]?.extensions?.['field']).toBe('input.amount');
     }
     expect(await balance()).toBe(before);
   });

@@ -78,7 +78,7 @@ test('only provider staff may import; bad snapshots and mappings name the field 
   for (const [input, field] of cases) {
     const r = await h.call(IMPORT, { input }, admin);
     expect(codesOf(r), field).toEqual(['BAD_USER_INPUT']);
-    expect(r.errors![0]!.extensions?.['field']).toBe(field);
+    expect(r.errors![0]!.extensions?.['field']).toBe(`input.${field}`);
   }
   expect(Number((await sql<{ n: string }>`select count(*) as n from virtual_machines`.execute(h.db)).rows[0]!.n)).toBe(vmsBefore);
 });

@@ -115,7 +115,7 @@ describe('topUpWallet', () => {
     const before = await countRows(h.db, 'transfers');
     const r = await topUp(h.orgs.customerB, '10.00', await h.user(h.orgs.customerA, 'OWNER'));
     expect(codesOf(r)).toEqual(['NOT_FOUND']);
-    expect(r.errors?.[0]?.extensions?.['field']).toBe('organizationId');
+    expect(r.errors?.[0]?.extensions?.['field']).toBe('input.organizationId');
     expect(await countRows(h.db, 'transfers')).toBe(before);
   });
 
@@ -144,8 +144,8 @@ describe('topUpWallet', () => {
     ];
     for (const [override, field] of cases) {
       const r = await h.call(TOP_UP, { input: { organizationId: h.orgs.customerA, amount: '1.00', paymentReference: 'EFT', idempotencyKey: key(), ...override } }, token);
-      expect({ override, codes: codesOf(r), field: r.errors?.[0]?.extensions?.['field'] }).toEqual({ override, codes: ['BAD_USER_INPUT'], field });
-      expect(r.errors?.[0]?.message).toContain(field);
+      expect({ override, codes: codesOf(r), field: r.errors?.[0]?.extensions?.['field'] }).toEqual({ override, codes: ['BAD_USER_INPUT'], field: `input.${field}` });
+      expect(r.errors?.[0]?.message).toContain(`input.${field}`);
     }
     expect(await Promise.all([countRows(h.db, 'transfers'), countRows(h.db, 'idempotency_keys')])).toEqual(before);
   });
@@ -187,7 +187,7 @@ describe('adjustWallet and setLowBalanceThreshold', () => {
     const cleared = await h.call(THRESHOLD, { input: { organizationId: h.orgs.customerA, threshold: null } }, token);
     expect(cleared.data?.setLowBalanceThreshold.lowBalanceThreshold).toBeNull();
     const negative = await h.call(THRESHOLD, { input: { organizationId: h.orgs.customerA, threshold: '-1' } }, token);
-    expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'threshold' });
+    expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.threshold' });
     const member = await h.call(THRESHOLD, { input: { organizationId: h.orgs.customerA, threshold: '1' } }, await h.user(h.orgs.customerA, 'MEMBER'));
     expect(codesOf(member)).toEqual(['FORBIDDEN']);
   });
@@ -232,13 +232,13 @@ describe('operations for other subgraphs', () => {
   it('refuse bad input by field: an unknown hold, a hold beyond the available amount, a bad expiry', async () => {
     const token = await h.service('wallet:hold');
     const unknown = await h.call(CAPTURE, { input: { holdId: newId(), idempotencyKey: key() } }, token);
-    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'holdId' });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.holdId' });
     const tooMuch = await h.call(HOLD, { input: { organizationId: h.orgs.customerB, amount: '100000.00', idempotencyKey: key() } }, token);
     expect(codesOf(tooMuch)).toEqual(['INSUFFICIENT_FUNDS']);
     const expiry = await h.call(HOLD, { input: { organizationId: h.orgs.customerB, amount: '1.00', idempotencyKey: key(), expiresInSeconds: 0 } }, token);
-    expect(expiry.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expiresInSeconds' });
+    expect(expiry.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expiresInSeconds' });
     const noWallet = await h.call(HOLD, { input: { organizationId: newId(), amount: '1.00', idempotencyKey: key() } }, token);
-    expect(noWallet.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'organizationId' });
+    expect(noWallet.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.organizationId' });
   });
 
   it('commission is paid to resellers only', async () => {
@@ -247,7 +247,7 @@ describe('operations for other subgraphs', () => {
     const paid = await h.call(COMMISSION, { input: { ...input, organizationId: h.orgs.resellerA } }, token);
     expect(paid.data?.internalPayCommission).toEqual({ kind: 'COMMISSION', amount: { amount: '5.00' }, reference: 'stmt-2026-10' });
     const toCustomer = await h.call(COMMISSION, { input: { ...input, idempotencyKey: key(), organizationId: h.orgs.customerA } }, token);
-    expect(toCustomer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'organizationId' });
+    expect(toCustomer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.organizationId' });
     const unknown = await h.call(COMMISSION, { input: { ...input, idempotencyKey: key(), organizationId: newId() } }, token);
     expect(codesOf(unknown)).toEqual(['NOT_FOUND']);
   });
@@ -258,7 +258,7 @@ describe('operations for other subgraphs', () => {
     const paid = await h.call(DEBIT, { input }, token);
     expect(paid.data?.internalDebitForBill).toEqual({ kind: 'BILL_PAYMENT', amount: { amount: '-2.00' }, reference: input.billId });
     const bad = await h.call(DEBIT, { input: { ...input, billId: 'bill-1' } }, token);
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'billId' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.billId' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { badInput, fail } from '@platform/kernel';
+import { badInput, fail, fieldsUnder } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
 import type { VmAction } from '../domain/lifecycle.ts';
@@ -15,26 +15,28 @@ async function transition(ctx: VmsContext, id: string, action: VmAction) {
 
 export const Mutation: MutationResolvers = {
   async provisionVirtualMachine(_parent, { input }, ctx) {
-    ctx.access.requireMember();
-    const organizationId = uuidArg(input.organizationId, 'organizationId');
-    const name = parseVmName(input.name);
-    const productId = input.productId ? uuidArg(input.productId, 'productId') : null;
-    const spec = input.spec ? parseSpec(input.spec) : null;
-    if ((productId === null) === (spec === null)) throw badInput(productId ? 'spec' : 'productId', 'give productId or spec, exactly one of them.');
-    const guestOs = parseGuestOs(input.guestOs);
-    const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
-    const caller = await requireMemberOn(ctx, organizationId, 'organizationId', 'organisation');
-    const node = await ctx.access.node(organizationId);
-    if (!node) throw fail('NOT_FOUND', 'organizationId: no organisation you can see has this id.', { field: 'organizationId' });
-    return ctx.services.provisioning.provision({
-      organizationId,
-      name,
-      productId,
-      spec,
-      guestOs,
-      idempotencyKey,
-      orgPath: [...node.ancestors, organizationId],
-      actor: caller.sub,
+    return fieldsUnder('input', async () => {
+      ctx.access.requireMember();
+      const organizationId = uuidArg(input.organizationId, 'organizationId');
+      const name = parseVmName(input.name);
+      const productId = input.productId ? uuidArg(input.productId, 'productId') : null;
+      const spec = input.spec ? parseSpec(input.spec) : null;
+      if ((productId === null) === (spec === null)) throw badInput(productId ? 'spec' : 'productId', 'give productId or spec, exactly one of them.');
+      const guestOs = parseGuestOs(input.guestOs);
+      const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
+      const caller = await requireMemberOn(ctx, organizationId, 'organizationId', 'organisation');
+      const node = await ctx.access.node(organizationId);
+      if (!node) throw fail('NOT_FOUND', 'organizationId: no organisation you can see has this id.', { field: 'organizationId' });
+      return ctx.services.provisioning.provision({
+        organizationId,
+        name,
+        productId,
+        spec,
+        guestOs,
+        idempotencyKey,
+        orgPath: [...node.ancestors, organizationId],
+        actor: caller.sub,
+      });
     });
   },
   powerOnVirtualMachine: (_p, { id }, ctx) => transition(ctx, id, 'POWER_ON'),
@@ -50,18 +52,20 @@ export const Mutation: MutationResolvers = {
   },
 
   async importVirtualMachineInventory(_p, { input }, ctx) {
-    const caller = await requireProviderStaff(ctx, 'import an inventory');
-    const snapshot = parseSnapshot(input.snapshot);
-    if (input.mappings.length > 1000) throw badInput('mappings', 'may list at most 1,000 pools.');
-    const pools = new Map<string, PoolTarget>();
-    const ids = input.mappings.map((m, i) => uuidArg(m.organizationId, `mappings[${i}].organizationId`));
-    const nodes = await Promise.all(ids.map((orgId) => ctx.access.node(orgId)));
-    input.mappings.forEach((m, i) => {
-      const node = nodes[i];
-      if (!node) throw badInput(`mappings[${i}].organizationId`, 'no organisation has this id.');
-      if (pools.has(m.resourcePool)) throw badInput(`mappings[${i}].resourcePool`, `${m.resourcePool} is mapped twice.`);
-      pools.set(m.resourcePool, { organizationId: node.id, orgPath: [...node.ancestors, node.id] });
+    return fieldsUnder('input', async () => {
+      const caller = await requireProviderStaff(ctx, 'import an inventory');
+      const snapshot = parseSnapshot(input.snapshot);
+      if (input.mappings.length > 1000) throw badInput('mappings', 'may list at most 1,000 pools.');
+      const pools = new Map<string, PoolTarget>();
+      const ids = input.mappings.map((m, i) => uuidArg(m.organizationId, `mappings[${i}].organizationId`));
+      const nodes = await Promise.all(ids.map((orgId) => ctx.access.node(orgId)));
+      input.mappings.forEach((m, i) => {
+        const node = nodes[i];
+        if (!node) throw badInput(`mappings[${i}].organizationId`, 'no organisation has this id.');
+        if (pools.has(m.resourcePool)) throw badInput(`mappings[${i}].resourcePool`, `${m.resourcePool} is mapped twice.`);
+        pools.set(m.resourcePool, { organizationId: node.id, orgPath: [...node.ancestors, node.id] });
+      });
+      return ctx.services.inventory.run(snapshot, pools, caller.sub);
     });
-    return ctx.services.inventory.run(snapshot, pools, caller.sub);
   },
 };
