@@ -4,6 +4,7 @@ import type { WalletContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { WalletDatabase } from './db/types.ts';
 import { HoldSweeper } from './domain/hold-sweeper.ts';
+import { Ledger } from './domain/ledger.ts';
 import { createWalletsForNewOrganizations } from './domain/organization-events.ts';
 import { WalletService } from './domain/wallet-service.ts';
 import { createLoaders } from './loaders.ts';
@@ -29,7 +30,8 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
   const db = database.db;
   const wallets = new WalletService(db, { holdTtlSeconds: config.holdTtlSeconds, clock: options.clock });
   const relay = new OutboxRelay(database.background, deps.eventBus, deps.logger);
-  const sweeper = new HoldSweeper(wallets.ledger, config.holdSweepIntervalMs, deps.logger);
+  // The sweeper is background work: its statements go through the uncounted handle.
+  const sweeper = new HoldSweeper(new Ledger(database.background, options.clock), config.holdSweepIntervalMs, deps.logger);
   let server: RunningServer | undefined;
   let unsubscribe: (() => void) | undefined;
   return {
