@@ -23,3 +23,4 @@ export * from './subgraph/subgraph-server.ts';
 export * from './subgraph/subgraph-deps.ts';
 export * from './money.ts';
 export * from './subgraph/standalone-deps.ts';
+export * from './settled.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { badInput, fail, isUuid } from '@platform/kernel';
+import { allSettledOrThrow, badInput, fail, isUuid } from '@platform/kernel';
 import { findProductsBySkus, listCategories as listCategoryRows, listProducts as listProductRows } from '../db/product-repository.ts';
 import type { CatalogDatabase } from '../db/types.ts';
 import { findVatRateAt } from '../db/vat-repository.ts';
@@ -62,7 +62,7 @@ export const vatRateAt = (db: Db, at: Date): Promise<VatRate | null> => findVatR
 /** A custom VM priced at `at` with VAT: two statements (components, VAT rate), run together. */
 export async function priceVirtualMachine(db: Db, specInput: VmSpecInput, at: Date): Promise<PriceBreakdown> {
   const spec = parseVmSpec(specInput, 'spec');
-  const [[item], vat] = await Promise.all([priceItems(db, [{ subject: { spec }, at, field: '' }], { requireActive: true }), findVatRateAt(db, at)]);
+  const [[item], vat] = await allSettledOrThrow([priceItems(db, [{ subject: { spec }, at, field: '' }], { requireActive: true }), findVatRateAt(db, at)]);
   if (!vat) throw fail('INVALID_STATE', `No VAT rate is in force at ${at.toISOString()}.`);
   return breakdownOf(item!, vat);
 }

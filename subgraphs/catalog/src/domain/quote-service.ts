@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { badInput, DEFAULT_CURRENCY, fail, isUuid, newId, writeOutbox } from '@platform/kernel';
+import { allSettledOrThrow, badInput, DEFAULT_CURRENCY, fail, isUuid, newId, writeOutbox } from '@platform/kernel';
 import { expireDueQuotes as expireDueQuoteRows, findQuotesByIds, insertQuote, markAccepted, markExpired } from '../db/quote-repository.ts';
 import type { CatalogDatabase } from '../db/types.ts';
 import { findVatRateAt } from '../db/vat-repository.ts';
@@ -84,7 +84,7 @@ export async function createQuote(
   const pricedAt = startsAt ?? now;
   const parsed = parseLines(request.lines, pricedAt);
 
-  const [items, vatRate] = await Promise.all([
+  const [items, vatRate] = await allSettledOrThrow([
     priceItems(db, parsed.map((p) => p.query), { requireActive: true }),
     findVatRateAt(db, pricedAt),
   ]);
