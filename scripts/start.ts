@@ -61,7 +61,8 @@ running.push(platform);
 progress(`subgraphs up: ${Object.entries(platform.urls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
 
 const seeded = await seedDemo(platform);
-progress(seeded.organizations + seeded.users > 0 ? `seeded ${seeded.organizations} organisations and ${seeded.users} users` : 'demo data already present');
+const added = Object.entries(seeded).filter(([, n]) => n > 0);
+progress(added.length > 0 ? `seeded ${added.map(([what, n]) => `${n} ${what.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`).join(', ')}` : 'demo data already present');
 
 console.log(`
   Cloud data platform is running.

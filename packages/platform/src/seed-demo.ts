@@ -5,7 +5,15 @@ import { DEMO_ORGANIZATIONS, DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './demo
 import type { Platform } from './start-platform.ts';
 
 /** Loads the demo dataset into a running platform; a second run adds nothing. */
-export async function seedDemo(platform: Platform, scryptLog2N = 17): Promise<{ organizations: number; users: number }> {
+/** What one run added (all zero when the data was already there). */
+export interface DemoSeedResult {
+  readonly organizations: number;
+  readonly users: number;
+  readonly products: number;
+  readonly virtualMachines: number;
+}
+
+export async function seedDemo(platform: Platform, scryptLog2N = 17): Promise<DemoSeedResult> {
   const tenancy = await seedTenancy(platform.tenancy.db, {
     organizations: DEMO_ORGANIZATIONS,
     memberships: DEMO_USERS.map((u) => ({ userId: u.id, organizationId: u.organizationId, role: u.role })),
@@ -15,7 +23,7 @@ export async function seedDemo(platform: Platform, scryptLog2N = 17): Promise<{ 
     DEMO_USERS.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, password: DEMO_PASSWORD })),
     scryptLog2N,
   );
-  await platform.catalog.seed();
+  const catalog = await platform.catalog.seed();
   // Opening balances: every customer starts with R 25,000 (idempotent: one key per wallet).
   for (const org of DEMO_ORGANIZATIONS.filter((o) => o.kind === 'CUSTOMER')) {
     await platform.wallet.wallets.topUp({
@@ -26,8 +34,8 @@ export async function seedDemo(platform: Platform, scryptLog2N = 17): Promise<{ 
       idempotencyKey: `demo-opening-balance-${org.id}`,
     });
   }
-  await seedFleet(platform);
-  return { organizations: tenancy.organizations, users };
+  const virtualMachines = await seedFleet(platform);
+  return { organizations: tenancy.organizations, users, products: catalog.productsAdded, virtualMachines };
 }
 
 /** The old system's fleet size (DESIGN §6), spread unevenly: a few large customers, a long tail. */

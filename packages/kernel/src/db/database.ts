@@ -35,6 +35,12 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   // An idle client losing its connection (PostgreSQL restarting) emits 'error' on the pool; without
   // a handler that would crash the process. The pool drops the client and reconnects on demand.
   pool.on('error', (error) => options.logger.warn('idle database connection lost', { error: error.message }));
+  // A client checked out of the pool (inside a transaction, between statements) has no pool listener:
+  // without this one, the same restart would be an uncaught 'error' event. The statement in flight
+  // fails, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger.warn('database connection lost while in use', { error: error.message }));
+  });
   const onQuery = options.onQuery;
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
