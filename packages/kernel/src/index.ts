@@ -24,3 +24,4 @@ export * from './subgraph/subgraph-deps.ts';
 export * from './money.ts';
 export * from './subgraph/standalone-deps.ts';
 export * from './settled.ts';
+export * from './date-time-scalar.ts';

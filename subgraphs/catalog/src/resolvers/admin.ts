@@ -1,8 +1,8 @@
+import { asDate } from '@platform/kernel';
 import { createCategory, createProduct, scheduleProductPrice, scheduleVatRate, updateProduct } from '../domain/catalog-admin.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { requireProviderAdmin } from './access.ts';
 import { productPrice, vatRate } from './mapping.ts';
-import { asDate } from './scalars.ts';
 
 /** Catalogue administration: provider ADMIN+ only, checked before any input is looked at. */
 export const adminMutations: Pick<

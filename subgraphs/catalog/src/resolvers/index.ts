@@ -3,7 +3,7 @@ import { adminMutations } from './admin.ts';
 import { pricingQueries } from './pricing.ts';
 import { Category, Product, productQueries } from './product.ts';
 import { Organization, Quote, QuoteLine, quoteMutations, quoteQueries } from './quote.ts';
-import { DateTime } from './scalars.ts';
+import { DateTimeScalar as DateTime } from '@platform/kernel';
 
 export const resolvers: Resolvers = {
   DateTime,

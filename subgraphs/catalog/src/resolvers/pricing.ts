@@ -1,7 +1,7 @@
+import { asDate } from '@platform/kernel';
 import { internalPrices, priceVirtualMachine, vatRateAt } from '../domain/catalog-queries.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { internalPrice, priceBreakdown, vatRate } from './mapping.ts';
-import { asDate } from './scalars.ts';
 
 export const pricingQueries: Pick<QueryResolvers, 'priceVirtualMachine' | 'vatRate' | 'internalPrices'> = {
   async priceVirtualMachine(_root, { spec, at }, ctx) {

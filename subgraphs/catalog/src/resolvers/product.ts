@@ -1,7 +1,6 @@
-import { badInput, readPage, toConnection } from '@platform/kernel';
+import { asDate, badInput, readPage, toConnection } from '@platform/kernel';
 import { findProductBySku, listCategories, listProducts, parseProductFilter } from '../domain/catalog-queries.ts';
 import type { CategoryResolvers, ProductResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { asDate } from './scalars.ts';
 import { productPrice, productSpec } from './mapping.ts';
 
 // Products and categories are catalogue data: any authenticated caller reads them, anonymous callers nothing.

@@ -1,4 +1,4 @@
-import { badInput, fail, isUuid, readPage, toConnection } from '@platform/kernel';
+import { asDate, badInput, fail, isUuid, readPage, toConnection } from '@platform/kernel';
 import type { CatalogContext } from '../context.ts';
 import { acceptQuote, createQuote, expireQuote } from '../domain/quote-service.ts';
 import { expiredAtOf, QUOTE_STATUSES, statusAt, type Quote as QuoteModel } from '../domain/quote.ts';
@@ -10,7 +10,6 @@ import type {
   QuoteResolvers,
 } from '../__generated__/resolvers-types.ts';
 import { money, priceLine, vatRate, vmSpec } from './mapping.ts';
-import { asDate } from './scalars.ts';
 
 // Quotes follow the tenancy rules: reading needs visibility of the organisation, changing needs MEMBER+.
 

@@ -1,9 +1,10 @@
-import { fail, isUuid } from '@platform/kernel';
+import { DateTimeScalar, fail, isUuid } from '@platform/kernel';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { logIn, logOut, refreshSession } from '../domain/sessions.ts';
 import { createUser } from '../domain/users.ts';
 
 export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
   Query: {
     me: (_root, _args, ctx) => {
       const caller = ctx.caller;

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { DateTime } from './date-time.ts';
+import { DateTimeScalar as DateTime } from '@platform/kernel';
 import { Mutation } from './mutations.ts';
 import { Organization, Query, ResourceSummary, VirtualMachine } from './reads.ts';
 

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { DateTime } from './date-time.ts';
+import { DateTimeScalar as DateTime } from '@platform/kernel';
 import { internalMutations } from './internal-mutation.ts';
 import { publicMutations } from './mutation.ts';
 import { Organization, Query, Wallet, WalletHold, WalletTransaction } from './wallet.ts';
