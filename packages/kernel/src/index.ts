@@ -25,3 +25,4 @@ export * from './money.ts';
 export * from './subgraph/standalone-deps.ts';
 export * from './settled.ts';
 export * from './date-time-scalar.ts';
+export * from './vm-size.ts';

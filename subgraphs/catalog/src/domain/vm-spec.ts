@@ -1,9 +1,8 @@
-import { badInput } from '@platform/kernel';
+import { badInput, parseVmSize, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
+
+export { CPU_SPEEDS, STORAGE_TIERS, VM_LIMITS, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
 
 /** A virtual machine's shape: what a VM_SIZE product carries and what a custom quote line asks for. */
-export type CpuSpeedClass = 'STANDARD' | 'ECONOMY';
-export type StorageTier = 'STANDARD' | 'PREMIUM';
-
 export interface VmSpec {
   readonly vcpu: number;
   readonly cpuSpeed: CpuSpeedClass;
@@ -27,15 +26,6 @@ export interface VmSpecInput {
   readonly addOns?: readonly string[] | null;
 }
 
-/** DESIGN §6 limits, inclusive on both ends. */
-export const VM_LIMITS = {
-  vcpu: { min: 1, max: 64 },
-  memoryGib: { min: 1, max: 512 },
-  diskGib: { min: 20, max: 10_000 },
-} as const;
-
-export const CPU_SPEEDS: readonly CpuSpeedClass[] = ['STANDARD', 'ECONOMY'];
-export const STORAGE_TIERS: readonly StorageTier[] = ['STANDARD', 'PREMIUM'];
 export const CPU_CLOCK_MHZ: Readonly<Record<CpuSpeedClass, number>> = { STANDARD: 2000, ECONOMY: 1800 };
 
 /** Storage is sold in blocks: a disk is billed for every started block. */
@@ -54,27 +44,11 @@ export const storageBlocks = (diskGib: number): number => Math.ceil(diskGib / ST
 
 /** Validates a spec, naming the field (`spec.vcpu`) and its limits on failure. */
 export function parseVmSpec(input: VmSpecInput, field = 'spec'): VmSpec {
-  for (const key of ['vcpu', 'memoryGib', 'diskGib'] as const) {
-    const { min, max } = VM_LIMITS[key];
-    const value = input[key];
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw badInput(`${field}.${key}`, `must be a whole number from ${min} to ${max}; got ${value}.`, { min, max });
-    }
-  }
   return {
-    vcpu: input.vcpu,
-    memoryGib: input.memoryGib,
-    diskGib: input.diskGib,
-    cpuSpeed: oneOf(input.cpuSpeed ?? 'STANDARD', CPU_SPEEDS, `${field}.cpuSpeed`),
-    storageTier: oneOf(input.storageTier ?? 'STANDARD', STORAGE_TIERS, `${field}.storageTier`),
+    ...parseVmSize(input, field),
     licences: parseSkuList(input.licences ?? [], `${field}.licences`),
     addOns: parseSkuList(input.addOns ?? [], `${field}.addOns`),
   };
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw badInput(field, `must be one of ${allowed.join(', ')}.`);
-  return value as T;
 }
 
 function parseSkuList(skus: readonly string[], field: string): string[] {

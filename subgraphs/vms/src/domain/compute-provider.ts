@@ -1,11 +1,11 @@
-import type { RequestedSpec } from './vm-input.ts';
+import type { VmSize } from '@platform/kernel';
 import type { VmAction } from './lifecycle.ts';
 
 export interface BuildRequest {
   readonly vmId: string;
   readonly organizationId: string;
   readonly name: string;
-  readonly spec: RequestedSpec;
+  readonly spec: VmSize;
   readonly guestOs: string;
 }
 

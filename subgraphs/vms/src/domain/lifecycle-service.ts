@@ -6,7 +6,7 @@ import type { VmsDatabase } from '../db/types.ts';
 import { changeVm, findVm } from '../db/vm-repository.ts';
 import type { ComputeProvider } from './compute-provider.ts';
 import { canTransition, invalidStateMessage, TRANSITIONS, type VmAction } from './lifecycle.ts';
-import type { RequestedSpec } from './vm-input.ts';
+import type { VmSize } from '@platform/kernel';
 import { eventPayload, type Vm, type VmSpec } from './vm.ts';
 
 /**
@@ -19,7 +19,7 @@ export class Lifecycle {
     private readonly compute: ComputeProvider,
   ) {}
 
-  async apply(vm: Vm, action: VmAction, actor: string, resize?: RequestedSpec): Promise<Vm> {
+  async apply(vm: Vm, action: VmAction, actor: string, resize?: VmSize): Promise<Vm> {
     const t = TRANSITIONS[action];
     if (!canTransition(action, vm.status)) throw fail('INVALID_STATE', invalidStateMessage(action, vm.status), { status: vm.status });
     let spec: VmSpec | undefined;

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@platform/kernel';
-import type { RequestedSpec } from './vm-input.ts';
+import type { VmSize } from '@platform/kernel';
 
 /** An expected refusal from another subgraph (its error code and message), as opposed to an outage. */
 export class RemoteRefusal extends Error {
@@ -17,12 +17,12 @@ export interface PricedVm {
   readonly monthlyMinor: bigint;
   readonly currency: string;
   /** The spec: the product's for a VM size, else the one asked for. */
-  readonly spec: RequestedSpec;
+  readonly spec: VmSize;
 }
 
 /** catalog, scope catalog:price. Throws BAD_USER_INPUT naming productId/spec.* for what cannot be priced. */
 export interface PricingPort {
-  price(subject: { readonly productId: string } | { readonly spec: RequestedSpec }, at: Date): Promise<PricedVm>;
+  price(subject: { readonly productId: string } | { readonly spec: VmSize }, at: Date): Promise<PricedVm>;
 }
 
 export type HoldStatus = 'PENDING' | 'CAPTURED' | 'RELEASED' | 'EXPIRED';

@@ -8,7 +8,7 @@ import { changeVm, findVm, insertVm } from '../db/vm-repository.ts';
 import { BuildFailedError, type ComputeProvider } from './compute-provider.ts';
 import { RemoteRefusal, type PricingPort, type WalletPort } from './ports.ts';
 import { requestHash, sagaKeys, type ClientRequest, type Saga } from './saga.ts';
-import type { RequestedSpec } from './vm-input.ts';
+import type { VmSize } from '@platform/kernel';
 import { eventPayload, type Vm, type VmEvent } from './vm.ts';
 
 export interface ProvisionCommand extends ClientRequest {
@@ -35,7 +35,7 @@ export interface ProvisioningOptions {
   readonly hooks?: SagaHooks;
 }
 
-const memoryMib = (spec: RequestedSpec) => spec.memoryGib * 1024;
+const memoryMib = (spec: VmSize) => spec.memoryGib * 1024;
 
 /**
  * The provisioning saga (DESIGN §5): price → hold → VM PROVISIONING (+ outbox) → build → RUNNING and

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestedSpec } from './vm-input.ts';
+import type { VmSize } from '@platform/kernel';
 
 /**
  * The provisioning saga's states (DESIGN §5):
@@ -19,7 +19,7 @@ export interface ProvisionRequest {
   readonly vmId: string;
   readonly name: string;
   readonly productId: string | null;
-  readonly spec: RequestedSpec;
+  readonly spec: VmSize;
   readonly guestOs: string;
   /** The organisation's ancestors from the root, then itself. */
   readonly orgPath: readonly string[];
@@ -50,7 +50,7 @@ export interface ClientRequest {
   readonly organizationId: string;
   readonly name: string;
   readonly productId: string | null;
-  readonly spec: RequestedSpec | null;
+  readonly spec: VmSize | null;
   readonly guestOs: string;
 }
 

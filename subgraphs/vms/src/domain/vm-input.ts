@@ -1,45 +1,4 @@
 import { badInput } from '@platform/kernel';
-import type { CpuSpeedClass, StorageTier } from './vm.ts';
-
-/** DESIGN §6 limits, inclusive on both ends. */
-export const VM_LIMITS = {
-  vcpu: { min: 1, max: 64 },
-  memoryGib: { min: 1, max: 512 },
-  diskGib: { min: 20, max: 10_000 },
-} as const;
-
-/** What a custom VM asks for; the shape catalog prices. */
-export interface RequestedSpec {
-  readonly vcpu: number;
-  readonly memoryGib: number;
-  readonly diskGib: number;
-  readonly cpuSpeed: CpuSpeedClass;
-  readonly storageTier: StorageTier;
-}
-
-export interface SpecInput {
-  readonly vcpu: number;
-  readonly memoryGib: number;
-  readonly diskGib: number;
-  readonly cpuSpeed?: string | null;
-  readonly storageTier?: string | null;
-}
-
-/** Validates a spec, naming the field (`spec.vcpu`) and its limits on failure. */
-export function parseSpec(input: SpecInput, field = 'spec'): RequestedSpec {
-  for (const key of ['vcpu', 'memoryGib', 'diskGib'] as const) {
-    const { min, max } = VM_LIMITS[key];
-    const value = input[key];
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw badInput(`${field}.${key}`, `must be a whole number from ${min} to ${max}; got ${value}.`, { min, max });
-    }
-  }
-  const cpuSpeed = input.cpuSpeed ?? 'STANDARD';
-  const storageTier = input.storageTier ?? 'STANDARD';
-  if (cpuSpeed !== 'STANDARD' && cpuSpeed !== 'ECONOMY') throw badInput(`${field}.cpuSpeed`, 'must be STANDARD or ECONOMY.');
-  if (storageTier !== 'STANDARD' && storageTier !== 'PREMIUM') throw badInput(`${field}.storageTier`, 'must be STANDARD or PREMIUM.');
-  return { vcpu: input.vcpu, memoryGib: input.memoryGib, diskGib: input.diskGib, cpuSpeed, storageTier };
-}
 
 /** A DNS label: what a hypervisor and a guest both accept as a host name. */
 const VM_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$|^[a-z]$/;

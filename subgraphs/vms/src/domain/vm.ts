@@ -1,9 +1,10 @@
+import type { CpuSpeedClass, StorageTier } from '@platform/kernel';
+
 export const VM_STATUSES = ['PROVISIONING', 'RUNNING', 'STOPPED', 'SUSPENDED', 'ERROR', 'DELETED'] as const;
 export type VmStatus = (typeof VM_STATUSES)[number];
 export const POWER_STATES = ['POWERED_ON', 'POWERED_OFF', 'SUSPENDED'] as const;
 export type PowerState = (typeof POWER_STATES)[number];
-export type CpuSpeedClass = 'STANDARD' | 'ECONOMY';
-export type StorageTier = 'STANDARD' | 'PREMIUM';
+export type { CpuSpeedClass, StorageTier } from '@platform/kernel';
 
 /** A VM's size. vcpu and memory are null when a hypervisor did not report them (vSphere leaves them unset). */
 export interface VmSpec {

@@ -1,6 +1,6 @@
 import { badInput, parseAmount, type ServiceTokenSource } from '@platform/kernel';
 import { RemoteRefusal, type PricedVm, type PricingPort } from '../domain/ports.ts';
-import type { RequestedSpec } from '../domain/vm-input.ts';
+import type { VmSize } from '@platform/kernel';
 import { callService } from './service-graphql.ts';
 
 const PRODUCT_PRICE = `query VmsPriceProduct($id: ID!, $requests: [PriceRequest!]!) {
@@ -13,7 +13,7 @@ interface Priced {
   internalPrices: { monthly: { amount: string; currency: string } }[];
 }
 interface ProductPriced extends Priced {
-  product: { kind: string; active: boolean; spec: (RequestedSpec & { __typename: string }) | null } | null;
+  product: { kind: string; active: boolean; spec: (VmSize & { __typename: string }) | null } | null;
 }
 
 /** Prices through catalog's internalPrices (scope catalog:price), one round trip. */
@@ -39,7 +39,7 @@ export function catalogPricing(catalogUrl: string | (() => string), tokens: Serv
   };
 }
 
-function monthlyOf(data: Priced, spec: RequestedSpec): PricedVm {
+function monthlyOf(data: Priced, spec: VmSize): PricedVm {
   const price = data.internalPrices[0];
   if (!price) throw new Error('catalog returned no price');
   return { monthlyMinor: parseAmount(price.monthly.amount, 'price'), currency: price.monthly.currency, spec };

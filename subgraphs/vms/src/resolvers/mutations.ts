@@ -1,9 +1,9 @@
-import { badInput, fail, fieldsUnder } from '@platform/kernel';
+import { badInput, fail, fieldsUnder, parseVmSize } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
 import type { VmAction } from '../domain/lifecycle.ts';
 import { parseSnapshot } from '../domain/vcenter-snapshot.ts';
-import { parseGuestOs, parseIdempotencyKey, parseSpec, parseVmName } from '../domain/vm-input.ts';
+import { parseGuestOs, parseIdempotencyKey, parseVmName } from '../domain/vm-input.ts';
 import type { PoolTarget } from '../domain/inventory-import.ts';
 import { operableVm, requireMemberOn, requireProviderStaff } from './access.ts';
 import { uuidArg } from './inputs.ts';
@@ -20,7 +20,7 @@ export const Mutation: MutationResolvers = {
       const organizationId = uuidArg(input.organizationId, 'organizationId');
       const name = parseVmName(input.name);
       const productId = input.productId ? uuidArg(input.productId, 'productId') : null;
-      const spec = input.spec ? parseSpec(input.spec) : null;
+      const spec = input.spec ? parseVmSize(input.spec) : null;
       if ((productId === null) === (spec === null)) throw badInput(productId ? 'spec' : 'productId', 'give productId or spec, exactly one of them.');
       const guestOs = parseGuestOs(input.guestOs);
       const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
@@ -46,7 +46,7 @@ export const Mutation: MutationResolvers = {
   deleteVirtualMachine: (_p, { id }, ctx) => transition(ctx, id, 'DELETE'),
   async resizeVirtualMachine(_p, { id, spec }, ctx) {
     const vmId = uuidArg(id, 'id');
-    const resize = parseSpec(spec);
+    const resize = parseVmSize(spec);
     const { vm, caller } = await operableVm(ctx, vmId);
     return ctx.services.lifecycle.apply(vm, 'RESIZE', caller.sub, resize);
   },
