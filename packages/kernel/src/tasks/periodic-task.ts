@@ -1,0 +1,75 @@
+import type { Logger } from '../logger.ts';
+
+export interface PeriodicTaskOptions {
+  /** Named in logs ("outbox relay", "hold sweep"). */
+  readonly name: string;
+  readonly intervalMs: number;
+  /** One pass. May return a count; a positive count is logged at debug level. */
+  readonly run: () => Promise<unknown>;
+  readonly logger: Logger;
+  /** Delay before the first pass; default `intervalMs`. Use 0 for "now, then every interval". */
+  readonly firstDelayMs?: number;
+}
+
+/**
+ * Background work on a timer: one pass at a time (the next is scheduled only after the previous
+ * settles, so a slow pass never overlaps itself), failures logged and retried on the next tick,
+ * and `stop()` that waits for the pass in flight, so nothing touches a pool that is about to close.
+ * The timer is unref'd: background work alone never keeps a process alive.
+ */
+export class PeriodicTask {
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly options: PeriodicTaskOptions) {}
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(this.options.firstDelayMs ?? this.options.intervalMs);
+  }
+
+  /** Runs one pass now (after the one in flight, if any); the schedule is unchanged. */
+  async runNow(): Promise<void> {
+    await this.inFlight;
+    await this.pass();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.pass().finally(() => this.schedule(this.options.intervalMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private pass(): Promise<void> {
+    const { name, logger } = this.options;
+    const pass = this.options
+      .run()
+      .then((result) => {
+        if (typeof result === 'number' && result > 0) logger.debug(`${name}: pass done`, { count: result });
+      })
+      .catch((error: unknown) => {
+        if (!this.stopped) logger.warn(`${name} failed; will retry`, { error });
+      })
+      .finally(() => {
+        if (this.inFlight === pass) this.inFlight = undefined;
+      });
+    this.inFlight = pass;
+    return pass;
+  }
+}
