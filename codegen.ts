@@ -27,7 +27,7 @@ for (const name of readdirSync('subgraphs').sort()) {
       contextType: settings.contextType,
       mappers: settings.mappers ?? {},
       mapperTypeSuffix: 'Model',
-      scalars: { DateTime: 'Date | string' },
+      scalars: { DateTime: { input: 'Date', output: 'Date' } },
       avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
       maybeValue: 'T | null',
       inputMaybeValue: 'T | null | undefined',

@@ -12,7 +12,10 @@ function parseInstant(value: unknown): Date {
   return date;
 }
 
-/** The `DateTime` scalar of every subgraph: ISO-8601 with a zone in (as a Date), ISO-8601 UTC out. */
+/**
+ * The `DateTime` scalar of every subgraph: ISO-8601 with a zone in (as a Date), ISO-8601 UTC out.
+ * Codegen maps it to `Date` both ways, so resolvers never convert by hand.
+ */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   serialize(value) {
@@ -23,6 +26,3 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue: parseInstant,
   parseLiteral: (ast) => parseInstant(ast.kind === Kind.STRING ? ast.value : null),
 });
-
-/** The generated types say `Date | string`; the scalar always hands resolvers a Date. */
-export const asDate = (value: Date | string): Date => (value instanceof Date ? value : parseInstant(value));

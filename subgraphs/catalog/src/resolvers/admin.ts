@@ -1,4 +1,3 @@
-import { asDate } from '@platform/kernel';
 import { createCategory, createProduct, scheduleProductPrice, scheduleVatRate, updateProduct } from '../domain/catalog-admin.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { requireProviderAdmin } from './access.ts';
@@ -15,8 +14,7 @@ export const adminMutations: Pick<
   },
   async createProduct(_root, { input }, ctx) {
     await requireProviderAdmin(ctx);
-    const effectiveFrom = input.priceEffectiveFrom ? asDate(input.priceEffectiveFrom) : null;
-    return createProduct(ctx.db, { ...input, priceEffectiveFrom: effectiveFrom }, ctx.now);
+    return createProduct(ctx.db, { ...input, priceEffectiveFrom: input.priceEffectiveFrom ?? null }, ctx.now);
   },
   async updateProduct(_root, { id, input }, ctx) {
     await requireProviderAdmin(ctx);
@@ -24,11 +22,11 @@ export const adminMutations: Pick<
   },
   async scheduleProductPrice(_root, { input }, ctx) {
     await requireProviderAdmin(ctx);
-    const price = await scheduleProductPrice(ctx.db, { ...input, effectiveFrom: asDate(input.effectiveFrom) }, ctx.now);
+    const price = await scheduleProductPrice(ctx.db, input, ctx.now);
     return productPrice(price);
   },
   async scheduleVatRate(_root, { input }, ctx) {
     await requireProviderAdmin(ctx);
-    return vatRate(await scheduleVatRate(ctx.db, { ...input, effectiveFrom: asDate(input.effectiveFrom) }, ctx.now));
+    return vatRate(await scheduleVatRate(ctx.db, input, ctx.now));
   },
 };

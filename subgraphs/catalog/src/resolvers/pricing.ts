@@ -1,4 +1,3 @@
-import { asDate } from '@platform/kernel';
 import { internalPrices, priceVirtualMachine, vatRateAt } from '../domain/catalog-queries.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { internalPrice, priceBreakdown, vatRate } from './mapping.ts';
@@ -6,11 +5,11 @@ import { internalPrice, priceBreakdown, vatRate } from './mapping.ts';
 export const pricingQueries: Pick<QueryResolvers, 'priceVirtualMachine' | 'vatRate' | 'internalPrices'> = {
   async priceVirtualMachine(_root, { spec, at }, ctx) {
     ctx.access.requireCaller();
-    return priceBreakdown(await priceVirtualMachine(ctx.db, spec, at ? asDate(at) : ctx.now));
+    return priceBreakdown(await priceVirtualMachine(ctx.db, spec, at ?? ctx.now));
   },
   async vatRate(_root, { at }, ctx) {
     ctx.access.requireCaller();
-    const rate = await vatRateAt(ctx.db, at ? asDate(at) : ctx.now);
+    const rate = await vatRateAt(ctx.db, at ?? ctx.now);
     return rate ? vatRate(rate) : null;
   },
   /** Service-only (@inaccessible): scope catalog:price. */
@@ -18,7 +17,7 @@ export const pricingQueries: Pick<QueryResolvers, 'priceVirtualMachine' | 'vatRa
     ctx.access.requireServiceScope('catalog:price');
     const items = await internalPrices(
       ctx.db,
-      requests.map((r) => ({ productId: r.productId ?? null, spec: r.spec ?? null, at: asDate(r.at) })),
+      requests.map((r) => ({ productId: r.productId ?? null, spec: r.spec ?? null, at: r.at })),
     );
     return items.map(internalPrice);
   },

@@ -1,4 +1,4 @@
-import { asDate, badInput, readPage, toConnection } from '@platform/kernel';
+import { badInput, readPage, toConnection } from '@platform/kernel';
 import { findProductBySku, listCategories, listProducts, parseProductFilter } from '../domain/catalog-queries.ts';
 import type { CategoryResolvers, ProductResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { productPrice, productSpec } from './mapping.ts';
@@ -45,7 +45,7 @@ export const Product: ProductResolvers = {
   },
   spec: (product) => productSpec(product),
   async price(product, { at }, ctx) {
-    const price = await ctx.loaders.priceAt.load({ productId: product.id, at: at ? asDate(at) : ctx.now });
+    const price = await ctx.loaders.priceAt.load({ productId: product.id, at: at ?? ctx.now });
     return price ? productPrice(price) : null;
   },
 };

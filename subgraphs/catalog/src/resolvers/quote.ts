@@ -1,4 +1,4 @@
-import { asDate, badInput, fail, isUuid, readPage, toConnection } from '@platform/kernel';
+import { badInput, fail, isUuid, readPage, toConnection } from '@platform/kernel';
 import type { CatalogContext } from '../context.ts';
 import { acceptQuote, createQuote, expireQuote } from '../domain/quote-service.ts';
 import { expiredAtOf, QUOTE_STATUSES, statusAt, type Quote as QuoteModel } from '../domain/quote.ts';
@@ -42,7 +42,7 @@ export const quoteMutations: Pick<MutationResolvers, 'createQuote' | 'acceptQuot
     await ctx.access.assertRole(organizationId, 'MEMBER');
     const created = await createQuote(
       ctx.db,
-      { organizationId, lines, startsAt: startsAt ? asDate(startsAt) : null, createdBy: caller.sub },
+      { organizationId, lines, startsAt: startsAt ?? null, createdBy: caller.sub },
       ctx.now,
       ctx.settings.quoteValidityDays,
     );

@@ -29,17 +29,14 @@ export const resolvers: Resolvers = {
       await ctx.access.assertRole(caller.org, 'OWNER');
       if ((await ctx.access.node(caller.org))?.kind !== 'PROVIDER') throw fail('FORBIDDEN', 'Only the provider can rotate signing keys.');
       const key = await ctx.identity.keys.rotate();
-      return { kid: key.kid, algorithm: key.algorithm, activatesAt: key.activatesAt.toISOString() };
+      return { kid: key.kid, algorithm: key.algorithm, activatesAt: key.activatesAt };
     },
   },
   User: {
     __resolveReference: (ref, ctx) => ctx.loaders.visibleUser.load(ref.id),
-    createdAt: (user) => user.createdAt.toISOString(),
   },
   Session: {
     tokenType: () => 'Bearer',
-    expiresAt: (s) => s.expiresAt.toISOString(),
-    refreshExpiresAt: (s) => s.refreshExpiresAt.toISOString(),
     user: async (s, _args, ctx) => {
       const user = await ctx.loaders.userById.load(s.userId);
       if (!user) throw fail('NOT_FOUND', 'User not found.');

@@ -3,7 +3,6 @@ import type { MembershipConnectionResolvers, MembershipResolvers, OrganizationCo
 export const Membership: MembershipResolvers = {
   user: (m) => ({ id: m.userId }),
   organization: async (m, _args, ctx) => (await ctx.loaders.organization.load(m.organizationId))!,
-  createdAt: (m) => m.createdAt.toISOString(),
 };
 
 export const User: UserResolvers = {

@@ -38,5 +38,4 @@ export const Organization: OrganizationResolvers = {
       count: () => ctx.loaders.memberCount.load(org.id),
     };
   },
-  createdAt: (org) => org.createdAt.toISOString(),
 };

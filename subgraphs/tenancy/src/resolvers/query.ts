@@ -32,6 +32,6 @@ export const Query: QueryResolvers = {
     ctx.access.requireServiceScope('tenancy:read');
     if (userIds.length > MAX_INTERNAL_BATCH) throw fail('BAD_USER_INPUT', `userIds: at most ${MAX_INTERNAL_BATCH} per call.`, { field: 'userIds' });
     const memberships = await membershipsOfUsers(ctx.db, userIds.filter(isUuid));
-    return memberships.map((m) => ({ userId: m.userId, organizationId: m.organizationId, role: m.role, createdAt: m.createdAt.toISOString() }));
+    return memberships.map((m) => ({ userId: m.userId, organizationId: m.organizationId, role: m.role, createdAt: m.createdAt }));
   },
 };

@@ -23,7 +23,7 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /** ISO-8601 date and time, UTC. */
-  DateTime: { input: Date | string; output: Date | string; }
+  DateTime: { input: Date; output: Date; }
   _FieldSet: { input: any; output: any; }
 };
 

@@ -43,11 +43,3 @@ export function idPage(args: PageArgs): Page<string> {
   if (page.after !== null && (typeof page.after !== 'string' || !isUuid(page.after))) throw badInput('after', 'is not a cursor this API gave out.');
   return page as Page<string>;
 }
-
-/** DateTime inputs arrive as Date from the scalar; the generated type also allows string. */
-export function dateArg(value: Date | string | null | undefined, field: string): Date | null {
-  if (value === null || value === undefined) return null;
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw badInput(field, 'must be an ISO-8601 date and time.');
-  return date;
-}

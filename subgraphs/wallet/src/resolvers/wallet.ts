@@ -2,7 +2,7 @@ import { isUuid, toConnection, toMoney } from '@platform/kernel';
 import type { OrganizationResolvers, QueryResolvers, WalletHoldResolvers, WalletResolvers, WalletTransactionResolvers } from '../__generated__/resolvers-types.ts';
 import { availableOf } from '../domain/wallet.ts';
 import { visibleWallet } from './access.ts';
-import { dateArg, idPage, uuidArg } from './inputs.ts';
+import { idPage, uuidArg } from './inputs.ts';
 
 export const Query: QueryResolvers = {
   async wallet(_parent, { id }, ctx) {
@@ -36,8 +36,8 @@ export const Wallet: WalletResolvers = {
     const page = idPage(args);
     const filter = {
       kinds: args.filter?.kinds ?? null,
-      since: dateArg(args.filter?.since, 'filter.since'),
-      until: dateArg(args.filter?.until, 'filter.until'),
+      since: args.filter?.since ?? null,
+      until: args.filter?.until ?? null,
     };
     return toConnection(await ctx.wallets.postings(wallet.id, page, filter), page, (p) => p.id);
   },
