@@ -4,6 +4,15 @@ import type { AuthenticatedCaller, Caller } from './caller.ts';
 import type { OrgDirectory, OrgNode } from './org-directory.ts';
 import { roleSatisfies, type Role } from './roles.ts';
 
+/** A user or API key acting in an organisation. */
+export type MemberCaller = AuthenticatedCaller & { readonly org: string; readonly role: Role };
+
+/** How a refusal names the organisation argument: `organizationId: no organisation you can see has this id.` */
+export interface MemberTarget {
+  readonly field?: string;
+  readonly what?: string;
+}
+
 /**
  * The visibility rule of DESIGN §4, per request: a caller sees the organisation it acts in and
  * everything below it (the provider therefore sees all). Lookups are batched into one directory
@@ -26,10 +35,36 @@ export class Access {
   }
 
   /** A user or API key acting in an organisation, or UNAUTHENTICATED. */
-  requireMember(): AuthenticatedCaller & { org: string; role: Role } {
+  requireMember(): MemberCaller {
     const caller = this.requireCaller();
     if (caller.org === null || caller.role === null) throw fail('FORBIDDEN', 'This needs a caller acting in an organisation.');
-    return caller as AuthenticatedCaller & { org: string; role: Role };
+    return caller as MemberCaller;
+  }
+
+  /**
+   * A user or API key acting on `orgId` (in its subtree) with at least `role`. An organisation outside
+   * the subtree is NOT_FOUND naming the argument, so a caller cannot tell a foreign one from a missing one.
+   */
+  async assertMember(orgId: string, role: Role = 'MEMBER', target: MemberTarget = {}): Promise<MemberCaller> {
+    const { field = 'organizationId', what = 'organisation' } = target;
+    const caller = this.requireMember();
+    if (!(await this.canSee(orgId))) throw fail('NOT_FOUND', `${field}: no ${what} you can see has this id.`, { field });
+    if (!roleSatisfies(caller.role, role)) throw fail('FORBIDDEN', `This needs the ${role} role; you have ${caller.role}.`);
+    return caller;
+  }
+
+  /** Does the caller act in the root PROVIDER organisation with at least `role`? */
+  async isProviderStaff(role: Role = 'ADMIN'): Promise<boolean> {
+    const caller = this.caller;
+    if (caller.kind !== 'authenticated' || caller.org === null || caller.role === null) return false;
+    return roleSatisfies(caller.role, role) && (await this.nodes.load(caller.org))?.kind === 'PROVIDER';
+  }
+
+  /** Provider staff (`role` or above, acting in the provider itself), or FORBIDDEN naming what was refused. */
+  async assertProviderStaff(role: Role = 'ADMIN', action = 'do this'): Promise<MemberCaller> {
+    const caller = this.requireMember();
+    if (!(await this.isProviderStaff(role))) throw fail('FORBIDDEN', `Only provider staff (${role} on the provider) may ${action}.`);
+    return caller;
   }
 
   /** A service token carrying `scope`, or FORBIDDEN. */

@@ -1,3 +1,4 @@
+import { createServiceClient } from '../service-client/service-client.ts';
 import type { ServiceTokenSource } from './service-token.ts';
 
 export type OrganizationKind = 'PROVIDER' | 'RESELLER' | 'CUSTOMER';
@@ -18,21 +19,12 @@ const NODES_QUERY = 'query OrgNodes($ids: [ID!]!) { internalOrganizationNodes(id
 
 /** Asks the tenancy subgraph with a service token (scope `tenancy:read`); one request per batch. */
 export function remoteOrgDirectory(tenancyGraphqlUrl: string | (() => string), tokens: ServiceTokenSource): OrgDirectory {
-  const url = typeof tenancyGraphqlUrl === 'string' ? () => tenancyGraphqlUrl : tenancyGraphqlUrl;
+  const tenancy = createServiceClient({ url: tenancyGraphqlUrl, tokens, timeoutMs: 5_000 });
   return {
     async lookup(ids) {
       if (ids.length === 0) return new Map();
-      const response = await fetch(url(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokens()}` },
-        body: JSON.stringify({ query: NODES_QUERY, variables: { ids } }),
-        signal: AbortSignal.timeout(5_000),
-      });
-      const body = (await response.json()) as { data?: { internalOrganizationNodes: OrgNode[] }; errors?: unknown[] };
-      if (!response.ok || body.errors || !body.data) {
-        throw new Error(`tenancy lookup failed: HTTP ${response.status} ${JSON.stringify(body.errors ?? [])}`);
-      }
-      return new Map(body.data.internalOrganizationNodes.map((n) => [n.id, n]));
+      const data = await tenancy.request<{ internalOrganizationNodes: OrgNode[] }>(NODES_QUERY, { ids });
+      return new Map(data.internalOrganizationNodes.map((n) => [n.id, n]));
     },
   };
 }
