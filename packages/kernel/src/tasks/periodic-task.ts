@@ -35,9 +35,8 @@ export class PeriodicTask {
   }
 
   /** Runs one pass now (after the one in flight, if any); the schedule is unchanged. */
-  async runNow(): Promise<void> {
-    await this.inFlight;
-    await this.pass();
+  runNow(): Promise<void> {
+    return this.nextPass(() => true);
   }
 
   async stop(): Promise<void> {
@@ -51,9 +50,16 @@ export class PeriodicTask {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.pass().finally(() => this.schedule(this.options.intervalMs));
+      // A runNow() pass may be in flight: wait for it rather than overlap it.
+      void this.nextPass(() => !this.stopped).finally(() => this.schedule(this.options.intervalMs));
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** Waits until no pass is in flight, then starts one in the same turn, so two waiters never both start. */
+  private async nextPass(proceed: () => boolean): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    if (proceed()) await this.pass();
   }
 
   private pass(): Promise<void> {
