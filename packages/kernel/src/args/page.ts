@@ -35,6 +35,9 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length <=
 export const isTextIdCursor: CursorCheck<[string, string]> = (v): v is [string, string] =>
   Array.isArray(v) && v.length === 2 && isText(v[0]) && isText(v[1]) && isUuid(v[1]);
 
+// As Date.toISOString() writes it; Date.parse alone takes nonsense like "web-01".
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
 /** [ISO instant, uuid]: a page ordered by a timestamp then id. */
 export const isInstantIdCursor: CursorCheck<[string, string]> = (v): v is [string, string] =>
-  isTextIdCursor(v) && !Number.isNaN(Date.parse(v[0]));
+  isTextIdCursor(v) && ISO_UTC.test(v[0]) && !Number.isNaN(Date.parse(v[0]));

@@ -25,9 +25,17 @@ export function groupedLoader<Q, T>(
         group.ids.add(key.parentId);
         groups.set(groupOf(key.query), group);
       }
-      const results = new Map<string, ReadonlyMap<string, T>>();
-      await Promise.all([...groups].map(async ([g, { query, ids }]) => results.set(g, await load([...ids], query))));
-      return keys.map((k) => results.get(groupOf(k.query))?.get(k.parentId) ?? empty);
+      // A failing statement fails the keys of its own group only.
+      const results = new Map<string, ReadonlyMap<string, T> | Error>();
+      await Promise.all(
+        [...groups].map(async ([g, { query, ids }]) =>
+          results.set(g, await load([...ids], query).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))),
+        ),
+      );
+      return keys.map((k) => {
+        const found = results.get(groupOf(k.query));
+        return found instanceof Error ? found : (found?.get(k.parentId) ?? empty);
+      });
     },
     { cacheKeyFn: (k) => JSON.stringify([k.parentId, k.query]) },
   );
