@@ -7,7 +7,7 @@ import { migrateToLatest, type Migrations } from '../db/migrate.ts';
 import { registerConsumers, type ConsumerRegistration, type EventConsumer } from '../events/consumer.ts';
 import { OutboxRelay } from '../events/outbox.ts';
 import type { HttpRoute } from '../http/http-server.ts';
-import type { PeriodicTask } from '../tasks/periodic-task.ts';
+import { PeriodicTask } from '../tasks/periodic-task.ts';
 import type { SubgraphDeps } from './subgraph-deps.ts';
 import { startSubgraphServer, type RunningServer } from './subgraph-server.ts';
 
@@ -72,8 +72,7 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
   const verifyToken = own.verifyToken ?? deps.verifyToken;
   const orgDirectory = own.orgDirectory ?? deps.orgDirectory;
   if (!verifyToken || !orgDirectory) throw new Error(`subgraph ${name}: no ${verifyToken ? 'org directory' : 'token verifier'} in deps or auth`);
-  const outbox = definition.outbox ?? false;
-  const relay = outbox === false ? undefined : new OutboxRelay(database.background, deps.eventBus, deps.logger, outbox === true ? undefined : outbox);
+  const relay = definition.outbox ? outboxRelayTask(name, database, deps, definition.outbox === true ? 250 : definition.outbox) : undefined;
   let tasks: readonly PeriodicTask[] = [];
   let consumers: ConsumerRegistration | undefined;
   let server: RunningServer | undefined;
@@ -116,4 +115,23 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
       await database.close();
     },
   };
+}
+
+/**
+ * The outbox relay as a PeriodicTask: OutboxRelay.start() schedules its next tick even after stop()
+ * when a pass was in flight, and would poll a closed pool; a PeriodicTask stops for good.
+ */
+function outboxRelayTask<DB>(name: string, database: Database<DB>, deps: DefineSubgraphDeps, intervalMs: number): PeriodicTask {
+  const relay = new OutboxRelay(database.background, deps.eventBus, deps.logger);
+  return new PeriodicTask({
+    name: `${name} outbox relay`,
+    intervalMs,
+    firstDelayMs: 0,
+    logger: deps.logger,
+    run: async () => {
+      let relayed = 0;
+      for (let n = await relay.relayOnce(); n > 0; n = await relay.relayOnce()) relayed += n;
+      return relayed;
+    },
+  });
 }
