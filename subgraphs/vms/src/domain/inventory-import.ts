@@ -1,8 +1,7 @@
-import { newId, writeOutbox } from '@platform/kernel';
+import { inTransaction, newId, writeOutbox } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { insertImportedVms, lockLiveVmsOfSource, lockVmsByInstanceUuids, replaceImportedVm } from '../db/import-repository.ts';
-import { inTransaction } from '../db/transaction.ts';
 import type { VmsDatabase } from '../db/types.ts';
 import type { Snapshot, SnapshotVm } from './vcenter-snapshot.ts';
 import { eventPayload, type PowerState, type Vm, type VmEvent, type VmStatus } from './vm.ts';

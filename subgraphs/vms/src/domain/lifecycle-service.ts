@@ -1,7 +1,6 @@
-import { badInput, fail, newId, writeOutbox } from '@platform/kernel';
+import { badInput, fail, inTransaction, newId, writeOutbox } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
-import { inTransaction } from '../db/transaction.ts';
 import type { VmsDatabase } from '../db/types.ts';
 import { changeVm, findVm } from '../db/vm-repository.ts';
 import type { ComputeProvider } from './compute-provider.ts';

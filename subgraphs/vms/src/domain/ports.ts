@@ -1,17 +1,4 @@
-import type { ErrorCode } from '@platform/kernel';
 import type { VmSize } from '@platform/kernel';
-
-/** An expected refusal from another subgraph (its error code and message), as opposed to an outage. */
-export class RemoteRefusal extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly extensions: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'RemoteRefusal';
-  }
-}
 
 export interface PricedVm {
   readonly monthlyMinor: bigint;
@@ -42,7 +29,7 @@ export interface PlaceHold {
   readonly expiresInSeconds: number;
 }
 
-/** wallet, scope wallet:hold. Refusals (INSUFFICIENT_FUNDS, INVALID_STATE, …) come as RemoteRefusal. */
+/** wallet, scope wallet:hold. Refusals (INSUFFICIENT_FUNDS, INVALID_STATE, …) come as the kernel's ServiceRefusal. */
 export interface WalletPort {
   placeHold(request: PlaceHold): Promise<HoldView>;
   captureHold(holdId: string, idempotencyKey: string): Promise<HoldView>;

@@ -1,12 +1,11 @@
-import { ERROR_CODES, fail, newId, type ErrorCode, writeOutbox, type Logger } from '@platform/kernel';
+import { ERROR_CODES, type ErrorCode, fail, inTransaction, type Logger, newId, ServiceRefusal, writeOutbox } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { findSaga, findSagaByKey, findStaleOpenSagas, insertSagaIfAbsent, moveSaga, touchSaga } from '../db/saga-repository.ts';
-import { inTransaction } from '../db/transaction.ts';
 import type { VmsDatabase } from '../db/types.ts';
 import { changeVm, findVm, insertVm } from '../db/vm-repository.ts';
 import { BuildFailedError, type ComputeProvider } from './compute-provider.ts';
-import { RemoteRefusal, type PricingPort, type WalletPort } from './ports.ts';
+import type { PricingPort, WalletPort } from './ports.ts';
 import { requestHash, sagaKeys, type ClientRequest, type Saga } from './saga.ts';
 import type { VmSize } from '@platform/kernel';
 import { eventPayload, type Vm, type VmEvent } from './vm.ts';
@@ -108,9 +107,9 @@ export class Provisioning {
         reference: `vm:${request.vmId}`,
         expiresInSeconds: this.options.holdTtlSeconds,
       });
-      if (hold.status !== 'PENDING') throw new RemoteRefusal('INVALID_STATE', `The funds hold was ${hold.status.toLowerCase()} before the VM was created; provision again.`, {});
+      if (hold.status !== 'PENDING') throw new ServiceRefusal('INVALID_STATE', `The funds hold was ${hold.status.toLowerCase()} before the VM was created; provision again.`, {});
     } catch (error) {
-      if (!(error instanceof RemoteRefusal)) throw error;
+      if (!(error instanceof ServiceRefusal)) throw error;
       const rejected = await moveSaga(db, saga.id, ['HOLDING'], { state: 'REJECTED', errorCode: error.code, errorMessage: error.message });
       if (!rejected) return this.reload(db, saga);
       throw fail(error.code, error.message, pickPublic(error.extensions));
@@ -153,7 +152,7 @@ export class Provisioning {
       switch (saga.state) {
         case 'HOLDING':
           saga = await this.holdAndCreate(db, saga).catch((error) => {
-            if (error instanceof RemoteRefusal || isPublic(error)) return null; // REJECTED: nothing held, no VM
+            if (error instanceof ServiceRefusal || isPublic(error)) return null; // REJECTED: nothing held, no VM
             throw error;
           });
           break;
@@ -209,7 +208,7 @@ export class Provisioning {
       await this.options.wallet.captureHold(holdId, sagaKeys.capture(saga));
     } catch (error) {
       // The hold expired or was released under us: the VM was built but is not paid for.
-      if (!(error instanceof RemoteRefusal && error.code === 'INVALID_STATE')) throw error;
+      if (!(error instanceof ServiceRefusal && error.code === 'INVALID_STATE')) throw error;
       reason = `Payment could not be taken: ${error.message}`;
     }
     const now = new Date();
@@ -234,7 +233,7 @@ export class Provisioning {
       await this.options.wallet.releaseHold(saga.holdId!, sagaKeys.release(saga));
     } catch (error) {
       // EXPIRED or RELEASED: the funds are back already. CAPTURED would be a bug: let it surface.
-      if (!(error instanceof RemoteRefusal && error.code === 'INVALID_STATE' && error.extensions['status'] !== 'CAPTURED')) throw error;
+      if (!(error instanceof ServiceRefusal && error.code === 'INVALID_STATE' && error.extensions['status'] !== 'CAPTURED')) throw error;
     }
     return (await moveSaga(db, saga.id, ['COMPENSATING'], { state: 'FAILED' })) ?? this.reload(db, saga);
   }

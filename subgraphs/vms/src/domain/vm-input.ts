@@ -20,10 +20,3 @@ export function parseGuestOs(value: string, field = 'guestOs'): string {
   if (!GUEST_OS.test(os)) throw badInput(field, 'must be a vSphere guest OS identifier in capitals, like UBUNTU_64 or WINDOWS_SERVER_2019.');
   return os;
 }
-
-const KEY = /^[\x21-\x7E]{1,200}$/;
-
-export function parseIdempotencyKey(value: string, field = 'idempotencyKey'): string {
-  if (!KEY.test(value)) throw badInput(field, 'must be 1 to 200 printable characters without spaces.');
-  return value;
-}

@@ -1,7 +1,6 @@
-import { badInput, parseAmount, type ServiceTokenSource } from '@platform/kernel';
-import { RemoteRefusal, type PricedVm, type PricingPort } from '../domain/ports.ts';
+import { badInput, createServiceClient, parseAmount, ServiceRefusal, type ServiceTokenSource } from '@platform/kernel';
+import type { PricedVm, PricingPort } from '../domain/ports.ts';
 import type { VmSize } from '@platform/kernel';
-import { callService } from './service-graphql.ts';
 
 const PRODUCT_PRICE = `query VmsPriceProduct($id: ID!, $requests: [PriceRequest!]!) {
   product(id: $id) { kind active spec { __typename ... on VmSpec { vcpu cpuSpeed memoryGib diskGib storageTier } } }
@@ -18,12 +17,12 @@ interface ProductPriced extends Priced {
 
 /** Prices through catalog's internalPrices (scope catalog:price), one round trip. */
 export function catalogPricing(catalogUrl: string | (() => string), tokens: ServiceTokenSource): PricingPort {
-  const url = typeof catalogUrl === 'string' ? () => catalogUrl : catalogUrl;
+  const catalog = createServiceClient({ url: catalogUrl, tokens });
   return {
     async price(subject, at) {
       if ('productId' in subject) {
         const data = await renameFields(() =>
-          callService<ProductPriced>(url(), tokens, PRODUCT_PRICE, { id: subject.productId, requests: [{ productId: subject.productId, at: at.toISOString() }] }),
+          catalog.request<ProductPriced>(PRODUCT_PRICE, { id: subject.productId, requests: [{ productId: subject.productId, at: at.toISOString() }] }),
         );
         const product = data.product;
         if (!product || product.kind !== 'VM_SIZE' || !product.spec || product.spec.__typename !== 'VmSpec') {
@@ -33,7 +32,7 @@ export function catalogPricing(catalogUrl: string | (() => string), tokens: Serv
         const { vcpu, cpuSpeed, memoryGib, diskGib, storageTier } = product.spec;
         return monthlyOf(data, { vcpu, cpuSpeed, memoryGib, diskGib, storageTier });
       }
-      const data = await renameFields(() => callService<Priced>(url(), tokens, SPEC_PRICE, { requests: [{ spec: subject.spec, at: at.toISOString() }] }));
+      const data = await renameFields(() => catalog.request<Priced>(SPEC_PRICE, { requests: [{ spec: subject.spec, at: at.toISOString() }] }));
       return monthlyOf(data, subject.spec);
     },
   };
@@ -50,7 +49,7 @@ async function renameFields<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof RemoteRefusal && error.code === 'BAD_USER_INPUT') {
+    if (error instanceof ServiceRefusal && error.code === 'BAD_USER_INPUT') {
       const field = String(error.extensions['field'] ?? 'productId').replace(/^requests\[0\]\./, '');
       throw badInput(field, error.message.replace(/^requests\[0\]\.[^:]*:\s*/, ''));
     }

@@ -1,6 +1,5 @@
-import { toMoney, type ServiceTokenSource } from '@platform/kernel';
+import { createServiceClient, type ServiceTokenSource, toMoney } from '@platform/kernel';
 import type { HoldView, WalletPort } from '../domain/ports.ts';
-import { callService } from './service-graphql.ts';
 
 const PLACE = `mutation VmsPlaceHold($input: PlaceHoldInput!) { internalPlaceHold(input: $input) { id status } }`;
 const CAPTURE = `mutation VmsCaptureHold($input: CaptureHoldInput!) { internalCaptureHold(input: $input) { id status } }`;
@@ -8,7 +7,7 @@ const RELEASE = `mutation VmsReleaseHold($input: ReleaseHoldInput!) { internalRe
 
 /** The wallet's hold operations (scope wallet:hold), each idempotent under the key given. */
 export function walletHolds(walletUrl: string | (() => string), tokens: ServiceTokenSource): WalletPort {
-  const url = typeof walletUrl === 'string' ? () => walletUrl : walletUrl;
+  const wallet = createServiceClient({ url: walletUrl, tokens });
   return {
     async placeHold(h) {
       const input = {
@@ -20,13 +19,13 @@ export function walletHolds(walletUrl: string | (() => string), tokens: ServiceT
         reference: h.reference,
         expiresInSeconds: h.expiresInSeconds,
       };
-      return (await callService<{ internalPlaceHold: HoldView }>(url(), tokens, PLACE, { input })).internalPlaceHold;
+      return (await wallet.request<{ internalPlaceHold: HoldView }>(PLACE, { input })).internalPlaceHold;
     },
     async captureHold(holdId, idempotencyKey) {
-      return (await callService<{ internalCaptureHold: HoldView }>(url(), tokens, CAPTURE, { input: { holdId, idempotencyKey } })).internalCaptureHold;
+      return (await wallet.request<{ internalCaptureHold: HoldView }>(CAPTURE, { input: { holdId, idempotencyKey } })).internalCaptureHold;
     },
     async releaseHold(holdId, idempotencyKey) {
-      return (await callService<{ internalReleaseHold: HoldView }>(url(), tokens, RELEASE, { input: { holdId, idempotencyKey } })).internalReleaseHold;
+      return (await wallet.request<{ internalReleaseHold: HoldView }>(RELEASE, { input: { holdId, idempotencyKey } })).internalReleaseHold;
     },
   };
 }

@@ -1,15 +1,14 @@
-import { badInput, fail, fieldsUnder, parseVmSize } from '@platform/kernel';
+import { badInput, fail, fieldsUnder, parseId, parseIdempotencyKey, parseOptionalId, parseVmSize } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
 import type { VmAction } from '../domain/lifecycle.ts';
 import { parseSnapshot } from '../domain/vcenter-snapshot.ts';
-import { parseGuestOs, parseIdempotencyKey, parseVmName } from '../domain/vm-input.ts';
+import { parseGuestOs, parseVmName } from '../domain/vm-input.ts';
 import type { PoolTarget } from '../domain/inventory-import.ts';
-import { operableVm, requireMemberOn, requireProviderStaff } from './access.ts';
-import { uuidArg } from './inputs.ts';
+import { operableVm } from './access.ts';
 
 async function transition(ctx: VmsContext, id: string, action: VmAction) {
-  const { vm, caller } = await operableVm(ctx, uuidArg(id, 'id'));
+  const { vm, caller } = await operableVm(ctx, parseId(id, 'id'));
   return ctx.services.lifecycle.apply(vm, action, caller.sub);
 }
 
@@ -17,14 +16,14 @@ export const Mutation: MutationResolvers = {
   async provisionVirtualMachine(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
       ctx.access.requireMember();
-      const organizationId = uuidArg(input.organizationId, 'organizationId');
+      const organizationId = parseId(input.organizationId, 'organizationId');
       const name = parseVmName(input.name);
-      const productId = input.productId ? uuidArg(input.productId, 'productId') : null;
+      const productId = parseOptionalId(input.productId, 'productId');
       const spec = input.spec ? parseVmSize(input.spec) : null;
       if ((productId === null) === (spec === null)) throw badInput(productId ? 'spec' : 'productId', 'give productId or spec, exactly one of them.');
       const guestOs = parseGuestOs(input.guestOs);
       const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
-      const caller = await requireMemberOn(ctx, organizationId, 'organizationId', 'organisation');
+      const caller = await ctx.access.assertMember(organizationId);
       const node = await ctx.access.node(organizationId);
       if (!node) throw fail('NOT_FOUND', 'organizationId: no organisation you can see has this id.', { field: 'organizationId' });
       return ctx.services.provisioning.provision({
@@ -45,7 +44,7 @@ export const Mutation: MutationResolvers = {
   suspendVirtualMachine: (_p, { id }, ctx) => transition(ctx, id, 'SUSPEND'),
   deleteVirtualMachine: (_p, { id }, ctx) => transition(ctx, id, 'DELETE'),
   async resizeVirtualMachine(_p, { id, spec }, ctx) {
-    const vmId = uuidArg(id, 'id');
+    const vmId = parseId(id, 'id');
     const resize = parseVmSize(spec);
     const { vm, caller } = await operableVm(ctx, vmId);
     return ctx.services.lifecycle.apply(vm, 'RESIZE', caller.sub, resize);
@@ -53,11 +52,11 @@ export const Mutation: MutationResolvers = {
 
   async importVirtualMachineInventory(_p, { input }, ctx) {
     return fieldsUnder('input', async () => {
-      const caller = await requireProviderStaff(ctx, 'import an inventory');
+      const caller = await ctx.access.assertProviderStaff('ADMIN', 'import an inventory');
       const snapshot = parseSnapshot(input.snapshot);
       if (input.mappings.length > 1000) throw badInput('mappings', 'may list at most 1,000 pools.');
       const pools = new Map<string, PoolTarget>();
-      const ids = input.mappings.map((m, i) => uuidArg(m.organizationId, `mappings[${i}].organizationId`));
+      const ids = input.mappings.map((m, i) => parseId(m.organizationId, `mappings[${i}].organizationId`));
       const nodes = await Promise.all(ids.map((orgId) => ctx.access.node(orgId)));
       input.mappings.forEach((m, i) => {
         const node = nodes[i];

@@ -1,4 +1,4 @@
-import { isUuid, toConnection } from '@platform/kernel';
+import { isUuid, parseId, parsePage, toConnection } from '@platform/kernel';
 import type {
   OrganizationResolvers,
   QueryResolvers,
@@ -7,12 +7,12 @@ import type {
 } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
 import { visibleVm } from './access.ts';
-import { idPage, uuidArg, vmFilterArg, vmPage } from './inputs.ts';
+import { vmFilterArg, vmPage } from './inputs.ts';
 
 export const Query: QueryResolvers = {
   async virtualMachine(_parent, { id }, ctx) {
     ctx.access.requireCaller();
-    return visibleVm(ctx, await ctx.loaders.vm.load(uuidArg(id, 'id')));
+    return visibleVm(ctx, await ctx.loaders.vm.load(parseId(id, 'id')));
   },
 };
 
@@ -56,7 +56,7 @@ export const VirtualMachine: VirtualMachineResolvers = {
   organization: (vm) => ({ id: vm.organizationId }),
   product: (vm) => (vm.productId ? { id: vm.productId } : null),
   async events(vm, args, ctx) {
-    const page = idPage(args);
+    const page = parsePage(args, { cursor: 'id' });
     const rows = await ctx.loaders.vmEvents.load({ parentId: vm.id, query: { fetch: page.fetch, after: page.after } });
     return toConnection(rows, page, (e) => e.id);
   },
