@@ -1,9 +1,9 @@
-import { badInput, fail, newId, toMoney, writeOutbox } from '@platform/kernel';
+import { badInput, fail, inTransaction, newId, toMoney, writeOutbox } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { findWallet, moveWallet, releaseHeld } from '../db/account-repository.ts';
 import { expireDueHolds, findHold, insertHold, lockHold, resolveHold } from '../db/hold-repository.ts';
 import { claimIdempotencyKey } from '../db/idempotency-repository.ts';
-import { inTransaction, type WalletTrx } from '../db/transaction.ts';
+import type { WalletTrx } from '../db/transaction.ts';
 import { findTransfer, insertTransfer } from '../db/transfer-repository.ts';
 import type { WalletDatabase } from '../db/types.ts';
 import type { Hold } from './hold.ts';

@@ -1,7 +1,6 @@
-import { consumeOnce, DEFAULT_CURRENCY, isUuid, type EventBus, type Logger } from '@platform/kernel';
+import { consumeOnce, DEFAULT_CURRENCY, type EventBus, inTransaction, isUuid, type Logger } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { ensureWalletId } from '../db/account-repository.ts';
-import { inTransaction } from '../db/transaction.ts';
 import type { WalletDatabase } from '../db/types.ts';
 
 export const TOPIC_ORGANIZATION_CREATED = 'tenancy.organization.created';

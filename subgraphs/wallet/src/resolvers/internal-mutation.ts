@@ -1,6 +1,6 @@
-import { badInput, fail, fieldsUnder } from '@platform/kernel';
+import { badInput, fail, fieldsUnder, parseId, parseIdempotencyKey, parseOptionalText, parseText } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { amountArg, currencyArg, expiresInSecondsArg, idempotencyKeyArg, optionalText, requiredText, uuidArg } from './inputs.ts';
+import { amountArg, currencyArg, expiresInSecondsArg } from './inputs.ts';
 
 type InternalMutations = Pick<
   MutationResolvers,
@@ -13,12 +13,12 @@ export const internalMutations: InternalMutations = {
     return fieldsUnder('input', async () => {
       ctx.access.requireServiceScope('wallet:hold');
       return ctx.wallets.placeHold({
-        organizationId: uuidArg(input.organizationId, 'organizationId'),
+        organizationId: parseId(input.organizationId, 'organizationId'),
         amount: amountArg(input.amount),
         currency: currencyArg(input.currency),
-        idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
-        description: optionalText(input.description, 'description', 500),
-        reference: optionalText(input.reference, 'reference', 200),
+        idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
+        description: parseOptionalText(input.description, 'description', { max: 500 }),
+        reference: parseOptionalText(input.reference, 'reference', { max: 200 }),
         expiresInSeconds: expiresInSecondsArg(input.expiresInSeconds),
       });
     });
@@ -28,14 +28,14 @@ export const internalMutations: InternalMutations = {
     return fieldsUnder('input', async () => {
       ctx.access.requireServiceScope('wallet:hold');
       const amount = input.amount === null || input.amount === undefined ? null : amountArg(input.amount);
-      return ctx.wallets.captureHold(uuidArg(input.holdId, 'holdId'), amount, idempotencyKeyArg(input.idempotencyKey));
+      return ctx.wallets.captureHold(parseId(input.holdId, 'holdId'), amount, parseIdempotencyKey(input.idempotencyKey));
     });
   },
 
   async internalReleaseHold(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
       ctx.access.requireServiceScope('wallet:hold');
-      return ctx.wallets.releaseHold(uuidArg(input.holdId, 'holdId'), idempotencyKeyArg(input.idempotencyKey));
+      return ctx.wallets.releaseHold(parseId(input.holdId, 'holdId'), parseIdempotencyKey(input.idempotencyKey));
     });
   },
 
@@ -43,11 +43,11 @@ export const internalMutations: InternalMutations = {
     return fieldsUnder('input', async () => {
       ctx.access.requireServiceScope('wallet:debit');
       return ctx.wallets.payBill({
-        organizationId: uuidArg(input.organizationId, 'organizationId'),
-        billId: uuidArg(input.billId, 'billId'),
+        organizationId: parseId(input.organizationId, 'organizationId'),
+        billId: parseId(input.billId, 'billId'),
         amount: amountArg(input.amount),
         currency: currencyArg(input.currency),
-        description: optionalText(input.description, 'description', 500),
+        description: parseOptionalText(input.description, 'description', { max: 500 }),
       });
     });
   },
@@ -55,14 +55,14 @@ export const internalMutations: InternalMutations = {
   async internalPayCommission(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
       ctx.access.requireServiceScope('wallet:commission');
-      const resellerId = uuidArg(input.organizationId, 'organizationId');
+      const resellerId = parseId(input.organizationId, 'organizationId');
       const command = {
         resellerId,
         amount: amountArg(input.amount),
         currency: currencyArg(input.currency),
-        reference: requiredText(input.reference, 'reference', 200),
-        description: optionalText(input.description, 'description', 500),
-        idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
+        reference: parseText(input.reference, 'reference', { max: 200 }),
+        description: parseOptionalText(input.description, 'description', { max: 500 }),
+        idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
       const node = await ctx.access.node(resellerId);
       if (!node) throw fail('NOT_FOUND', 'organizationId: no such organisation.', { field: 'organizationId' });

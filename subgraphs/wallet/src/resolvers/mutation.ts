@@ -1,7 +1,6 @@
-import { fieldsUnder } from '@platform/kernel';
+import { fieldsUnder, parseId, parseIdempotencyKey, parseText } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { requireProviderStaff, requireRoleOn } from './access.ts';
-import { amountArg, currencyArg, idempotencyKeyArg, requiredText, uuidArg } from './inputs.ts';
+import { amountArg, currencyArg } from './inputs.ts';
 
 type PublicMutations = Pick<MutationResolvers, 'topUpWallet' | 'adjustWallet' | 'setLowBalanceThreshold'>;
 
@@ -10,32 +9,32 @@ export const publicMutations: PublicMutations = {
   async topUpWallet(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
       ctx.access.requireMember();
-      const organizationId = uuidArg(input.organizationId, 'organizationId');
+      const organizationId = parseId(input.organizationId, 'organizationId');
       const command = {
         organizationId,
         amount: amountArg(input.amount),
         currency: currencyArg(input.currency),
-        paymentReference: requiredText(input.paymentReference, 'paymentReference', 200),
-        idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
+        paymentReference: parseText(input.paymentReference, 'paymentReference', { max: 200 }),
+        idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
-      await requireRoleOn(ctx, organizationId, 'BILLING');
+      await ctx.access.assertMember(organizationId, 'BILLING');
       return ctx.wallets.topUp(command);
     });
   },
 
   async adjustWallet(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
-      await requireProviderStaff(ctx);
-      const organizationId = uuidArg(input.organizationId, 'organizationId');
+      await ctx.access.assertProviderStaff('ADMIN', 'adjust a wallet');
+      const organizationId = parseId(input.organizationId, 'organizationId');
       const command = {
         organizationId,
         amount: amountArg(input.amount, 'amount', { allowNegative: true }),
         currency: currencyArg(input.currency),
-        reason: requiredText(input.reason, 'reason', 500),
-        correctsTransferId: input.correctsTransactionId ? uuidArg(input.correctsTransactionId, 'correctsTransactionId') : null,
-        idempotencyKey: idempotencyKeyArg(input.idempotencyKey),
+        reason: parseText(input.reason, 'reason', { max: 500 }),
+        correctsTransferId: input.correctsTransactionId ? parseId(input.correctsTransactionId, 'correctsTransactionId') : null,
+        idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
-      await requireRoleOn(ctx, organizationId, 'ADMIN');
+      await ctx.access.assertMember(organizationId, 'ADMIN');
       return ctx.wallets.adjust(command);
     });
   },
@@ -43,10 +42,10 @@ export const publicMutations: PublicMutations = {
   async setLowBalanceThreshold(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
       ctx.access.requireMember();
-      const organizationId = uuidArg(input.organizationId, 'organizationId');
+      const organizationId = parseId(input.organizationId, 'organizationId');
       const threshold = input.threshold === null || input.threshold === undefined ? null : amountArg(input.threshold, 'threshold', { allowZero: true });
       const currency = currencyArg(input.currency);
-      await requireRoleOn(ctx, organizationId, 'BILLING');
+      await ctx.access.assertMember(organizationId, 'BILLING');
       return ctx.wallets.setLowBalanceThreshold(organizationId, currency, threshold);
     });
   },

@@ -1,13 +1,12 @@
-import { isUuid, toConnection, toMoney } from '@platform/kernel';
+import { isUuid, parseId, parsePage, toConnection, toMoney } from '@platform/kernel';
 import type { OrganizationResolvers, QueryResolvers, WalletHoldResolvers, WalletResolvers, WalletTransactionResolvers } from '../__generated__/resolvers-types.ts';
 import { availableOf } from '../domain/wallet.ts';
 import { visibleWallet } from './access.ts';
-import { idPage, uuidArg } from './inputs.ts';
 
 export const Query: QueryResolvers = {
   async wallet(_parent, { id }, ctx) {
     ctx.access.requireCaller();
-    return visibleWallet(ctx, await ctx.loaders.walletById.load(uuidArg(id, 'id')));
+    return visibleWallet(ctx, await ctx.loaders.walletById.load(parseId(id, 'id')));
   },
 };
 
@@ -29,11 +28,11 @@ export const Wallet: WalletResolvers = {
   available: (wallet) => toMoney(availableOf(wallet), wallet.currency),
   lowBalanceThreshold: (wallet) => (wallet.lowBalanceThreshold === null ? null : toMoney(wallet.lowBalanceThreshold, wallet.currency)),
   async holds(wallet, args, ctx) {
-    const page = idPage(args);
+    const page = parsePage(args, { cursor: 'id' });
     return toConnection(await ctx.wallets.holds(wallet.id, args.status ?? null, page), page, (h) => h.id);
   },
   async transactions(wallet, args, ctx) {
-    const page = idPage(args);
+    const page = parsePage(args, { cursor: 'id' });
     const filter = {
       kinds: args.filter?.kinds ?? null,
       since: args.filter?.since ?? null,
