@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import { isUuid } from '@platform/kernel';
+import { byIdLoader, isUuid } from '@platform/kernel';
 import { findPricesAt } from './db/price-repository.ts';
 import { findCategoriesByIds, findProductsByIds, listProductsOfCategories } from './db/product-repository.ts';
 import { findLinesOfQuotes, findQuotesByIds, listQuotesOfOrganizations } from './db/quote-repository.ts';
@@ -38,12 +38,7 @@ function pageLoader<T, C, F = null>(load: (parentIds: string[], fetch: number, a
 }
 
 /** By id, in key order; ids that are not UUIDs never reach SQL (they cannot exist). */
-function byIdLoader<T extends { id: string }>(find: (ids: string[]) => Promise<T[]>) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const found = new Map((await find(ids.filter(isUuid))).map((row) => [row.id, row]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+const byId = <T extends { id: string }>(find: (ids: string[]) => Promise<T[]>) => byIdLoader(find, (row: T) => row.id, isUuid);
 
 export interface PriceKey {
   readonly productId: string;
@@ -53,15 +48,15 @@ export interface PriceKey {
 /** Fresh per request (DESIGN §7.4). Every entity fetch by id goes through one of these. */
 export function createLoaders(db: Kysely<CatalogDatabase>, now: Date) {
   return {
-    product: byIdLoader<Product>((ids) => findProductsByIds(db, ids)),
-    category: byIdLoader<Category>((ids) => findCategoriesByIds(db, ids)),
+    product: byId<Product>((ids) => findProductsByIds(db, ids)),
+    category: byId<Category>((ids) => findCategoriesByIds(db, ids)),
     categoryProducts: pageLoader<Product, string>((ids, fetch, after) => listProductsOfCategories(db, ids, fetch, after)),
     /** Every Product.price(at) of a request in one statement. */
     priceAt: new DataLoader<PriceKey, PriceInForce | null, string>(
       async (keys) => (await findPricesAt(db, keys.map((k) => ({ productId: k.productId, at: k.at })))).map((r) => r.price),
       { cacheKeyFn: (k) => `${k.productId}@${k.at.toISOString()}` },
     ),
-    quote: byIdLoader<Quote>((ids) => findQuotesByIds(db, ids)),
+    quote: byId<Quote>((ids) => findQuotesByIds(db, ids)),
     quoteLines: new DataLoader<string, QuoteLine[]>(async (quoteIds) => {
       const lines = await findLinesOfQuotes(db, quoteIds);
       return quoteIds.map((id) => lines.filter((l) => l.quoteId === id));

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Access } from '@platform/kernel';
+import { byIdLoader, type Access } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { IdentityDatabase } from './db/types.ts';
 import { findUsers } from './db/user-repository.ts';
@@ -11,10 +11,7 @@ import type { TenancyClient } from './tenancy-client.ts';
  * may see. One SQL statement and one tenancy call per batch.
  */
 export function createLoaders(db: Kysely<IdentityDatabase>, tenancy: TenancyClient, access: Access) {
-  const userById = new DataLoader<string, User | null>(async (ids) => {
-    const users = new Map((await findUsers(db, ids)).map((u) => [u.id, u]));
-    return ids.map((id) => users.get(id) ?? null);
-  });
+  const userById = byIdLoader((ids) => findUsers(db, ids), (u: User) => u.id);
   return {
     /** Without a visibility check: only for a session's own user, whom the session proves. */
     userById,

@@ -1,4 +1,4 @@
-import type { Role, ServiceTokenSource } from '@platform/kernel';
+import { createServiceClient, type Role, type ServiceTokenSource } from '@platform/kernel';
 
 export interface MembershipRecord {
   readonly userId: string;
@@ -14,31 +14,18 @@ export interface TenancyClient {
 
 /** `graphqlUrl` may be a function when tenancy's port is known only after it starts. */
 export function remoteTenancyClient(graphqlUrl: string | (() => string), tokens: ServiceTokenSource): TenancyClient {
-  const url = typeof graphqlUrl === 'string' ? () => graphqlUrl : graphqlUrl;
-  async function call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await fetch(url(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokens()}` },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(5_000),
-    });
-    const body = (await response.json()) as { data?: T; errors?: unknown[] };
-    if (!response.ok || body.errors || !body.data) {
-      throw new Error(`tenancy call failed: HTTP ${response.status} ${JSON.stringify(body.errors ?? [])}`);
-    }
-    return body.data;
-  }
+  const tenancy = createServiceClient({ url: graphqlUrl, tokens, timeoutMs: 5_000 });
   return {
     async membershipsOfUsers(userIds) {
       if (userIds.length === 0) return [];
-      const data = await call<{ internalMembershipsOfUsers: MembershipRecord[] }>(
+      const data = await tenancy.request<{ internalMembershipsOfUsers: MembershipRecord[] }>(
         'query($ids: [ID!]!) { internalMembershipsOfUsers(userIds: $ids) { userId organizationId role } }',
         { ids: userIds },
       );
       return data.internalMembershipsOfUsers;
     },
     async grantMembership(userId, organizationId, role) {
-      await call('mutation($u: ID!, $o: ID!, $r: Role!) { internalGrantMembership(userId: $u, organizationId: $o, role: $r) }', {
+      await tenancy.request('mutation($u: ID!, $o: ID!, $r: Role!) { internalGrantMembership(userId: $u, organizationId: $o, role: $r) }', {
         u: userId,
         o: organizationId,
         r: role,

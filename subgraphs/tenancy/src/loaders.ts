@@ -1,3 +1,4 @@
+import { byIdLoader } from '@platform/kernel';
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { countMembers, memberPages, membershipsOfUsers, type MemberCursor } from './db/membership-repository.ts';
@@ -43,10 +44,7 @@ function countLoader(count: (ids: readonly string[]) => Promise<Map<string, numb
 /** Fresh per request (DESIGN §7.4): batch functions answer in key order. */
 export function createLoaders(db: Kysely<TenancyDatabase>) {
   return {
-    organization: new DataLoader<string, Organization | null>(async (ids) => {
-      const byId = new Map((await findOrganizations(db, ids)).map((o) => [o.id, o]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    organization: byIdLoader((ids) => findOrganizations(db, ids), (o: Organization) => o.id),
     childPage: pageLoader<Organization, OrgCursor>((ids, fetch, after) => childPages(db, ids, fetch, after)),
     childCount: countLoader((ids) => countChildren(db, ids)),
     memberPage: pageLoader<Membership, MemberCursor>((ids, fetch, after) => memberPages(db, ids, fetch, after)),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { fail, newId } from '@platform/kernel';
+import { fail, newId, parseId } from '@platform/kernel';
 import type { Kysely, Transaction } from 'kysely';
 import { clearFailures, lockedUntil, recordFailure } from '../db/login-failure-repository.ts';
 import { findRefreshToken, insertRefreshToken, revokeFamily, spendRefreshToken } from '../db/refresh-token-repository.ts';
@@ -10,7 +10,7 @@ import type { MembershipRecord, TenancyClient } from '../tenancy-client.ts';
 import type { KeyRing } from './key-ring.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { SCOPES_BY_ROLE, type Session } from './session.ts';
-import { requireEmail, requireId } from './validate.ts';
+import { requireEmail } from './validate.ts';
 
 export interface SessionDeps {
   readonly db: Kysely<IdentityDatabase>;
@@ -26,7 +26,7 @@ let decoyHash: Promise<string> | undefined;
 
 export async function logIn(deps: SessionDeps, args: { email: string; password: string; organizationId?: string | null }): Promise<Session> {
   const { normalized } = requireEmail(args.email, 'email');
-  const organizationId = args.organizationId == null ? null : requireId(args.organizationId, 'organizationId');
+  const organizationId = args.organizationId == null ? null : parseId(args.organizationId, 'organizationId');
   const { db, config } = deps;
   const locked = await lockedUntil(db, normalized);
   if (locked && locked > new Date()) {
@@ -57,7 +57,7 @@ export async function logIn(deps: SessionDeps, args: { email: string; password: 
  * spend and its revocation also catches the successor.
  */
 export async function refreshSession(deps: SessionDeps, args: { refreshToken: string; organizationId?: string | null }): Promise<Session> {
-  const organizationId = args.organizationId == null ? null : requireId(args.organizationId, 'organizationId');
+  const organizationId = args.organizationId == null ? null : parseId(args.organizationId, 'organizationId');
   const tokenHash = hashToken(args.refreshToken);
   const peek = await findRefreshToken(deps.db, tokenHash);
   if (!peek) throw fail('UNAUTHENTICATED', 'The refresh token is not valid; sign in again.');

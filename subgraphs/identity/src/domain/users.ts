@@ -1,11 +1,11 @@
-import { canGrantRole, fail, isUniqueViolation, newId, type Access, type Role } from '@platform/kernel';
+import { type Access, canGrantRole, fail, isUniqueViolation, newId, parseId, type Role } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { IdentityDatabase } from '../db/types.ts';
 import { insertUser } from '../db/user-repository.ts';
 import type { TenancyClient } from '../tenancy-client.ts';
 import { hashPassword, requirePassword } from './passwords.ts';
 import type { User } from './user.ts';
-import { requireDisplayName, requireEmail, requireId } from './validate.ts';
+import { requireDisplayName, requireEmail } from './validate.ts';
 
 export interface CreateUserInput {
   readonly email: string;
@@ -28,7 +28,7 @@ export async function createUser(
   const { email, normalized } = requireEmail(input.email, 'input.email');
   const password = requirePassword(input.password, 'input.password');
   const displayName = requireDisplayName(input.displayName, 'input.displayName');
-  const organizationId = requireId(input.organizationId, 'input.organizationId');
+  const organizationId = parseId(input.organizationId, 'input.organizationId');
   await access.assertRole(organizationId, 'ADMIN');
   const caller = access.requireMember();
   if (!canGrantRole(caller.role, input.role)) throw fail('FORBIDDEN', `A ${caller.role} cannot grant the ${input.role} role.`);

@@ -1,4 +1,4 @@
-import { badInput, isUuid } from '@platform/kernel';
+import { badInput } from '@platform/kernel';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -7,11 +7,6 @@ export function requireEmail(value: string, field: string): { email: string; nor
   const email = value.trim();
   if (email.length > 254 || !EMAIL.test(email)) throw badInput(field, 'is not a valid email address.');
   return { email, normalized: email.toLowerCase() };
-}
-
-export function requireId(value: string, field: string): string {
-  if (!isUuid(value)) throw badInput(field, 'is not a valid id.');
-  return value.toLowerCase();
 }
 
 export function requireDisplayName(value: string, field: string): string {

@@ -25,9 +25,7 @@ export const resolvers: Resolvers = {
     createUser: (_root, { input }, ctx) =>
       createUser({ db: ctx.identity.db, tenancy: ctx.identity.tenancy, scryptLog2N: ctx.identity.config.passwordScryptLog2N }, ctx.access, input),
     rotateSigningKey: async (_root, _args, ctx) => {
-      const caller = ctx.access.requireMember();
-      await ctx.access.assertRole(caller.org, 'OWNER');
-      if ((await ctx.access.node(caller.org))?.kind !== 'PROVIDER') throw fail('FORBIDDEN', 'Only the provider can rotate signing keys.');
+      await ctx.access.assertProviderStaff('OWNER', 'rotate signing keys');
       const key = await ctx.identity.keys.rotate();
       return { kid: key.kid, algorithm: key.algorithm, activatesAt: key.activatesAt };
     },

@@ -1,10 +1,10 @@
-import { canGrantRole, fail, isUniqueViolation, newId, type Access, type Role } from '@platform/kernel';
+import { type Access, canGrantRole, fail, isUniqueViolation, newId, parseId, type Role } from '@platform/kernel';
 import type { Kysely, Transaction } from 'kysely';
 import { countOwners, deleteMembership, findMembership, insertMembership, membershipsOfUsers, setMembershipRole } from '../db/membership-repository.ts';
 import { lockOrganization } from '../db/organization-repository.ts';
 import type { TenancyDatabase } from '../db/types.ts';
 import type { Membership } from './membership.ts';
-import { requireId, requireRole } from './validate.ts';
+import { requireRole } from './validate.ts';
 
 /** Checks the caller administers the org and may grant `role` (never above its own). */
 async function assertMayGrant(access: Access, organizationId: string, role: Role): Promise<void> {
@@ -32,8 +32,8 @@ async function assertNotLastOwner(trx: Transaction<TenancyDatabase>, member: Mem
  * adding a stranger by id would make that stranger visible. New people come in through createUser.
  */
 export async function addMember(db: Kysely<TenancyDatabase>, access: Access, args: { organizationId: string; userId: string; role: string }): Promise<Membership> {
-  const organizationId = requireId(args.organizationId, 'organizationId');
-  const userId = requireId(args.userId, 'userId');
+  const organizationId = parseId(args.organizationId, 'organizationId');
+  const userId = parseId(args.userId, 'userId');
   const role = requireRole(args.role, 'role');
   await assertMayGrant(access, organizationId, role);
   const existing = await membershipsOfUsers(db, [userId]);
@@ -59,8 +59,8 @@ export async function changeMemberRole(
   access: Access,
   args: { organizationId: string; userId: string; role: string },
 ): Promise<Membership> {
-  const organizationId = requireId(args.organizationId, 'organizationId');
-  const userId = requireId(args.userId, 'userId');
+  const organizationId = parseId(args.organizationId, 'organizationId');
+  const userId = parseId(args.userId, 'userId');
   const role = requireRole(args.role, 'role');
   await assertMayGrant(access, organizationId, role);
   const caller = access.requireMember();
@@ -73,8 +73,8 @@ export async function changeMemberRole(
 }
 
 export async function removeMember(db: Kysely<TenancyDatabase>, access: Access, args: { organizationId: string; userId: string }): Promise<string> {
-  const organizationId = requireId(args.organizationId, 'organizationId');
-  const userId = requireId(args.userId, 'userId');
+  const organizationId = parseId(args.organizationId, 'organizationId');
+  const userId = parseId(args.userId, 'userId');
   await access.assertRole(organizationId, 'ADMIN');
   const caller = access.requireMember();
   return db.transaction().execute(async (trx) => {
@@ -88,8 +88,8 @@ export async function removeMember(db: Kysely<TenancyDatabase>, access: Access, 
 
 /** For identity, creating a user in an org it has already checked the caller may administer. Idempotent. */
 export async function grantMembership(db: Kysely<TenancyDatabase>, args: { userId: string; organizationId: string; role: string }): Promise<void> {
-  const organizationId = requireId(args.organizationId, 'organizationId');
-  const userId = requireId(args.userId, 'userId');
+  const organizationId = parseId(args.organizationId, 'organizationId');
+  const userId = parseId(args.userId, 'userId');
   const role = requireRole(args.role, 'role');
   await db.transaction().execute(async (trx) => {
     if (!(await lockOrganization(trx, organizationId))) throw fail('NOT_FOUND', 'Organization not found.');

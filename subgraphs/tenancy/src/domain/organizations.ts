@@ -1,9 +1,9 @@
-import { badInput, fail, isUniqueViolation, newId, writeOutbox, type Access, type OrganizationKind } from '@platform/kernel';
+import { type Access, badInput, fail, isUniqueViolation, newId, type OrganizationKind, parseId, writeOutbox } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { findOrganizations, insertOrganization, lockOrganization, updateOrganization as updateRow } from '../db/organization-repository.ts';
 import type { TenancyDatabase } from '../db/types.ts';
 import { ALLOWED_PARENT_KINDS, type Organization, type OrganizationStatus } from './organization.ts';
-import { requireId, requireName } from './validate.ts';
+import { requireName } from './validate.ts';
 
 export interface CreateOrganizationInput {
   readonly kind: OrganizationKind;
@@ -14,7 +14,7 @@ export interface CreateOrganizationInput {
 /** Creates a reseller or customer below an organisation the caller administers. */
 export async function createOrganization(db: Kysely<TenancyDatabase>, access: Access, input: CreateOrganizationInput): Promise<Organization> {
   const name = requireName(input.name, 'input.name');
-  const parentId = requireId(input.parentId, 'input.parentId');
+  const parentId = parseId(input.parentId, 'input.parentId');
   if (input.kind === 'PROVIDER') throw badInput('input.kind', 'there is exactly one provider; create a RESELLER or a CUSTOMER.');
   await access.assertRole(parentId, 'ADMIN', 'Parent organization');
   return db.transaction().execute(async (trx) => {
@@ -58,7 +58,7 @@ export async function updateOrganization(
   rawId: string,
   input: UpdateOrganizationInput,
 ): Promise<Organization> {
-  const id = requireId(rawId, 'id');
+  const id = parseId(rawId, 'id');
   const name = input.name == null ? undefined : requireName(input.name, 'input.name');
   const status = input.status ?? undefined;
   if (name === undefined && status === undefined) throw badInput('input', 'give a name or a status to change.');

@@ -1,9 +1,4 @@
-import { badInput, isRole, isUuid, type Role } from '@platform/kernel';
-
-export function requireId(value: string, field: string): string {
-  if (!isUuid(value)) throw badInput(field, 'is not a valid id.');
-  return value.toLowerCase();
-}
+import { badInput, isRole, type Role } from '@platform/kernel';
 
 export function requireName(value: string, field: string): string {
   const name = value.trim().replace(/\s+/g, ' ');

@@ -1,8 +1,7 @@
-import { fail, isUuid, toConnection } from '@platform/kernel';
+import { fail, isUuid, parseId, toConnection } from '@platform/kernel';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { membershipsOfUsers } from '../db/membership-repository.ts';
 import { countSubtree, listSubtree, type OrgCursor } from '../db/organization-repository.ts';
-import { requireId } from '../domain/validate.ts';
 import { visibleOrganization } from './organization.ts';
 import { readOrgPage } from './page-cursors.ts';
 
@@ -11,7 +10,7 @@ const MAX_INTERNAL_BATCH = 1000;
 export const Query: QueryResolvers = {
   organization: async (_root, { id }, ctx) => {
     ctx.access.requireCaller();
-    const org = await visibleOrganization(requireId(id, 'id'), ctx);
+    const org = await visibleOrganization(parseId(id, 'id'), ctx);
     if (!org) throw fail('NOT_FOUND', 'Organization not found.');
     return org;
   },
