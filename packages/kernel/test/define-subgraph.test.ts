@@ -8,7 +8,6 @@ import {
   defineSubgraph,
   InMemoryEventBus,
   inTransaction,
-  PeriodicTask,
   writeOutbox,
   type Migrations,
   type OutboxTables,
@@ -16,6 +15,7 @@ import {
   type PlatformEvent,
   type RequestContext,
 } from '../src/index.ts';
+import { frequentTask, until } from './support/timing.ts';
 
 afterAll(() => dropTestDatabases());
 
@@ -56,14 +56,6 @@ const schema = buildSubgraphSchema({
   resolvers: { Query: { noteCount: (_root: unknown, _args: unknown, ctx: unknown) => (ctx as NotesContext).notes.count() } },
 });
 
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 test('a subgraph defined by declaration starts on port 0, answers, relays its outbox to consumers, and stops in order', async () => {
   const warnings: string[] = [];
   const logger = { ...createLogger({}, 'error'), warn: (msg: string) => void warnings.push(msg) };
@@ -89,23 +81,13 @@ test('a subgraph defined by declaration starts on port 0, answers, relays its ou
     services: (database: Database<NotesDB>) => ({ notes: new Notes(database.db) }),
     context: (base, services): NotesContext => ({ ...base, notes: services.notes }),
     tasks: (database) => [
-      new PeriodicTask({
-        name: 'note ticker',
-        intervalMs: 20,
-        firstDelayMs: 0,
-        logger,
-        run: async () => {
-          passes += 1;
-          if (hold) {
-            held = true;
-            await hold;
-          }
-          await database.background
-            .insertInto('notes')
-            .values({ body: 'tick' })
-            .execute()
-            .catch((error: unknown) => (passError = error) as never);
-        },
+      frequentTask('note ticker', logger, async () => {
+        passes += 1;
+        if (hold) {
+          held = true;
+          await hold;
+        }
+        await database.background.insertInto('notes').values({ body: 'tick' }).execute().catch((error: unknown) => (passError = error));
       }),
     ],
     consumers: () => [{ name: 'note recorder', topics: ['note.added'], handle: async (event) => void delivered.push(event) }],

@@ -1,33 +1,20 @@
 import { expect, test } from 'vitest';
-import { createLogger, PeriodicTask } from '../src/index.ts';
+import { createLogger } from '../src/index.ts';
+import { frequentTask, until } from './support/timing.ts';
 
 function recordingLogger() {
   const warnings: string[] = [];
   return { warnings, logger: { ...createLogger({}, 'error'), warn: (msg: string) => void warnings.push(msg) } };
 }
 
-const until = async (check: () => boolean, timeoutMs = 2_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
-
 test('stop() waits for the pass in flight, and no pass starts after it', async () => {
   const events: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const task = new PeriodicTask({
-    name: 'gated',
-    intervalMs: 10,
-    firstDelayMs: 0,
-    logger: createLogger({}, 'error'),
-    run: async () => {
-      events.push('pass started');
-      await gate;
-      events.push('pass finished');
-    },
+  const task = frequentTask('gated', createLogger({}, 'error'), async () => {
+    events.push('pass started');
+    await gate;
+    events.push('pass finished');
   });
   task.start();
   await until(() => events.length === 1);
@@ -48,16 +35,10 @@ test('stop() waits for the pass in flight, and no pass starts after it', async (
 test('a pass that throws is logged and retried on the next tick', async () => {
   const { warnings, logger } = recordingLogger();
   let passes = 0;
-  const task = new PeriodicTask({
-    name: 'flaky',
-    intervalMs: 10,
-    firstDelayMs: 0,
-    logger,
-    run: async () => {
-      passes += 1;
-      if (passes === 1) throw new Error('database unavailable');
-      return passes;
-    },
+  const task = frequentTask('flaky', logger, async () => {
+    passes += 1;
+    if (passes === 1) throw new Error('database unavailable');
+    return passes;
   });
   task.start();
   await until(() => passes >= 3);
@@ -70,19 +51,14 @@ test('passes never overlap, even when a pass is slower than the interval', async
   let running = 0;
   let maxRunning = 0;
   let passes = 0;
-  const task = new PeriodicTask({
-    name: 'slow',
-    intervalMs: 1,
-    firstDelayMs: 0,
-    logger: createLogger({}, 'error'),
-    run: async () => {
-      running += 1;
-      maxRunning = Math.max(maxRunning, running);
-      await new Promise((r) => setTimeout(r, 15));
-      running -= 1;
-      passes += 1;
-    },
-  });
+  const slowPass = async () => {
+    running += 1;
+    maxRunning = Math.max(maxRunning, running);
+    await new Promise((r) => setTimeout(r, 15));
+    running -= 1;
+    passes += 1;
+  };
+  const task = frequentTask('slow', createLogger({}, 'error'), slowPass, 1);
   task.start();
   await until(() => passes >= 3);
   await Promise.all([task.runNow(), task.runNow()]);

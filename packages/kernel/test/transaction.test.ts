@@ -38,25 +38,20 @@ test('a real deadlock (40P01) between two connections is retried: both units of 
   let bLocked!: () => void;
   const aHasRow1 = new Promise<void>((r) => (aLocked = r));
   const bHasRow2 = new Promise<void>((r) => (bLocked = r));
+  // Locks `first`, and on the first attempt waits until the other holds its row, then locks `second`.
+  const lockBoth = (who: 'a' | 'b', first: number, second: number, locked: () => void, otherLocked: Promise<void>) =>
+    inTransaction(db, async (trx) => {
+      attempts[who] += 1;
+      await bump(trx, first);
+      if (attempts[who] === 1) {
+        locked();
+        await otherLocked;
+      }
+      await bump(trx, second);
+    });
   // A locks 1 then 2, B locks 2 then 1: on the first attempt each waits for the other.
-  const a = inTransaction(db, async (trx) => {
-    attempts.a += 1;
-    await bump(trx, 1);
-    if (attempts.a === 1) {
-      aLocked();
-      await bHasRow2;
-    }
-    await bump(trx, 2);
-  });
-  const b = inTransaction(db, async (trx) => {
-    attempts.b += 1;
-    await bump(trx, 2);
-    if (attempts.b === 1) {
-      bLocked();
-      await aHasRow1;
-    }
-    await bump(trx, 1);
-  });
+  const a = lockBoth('a', 1, 2, aLocked, bHasRow2);
+  const b = lockBoth('b', 2, 1, bLocked, aHasRow1);
   await Promise.all([a, b]);
   expect(attempts.a + attempts.b).toBe(3); // the deadlock victim ran twice, the other once
   expect(await valueOf(1)).toBe(2);
