@@ -1,8 +1,8 @@
-import { DEMO_ORGS } from '@platform/platform';
-import { startTestPlatform, type TestPlatform } from '@platform/platform/testing';
+import { until } from '@platform/testkit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { until } from './support/compute.ts';
-import { cents } from './support/platform.ts';
+import { DEMO_ORGS } from '../src/demo-data.ts';
+import { startTestPlatform, type TestPlatform } from '../src/test-platform.ts';
+import { cents } from './support/provisioning.ts';
 
 // The default (simulated) compute provider, made quick and reliable for the test.
 let p: TestPlatform;

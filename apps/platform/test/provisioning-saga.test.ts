@@ -1,10 +1,10 @@
-import { DEMO_ORGS } from '@platform/platform';
-import { startTestPlatform, type TestPlatform } from '@platform/platform/testing';
-import { codesOf } from '@platform/testkit';
+import { codesOf, until } from '@platform/testkit';
+import { scriptedCompute } from '@platform/vms/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { scriptedCompute, until } from './support/compute.ts';
-import { cents, expectLedgerConsistent, PROVISION, VM_STATUS, walletOf } from './support/platform.ts';
+import { DEMO_ORGS } from '../src/demo-data.ts';
+import { startTestPlatform, type TestPlatform } from '../src/test-platform.ts';
+import { cents, expectLedgerConsistent, PROVISION, VM_STATUS, walletOf } from './support/provisioning.ts';
 
 const compute = scriptedCompute(30);
 let p: TestPlatform;

@@ -1,14 +1,12 @@
 import { createLogger, createTokenVerifier, lazyRemoteJwks, remoteServiceTokens } from '@platform/kernel';
-import { DEMO_ORGS } from '@platform/platform';
-import { startTestPlatform, type TestPlatform } from '@platform/platform/testing';
-import { codesOf, createTestDatabase, gql } from '@platform/testkit';
+import { codesOf, createTestDatabase, gql, until } from '@platform/testkit';
+import { createVmsSubgraph, readVmsConfig, type SagaHooks, type VmsSubgraph } from '@platform/vms';
+import { scriptedCompute } from '@platform/vms/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readVmsConfig } from '../src/config.ts';
-import type { SagaHooks } from '../src/domain/provisioning.ts';
-import { createVmsSubgraph, type VmsSubgraph } from '../src/index.ts';
-import { scriptedCompute, until } from './support/compute.ts';
-import { cents, expectLedgerConsistent, PROVISION, walletOf } from './support/platform.ts';
+import { DEMO_ORGS } from '../src/demo-data.ts';
+import { startTestPlatform, type TestPlatform } from '../src/test-platform.ts';
+import { cents, expectLedgerConsistent, PROVISION, walletOf } from './support/provisioning.ts';
 
 let p: TestPlatform;
 let vmsDatabaseUrl: string;

@@ -1,5 +1,5 @@
 import { auditLedger } from '@platform/wallet';
-import type { TestPlatform } from '@platform/platform/testing';
+import type { TestPlatform } from '../../src/test-platform.ts';
 import { expect } from 'vitest';
 
 export interface HoldRow {

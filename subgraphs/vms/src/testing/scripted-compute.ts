@@ -1,4 +1,4 @@
-import { BuildFailedError, ipFor, type ComputeProvider } from '../../src/domain/compute-provider.ts';
+import { BuildFailedError, ipFor, type ComputeProvider } from '../domain/compute-provider.ts';
 
 /**
  * A deterministic compute provider: builds take `delayMs`, a VM whose name contains "fail" fails to
@@ -29,15 +29,4 @@ export function scriptedCompute(delayMs = 20) {
       open();
     },
   };
-}
-
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

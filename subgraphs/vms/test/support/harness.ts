@@ -7,7 +7,7 @@ import { insertVmsIgnoringExisting } from '../../src/db/vm-repository.ts';
 import type { PricingPort, WalletPort } from '../../src/domain/ports.ts';
 import type { Vm } from '../../src/domain/vm.ts';
 import { createVmsSubgraph } from '../../src/index.ts';
-import { scriptedCompute } from './compute.ts';
+import { scriptedCompute } from '../../src/testing/scripted-compute.ts';
 
 export const logger = createLogger({ service: 'vms-test' }, 'error');
 
