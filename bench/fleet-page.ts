@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createLogger, StatementCounter } from '@platform/kernel';
+import { createLogger } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { DEMO_FLEET_SIZE, DEMO_ORGS, DEMO_PASSWORD, seedDemo, startPlatform, SUBGRAPHS, type SubgraphName } from '@platform/platform';
 import { gql } from '@platform/testkit';
 import { benchDatabases } from './lib/bench-database.ts';

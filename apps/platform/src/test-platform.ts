@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, StatementCounter } from '@platform/kernel';
+import { createLogger } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { createTestDatabase, dropTestDatabases, gql } from '@platform/testkit';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-data.ts';
 import { seedDemo } from './seed-demo.ts';

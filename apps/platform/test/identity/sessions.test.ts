@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { codesOf } from '@platform/testkit';
-import { DEMO_ORGS, DEMO_PASSWORD } from '../../../packages/platform/src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../../packages/platform/src/test-platform.ts';
+import { DEMO_ORGS, DEMO_PASSWORD } from '../../src/demo-data.ts';
+import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
 
 let p: TestPlatform;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { base64url, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { codesOf, gql } from '@platform/testkit';
-import { DEMO_ORGS } from '../../../packages/platform/src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../../packages/platform/src/test-platform.ts';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
 
 let p: TestPlatform;
 let validToken: string;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import type { StatementCounter } from '@platform/kernel';
+import type { StatementCounter } from '@platform/kernel/testing';
 import { gql, type GraphQLResponse } from '@platform/testkit';
-import type { TestPlatform } from '../../../../packages/platform/src/test-platform.ts';
+import type { TestPlatform } from '../../src/test-platform.ts';
 
 /** Logs each demo user in once per file (logging in costs a scrypt hash). */
 export function tokenCache(p: () => TestPlatform) {

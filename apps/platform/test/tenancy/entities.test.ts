@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestAuth, gql } from '@platform/testkit';
-import { DEMO_ORGS } from '../../../packages/platform/src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../../packages/platform/src/test-platform.ts';
-import { createChildren, createOrg, expectError, ok, organizationEntities, statementsDuring, tokenCache } from './support/tenancy-fixtures.ts';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+import { createChildren, createOrg, expectError, ok, organizationEntities, statementsDuring, tokenCache } from '../support/tenancy-fixtures.ts';
 
 let p: TestPlatform;
 const token = tokenCache(() => p);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeCursor, newId } from '@platform/kernel';
-import { DEMO_ORGS } from '../../../packages/platform/src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../../packages/platform/src/test-platform.ts';
-import { createOrg, expectError, ok, tokenCache, uniqueName } from './support/tenancy-fixtures.ts';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+import { createOrg, expectError, ok, tokenCache, uniqueName } from '../support/tenancy-fixtures.ts';
 
 let p: TestPlatform;
 const token = tokenCache(() => p);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeCursor, type PlatformEvent } from '@platform/kernel';
-import { DEMO_ORGS } from '../../../packages/platform/src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../../packages/platform/src/test-platform.ts';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
 import {
   createChildren,
   createOrg,
@@ -11,7 +11,7 @@ import {
   organizationCount,
   tokenCache,
   uniqueName,
-} from './support/tenancy-fixtures.ts';
+} from '../support/tenancy-fixtures.ts';
 
 let p: TestPlatform;
 const token = tokenCache(() => p);

@@ -1,8 +1,8 @@
 import { until } from '@platform/testkit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEMO_ORGS } from '../src/demo-data.ts';
-import { startTestPlatform, type TestPlatform } from '../src/test-platform.ts';
-import { cents } from './support/provisioning.ts';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+import { cents } from '../support/provisioning.ts';
 
 // The default (simulated) compute provider, made quick and reliable for the test.
 let p: TestPlatform;

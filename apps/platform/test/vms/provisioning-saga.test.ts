@@ -2,9 +2,9 @@ import { codesOf, until } from '@platform/testkit';
 import { scriptedCompute } from '@platform/vms/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEMO_ORGS } from '../src/demo-data.ts';
-import { startTestPlatform, type TestPlatform } from '../src/test-platform.ts';
-import { cents, expectLedgerConsistent, PROVISION, VM_STATUS, walletOf } from './support/provisioning.ts';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+import { cents, expectLedgerConsistent, PROVISION, VM_STATUS, walletOf } from '../support/provisioning.ts';
 
 const compute = scriptedCompute(30);
 let p: TestPlatform;

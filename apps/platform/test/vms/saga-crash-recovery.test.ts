@@ -4,9 +4,9 @@ import { createVmsSubgraph, readVmsConfig, type SagaHooks, type VmsSubgraph } fr
 import { scriptedCompute } from '@platform/vms/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEMO_ORGS } from '../src/demo-data.ts';
-import { startTestPlatform, type TestPlatform } from '../src/test-platform.ts';
-import { cents, expectLedgerConsistent, PROVISION, walletOf } from './support/provisioning.ts';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+import { cents, expectLedgerConsistent, PROVISION, walletOf } from '../support/provisioning.ts';
 
 let p: TestPlatform;
 let vmsDatabaseUrl: string;

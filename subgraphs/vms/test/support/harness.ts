@@ -1,4 +1,5 @@
-import { createLogger, InMemoryEventBus, newId, StatementCounter, type Role } from '@platform/kernel';
+import { createLogger, InMemoryEventBus, newId, type Role } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { createTestAuth, createTestDatabase, gql, TestOrgTree } from '@platform/testkit';
 import { sql, type Kysely } from 'kysely';
 import { readVmsConfig } from '../../src/config.ts';
