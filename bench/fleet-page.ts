@@ -38,7 +38,7 @@ const platform = await startPlatform({
 });
 try {
   const seedStarted = performance.now();
-  await seedDemo(platform, 14);
+  await seedDemo(platform);
   const seedMs = Math.round(performance.now() - seedStarted);
   const login = async (email: string) =>
     (await gql<{ logIn: { accessToken: string } }>(platform.gatewayUrl, 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', { e: email, p: DEMO_PASSWORD })).data!.logIn.accessToken;

@@ -1,10 +1,7 @@
-import { seedIdentity } from '@platform/identity';
-import { seedTenancy } from '@platform/tenancy';
-import type { FleetCustomer, FleetProduct } from '@platform/vms';
+import type { FleetCustomer } from '@platform/vms';
 import { DEMO_ORGANIZATIONS, DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './demo-data.ts';
 import type { Platform } from './start-platform.ts';
 
-/** Loads the demo dataset into a running platform; a second run adds nothing. */
 /** What one run added (all zero when the data was already there). */
 export interface DemoSeedResult {
   readonly organizations: number;
@@ -13,16 +10,16 @@ export interface DemoSeedResult {
   readonly virtualMachines: number;
 }
 
-export async function seedDemo(platform: Platform, scryptLog2N = 17): Promise<DemoSeedResult> {
-  const tenancy = await seedTenancy(platform.tenancy.db, {
+/**
+ * Loads the demo dataset into a running platform, each part through its own subgraph's API; a
+ * second run adds nothing. Passwords are hashed at identity's configured cost (PlatformOptions.scryptLog2N).
+ */
+export async function seedDemo(platform: Platform): Promise<DemoSeedResult> {
+  const tenancy = await platform.tenancy.seed({
     organizations: DEMO_ORGANIZATIONS,
     memberships: DEMO_USERS.map((u) => ({ userId: u.id, organizationId: u.organizationId, role: u.role })),
   });
-  const users = await seedIdentity(
-    platform.identity.db,
-    DEMO_USERS.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, password: DEMO_PASSWORD })),
-    scryptLog2N,
-  );
+  const users = await platform.identity.seed(DEMO_USERS.map((u) => ({ id: u.id, email: u.email, displayName: u.displayName, password: DEMO_PASSWORD })));
   const catalog = await platform.catalog.seed();
   // Opening balances: every customer starts with R 25,000 (idempotent: one key per wallet).
   for (const org of DEMO_ORGANIZATIONS.filter((o) => o.kind === 'CUSTOMER')) {
@@ -50,24 +47,9 @@ const FLEET_SHARES: readonly { id: string; slug: string; weight: number }[] = [
   { id: DEMO_ORGS.tableBay, slug: 'tablebay', weight: 200 },
 ];
 
-/** Seeds the demo fleet from the catalogue's VM sizes (read by SKU from catalog's database); fixed ids, so idempotent. */
+/** Seeds the demo fleet from the catalogue's active VM sizes (asked of catalog, in SKU order); fixed ids, so idempotent. */
 async function seedFleet(platform: Platform): Promise<number> {
-  const rows = await platform.catalog.db
-    .selectFrom('products')
-    .select(['id', 'sku', 'vcpu', 'cpu_speed', 'memory_gib', 'disk_gib', 'storage_tier'])
-    .where('kind', '=', 'VM_SIZE')
-    .where('active', '=', true)
-    .orderBy('sku')
-    .execute();
-  const products: FleetProduct[] = rows.map((r) => ({
-    id: r.id,
-    sku: r.sku,
-    vcpu: r.vcpu!,
-    cpuSpeed: r.cpu_speed as FleetProduct['cpuSpeed'],
-    memoryGib: r.memory_gib!,
-    diskGib: r.disk_gib!,
-    storageTier: r.storage_tier as FleetProduct['storageTier'],
-  }));
+  const products = await platform.catalog.activeVmSizes();
   const pathOf = (id: string): string[] => {
     const org = DEMO_ORGANIZATIONS.find((o) => o.id === id);
     return org?.parentId ? [...pathOf(org.parentId), id] : [id];

@@ -41,7 +41,7 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     onQuery: Object.fromEntries(SUBGRAPHS.map((n) => [n, statements[n].record])),
     ...overrides,
   });
-  await seedDemo(platform, TEST_SCRYPT_LOG2N);
+  await seedDemo(platform);
   const gateway = <D>(query: string, variables: Record<string, unknown> = {}, token?: string) =>
     gql<D>(platform.gatewayUrl, query, variables, token ? { token } : {});
   return {
