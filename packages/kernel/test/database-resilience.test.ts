@@ -1,10 +1,19 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, expect, inject, test } from 'vitest';
-import { createTestDatabase, dropTestDatabases } from '@platform/testkit';
 import { createDatabase, createLogger } from '../src/index.ts';
+import { ScratchDatabases } from '../src/testing.ts';
 
-afterAll(() => dropTestDatabases());
+// The test kit's global setup provides the server (the kernel cannot import the test kit: it depends on the kernel).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+  }
+}
+
+const databases = new ScratchDatabases(() => inject('adminDatabaseUrl'));
+const createTestDatabase = (label: string) => databases.create(label);
+afterAll(() => databases.dropAll());
 
 /** What a PostgreSQL restart does to a service: every backend of its database is terminated. */
 async function terminateBackends(url: string): Promise<number> {
