@@ -1,8 +1,10 @@
-import { createLogger, createTokenVerifier, lazyRemoteJwks, remoteServiceTokens } from '@platform/kernel';
-import { codesOf, createTestDatabase, gql, until } from '@platform/testkit';
-import { createVmsSubgraph, readVmsConfig, type SagaHooks, type VmsSubgraph } from '@platform/vms';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createDatabase, createLogger, createTokenVerifier, lazyRemoteJwks, remoteServiceTokens } from '@platform/kernel';
+import { createTestDatabase, gql, until } from '@platform/testkit';
+import { createVmsSubgraph, readVmsConfig, type SagaHooks, type VmsDatabase, type VmsSubgraph } from '@platform/vms';
 import { scriptedCompute } from '@platform/vms/testing';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
 import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
@@ -13,6 +15,8 @@ let vmsDatabaseUrl: string;
 let provider: string;
 let protea: string;
 const running: VmsSubgraph[] = [];
+const children: ChildProcess[] = [];
+const lookers: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   p = await startTestPlatform();
@@ -20,12 +24,15 @@ beforeAll(async () => {
   [provider, protea] = await Promise.all([p.login('ops@highveld.example'), p.login('admin@protea.example')]);
 });
 afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const vms of running) await vms.stop().catch(() => {});
+  for (const look of lookers) await look.close().catch(() => {});
   await p?.close();
 });
 
 /** A vms instance of its own on one database, wired to the platform's catalog, wallet, identity and tenancy. */
 async function startInstance(hooks: SagaHooks = {}) {
+  const compute = scriptedCompute(20);
   const identityBase = p.urls.identity.replace(/\/graphql$/, '');
   const vms = createVmsSubgraph(
     readVmsConfig({
@@ -44,72 +51,147 @@ async function startInstance(hooks: SagaHooks = {}) {
       eventBus: p.eventBus,
       serviceTokens: remoteServiceTokens({ identityUrl: identityBase, service: 'vms', secret: p.serviceSecret, scopes: ['tenancy:read', 'catalog:price', 'wallet:hold'] }),
     },
-    { compute: scriptedCompute(20).provider, hooks },
+    { compute: compute.provider, hooks },
   );
   const server = await vms.start();
   running.push(vms);
-  return { vms, url: server.url };
+  return { vms, url: server.url, builds: compute.builds };
 }
 
-const crash = () => Promise.reject(new Error('simulated crash: the process died here'));
-const sagaOf = async (vms: VmsSubgraph, name: string) =>
+const sagaOf = async (db: Kysely<VmsDatabase>, name: string) =>
   (await sql<{ id: string; state: string; vm_id: string | null; hold_id: string | null }>`
-    select id, state, vm_id, hold_id from provision_sagas where request->>'name' = ${name}`.execute(vms.db)).rows[0];
+    select id, state, vm_id, hold_id from provision_sagas where request->>'name' = ${name}`.execute(db)).rows[0];
 
-test('a crash between saga steps: a new instance on the same database resumes or compensates; the wallet stays consistent', async () => {
+type ChildMessage =
+  | { type: 'listening'; url: string }
+  | { type: 'build'; vmId: string; name: string }
+  | { type: 'hook'; point: 'afterHold' | 'afterBuild'; name: string; sagaId: string };
+
+/** Instance A in a child process of its own (support/crash-child.ts), on the same database as B. */
+function spawnInstanceA() {
+  const identityBase = p.urls.identity.replace(/\/graphql$/, '');
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./support/crash-child.ts', import.meta.url))], {
+    env: {
+      ...process.env,
+      DATABASE_URL: vmsDatabaseUrl,
+      PORT: '0',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      CATALOG_URL: p.urls.catalog,
+      WALLET_URL: p.urls.wallet,
+      TENANCY_URL: p.urls.tenancy,
+      IDENTITY_URL: identityBase,
+      JWKS_URL: `${identityBase}/.well-known/jwks.json`,
+      SERVICE_SECRET: p.serviceSecret,
+      VMS_SAGA_STALE_MS: '0',
+      VMS_SAGA_RECOVERY_MS: '600000',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  const messages: ChildMessage[] = [];
+  child.on('message', (m) => void messages.push(m as ChildMessage));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  /** Waits for a message matching `pick`, failing early if the child dies. */
+  const message = async <M extends ChildMessage>(pick: (m: ChildMessage) => m is M): Promise<M> =>
+    until(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`instance A exited early (${child.exitCode ?? child.signalCode})`);
+      return messages.find(pick);
+    }, 60_000);
+  return { child, messages, exited, message };
+}
+
+test('SIGKILL at a saga hook (twice after the hold, once after the build): a new instance on the same database finishes every saga exactly once', async () => {
   const before = await walletOf(p, provider, DEMO_ORGS.protea);
   const price = cents((await p.gateway('{ productBySku(sku: "VM-GP-2C8G") { price { monthly { amount } } } }', {}, protea)).data.productBySku.price.monthly.amount);
   const productId = (await p.gateway('{ productBySku(sku: "VM-GP-2C8G") { id } }', {}, protea)).data.productBySku.id;
+  expect(price).toBe(79_400n); // R794.00 a month
 
-  // Instance A dies after placing the hold (two sagas) and after the build (one saga).
-  const a = await startInstance({
-    afterHold: (saga) => (saga.request.name.startsWith('crash-hold') ? crash() : Promise.resolve()),
-    afterBuild: (saga) => (saga.request.name.startsWith('crash-built') ? crash() : Promise.resolve()),
-  });
-  const provision = (name: string, key: string) =>
-    gql(a.url, PROVISION, { input: { organizationId: DEMO_ORGS.protea, name, productId, guestOs: 'UBUNTU_64', idempotencyKey: key } }, { token: protea });
+  // Instance A, a process of its own, blocks at afterHold (two sagas) and afterBuild (one saga) and says so.
+  const a = spawnInstanceA();
+  const { url } = await a.message((m): m is Extract<ChildMessage, { type: 'listening' }> => m.type === 'listening');
+  const provision = (target: string, name: string, key: string) =>
+    gql(target, PROVISION, { input: { organizationId: DEMO_ORGS.protea, name, productId, guestOs: 'UBUNTU_64', idempotencyKey: key } }, { token: protea });
+  const hook = (point: string, name: string) => (m: ChildMessage): m is Extract<ChildMessage, { type: 'hook' }> => m.type === 'hook' && m.point === point && m.name === name;
 
-  const resumed = await provision('crash-hold-01', 'crash-a');
-  expect(codesOf(resumed)).toEqual(['INTERNAL_SERVER_ERROR']); // the client saw the process die
-  const compensated = await provision('crash-hold-fail-01', 'crash-b'); // its build will fail on resume
-  expect(codesOf(compensated)).toEqual(['INTERNAL_SERVER_ERROR']);
-  const built = await provision('crash-built-01', 'crash-c');
+  // These two requests never get an answer: the process dies while they wait at afterHold.
+  const resumed = provision(url, 'crash-hold-01', 'crash-a');
+  const compensated = provision(url, 'crash-hold-fail-01', 'crash-b'); // its build will fail on resume
+  resumed.catch(() => {});
+  compensated.catch(() => {});
+  await a.message(hook('afterHold', 'crash-hold-01'));
+  await a.message(hook('afterHold', 'crash-hold-fail-01'));
+  const built = await provision(url, 'crash-built-01', 'crash-c');
   expect(built.errors).toBeUndefined();
-  await until(async () => ((await sagaOf(a.vms, 'crash-built-01'))?.state === 'BUILT' ? true : undefined));
+  expect(built.data.provisionVirtualMachine).toMatchObject({ name: 'crash-built-01', status: 'PROVISIONING' });
+  await a.message(hook('afterBuild', 'crash-built-01'));
 
-  // Mid-saga: three holds open, two sagas without a VM yet, one VM built but not paid for.
-  expect((await sagaOf(a.vms, 'crash-hold-01'))).toMatchObject({ state: 'HOLDING', vm_id: null });
-  expect((await sagaOf(a.vms, 'crash-hold-fail-01'))).toMatchObject({ state: 'HOLDING', vm_id: null });
+  // Mid-saga, as A leaves it: three holds open, two sagas without a VM yet, one VM built but not paid for.
+  const look = createDatabase<VmsDatabase>({ url: vmsDatabaseUrl, logger: createLogger({ service: 'vms-crash-test' }, 'error') });
+  lookers.push(look);
+  expect(await sagaOf(look.db, 'crash-hold-01')).toMatchObject({ state: 'HOLDING', vm_id: null });
+  expect(await sagaOf(look.db, 'crash-hold-fail-01')).toMatchObject({ state: 'HOLDING', vm_id: null });
+  const builtSaga = await sagaOf(look.db, 'crash-built-01');
+  expect(builtSaga).toMatchObject({ state: 'BUILT', vm_id: built.data.provisionVirtualMachine.id });
   const midway = await walletOf(p, provider, DEMO_ORGS.protea);
   expect(midway.holds.filter((h) => h.status === 'PENDING' && h.description?.startsWith('First month of VM crash-'))).toHaveLength(3);
   expect(midway.available).toBe(before.available - 3n * price);
-  await a.vms.stop();
+  const buildsByA = a.messages.filter((m): m is Extract<ChildMessage, { type: 'build' }> => m.type === 'build');
+  expect(buildsByA.map((b) => b.name)).toEqual(['crash-built-01']);
 
-  // Instance B on the same database: its start-up recovery pass finishes every saga.
+  // The crash: SIGKILL, nothing after the hook runs, no stop(), no settling. The waiting clients see the socket die.
+  a.child.kill('SIGKILL');
+  expect(await a.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  await expect(resumed).rejects.toMatchObject({ code: 'ECONNRESET' });
+  await expect(compensated).rejects.toMatchObject({ code: 'ECONNRESET' });
+
+  // Instance B, in this process, on the same database: its start-up recovery pass finishes every saga.
   const b = await startInstance();
+  const names = ['crash-hold-01', 'crash-hold-fail-01', 'crash-built-01'];
   const final = await until(async () => {
-    const states = await Promise.all(['crash-hold-01', 'crash-hold-fail-01', 'crash-built-01'].map((n) => sagaOf(b.vms, n)));
-    return states.every((s) => s && ['COMPLETED', 'FAILED'].includes(s.state)) ? states : undefined;
+    const states = await Promise.all(names.map((n) => sagaOf(b.vms.db, n)));
+    return states.every((s) => s && ['COMPLETED', 'FAILED'].includes(s.state)) ? states.map((s) => s!) : undefined;
   });
-  expect(final.map((s) => s!.state)).toEqual(['COMPLETED', 'FAILED', 'COMPLETED']);
+  expect(final.map((s) => s.state)).toEqual(['COMPLETED', 'FAILED', 'COMPLETED']);
+  const vmIds = final.map((s) => s.vm_id!);
+  expect(vmIds[2]).toBe(built.data.provisionVirtualMachine.id);
+  await b.vms.provisioning.settle();
 
-  const statusOf = async (vmId: string) =>
-    (await sql<{ status: string }>`select status from virtual_machines where id = ${vmId}`.execute(b.vms.db)).rows[0]!.status;
-  expect(await statusOf(final[0]!.vm_id!)).toBe('RUNNING');
-  expect(await statusOf(final[1]!.vm_id!)).toBe('ERROR');
-  expect(await statusOf(final[2]!.vm_id!)).toBe('RUNNING');
+  // Exactly one build per VM across both processes: A built the third, B the first two and not the third again.
+  expect(buildsByA.map((m) => m.vmId)).toEqual([vmIds[2]]);
+  expect([...b.builds].sort()).toEqual([vmIds[0], vmIds[1]].sort());
 
-  // No VM without its money, no hold left behind: two captured, one released, each exactly once.
+  // Every VM in its final state, with exactly its two history lines.
+  const vmRows = await sql<{ id: string; status: string; power_state: string; ip_address: string | null }>`
+    select id, status, power_state, ip_address from virtual_machines where id = any(${vmIds}::uuid[])`.execute(b.vms.db);
+  const vmOf = (id: string) => vmRows.rows.find((r) => r.id === id);
+  expect(vmRows.rows).toHaveLength(3);
+  expect(vmOf(vmIds[0]!)).toMatchObject({ status: 'RUNNING', power_state: 'POWERED_ON', ip_address: expect.stringMatching(/^10\./) });
+  expect(vmOf(vmIds[1]!)).toMatchObject({ status: 'ERROR', power_state: 'POWERED_OFF' });
+  expect(vmOf(vmIds[2]!)).toMatchObject({ status: 'RUNNING', power_state: 'POWERED_ON', ip_address: expect.stringMatching(/^10\./) });
+  const historyOf = async (vmId: string) =>
+    (await sql<{ kind: string }>`select kind from vm_events where vm_id = ${vmId} order by id desc`.execute(b.vms.db)).rows.map((r) => r.kind);
+  expect(await historyOf(vmIds[0]!)).toEqual(['PROVISIONED', 'PROVISION_REQUESTED']);
+  expect(await historyOf(vmIds[1]!)).toEqual(['PROVISION_FAILED', 'PROVISION_REQUESTED']);
+  expect(await historyOf(vmIds[2]!)).toEqual(['PROVISIONED', 'PROVISION_REQUESTED']);
+
+  // One hold per VM, captured or released exactly once: two captured (one capture posting each), one released (none).
   const after = await walletOf(p, provider, DEMO_ORGS.protea);
-  const holdOf = (vmId: string) => after.holds.filter((h) => h.reference === `vm:${vmId}`).map((h) => h.status);
-  expect(holdOf(final[0]!.vm_id!)).toEqual(['CAPTURED']);
-  expect(holdOf(final[1]!.vm_id!)).toEqual(['RELEASED']);
-  expect(holdOf(final[2]!.vm_id!)).toEqual(['CAPTURED']);
+  const holdOf = (vmId: string) => after.holds.filter((h) => h.reference === `vm:${vmId}`).map((h) => ({ status: h.status, amount: h.amount.amount }));
+  expect(holdOf(vmIds[0]!)).toEqual([{ status: 'CAPTURED', amount: '794.00' }]);
+  expect(holdOf(vmIds[1]!)).toEqual([{ status: 'RELEASED', amount: '794.00' }]);
+  expect(holdOf(vmIds[2]!)).toEqual([{ status: 'CAPTURED', amount: '794.00' }]);
+  const postingsOf = async (holdId: string) =>
+    (await sql<{ kind: string; amount: string }>`select kind, amount::text as amount from transfers where hold_id = ${holdId}`.execute(p.wallet.db)).rows;
+  expect(await postingsOf(final[0]!.hold_id!)).toEqual([{ kind: 'HOLD_CAPTURE', amount: '79400' }]);
+  expect(await postingsOf(final[1]!.hold_id!)).toEqual([]);
+  expect(await postingsOf(final[2]!.hold_id!)).toEqual([{ kind: 'HOLD_CAPTURE', amount: '79400' }]);
   expect(after.holds.filter((h) => h.status === 'PENDING')).toEqual([]);
   expect(after.available).toBe(before.available - 2n * price);
   await expectLedgerConsistent(p);
 
   // The client retrying with its key after the crash gets the VM the saga made.
-  const retry = await gql(b.url, PROVISION, { input: { organizationId: DEMO_ORGS.protea, name: 'crash-hold-01', productId, guestOs: 'UBUNTU_64', idempotencyKey: 'crash-a' } }, { token: protea });
-  expect(retry.data?.provisionVirtualMachine).toMatchObject({ id: final[0]!.vm_id, status: 'RUNNING' });
+  const retry = await provision(b.url, 'crash-hold-01', 'crash-a');
+  expect(retry.data?.provisionVirtualMachine).toMatchObject({ id: vmIds[0], status: 'RUNNING' });
+  expect(b.builds).toHaveLength(2); // and nothing is built again
 });
