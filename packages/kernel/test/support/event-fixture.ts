@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Generated, type Kysely } from 'kysely';
 import { createTestDatabase } from '@platform/testkit';
 import { consumeOnce, createDatabase, createLogger, inTransaction, outboxWriter, type Database, type EventConsumer, type OutboxTables } from '../../src/index.ts';
 
 /** A subgraph's event tables, plus what the test consumer records and a switch that makes an event fail. */
 export interface EventTestTables extends OutboxTables {
-  handled: { event_id: string; handled_at: Date };
+  handled: { event_id: string; handled_at: Generated<Date> };
   poison: { event_id: string };
 }
 
