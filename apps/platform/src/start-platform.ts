@@ -53,8 +53,8 @@ export interface Platform {
 /**
  * The embedded composition root: every subgraph and the gateway in one process, each on its own
  * port and database, talking over real HTTP exactly as separate processes would. Identity starts
- * first (its JWKS is what everyone verifies with); event consumers start before tenancy, whose
- * outbox relay then finds every subscriber in place (the in-process bus keeps no backlog).
+ * first (its JWKS is what everyone verifies with). Start order does not matter to events: the bus
+ * keeps history for consumers that register later.
  * In-process subgraphs share tenancy's cached org directory instead of asking it over HTTP.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -65,6 +65,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const eventBus = options.eventBus ?? new InMemoryEventBus();
   const common = (name: SubgraphName) => ({ DATABASE_URL: options.databaseUrls[name], PORT: port(name), HOST: host, NODE_ENV: nodeEnv });
   const started: { stop(): Promise<void> }[] = [];
+  // A bus made here is closed last (stopAll goes in reverse); one passed in belongs to the caller.
+  if (!options.eventBus) started.push({ stop: () => eventBus.close() });
   const stopAll = async () => {
     for (const service of started.reverse()) await service.stop().catch((error) => logger.error('stop failed', { error }));
   };
@@ -93,6 +95,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         throw new Error('tenancy calls no other subgraph');
       },
     });
+    const tenancyServer = await tenancy.start();
+    started.push(tenancy);
+    tenancyUrl = tenancyServer.url;
     const depsFor = (name: SubgraphName, scopes: string[]) => ({
       logger: logger.child({ service: name }),
       verifyToken: verifier(),
@@ -117,10 +122,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     );
     const vmsServer = await vms.start();
     started.push(vms);
-
-    const tenancyServer = await tenancy.start();
-    started.push(tenancy);
-    tenancyUrl = tenancyServer.url;
 
     const urls: Record<SubgraphName, string> = {
       identity: identityServer.url,

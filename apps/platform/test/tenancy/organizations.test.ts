@@ -155,8 +155,10 @@ describe('createOrganization', () => {
 
   test('tenancy.organization.created is relayed to the event bus with the new organisation', async () => {
     const events: PlatformEvent[] = [];
-    const unsubscribe = p.eventBus.subscribe('tenancy.organization.created', async (event) => {
-      events.push(event);
+    const consumer = p.eventBus.register({
+      name: 'test.organization-created',
+      topics: ['tenancy.organization.created'],
+      handle: async (event) => void events.push(event),
     });
     try {
       const org = await createOrg(p, await token(KAROO_ADMIN), 'CUSTOMER', DEMO_ORGS.karoo);
@@ -167,7 +169,7 @@ describe('createOrganization', () => {
       expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
     } finally {
-      unsubscribe();
+      await consumer.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
-import { badInput, fail, isUniqueViolation, newId, writeOutbox, type Access, type OrganizationKind } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { badInput, fail, isUniqueViolation, newId, type Access, type OrganizationKind } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { findOrganizations, insertOrganization, lockOrganization, updateOrganization as updateRow } from '../db/organization-repository.ts';
 import type { TenancyDatabase } from '../db/types.ts';

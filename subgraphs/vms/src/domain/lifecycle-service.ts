@@ -1,4 +1,5 @@
-import { badInput, fail, newId, writeOutbox } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { badInput, fail, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { inTransaction } from '../db/transaction.ts';

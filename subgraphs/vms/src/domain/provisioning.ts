@@ -1,4 +1,5 @@
-import { ERROR_CODES, fail, newId, type ErrorCode, writeOutbox, type Logger } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { ERROR_CODES, fail, newId, type ErrorCode, type Logger } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { findSaga, findSagaByKey, findStaleOpenSagas, insertSagaIfAbsent, moveSaga, touchSaga } from '../db/saga-repository.ts';
