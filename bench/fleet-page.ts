@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createLogger, StatementCounter } from '@platform/kernel';
+import { createLogger } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { DEMO_FLEET_SIZE, DEMO_ORGS, DEMO_PASSWORD, seedDemo, startPlatform, SUBGRAPHS, type SubgraphName } from '@platform/platform';
 import { gql } from '@platform/testkit';
 import { benchDatabases } from './lib/bench-database.ts';
@@ -37,7 +38,7 @@ const platform = await startPlatform({
 });
 try {
   const seedStarted = performance.now();
-  await seedDemo(platform, 14);
+  await seedDemo(platform);
   const seedMs = Math.round(performance.now() - seedStarted);
   const login = async (email: string) =>
     (await gql<{ logIn: { accessToken: string } }>(platform.gatewayUrl, 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', { e: email, p: DEMO_PASSWORD })).data!.logIn.accessToken;

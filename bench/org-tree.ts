@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createLogger, StatementCounter } from '@platform/kernel';
+import { createLogger } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { DEMO_ORGS, DEMO_PASSWORD, seedDemo, startPlatform, SUBGRAPHS, type SubgraphName } from '@platform/platform';
-import { seedTenancy } from '@platform/tenancy';
 import { gql } from '@platform/testkit';
 import { benchDatabases } from './lib/bench-database.ts';
 import { runConcurrently, summarise } from './lib/stats.ts';
@@ -30,12 +30,12 @@ const platform = await startPlatform({
   onQuery: { tenancy: counter.record },
 });
 try {
-  await seedDemo(platform, 14);
+  await seedDemo(platform);
   // Two extra resellers, with 10 and 100 customers, to compare statement counts.
   const id = (n: number) => `01935c00-0000-7000-9000-${n.toString(16).padStart(12, '0')}`;
   const small = id(1);
   const large = id(2);
-  await seedTenancy(platform.tenancy.db, {
+  await platform.tenancy.seed({
     organizations: [
       { id: small, kind: 'RESELLER', name: 'Bench Reseller 10', parentId: DEMO_ORGS.provider },
       { id: large, kind: 'RESELLER', name: 'Bench Reseller 100', parentId: DEMO_ORGS.provider },

@@ -7,7 +7,8 @@
  */
 import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createLogger, InMemoryEventBus, newId, StatementCounter } from '@platform/kernel';
+import { createLogger, InMemoryEventBus, newId } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { createTestAuth, gql, TestOrgTree } from '@platform/testkit';
 import { auditLedger, createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 import { benchDatabases } from './lib/bench-database.ts';

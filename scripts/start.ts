@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, EnvReader, ensureDatabase, startEmbeddedPostgres, stopOnSignals, withDatabase } from '@platform/kernel';
+import { createLogger, EnvReader, ensureDatabase, stopOnSignals, withDatabase } from '@platform/kernel';
+import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
 import { DEMO_PASSWORD, DEMO_USERS, SUBGRAPHS, seedDemo, startPlatform, type SubgraphName } from '@platform/platform';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,7 +74,7 @@ console.log(`
 ${DEMO_USERS.filter((_, i) => [0, 3, 9, 10, 11].includes(i))
   .map((u) => `    ${u.email.padEnd(28)} ${u.role.padEnd(7)} ${u.displayName}`)
   .join('\n')}
-    … ${DEMO_USERS.length} users in all (packages/platform/src/demo-data.ts)
+    … ${DEMO_USERS.length} users in all (apps/platform/src/demo-data.ts)
 
   Try:  mutation { logIn(email: "${DEMO_USERS[9]!.email}", password: "${DEMO_PASSWORD}") { accessToken } }
   Then, with the header  Authorization: Bearer <accessToken>:

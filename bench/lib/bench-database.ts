@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@platform/kernel';
+import { ensureDatabase, withDatabase } from '@platform/kernel';
+import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
 import { freePort } from '@platform/testkit';
 
 /**

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestAuth, type TestAuth } from '@platform/testkit';
+import { createTestAuth, freePort, type TestAuth } from '@platform/testkit';
 import { createGateway } from '../src/index.ts';
 import { startFixtureSubgraphs, type FixtureSubgraphs } from './support/fixture-subgraphs.ts';
 import { eventually, startGateway, testConfig, type StartedGateway } from './support/gateway-harness.ts';
@@ -67,9 +68,12 @@ describe('health and loading', () => {
   test('a broken supergraph file at boot fails start and releases the port', async () => {
     const file = dir.file('broken.graphql');
     await writeFile(file, 'type Query { nope: String }'); // valid SDL, but no supergraph
-    const gateway = createGateway(testConfig({ SUPERGRAPH_PATH: file }), { logger, verifyToken: auth.verifyToken, serviceUrls });
-    await expect(gateway.start()).rejects.toThrow();
+    const port = await freePort();
+    const gateway = createGateway(testConfig({ SUPERGRAPH_PATH: file, PORT: String(port) }), { logger, verifyToken: auth.verifyToken, serviceUrls });
+    await expect(gateway.start()).rejects.toThrow(/^Invalid supergraph: must be a core schema$/);
     expect(gateway.loaded).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+    await expectPortFree(port);
   });
 
   test('stop() closes the port', async () => {
@@ -77,10 +81,22 @@ describe('health and loading', () => {
     const server = await gateway.start();
     expect(await status(`${server.baseUrl}/health`)).toBe(200);
     await gateway.stop();
-    await expect(fetch(`${server.baseUrl}/health`)).rejects.toThrow();
+    await expect(fetch(`${server.baseUrl}/health`)).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+    await expectPortFree(server.port);
     await gateway.stop(); // idempotent
   });
 });
+
+/** Binds the port again (on the gateway's host): it fails with EADDRINUSE if anything still holds it. */
+async function expectPortFree(port: number): Promise<void> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => resolve());
+  });
+  expect((probe.address() as net.AddressInfo).port).toBe(port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
 
 describe('supergraph reload', () => {
   test('a changed file is served without a restart; a broken one is logged and the last good schema kept', async () => {

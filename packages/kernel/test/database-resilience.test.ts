@@ -1,10 +1,19 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, expect, inject, test } from 'vitest';
-import { createTestDatabase, dropTestDatabases } from '@platform/testkit';
 import { createDatabase, createLogger } from '../src/index.ts';
+import { ScratchDatabases } from '../src/testing.ts';
 
-afterAll(() => dropTestDatabases());
+// The test kit's global setup provides the server (the kernel cannot import the test kit: it depends on the kernel).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+  }
+}
+
+const databases = new ScratchDatabases(() => inject('adminDatabaseUrl'));
+const createTestDatabase = (label: string) => databases.create(label);
+afterAll(() => databases.dropAll());
 
 /** What a PostgreSQL restart does to a service: every backend of its database is terminated. */
 async function terminateBackends(url: string): Promise<number> {
@@ -21,18 +30,26 @@ async function terminateBackends(url: string): Promise<number> {
 
 function recordingLogger() {
   const warnings: string[] = [];
-  return { warnings, logger: { ...createLogger({}, 'error'), warn: (msg: string) => void warnings.push(msg) } };
+  const details: { msg: string; error: unknown }[] = [];
+  const warn = (msg: string, fields?: { error?: unknown }) => {
+    warnings.push(msg);
+    details.push({ msg, error: fields?.error });
+  };
+  return { warnings, details, logger: { ...createLogger({}, 'error'), warn } };
 }
+
+/** What PostgreSQL says to a backend pg_terminate_backend ends (SQLSTATE 57P01). */
+const TERMINATED = 'terminating connection due to administrator command';
 
 test('idle connections killed under the pool (as in a PostgreSQL restart) are survived: the next query reconnects', async () => {
   const url = await createTestDatabase('resilience_idle');
-  const { warnings, logger } = recordingLogger();
+  const { warnings, details, logger } = recordingLogger();
   const database = createDatabase<unknown>({ url, logger });
   try {
     expect(await database.ping()).toBe(true);
     expect(await terminateBackends(url)).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(warnings).toContain('idle database connection lost'); // handled, not an uncaught 'error' event
+    await expect.poll(() => warnings).toContain('idle database connection lost'); // handled, not an uncaught 'error' event
+    expect(details).toContainEqual({ msg: 'idle database connection lost', error: TERMINATED });
     expect(await database.ping()).toBe(true);
   } finally {
     await database.close();
@@ -41,17 +58,18 @@ test('idle connections killed under the pool (as in a PostgreSQL restart) are su
 
 test('a connection killed inside a transaction fails that transaction, not the process; the next one works', async () => {
   const url = await createTestDatabase('resilience_busy');
-  const { warnings, logger } = recordingLogger();
+  const { warnings, details, logger } = recordingLogger();
   const database = createDatabase<unknown>({ url, logger });
   try {
     const attempt = database.db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx);
-      await terminateBackends(url); // the client is checked out, between statements
-      await new Promise((r) => setTimeout(r, 100));
+      expect(await terminateBackends(url)).toBe(1); // the client is checked out, between statements
+      await expect.poll(() => warnings).toContain('database connection lost while in use');
       await sql`select 2`.execute(trx);
     });
-    await expect(attempt).rejects.toThrow();
-    expect(warnings).toContain('database connection lost while in use');
+    // The statement after the kill fails with pg's error for a client whose connection was terminated.
+    await expect(attempt).rejects.toThrow(/^Client has encountered a connection error and is not queryable$/);
+    expect(details).toContainEqual({ msg: 'database connection lost while in use', error: TERMINATED });
     expect(await database.ping()).toBe(true);
     const { rows } = await sql<{ n: number }>`select 3 as n`.execute(database.db);
     expect(rows[0]?.n).toBe(3);

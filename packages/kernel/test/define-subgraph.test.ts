@@ -8,7 +8,7 @@ import {
   defineSubgraph,
   InMemoryEventBus,
   inTransaction,
-  writeOutbox,
+  outboxWriter,
   type Migrations,
   type OutboxTables,
   type Database,
@@ -16,6 +16,8 @@ import {
   type RequestContext,
 } from '../src/index.ts';
 import { frequentTask, until } from './support/timing.ts';
+
+const writeOutbox = outboxWriter<{ 'note.added': { body: string } }>();
 
 afterAll(() => dropTestDatabases());
 

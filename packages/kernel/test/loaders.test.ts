@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { createTestDatabase, dropTestDatabases } from '@platform/testkit';
-import { byIdLoader, createDatabase, createLogger, groupedLoader, isUuid, pageLoader, StatementCounter, type Database } from '../src/index.ts';
+import { byIdLoader, createDatabase, createLogger, groupedLoader, isUuid, pageLoader, type Database } from '../src/index.ts';
+import { StatementCounter } from '../src/testing.ts';
 
 interface DB {
   machines: { id: string; org_id: string; name: string };

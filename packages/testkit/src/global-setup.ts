@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startEmbeddedPostgres } from '@platform/kernel';
+import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './free-port.ts';
 import './provided-context.ts';

@@ -10,6 +10,7 @@ import type { CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
 import { CatalogMigrations } from './db/migrations/index.ts';
 import type { CatalogDatabase } from './db/types.ts';
+import { listActiveVmSizes } from './domain/catalog-queries.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { expireDueQuotes } from './domain/quote-service.ts';
 import { createLoaders } from './loaders.ts';
@@ -21,6 +22,7 @@ export { seedCatalog, type SeedResult } from './seed-catalog.ts';
 export { CatalogMigrations } from './db/migrations/index.ts';
 export type { CatalogDatabase } from './db/types.ts';
 export type { Clock } from './domain/clock.ts';
+export type { VmSizeOffer } from './domain/catalog-queries.ts';
 
 export interface CatalogOptions {
   /** Defaults to the wall clock; tests pass a clock they can move. */
@@ -58,6 +60,8 @@ export function createCatalogSubgraph(config: CatalogConfig, deps: SubgraphDeps,
     },
     /** Idempotent demo seed (see seedCatalog). */
     seed: () => seedCatalog(db),
+    /** Every active VM size (product id, SKU and shape), in SKU order: what a fleet is built from. */
+    activeVmSizes: () => listActiveVmSizes(db),
     /** One sweep now (the interval runs it too). */
     expireDueQuotes: (now: Date = clock()) => expireDueQuotes(db, now),
     async start(): Promise<RunningServer> {

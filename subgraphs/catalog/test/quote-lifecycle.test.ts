@@ -188,7 +188,7 @@ describe('lifecycle: DRAFT → ACCEPTED | EXPIRED', () => {
     const events = await h.subgraph.db.selectFrom('outbox').select(['topic', 'payload']).where('topic', '=', 'catalog.quote.accepted').execute();
     const mine = events.filter((e) => (e.payload as { quoteId: string }).quoteId === id);
     expect(mine).toHaveLength(1);
-    expect(mine[0]!.payload).toMatchObject({ organizationId: ORGS.customer1, totalMinor: '91310', currency: 'ZAR' }); // 794.00 + 119.10
+    expect(mine[0]!.payload).toMatchObject({ organizationId: ORGS.customer1, total: { amountMinor: '91310', currency: 'ZAR' } }); // 794.00 + 119.10
   });
 
   test('accept racing expire: exactly one of them wins, every time', async () => {

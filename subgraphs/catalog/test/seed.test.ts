@@ -63,6 +63,13 @@ describe('seedCatalog', () => {
     expect(vat.map((v) => v.rate_bp)).toEqual([1500]);
   });
 
+  test('activeVmSizes lists every seeded VM size, in SKU order, with its shape', async () => {
+    const seeded = SEED_PRODUCTS.filter((p) => p.kind === 'VM_SIZE');
+    const sizes = await h.subgraph.activeVmSizes();
+    expect(sizes.map((s) => s.sku)).toEqual(seeded.map((p) => p.sku).sort());
+    expect(sizes.find((s) => s.sku === 'VM-GP-2C8G')).toEqual({ id: expect.any(String), sku: 'VM-GP-2C8G', vcpu: 2, cpuSpeed: 'STANDARD', memoryGib: 8, diskGib: 100, storageTier: 'STANDARD' });
+  });
+
   test('SKUs are stable and unique', () => {
     const skus = SEED_PRODUCTS.map((p) => p.sku);
     expect(new Set(skus).size).toBe(39);

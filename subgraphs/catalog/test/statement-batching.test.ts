@@ -45,7 +45,13 @@ describe('_entities for 100 Product references', () => {
   test('with their prices and categories: one more statement for each, not one per product', async () => {
     const representations = productIds.map((id) => ({ __typename: 'Product', id }));
     const { data, count } = await countStatements(h.tokens.c1Member, ENTITIES('id price { monthly { amount } } category { name }'), { representations });
-    expect(data._entities.every((p: { price: unknown; category: unknown }) => p.price && p.category)).toBe(true);
+    expect(data._entities).toHaveLength(100);
+    for (const p of data._entities as ({ id: string; price: { monthly: { amount: string } } | null; category: { name: string } | null } | null)[]) {
+      expect(p).not.toBeNull();
+      expect(p!.price?.monthly.amount).toMatch(/^\d+\.\d{2}$/);
+      expect(p!.category?.name).toEqual(expect.any(String));
+    }
+    expect((data._entities as { id: string }[]).map((p) => p.id)).toEqual(productIds);
     expect(count).toBe(3);
   });
 
@@ -63,16 +69,32 @@ describe('_entities for 100 Product references', () => {
 
 describe('lists and nested fields batch too', () => {
   test('100 products with prices at two instants and categories: 3 statements', async () => {
-    const { count } = await countStatements(
+    const { data, count } = await countStatements(
       h.tokens.c1Member,
-      '{ products(first: 100) { edges { node { now: price { monthly { amount } } then: price(at: "2025-06-01T00:00:00Z") { monthly { amount } } category { name } } } } }',
+      '{ products(first: 100) { edges { node { id now: price { monthly { amount } } then: price(at: "2025-06-01T00:00:00Z") { monthly { amount } } category { name } } } } }',
     );
+    const nodes = (data.products.edges as { node: { id: string; now: { monthly: { amount: string } } | null; then: unknown; category: { name: string } | null } }[]).map((e) => e.node);
+    expect(nodes).toHaveLength(100);
+    expect(new Set(nodes.map((n) => n.id))).toEqual(new Set(productIds));
+    for (const n of nodes) {
+      expect(n.now?.monthly.amount, n.id).toMatch(/^\d+\.\d{2}$/);
+      expect(n.category?.name, n.id).toEqual(expect.any(String));
+    }
+    // The 61 products added by this file have a price only from today: none on 2025-06-01.
+    expect(nodes.filter((n) => n.then === null)).toHaveLength(61);
     expect(count).toBe(3);
   });
 
   test('every category with its products and their prices: 3 statements', async () => {
     const { data, count } = await countStatements(h.tokens.c1Member, '{ categories { name products(first: 100) { edges { node { sku price { monthly { amount } } } } } } }');
     expect(data.categories).toHaveLength(10);
+    const skus = (data.categories as { products: { edges: { node: { sku: string; price: { monthly: { amount: string } } | null } }[] } }[]).flatMap((c) =>
+      c.products.edges.map((e) => e.node),
+    );
+    expect(skus).toHaveLength(100); // 39 seeded + 61 added, each in exactly one category
+    expect(new Set(skus.map((p) => p.sku)).size).toBe(100);
+    expect(skus.filter((p) => p.sku.startsWith('ADD-EXTRA-'))).toHaveLength(61);
+    for (const p of skus) expect(p.price?.monthly.amount, p.sku).toMatch(/^\d+\.\d{2}$/);
     expect(count).toBe(3);
   });
 
@@ -88,6 +110,12 @@ describe('lists and nested fields batch too', () => {
       { representations: ids.map((id) => ({ __typename: 'Quote', id })) },
     );
     expect(data._entities.map((q: { id: string }) => q.id)).toEqual(ids);
+    const lineSkus = (data._entities as { lines: { product: { sku: string } | null }[] }[]).map((q) => q.lines.map((l) => l.product?.sku ?? null));
+    expect(lineSkus).toHaveLength(20);
+    for (const skusOfQuote of lineSkus) {
+      expect(skusOfQuote).toHaveLength(2);
+      expect(skusOfQuote.every((sku) => typeof sku === 'string')).toBe(true);
+    }
     expect(count).toBe(3);
   });
 });

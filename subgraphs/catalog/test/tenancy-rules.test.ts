@@ -59,7 +59,15 @@ describe('quotes follow the organisation tree', () => {
   });
 
   test('reading needs visibility: own org, ancestors and the provider see it; others get null', async () => {
-    const read = async (token: string, id: string) => (await h.gql(token, GET_QUOTE, { id })).data?.quote?.id ?? null;
+    // A read that errors is not "invisible": every read must succeed, with the quote or with null.
+    const read = async (token: string, id: string): Promise<string | null> => {
+      const r = await h.gql(token, GET_QUOTE, { id });
+      expect(r.errors, `quote ${id}`).toBeUndefined();
+      expect(r.data).toHaveProperty('quote');
+      const quote = (r.data as { quote: { id: string } | null }).quote;
+      if (quote !== null) expect(quote.id).toBe(id);
+      return quote === null ? null : quote.id;
+    };
     for (const token of [h.tokens.c1Viewer, h.tokens.c1Billing, h.tokens.r1Member, h.tokens.providerAdmin, h.tokens.pricingService]) {
       expect(await read(token, c1Quote)).toBe(c1Quote);
     }

@@ -16,10 +16,11 @@ import { KeyRing } from './domain/key-ring.ts';
 import { jwksRoute, mintServiceToken, serviceTokenRoute } from './http/service-token-route.ts';
 import { createLoaders } from './loaders.ts';
 import { buildIdentitySchema } from './schema.ts';
+import { seedIdentity, type IdentitySeedUser } from './seed.ts';
 import { remoteTenancyClient } from './tenancy-client.ts';
 
 export { readIdentityConfig, type IdentityConfig } from './config.ts';
-export { seedIdentity, type IdentitySeedUser } from './seed.ts';
+export type { IdentitySeedUser } from './seed.ts';
 export { SERVICE_SCOPES } from './http/service-token-route.ts';
 
 /** Identity verifies with its own keys and mints its own service tokens, so it takes neither. */
@@ -50,6 +51,8 @@ export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDep
   return {
     db,
     keys,
+    /** Loads fixed users (idempotent: existing ones are left alone), hashed at the configured cost. Returns how many were added. */
+    seed: (users: readonly IdentitySeedUser[]) => seedIdentity(db, users, config.passwordScryptLog2N),
     async start(): Promise<RunningServer> {
       await migrateToLatest(db, migrations);
       await keys.ensureKey();

@@ -5,9 +5,10 @@ import type { TenancyDatabase } from './db/types.ts';
 import { createLoaders } from './loaders.ts';
 import { localOrgDirectory } from './local-org-directory.ts';
 import { buildTenancySchema } from './schema.ts';
+import { seedTenancy, type TenancySeed } from './seed.ts';
 
 export { readTenancyConfig, type TenancyConfig } from './config.ts';
-export { seedTenancy, type TenancySeed } from './seed.ts';
+export type { TenancySeed } from './seed.ts';
 export type { TenancyDatabase } from './db/types.ts';
 
 /** Tenancy needs no org directory from outside: it is the directory. */
@@ -25,6 +26,8 @@ export function createTenancySubgraph(config: TenancyConfig, deps: TenancyDeps) 
     async migrate() {
       await migrateToLatest(db, migrations);
     },
+    /** Loads a fixed organisation tree and memberships (idempotent; see seedTenancy). */
+    seed: (seed: TenancySeed) => seedTenancy(db, seed),
     async start(): Promise<RunningServer> {
       await migrateToLatest(db, migrations);
       server = await startSubgraphServer({

@@ -1,4 +1,4 @@
-import { createLogger, createTokenVerifier, InMemoryEventBus, stopOnSignals } from '@platform/kernel';
+import { createLogger, createTokenVerifier, eventBusFromEnv, stopOnSignals } from '@platform/kernel';
 import { createTenancySubgraph, readTenancyConfig } from './index.ts';
 
 // Standalone: `tsx subgraphs/tenancy/src/main.ts` with DATABASE_URL, JWKS_URL, PORT.
@@ -7,7 +7,7 @@ const logger = createLogger({ service: 'tenancy' }, config.logLevel);
 const tenancy = createTenancySubgraph(config, {
   logger,
   verifyToken: createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
-  eventBus: new InMemoryEventBus(),
+  eventBus: eventBusFromEnv(logger),
   serviceTokens: async () => {
     throw new Error('tenancy calls no other subgraph');
   },

@@ -1,4 +1,5 @@
-import { newId, writeOutbox, type OrganizationKind, type Role } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { newId, type OrganizationKind, type Role } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { TenancyDatabase } from './db/types.ts';
 

@@ -1,5 +1,7 @@
+import { newId } from '@platform/kernel';
 import { codesOf, dropTestDatabases } from '@platform/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { insertEvents } from '../src/db/event-repository.ts';
 import type { Vm } from '../src/domain/vm.ts';
 import { startVms, type VmsHarness } from './support/harness.ts';
 
@@ -145,21 +147,56 @@ describe('fleet reads', () => {
     }
   });
 
-  test('statements: a page of 10 and a page of 100 cost the same; many VM references cost one', async () => {
-    await h.addVms(h.orgs.direct, 100);
+  test('statements: a page of 10 and a page of 100 (with product, organization and events) cost the same; many VM references cost one', async () => {
+    const product = '01935c00-0000-7000-8000-00000000cafe';
+    const direct = await h.addVms(h.orgs.direct, 100, { productId: product });
+    // One history line per VM, so every page also has events to load.
+    await insertEvents(
+      h.db,
+      direct.map((vm, i) => ({
+        id: newId(),
+        vmId: vm.id,
+        organizationId: vm.organizationId,
+        kind: 'POWERED_ON' as const,
+        fromStatus: 'STOPPED' as const,
+        toStatus: 'RUNNING' as const,
+        actor: `user-${i}`,
+        detail: null,
+        at: new Date(Date.UTC(2026, 1, 1, 0, 0, i)),
+      })),
+    );
+    const NESTED = `query($representations: [_Any!]!, $first: Int) { _entities(representations: $representations) { ... on Organization {
+      virtualMachines(first: $first) { edges { node { id name product { id } organization { id } events(first: 5) { edges { node { kind fromStatus toStatus actor } } } } } }
+    } } }`;
     const token = await h.user(h.orgs.provider, 'VIEWER');
+    const newestFirst = [...direct].reverse();
     const count = async (first: number) => {
       h.statements.reset();
-      await page(h.orgs.direct, { first }, token);
-      return h.statements.count;
+      const r = await h.call(NESTED, { representations: [{ __typename: 'Organization', id: h.orgs.direct }], first }, token);
+      const statements = h.statements.count;
+      expect(r.errors).toBeUndefined();
+      const edges = r.data._entities[0].virtualMachines.edges as { node: unknown }[];
+      expect(edges).toHaveLength(first);
+      expect(edges.map((e) => e.node)).toEqual(
+        newestFirst.slice(0, first).map((vm) => ({
+          id: vm.id,
+          name: vm.name,
+          product: { id: product },
+          organization: { id: h.orgs.direct },
+          events: { edges: [{ node: { kind: 'POWERED_ON', fromStatus: 'STOPPED', toStatus: 'RUNNING', actor: `user-${direct.indexOf(vm)}` } }] },
+        })),
+      );
+      return statements;
     };
     const ten = await count(10);
     const hundred = await count(100);
     expect(hundred, h.statements.statements.join('\n')).toBe(ten);
-    expect(ten).toBe(2);
+    // One statement for the page of VMs, one for all their events; product and organization are references (no statement).
+    expect(ten, h.statements.statements.join('\n')).toBe(2);
     h.statements.reset();
     const r = await h.call(ENTITIES, { representations: [...vmA1, ...vmB1].map((v) => ({ __typename: 'VirtualMachine', id: v.id })) }, token);
-    expect(r.data._entities).toHaveLength(14);
     expect(h.statements.count).toBe(1);
+    expect(r.errors).toBeUndefined();
+    expect(r.data._entities).toEqual([...vmA1, ...vmB1].map((v) => ({ id: v.id, name: v.name })));
   });
 });

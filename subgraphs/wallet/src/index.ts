@@ -1,11 +1,11 @@
-import { createDatabase, migrateToLatest, OutboxRelay, startSubgraphServer, type RunningServer, type SubgraphDeps } from '@platform/kernel';
+import { createDatabase, migrateToLatest, OutboxRelay, startSubgraphServer, type Registration, type RunningServer, type SubgraphDeps } from '@platform/kernel';
 import type { WalletConfig } from './config.ts';
 import type { WalletContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { WalletDatabase } from './db/types.ts';
 import { HoldSweeper } from './domain/hold-sweeper.ts';
 import { Ledger } from './domain/ledger.ts';
-import { createWalletsForNewOrganizations } from './domain/organization-events.ts';
+import { walletsForNewOrganizations } from './domain/organization-events.ts';
 import { WalletService } from './domain/wallet-service.ts';
 import { createLoaders } from './loaders.ts';
 import { buildWalletSchema } from './schema.ts';
@@ -33,7 +33,7 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
   // The sweeper is background work: its statements go through the uncounted handle.
   const sweeper = new HoldSweeper(new Ledger(database.background, options.clock), config.holdSweepIntervalMs, deps.logger);
   let server: RunningServer | undefined;
-  let unsubscribe: (() => void) | undefined;
+  let consumer: Registration | undefined;
   return {
     db,
     wallets,
@@ -42,7 +42,7 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
     },
     async start(): Promise<RunningServer> {
       await migrateToLatest(db, migrations);
-      unsubscribe = createWalletsForNewOrganizations(db, deps.eventBus, deps.logger);
+      consumer = deps.eventBus.register(walletsForNewOrganizations(db, deps.logger));
       server = await startSubgraphServer<WalletContext>({
         name: 'wallet',
         schema: buildWalletSchema(),
@@ -59,7 +59,7 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
       return server;
     },
     async stop(): Promise<void> {
-      unsubscribe?.();
+      await consumer?.stop();
       await server?.stop();
       await sweeper.stop();
       await relay.stop();

@@ -276,8 +276,8 @@ describe('statements and events', () => {
     await bill(organizationId, 10); // 30: already below
     const written = await events();
     expect(written.map((e) => e.topic)).toEqual(['wallet.low_balance', 'wallet.hold_placed']);
-    expect(written[0]?.payload).toMatchObject({ organizationId, available: { amount: '40.00', currency: 'ZAR' }, threshold: { amount: '50.00', currency: 'ZAR' } });
-    expect(written[1]?.payload).toMatchObject({ organizationId, amount: { amount: '20.00', currency: 'ZAR' }, reference: 'vm-9' });
+    expect(written[0]?.payload).toMatchObject({ organizationId, available: { amountMinor: '4000', currency: 'ZAR' }, threshold: { amountMinor: '5000', currency: 'ZAR' } });
+    expect(written[1]?.payload).toMatchObject({ organizationId, amount: { amountMinor: '2000', currency: 'ZAR' }, reference: 'vm-9' });
   });
 
   it('after all of the above, every balance equals its journal and the journal sums to zero', async () => {

@@ -1,4 +1,5 @@
-import { createDatabase, createLogger, InMemoryEventBus, migrateToLatest, newId, StatementCounter, type Role } from '@platform/kernel';
+import { createDatabase, createLogger, InMemoryEventBus, migrateToLatest, newId, type Role } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { createTestAuth, createTestDatabase, gql, TestOrgTree, type TestAuth } from '@platform/testkit';
 import { sql, type Kysely } from 'kysely';
 import { readWalletConfig } from '../src/config.ts';

@@ -70,17 +70,3 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
     close: () => db.destroy(), // ends the shared pool; `background` holds nothing else
   };
 }
-
-/** Counts statements: `const c = new StatementCounter(); createDatabase({ onQuery: c.record })`. */
-export class StatementCounter {
-  count = 0;
-  readonly statements: string[] = [];
-  readonly record = (sql: string): void => {
-    this.count += 1;
-    if (this.statements.length < 1000) this.statements.push(sql);
-  };
-  reset(): void {
-    this.count = 0;
-    this.statements.length = 0;
-  }
-}

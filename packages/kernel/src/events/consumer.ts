@@ -1,35 +1,30 @@
-import type { EventBus, PlatformEvent } from './event-bus.ts';
+import type { PlatformEvent } from './platform-event.ts';
 
-/** A named consumer of some topics. Handlers must be idempotent (see consumeOnce): delivery is at-least-once. */
+/**
+ * A named reader of the bus. The name is its identity: its position in each topic, its retries and
+ * its parked events belong to the name, so a restarted (or second) instance carries on where it was.
+ * `handle` must be idempotent (consumeOnce): delivery is at-least-once.
+ */
 export interface EventConsumer {
   readonly name: string;
   readonly topics: readonly string[];
   handle(event: PlatformEvent): Promise<void>;
 }
 
-export interface ConsumerRegistration {
-  /** Stops new deliveries, then waits for the handlers in flight (their pool is about to close). */
-  stop(): Promise<void>;
+/** An event a consumer gave up on after `maxAttempts`: kept (not trimmed) until replayed. */
+export interface ParkedEvent {
+  readonly event: PlatformEvent;
+  readonly attempts: number;
+  readonly error: string;
+  readonly parkedAt: string;
 }
 
-/** Subscribes each consumer to its topics; the one place that knows how the bus takes consumers. */
-export function registerConsumers(bus: EventBus, consumers: readonly EventConsumer[]): ConsumerRegistration {
-  const inFlight = new Set<Promise<void>>();
-  const unsubscribes = consumers.flatMap((consumer) =>
-    consumer.topics.map((topic) =>
-      bus.subscribe(topic, (event) => {
-        const handled = consumer.handle(event);
-        const tracked = handled.catch(() => undefined);
-        inFlight.add(tracked);
-        void tracked.finally(() => inFlight.delete(tracked));
-        return handled; // the bus sees the failure and redelivers
-      }),
-    ),
-  );
-  return {
-    async stop() {
-      for (const unsubscribe of unsubscribes) unsubscribe();
-      await Promise.all(inFlight);
-    },
-  };
+/** Runs the handler once; returns the failure's message, or null when it succeeded. */
+export async function attemptDelivery(consumer: EventConsumer, event: PlatformEvent): Promise<string | null> {
+  try {
+    await consumer.handle(event);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

@@ -1,36 +1,26 @@
-/** An event as it travels between subgraphs: the outbox row's id is the event id. */
-export interface PlatformEvent<P = unknown> {
-  readonly id: string;
-  readonly topic: string;
-  readonly payload: P;
-  readonly occurredAt: string;
+import type { EventConsumer, ParkedEvent } from './consumer.ts';
+import type { DeliveryPolicy } from './delivery-policy.ts';
+import type { PlatformEvent } from './platform-event.ts';
+
+export interface Registration {
+  /** Stops delivering to this consumer after the handler in flight; its position is kept. */
+  stop(): Promise<void>;
 }
 
-export type EventHandler = (event: PlatformEvent) => Promise<void>;
-
-/** The bus between subgraphs: in-process when embedded, Redis across replicas. Delivery is at-least-once. */
+/**
+ * The bus between subgraphs: Redis Streams across processes, in memory when embedded, with the same
+ * guarantees (DESIGN §4): per-consumer positions, retained history for late consumers,
+ * at-least-once delivery, parking after `policy.maxAttempts`.
+ */
 export interface EventBus {
-  publish(event: PlatformEvent): Promise<void>;
-  subscribe(topic: string, handler: EventHandler): () => void;
+  readonly policy: DeliveryPolicy;
+  /** True when the bus outlives this process (Redis); false means the outbox must replay on start. */
+  readonly durable: boolean;
+  /** Appends events (the outbox relay's side). Handlers never run inside publish. */
+  publish(events: readonly PlatformEvent[]): Promise<void>;
+  register(consumer: EventConsumer): Registration;
+  parked(consumerName: string): Promise<ParkedEvent[]>;
+  /** Delivers the consumer's parked events again, with fresh attempts; returns how many. */
+  replayParked(consumerName: string): Promise<number>;
   close(): Promise<void>;
-}
-
-export class InMemoryEventBus implements EventBus {
-  private readonly handlers = new Map<string, Set<EventHandler>>();
-
-  async publish(event: PlatformEvent): Promise<void> {
-    // Handlers run in turn and a failure propagates, so the relay leaves the row unpublished and retries.
-    for (const handler of [...(this.handlers.get(event.topic) ?? [])]) await handler(event);
-  }
-
-  subscribe(topic: string, handler: EventHandler): () => void {
-    const set = this.handlers.get(topic) ?? new Set();
-    set.add(handler);
-    this.handlers.set(topic, set);
-    return () => set.delete(handler);
-  }
-
-  async close(): Promise<void> {
-    this.handlers.clear();
-  }
 }

@@ -1,7 +1,5 @@
-import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
+import type { Generated, Transaction } from 'kysely';
 import { newId } from '../ids.ts';
-import type { Logger } from '../logger.ts';
-import type { EventBus, PlatformEvent } from './event-bus.ts';
 
 /**
  * Every subgraph that emits events has these two tables (created by its own frozen migration):
@@ -9,6 +7,7 @@ import type { EventBus, PlatformEvent } from './event-bus.ts';
  *          created_at timestamptz not null default now(), published_at timestamptz)
  *   with an index on (id) where published_at is null;
  *   processed_events(event_id uuid primary key, processed_at timestamptz not null default now())
+ * Published rows stay for the bus's retention (the embedded bus is rebuilt from them on start).
  */
 export interface OutboxTables {
   outbox: {
@@ -21,14 +20,20 @@ export interface OutboxTables {
   processed_events: { event_id: string; processed_at: Generated<Date> };
 }
 
-/** Writes an event in the caller's transaction, so it exists exactly when the change does. */
-export async function writeOutbox<DB>(trx: Transaction<DB>, topic: string, payload: unknown): Promise<string> {
-  const id = newId();
-  await (trx as unknown as Transaction<OutboxTables>)
-    .insertInto('outbox')
-    .values({ id, topic, payload: JSON.stringify(payload) })
-    .execute();
-  return id;
+/**
+ * The outbox writer typed by a contract map (topic → payload): a payload of the wrong shape for its
+ * topic does not compile. The event is written in the caller's transaction, so it exists exactly when
+ * the change does. Returns the event id.
+ */
+export function outboxWriter<Contracts>() {
+  return async <DB, T extends keyof Contracts & string>(trx: Transaction<DB>, topic: T, payload: Contracts[T]): Promise<string> => {
+    const id = newId();
+    await (trx as unknown as Transaction<OutboxTables>)
+      .insertInto('outbox')
+      .values({ id, topic, payload: JSON.stringify(payload) })
+      .execute();
+    return id;
+  };
 }
 
 /**
@@ -45,68 +50,4 @@ export async function consumeOnce<DB>(trx: Transaction<DB>, eventId: string, app
   if (!inserted) return false;
   await apply();
   return true;
-}
-
-/**
- * Moves outbox rows to the bus. Give it `Database.background`, so its polling is not counted as
- * request statements. Rows are claimed with FOR UPDATE SKIP LOCKED, so several replicas
- * can relay at once without publishing a row twice in the common case; a crash after publishing but
- * before marking republishes it (at-least-once, consumers are idempotent).
- */
-export class OutboxRelay<DB> {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly bus: EventBus,
-    private readonly logger: Logger,
-    private readonly intervalMs = 250,
-  ) {}
-
-  start(): void {
-    const tick = async () => {
-      try {
-        while ((await this.relayOnce()) > 0);
-      } catch (error) {
-        this.logger.warn('outbox relay failed; will retry', { error });
-      }
-      this.timer = setTimeout(tick, this.intervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
-  }
-
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => 0);
-  }
-
-  /** Publishes up to `batch` pending rows; returns how many. */
-  relayOnce(batch = 100): Promise<number> {
-    this.running = (this.db as unknown as Kysely<OutboxTables>).transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('outbox')
-        .select(['id', 'topic', 'payload', 'created_at'])
-        .where('published_at', 'is', null)
-        .orderBy('id')
-        .limit(batch)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      for (const row of rows) {
-        const event: PlatformEvent = { id: row.id, topic: row.topic, payload: row.payload, occurredAt: row.created_at.toISOString() };
-        await this.bus.publish(event);
-      }
-      if (rows.length > 0) {
-        await trx
-          .updateTable('outbox')
-          .set({ published_at: sql<Date>`now()` })
-          .where('id', 'in', rows.map((r) => r.id))
-          .execute();
-      }
-      return rows.length;
-    });
-    return this.running;
-  }
 }

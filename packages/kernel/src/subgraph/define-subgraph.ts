@@ -4,8 +4,9 @@ import type { TokenVerifier } from '../auth/verify-token.ts';
 import type { RequestContext } from '../context.ts';
 import { createDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest, type Migrations } from '../db/migrate.ts';
-import { registerConsumers, type ConsumerRegistration, type EventConsumer } from '../events/consumer.ts';
-import { OutboxRelay } from '../events/outbox.ts';
+import type { EventConsumer } from '../events/consumer.ts';
+import type { Registration } from '../events/event-bus.ts';
+import { OutboxRelay } from '../events/outbox-relay.ts';
 import type { HttpRoute } from '../http/http-server.ts';
 import { PeriodicTask } from '../tasks/periodic-task.ts';
 import type { SubgraphDeps } from './subgraph-deps.ts';
@@ -72,9 +73,11 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
   const verifyToken = own.verifyToken ?? deps.verifyToken;
   const orgDirectory = own.orgDirectory ?? deps.orgDirectory;
   if (!verifyToken || !orgDirectory) throw new Error(`subgraph ${name}: no ${verifyToken ? 'org directory' : 'token verifier'} in deps or auth`);
-  const relay = definition.outbox ? outboxRelayTask(name, database, deps, definition.outbox === true ? 250 : definition.outbox) : undefined;
+  const relay = definition.outbox
+    ? new OutboxRelay(database.background, deps.eventBus, deps.logger, definition.outbox === true ? 250 : definition.outbox)
+    : undefined;
   let tasks: readonly PeriodicTask[] = [];
-  let consumers: ConsumerRegistration | undefined;
+  let consumers: readonly Registration[] = [];
   let server: RunningServer | undefined;
   const migrate = async () => {
     await migrateToLatest(database.db, definition.migrations);
@@ -88,7 +91,7 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
       await migrate();
       await definition.beforeStart?.(services);
       // Consumers first: events relayed while the server starts are not missed.
-      consumers = registerConsumers(deps.eventBus, definition.consumers?.(database, services, deps) ?? []);
+      consumers = (definition.consumers?.(database, services, deps) ?? []).map((consumer) => deps.eventBus.register(consumer));
       server = await startSubgraphServer<Ctx>({
         name,
         schema: definition.schema,
@@ -108,30 +111,11 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
     },
     async stop() {
       await server?.stop();
-      await consumers?.stop();
+      await Promise.all(consumers.map((registration) => registration.stop()));
       await Promise.all(tasks.map((task) => task.stop()));
       await definition.stopServices?.(services);
       await relay?.stop();
       await database.close();
     },
   };
-}
-
-/**
- * The outbox relay as a PeriodicTask: OutboxRelay.start() schedules its next tick even after stop()
- * when a pass was in flight, and would poll a closed pool; a PeriodicTask stops for good.
- */
-function outboxRelayTask<DB>(name: string, database: Database<DB>, deps: DefineSubgraphDeps, intervalMs: number): PeriodicTask {
-  const relay = new OutboxRelay(database.background, deps.eventBus, deps.logger);
-  return new PeriodicTask({
-    name: `${name} outbox relay`,
-    intervalMs,
-    firstDelayMs: 0,
-    logger: deps.logger,
-    run: async () => {
-      let relayed = 0;
-      for (let n = await relay.relayOnce(); n > 0; n = await relay.relayOnce()) relayed += n;
-      return relayed;
-    },
-  });
 }

@@ -2,7 +2,7 @@ import { cachedOrgDirectory, remoteOrgDirectory } from '../auth/org-directory.ts
 import { remoteServiceTokens } from '../auth/service-token.ts';
 import { createTokenVerifier } from '../auth/verify-token.ts';
 import { EnvReader, type Env, type ServiceConfig } from '../config.ts';
-import { InMemoryEventBus } from '../events/event-bus.ts';
+import { eventBusFromEnv } from '../events/bus-from-env.ts';
 import { createLogger } from '../logger.ts';
 import type { SubgraphDeps } from './subgraph-deps.ts';
 
@@ -24,17 +24,18 @@ export function readRemoteServicesConfig(env: Env = process.env): RemoteServices
 
 /**
  * The deps of a subgraph running as its own process (main.ts): tokens verified against identity's
- * JWKS, the org directory asked of tenancy with a service token carrying `scopes`, and an
- * in-process event bus (such a process hears no other service's events until a Redis bus exists).
+ * JWKS, the org directory asked of tenancy with a service token carrying `scopes`, and the event
+ * bus: Redis Streams when REDIS_URL is set, else in-process (logged: no other service hears it).
  */
 export function standaloneSubgraphDeps(config: ServiceConfig, scopes: readonly string[], env: Env = process.env): SubgraphDeps {
   const remote = readRemoteServicesConfig(env);
   const serviceTokens = remoteServiceTokens({ identityUrl: remote.identityUrl, service: config.serviceName, secret: remote.serviceSecret, scopes });
+  const logger = createLogger({ service: config.serviceName }, config.logLevel);
   return {
-    logger: createLogger({ service: config.serviceName }, config.logLevel),
+    logger,
     verifyToken: createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
     orgDirectory: cachedOrgDirectory(remoteOrgDirectory(remote.tenancyGraphqlUrl, serviceTokens)),
-    eventBus: new InMemoryEventBus(),
+    eventBus: eventBusFromEnv(logger, env),
     serviceTokens,
   };
 }

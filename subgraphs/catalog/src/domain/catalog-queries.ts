@@ -6,7 +6,7 @@ import { findVatRateAt } from '../db/vat-repository.ts';
 import { breakdownOf, priceItems, type PriceBreakdown, type PricedItem } from './price-lookup.ts';
 import { PRODUCT_KINDS, type Category, type Product, type ProductFilter, type ProductKind } from './product.ts';
 import type { VatRate } from './vat.ts';
-import { parseVmSpec, type VmSpecInput } from './vm-spec.ts';
+import { parseVmSpec, type VmSpec, type VmSpecInput } from './vm-spec.ts';
 
 type Db = Kysely<CatalogDatabase>;
 
@@ -50,6 +50,23 @@ export function parseProductFilter(input: ProductFilterInput | null | undefined)
 
 export const listProducts = (db: Db, filter: ProductFilter, fetch: number, afterSku: string | null): Promise<Product[]> =>
   listProductRows(db, filter, fetch, afterSku);
+
+/** A VM size on sale: its product and shape (what the demo fleet is built from). */
+export type VmSizeOffer = Pick<Product, 'id' | 'sku'> & Pick<VmSpec, 'vcpu' | 'cpuSpeed' | 'memoryGib' | 'diskGib' | 'storageTier'>;
+
+/** Every active VM_SIZE product, in SKU order. */
+export async function listActiveVmSizes(db: Db): Promise<VmSizeOffer[]> {
+  const sizes: VmSizeOffer[] = [];
+  const pageSize = 500;
+  for (let afterSku: string | null = null; ; ) {
+    const page = await listProductRows(db, { kind: 'VM_SIZE', active: true }, pageSize, afterSku);
+    for (const { id, sku, vmSpec } of page) {
+      if (vmSpec) sizes.push({ id, sku, vcpu: vmSpec.vcpu, cpuSpeed: vmSpec.cpuSpeed, memoryGib: vmSpec.memoryGib, diskGib: vmSpec.diskGib, storageTier: vmSpec.storageTier });
+    }
+    if (page.length < pageSize) return sizes;
+    afterSku = page[page.length - 1]!.sku;
+  }
+}
 
 export async function findProductBySku(db: Db, sku: string): Promise<Product | null> {
   return (await findProductsBySkus(db, [sku]))[0] ?? null;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { allSettledOrThrow, badInput, DEFAULT_CURRENCY, fail, isUuid, newId, writeOutbox } from '@platform/kernel';
+import { eventMoney, writeOutbox } from '@platform/events';
+import { allSettledOrThrow, badInput, DEFAULT_CURRENCY, fail, isUuid, newId } from '@platform/kernel';
 import { expireDueQuotes as expireDueQuoteRows, findQuotesByIds, insertQuote, markAccepted, markExpired } from '../db/quote-repository.ts';
 import type { CatalogDatabase } from '../db/types.ts';
 import { findVatRateAt } from '../db/vat-repository.ts';
@@ -152,10 +153,9 @@ export async function acceptQuote(db: Kysely<CatalogDatabase>, quoteId: string, 
     await writeOutbox(trx, 'catalog.quote.accepted', {
       quoteId: accepted.id,
       organizationId: accepted.organizationId,
-      currency: accepted.currency,
-      subtotalMinor: accepted.subtotalMinor.toString(),
-      vatMinor: accepted.vatMinor.toString(),
-      totalMinor: accepted.totalMinor.toString(),
+      subtotal: eventMoney(accepted.subtotalMinor, accepted.currency),
+      vat: eventMoney(accepted.vatMinor, accepted.currency),
+      total: eventMoney(accepted.totalMinor, accepted.currency),
       acceptedAt: now.toISOString(),
     });
     return accepted;

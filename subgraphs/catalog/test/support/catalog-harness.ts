@@ -1,4 +1,5 @@
-import { createLogger, InMemoryEventBus, newId, StatementCounter, type RunningServer } from '@platform/kernel';
+import { createLogger, InMemoryEventBus, newId, type RunningServer } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { createTestAuth, createTestDatabase, dropTestDatabases, gql, TestOrgTree, type GraphQLResponse } from '@platform/testkit';
 import { createCatalogSubgraph, readCatalogConfig, type CatalogSubgraph } from '../../src/index.ts';
 

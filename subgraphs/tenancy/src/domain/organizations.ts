@@ -1,4 +1,5 @@
-import { type Access, badInput, fail, isUniqueViolation, newId, type OrganizationKind, parseId, writeOutbox } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { type Access, badInput, fail, isUniqueViolation, newId, type OrganizationKind, parseId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { findOrganizations, insertOrganization, lockOrganization, updateOrganization as updateRow } from '../db/organization-repository.ts';
 import type { TenancyDatabase } from '../db/types.ts';

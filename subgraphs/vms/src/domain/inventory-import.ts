@@ -1,4 +1,5 @@
-import { inTransaction, newId, writeOutbox } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { insertImportedVms, lockLiveVmsOfSource, lockVmsByInstanceUuids, replaceImportedVm } from '../db/import-repository.ts';

@@ -1,4 +1,5 @@
-import { badInput, fail, inTransaction, newId, writeOutbox } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { badInput, fail, inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import type { VmsDatabase } from '../db/types.ts';

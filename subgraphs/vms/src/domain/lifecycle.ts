@@ -1,3 +1,4 @@
+import type { VmLifecycleTopic } from '@platform/events';
 import type { PowerState, VmEventKind, VmStatus } from './vm.ts';
 
 export type VmAction = 'POWER_ON' | 'POWER_OFF' | 'RESTART' | 'SUSPEND' | 'RESIZE' | 'DELETE';
@@ -9,7 +10,7 @@ export interface Transition {
   readonly powerState: PowerState;
   readonly event: VmEventKind;
   /** Outbox topic: billing rates usage from these. */
-  readonly topic: string;
+  readonly topic: VmLifecycleTopic;
   /** How to ask for the action in words, for INVALID_STATE messages. */
   readonly verb: string;
   readonly hint: string;

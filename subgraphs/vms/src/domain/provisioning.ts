@@ -1,4 +1,5 @@
-import { ERROR_CODES, type ErrorCode, fail, inTransaction, type Logger, newId, ServiceRefusal, writeOutbox } from '@platform/kernel';
+import { writeOutbox } from '@platform/events';
+import { ERROR_CODES, type ErrorCode, fail, inTransaction, type Logger, newId, ServiceRefusal } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { findSaga, findSagaByKey, findStaleOpenSagas, insertSagaIfAbsent, moveSaga, touchSaga } from '../db/saga-repository.ts';

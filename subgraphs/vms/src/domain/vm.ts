@@ -1,3 +1,4 @@
+import type { VmChanged } from '@platform/events';
 import type { CpuSpeedClass, StorageTier } from '@platform/kernel';
 
 export const VM_STATUSES = ['PROVISIONING', 'RUNNING', 'STOPPED', 'SUSPENDED', 'ERROR', 'DELETED'] as const;
@@ -79,7 +80,8 @@ export interface VmFilter {
 }
 
 /** The payload of every vms.vm.* outbox event: enough for billing to rate usage from. */
-export function eventPayload(vm: Vm, at: Date, extra: Record<string, unknown> = {}) {
+/** The payload every vms.vm.* event carries (@platform/events VmChanged), plus the topic's extra fields. */
+export function eventPayload<X extends object = object>(vm: Vm, at: Date, extra?: X): VmChanged & X {
   return {
     vmId: vm.id,
     organizationId: vm.organizationId,
@@ -88,6 +90,6 @@ export function eventPayload(vm: Vm, at: Date, extra: Record<string, unknown> = 
     powerState: vm.powerState,
     spec: vm.spec,
     at: at.toISOString(),
-    ...extra,
+    ...(extra as X),
   };
 }

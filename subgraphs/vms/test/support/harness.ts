@@ -1,4 +1,5 @@
-import { createLogger, InMemoryEventBus, newId, StatementCounter, type Role } from '@platform/kernel';
+import { createLogger, InMemoryEventBus, newId, type Role } from '@platform/kernel';
+import { StatementCounter } from '@platform/kernel/testing';
 import { createTestAuth, createTestDatabase, gql, TestOrgTree } from '@platform/testkit';
 import { sql, type Kysely } from 'kysely';
 import { readVmsConfig } from '../../src/config.ts';
@@ -7,7 +8,7 @@ import { insertVmsIgnoringExisting } from '../../src/db/vm-repository.ts';
 import type { PricingPort, WalletPort } from '../../src/domain/ports.ts';
 import type { Vm } from '../../src/domain/vm.ts';
 import { createVmsSubgraph } from '../../src/index.ts';
-import { scriptedCompute } from './compute.ts';
+import { scriptedCompute } from '../../src/testing/scripted-compute.ts';
 
 export const logger = createLogger({ service: 'vms-test' }, 'error');
 

@@ -1,4 +1,5 @@
-import { badInput, fail, inTransaction, newId, toMoney, writeOutbox } from '@platform/kernel';
+import { eventMoney, writeOutbox } from '@platform/events';
+import { badInput, fail, inTransaction, newId, toMoney } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { findWallet, moveWallet, releaseHeld } from '../db/account-repository.ts';
 import { expireDueHolds, findHold, insertHold, lockHold, resolveHold } from '../db/hold-repository.ts';
@@ -119,7 +120,7 @@ export class Ledger {
         holdId: hold.id,
         walletId: hold.walletId,
         organizationId: wallet?.organizationId ?? null,
-        amount: toMoney(hold.amount, hold.currency),
+        amount: eventMoney(hold.amount, hold.currency),
         expiresAt: hold.expiresAt.toISOString(),
         reference: hold.reference,
       });
@@ -228,8 +229,8 @@ export class Ledger {
         await writeOutbox(trx, TOPIC_LOW_BALANCE, {
           walletId: wallet.id,
           organizationId: wallet.organizationId,
-          available: toMoney(availableAfter, wallet.currency),
-          threshold: toMoney(threshold, wallet.currency),
+          available: eventMoney(availableAfter, wallet.currency),
+          threshold: eventMoney(threshold, wallet.currency),
         });
       }
     }

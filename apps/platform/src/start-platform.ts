@@ -1,0 +1,155 @@
+import { createGateway, readGatewayConfig } from '@platform/gateway';
+import { createIdentitySubgraph, readIdentityConfig } from '@platform/identity';
+import {
+  createTokenVerifier,
+  InMemoryEventBus,
+  lazyRemoteJwks,
+  remoteServiceTokens,
+  type EventBus,
+  type Logger,
+  type RunningServer,
+} from '@platform/kernel';
+import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
+import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
+import { createVmsSubgraph, readVmsConfig, type VmsOptions } from '@platform/vms';
+import { createWalletSubgraph, readWalletConfig } from '@platform/wallet';
+
+export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export interface PlatformOptions {
+  /** One database per subgraph. */
+  readonly databaseUrls: Readonly<Record<SubgraphName, string>>;
+  /** Fixed ports (npm start) or 0 for any free port (tests, benchmarks). */
+  readonly ports?: Partial<Record<SubgraphName | 'gateway', number>>;
+  readonly host?: string;
+  readonly logger: Logger;
+  /** Secret services present to identity for service tokens. */
+  readonly serviceSecret: string;
+  /** Lower in tests only; the default is OWASP's 2^17. */
+  readonly scryptLog2N?: number;
+  readonly supergraphPath?: string;
+  readonly nodeEnv?: 'development' | 'production' | 'test';
+  readonly subgraphTimeoutMs?: number;
+  /** Sees every SQL statement of a subgraph (statement counting). */
+  readonly onQuery?: Partial<Record<SubgraphName, (sql: string) => void>>;
+  readonly eventBus?: EventBus;
+  /** vms: extra env (e.g. VMS_BUILD_DELAY_MS) and options (a deterministic compute provider in tests). */
+  readonly vms?: { readonly env?: Readonly<Record<string, string>>; readonly options?: VmsOptions };
+}
+
+export interface Platform {
+  readonly gatewayUrl: string;
+  readonly urls: Readonly<Record<SubgraphName, string>>;
+  readonly identity: ReturnType<typeof createIdentitySubgraph>;
+  readonly tenancy: ReturnType<typeof createTenancySubgraph>;
+  readonly wallet: ReturnType<typeof createWalletSubgraph>;
+  readonly catalog: ReturnType<typeof createCatalogSubgraph>;
+  readonly vms: ReturnType<typeof createVmsSubgraph>;
+  readonly eventBus: EventBus;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded composition root: every subgraph and the gateway in one process, each on its own
+ * port and database, talking over real HTTP exactly as separate processes would. Identity starts
+ * first (its JWKS is what everyone verifies with). Start order does not matter to events: the bus
+ * keeps history for consumers that register later.
+ * In-process subgraphs share tenancy's cached org directory instead of asking it over HTTP.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { logger } = options;
+  const host = options.host ?? '127.0.0.1';
+  const port = (name: SubgraphName | 'gateway') => String(options.ports?.[name] ?? 0);
+  const nodeEnv = options.nodeEnv ?? 'development';
+  const eventBus = options.eventBus ?? new InMemoryEventBus();
+  const common = (name: SubgraphName) => ({ DATABASE_URL: options.databaseUrls[name], PORT: port(name), HOST: host, NODE_ENV: nodeEnv });
+  const started: { stop(): Promise<void> }[] = [];
+  // A bus made here is closed last (stopAll goes in reverse); one passed in belongs to the caller.
+  if (!options.eventBus) started.push({ stop: () => eventBus.close() });
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.stop().catch((error) => logger.error('stop failed', { error }));
+  };
+
+  try {
+    let tenancyUrl = '';
+    const identity = createIdentitySubgraph(
+      readIdentityConfig({
+        ...common('identity'),
+        SERVICE_SECRET: options.serviceSecret,
+        PASSWORD_SCRYPT_LOG2N: options.scryptLog2N === undefined ? undefined : String(options.scryptLog2N),
+      }),
+      { logger: logger.child({ service: 'identity' }), eventBus, onQuery: options.onQuery?.identity, tenancyUrl: () => tenancyUrl },
+    );
+    const identityServer = await identity.start();
+    started.push(identity);
+    const jwksUrl = `${identityServer.baseUrl}/.well-known/jwks.json`;
+    const verifier = () => createTokenVerifier({ keys: lazyRemoteJwks(() => jwksUrl), issuer: 'cloud-platform/identity', audience: 'cloud-platform' });
+
+    const tenancy = createTenancySubgraph(readTenancyConfig({ ...common('tenancy'), JWKS_URL: jwksUrl }), {
+      logger: logger.child({ service: 'tenancy' }),
+      verifyToken: verifier(),
+      eventBus,
+      onQuery: options.onQuery?.tenancy,
+      serviceTokens: async () => {
+        throw new Error('tenancy calls no other subgraph');
+      },
+    });
+    const tenancyServer = await tenancy.start();
+    started.push(tenancy);
+    tenancyUrl = tenancyServer.url;
+    const depsFor = (name: SubgraphName, scopes: string[]) => ({
+      logger: logger.child({ service: name }),
+      verifyToken: verifier(),
+      orgDirectory: tenancy.orgDirectory,
+      eventBus,
+      onQuery: options.onQuery?.[name],
+      serviceTokens: remoteServiceTokens({ identityUrl: identityServer.baseUrl, service: name, secret: options.serviceSecret, scopes }),
+    });
+
+    const wallet = createWalletSubgraph(readWalletConfig({ ...common('wallet'), JWKS_URL: jwksUrl }), depsFor('wallet', ['tenancy:read']));
+    const walletServer = await wallet.start();
+    started.push(wallet);
+
+    const catalog = createCatalogSubgraph(readCatalogConfig({ ...common('catalog'), JWKS_URL: jwksUrl }), depsFor('catalog', ['tenancy:read']));
+    const catalogServer = await catalog.start();
+    started.push(catalog);
+
+    const vms = createVmsSubgraph(
+      readVmsConfig({ ...common('vms'), JWKS_URL: jwksUrl, CATALOG_URL: catalogServer.url, WALLET_URL: walletServer.url, ...options.vms?.env }),
+      depsFor('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']),
+      options.vms?.options,
+    );
+    const vmsServer = await vms.start();
+    started.push(vms);
+
+    const urls: Record<SubgraphName, string> = {
+      identity: identityServer.url,
+      tenancy: tenancyServer.url,
+      wallet: walletServer.url,
+      catalog: catalogServer.url,
+      vms: vmsServer.url,
+    };
+    const gateway = createGateway(
+      readGatewayConfig(
+        {
+          PORT: port('gateway'),
+          HOST: host,
+          JWKS_URL: jwksUrl,
+          NODE_ENV: nodeEnv,
+          SUBGRAPH_TIMEOUT_MS: options.subgraphTimeoutMs === undefined ? undefined : String(options.subgraphTimeoutMs),
+          ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}),
+        },
+        [],
+      ),
+      { logger, serviceUrls: urls },
+    );
+    const gatewayServer: RunningServer = await gateway.start();
+    started.push(gateway);
+
+    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, eventBus, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,141 @@
+import { base64url, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { codesOf, gql } from '@platform/testkit';
+import { DEMO_ORGS } from '../../src/demo-data.ts';
+import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+
+let p: TestPlatform;
+let validToken: string;
+let signingKey: { kid: string; jwk: JWK };
+const karooAdmin = demoUser('admin@karoo.example');
+
+beforeAll(async () => {
+  p = await startTestPlatform();
+  validToken = await p.login(karooAdmin.email);
+  const row = await p.identity.db.selectFrom('signing_keys').select(['kid', 'private_jwk']).executeTakeFirstOrThrow();
+  signingKey = { kid: row.kid, jwk: row.private_jwk as JWK };
+});
+afterAll(() => p?.close());
+
+const claims = { typ: 'user', org: DEMO_ORGS.karoo, role: 'ADMIN', scopes: ['read'] };
+
+async function signWith(
+  key: Parameters<SignJWT['sign']>[0],
+  kid: string,
+  { audience = 'cloud-platform', issuer = 'cloud-platform/identity', expiresIn = '5m' as string | number, alg = 'EdDSA' } = {},
+) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg, kid })
+    .setSubject(karooAdmin.id)
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key);
+}
+
+const attacks: Record<string, () => Promise<string>> = {
+  expired: async () => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+  tampered: async () => {
+    const [header, payload, signature] = validToken.split('.') as [string, string, string];
+    const changed = { ...JSON.parse(new TextDecoder().decode(base64url.decode(payload))), role: 'OWNER', org: DEMO_ORGS.provider };
+    return [header, base64url.encode(JSON.stringify(changed)), signature].join('.');
+  },
+  'alg none': async () => {
+    const [, payload] = validToken.split('.') as [string, string];
+    return [base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' })), payload, ''].join('.');
+  },
+  'unknown kid': async () => {
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    return signWith(privateKey, 'not-a-published-key');
+  },
+  'known kid, other key': async () => {
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    return signWith(privateKey, signingKey.kid);
+  },
+  'wrong audience': async () => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { audience: 'someone-else' }),
+  'wrong issuer': async () => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { issuer: 'evil' }),
+  garbage: async () => 'not.a.jwt',
+};
+
+describe.each(Object.keys(attacks))('a token that is %s', (name) => {
+  test('is rejected with UNAUTHENTICATED by the gateway, identity and tenancy', async () => {
+    const token = await attacks[name]!();
+    for (const url of [p.gatewayUrl, p.urls.identity, p.urls.tenancy]) {
+      const r = await gql(url, '{ __typename }', {}, { token });
+      expect(r.status, url).toBe(401);
+      expect(codesOf(r), url).toEqual(['UNAUTHENTICATED']);
+      expect(r.data ?? null).toBeNull();
+    }
+  });
+});
+
+test('the genuine token is accepted everywhere (the attacks above are not failing for another reason)', async () => {
+  for (const url of [p.gatewayUrl, p.urls.identity, p.urls.tenancy]) {
+    const r = await gql(url, '{ __typename }', {}, { token: validToken });
+    expect(r.status, url).toBe(200);
+    expect(r.errors, url).toBeUndefined();
+  }
+});
+
+describe('service tokens', () => {
+  const mint = (secret: string, body: unknown) =>
+    fetch(p.urls.identity.replace('/graphql', '/internal/service-token'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify(body),
+    });
+  const nodes = '{ internalOrganizationNodes(ids: ["' + DEMO_ORGS.protea + '"]) { id kind ancestors } }';
+
+  test('are minted only with the service secret and only with the scopes that service may have', async () => {
+    expect((await mint('wrong-secret', { service: 'wallet', scopes: ['tenancy:read'] })).status).toBe(401);
+    expect((await mint(p.serviceSecret, { service: 'wallet', scopes: ['tenancy:write'] })).status).toBe(403);
+    expect((await mint(p.serviceSecret, { service: 'nobody', scopes: [] })).status).toBe(400);
+    const ok = await mint(p.serviceSecret, { service: 'wallet', scopes: ['tenancy:read'] });
+    expect(ok.status).toBe(200);
+    const { token } = (await ok.json()) as { token: string };
+    const r = await gql(p.urls.tenancy, nodes, {}, { token });
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.internalOrganizationNodes).toEqual([{ id: DEMO_ORGS.protea, kind: 'CUSTOMER', ancestors: [DEMO_ORGS.provider, DEMO_ORGS.karoo] }]);
+  });
+
+  test('internal operations refuse user tokens, even the provider owner\'s, and are not in the public supergraph', async () => {
+    const owner = await p.login('ops@highveld.example');
+    expect(codesOf(await gql(p.urls.tenancy, nodes, {}, { token: owner }))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await p.gateway(nodes, {}, owner))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});
+
+test('signing keys rotate: the new key is published first, signs after its lead time, and old tokens stay valid', async () => {
+  const owner = await p.login('ops@highveld.example');
+  const rotated = await p.gateway('mutation { rotateSigningKey { kid activatesAt } }', {}, owner);
+  expect(rotated.errors).toBeUndefined();
+  const newKid: string = rotated.data.rotateSigningKey.kid;
+  expect(new Date(rotated.data.rotateSigningKey.activatesAt).getTime()).toBeGreaterThan(Date.now() + 60_000);
+
+  const jwks = (await (await fetch(p.urls.identity.replace('/graphql', '/.well-known/jwks.json'))).json()) as { keys: JWK[] };
+  expect(jwks.keys.map((k) => k.kid).sort()).toEqual([signingKey.kid, newKid].sort());
+  expect(jwks.keys.every((k) => k.d === undefined)).toBe(true); // never the private part
+
+  // Before activation, new tokens are still signed with the old key.
+  const before = await p.login(karooAdmin.email);
+  expect(JSON.parse(new TextDecoder().decode(base64url.decode(before.split('.')[0]!))).kid).toBe(signingKey.kid);
+
+  // Let the lead time pass (moved in the database), then new tokens carry the new kid and verify everywhere.
+  await p.identity.db.updateTable('signing_keys').set({ activates_at: new Date(Date.now() - 1000) }).where('kid', '=', newKid).execute();
+  await new Promise((r) => setTimeout(r, 5_100)); // identity caches its key list for 5 s
+  const after = await p.login(karooAdmin.email);
+  expect(JSON.parse(new TextDecoder().decode(base64url.decode(after.split('.')[0]!))).kid).toBe(newKid);
+  for (const token of [before, after, validToken]) {
+    const r = await p.gateway('{ me { email } }', {}, token);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.me.email).toBe(karooAdmin.email);
+  }
+});
+
+test('only the provider OWNER can rotate keys', async () => {
+  const resellerOwner = await p.login('owner@karoo.example');
+  expect(codesOf(await p.gateway('mutation { rotateSigningKey { kid } }', {}, resellerOwner))).toEqual(['FORBIDDEN']);
+  const providerAdmin = await p.login('admin@highveld.example');
+  expect(codesOf(await p.gateway('mutation { rotateSigningKey { kid } }', {}, providerAdmin))).toEqual(['FORBIDDEN']);
+});

@@ -1,0 +1,82 @@
+import type { CpuSpeedClass, OrganizationKind, StorageTier } from '@platform/kernel';
+import type { EventMoney } from './money.ts';
+
+export interface OrganizationCreated {
+  readonly organizationId: string;
+  readonly kind: OrganizationKind;
+  readonly parentId: string | null;
+}
+
+export interface OrganizationUpdated {
+  readonly organizationId: string;
+  readonly name: string;
+  readonly status: 'ACTIVE' | 'SUSPENDED';
+}
+
+export interface QuoteAccepted {
+  readonly quoteId: string;
+  readonly organizationId: string;
+  readonly subtotal: EventMoney;
+  readonly vat: EventMoney;
+  readonly total: EventMoney;
+  readonly acceptedAt: string;
+}
+
+export interface VmSpecPayload {
+  readonly vcpu: number | null;
+  readonly cpuSpeed: CpuSpeedClass;
+  readonly memoryMib: number | null;
+  readonly diskGib: number;
+  readonly storageTier: StorageTier;
+}
+
+/** A VM as it is after the change the topic names; billing rates usage from these. */
+export interface VmChanged {
+  readonly vmId: string;
+  readonly organizationId: string;
+  readonly productId: string | null;
+  readonly status: 'PROVISIONING' | 'RUNNING' | 'STOPPED' | 'SUSPENDED' | 'ERROR' | 'DELETED';
+  readonly powerState: 'POWERED_ON' | 'POWERED_OFF' | 'SUSPENDED';
+  readonly spec: VmSpecPayload;
+  readonly at: string;
+}
+
+export interface HoldPlaced {
+  readonly holdId: string;
+  readonly walletId: string;
+  readonly organizationId: string | null;
+  readonly amount: EventMoney;
+  readonly expiresAt: string;
+  readonly reference: string | null;
+}
+
+export interface LowBalance {
+  readonly walletId: string;
+  readonly organizationId: string;
+  readonly available: EventMoney;
+  readonly threshold: EventMoney;
+}
+
+/** The one map from every topic to its payload: producers and consumers are typed by it. */
+export interface EventContracts {
+  'tenancy.organization.created': OrganizationCreated;
+  'tenancy.organization.updated': OrganizationUpdated;
+  'catalog.quote.accepted': QuoteAccepted;
+  'vms.vm.provisioning': VmChanged & { readonly holdId: string };
+  'vms.vm.provisioned': VmChanged & { readonly holdId: string };
+  'vms.vm.provision_failed': VmChanged & { readonly holdId?: string; readonly reason?: string };
+  'vms.vm.imported': VmChanged;
+  'vms.vm.import_updated': VmChanged;
+  'vms.vm.powered_on': VmChanged;
+  'vms.vm.powered_off': VmChanged;
+  'vms.vm.restarted': VmChanged;
+  'vms.vm.suspended': VmChanged;
+  'vms.vm.resized': VmChanged & { readonly previousSpec: VmSpecPayload };
+  'vms.vm.deleted': VmChanged;
+  'wallet.hold_placed': HoldPlaced;
+  'wallet.low_balance': LowBalance;
+}
+
+export type Topic = keyof EventContracts;
+/** The topics a VM lifecycle action (power, resize, delete) writes. */
+export type VmLifecycleTopic = Extract<Topic, `vms.vm.${'powered_on' | 'powered_off' | 'restarted' | 'suspended' | 'resized' | 'deleted'}`>;
