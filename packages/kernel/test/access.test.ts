@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { expect, test } from 'vitest';
-import { TestOrgTree } from '@platform/testkit';
+import { TestOrgTree } from '../src/testing/index.ts';
 import { Access, ANONYMOUS, type AuthenticatedCaller, type Role } from '../src/index.ts';
 
 const tree = new TestOrgTree();

@@ -2,18 +2,9 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, expect, inject, test } from 'vitest';
 import { createDatabase, createLogger } from '../src/index.ts';
-import { ScratchDatabases } from '../src/testing.ts';
+import { createTestDatabase, dropTestDatabases } from './support/databases.ts';
 
-// The test kit's global setup provides the server (the kernel cannot import the test kit: it depends on the kernel).
-declare module 'vitest' {
-  export interface ProvidedContext {
-    adminDatabaseUrl: string;
-  }
-}
-
-const databases = new ScratchDatabases(() => inject('adminDatabaseUrl'));
-const createTestDatabase = (label: string) => databases.create(label);
-afterAll(() => databases.dropAll());
+afterAll(() => dropTestDatabases());
 
 /** What a PostgreSQL restart does to a service: every backend of its database is terminated. */
 async function terminateBackends(url: string): Promise<number> {

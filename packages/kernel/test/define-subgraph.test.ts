@@ -2,7 +2,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { sql, type Generated, type Kysely } from 'kysely';
 import { afterAll, expect, test } from 'vitest';
-import { createTestAuth, createTestDatabase, dropTestDatabases, gql, TestOrgTree } from '@platform/testkit';
+import { createTestAuth, gql, TestOrgTree } from '../src/testing/index.ts';
+import { createTestDatabase, dropTestDatabases } from './support/databases.ts';
 import {
   createLogger,
   defineSubgraph,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, expect, test } from 'vitest';
-import { dropTestDatabases } from '@platform/testkit';
+import { dropTestDatabases } from './support/databases.ts';
 import { InMemoryEventBus, OutboxRelay, type DeliveryPolicy } from '../src/index.ts';
 import { eventDatabase, handledCounts, logger, recordingConsumer, unpublishedCount, waitFor, writeEvents, type EventTestTables } from './support/event-fixture.ts';
 

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createTestDatabase, dropTestDatabases } from '@platform/testkit';
+import { createTestDatabase, dropTestDatabases } from './support/databases.ts';
 import { byIdLoader, createDatabase, createLogger, groupedLoader, isUuid, pageLoader, type Database } from '../src/index.ts';
-import { StatementCounter } from '../src/testing.ts';
+import { StatementCounter } from '../src/testing/index.ts';
 
 interface DB {
   machines: { id: string; org_id: string; name: string };

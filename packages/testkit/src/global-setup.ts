@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
 import type { TestProject } from 'vitest/node';
-import { freePort } from './free-port.ts';
+import { freePort } from '@platform/kernel/testing';
 import './provided-context.ts';
 
 /**

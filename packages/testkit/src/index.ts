@@ -1,5 +1,3 @@
-export * from './free-port.ts';
-export * from './graphql-client.ts';
+// The kernel's runner-free test helpers, plus what needs vitest (the per-run database server).
+export * from '@platform/kernel/testing';
 export * from './test-database.ts';
-export * from './test-auth.ts';
-export * from './until.ts';

@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, SignJWT, createLocalJWKSet, type JWK } from 'jose';
-import { createTokenVerifier, type OrgDirectory, type OrgNode, type Role, type TokenVerifier } from '@platform/kernel';
+import { createTokenVerifier, type OrgDirectory, type OrgNode, type Role, type TokenVerifier } from '../index.ts';
 
 export const TEST_ISSUER = 'cloud-platform/identity';
 export const TEST_AUDIENCE = 'cloud-platform';

@@ -1,7 +1,7 @@
-// Test and benchmark helpers: `@platform/kernel/testing`, never loaded by services.
+
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ensureDatabase, withDatabase } from './db/admin.ts';
+import { ensureDatabase, withDatabase } from '../db/admin.ts';
 
 /** Counts statements: `const c = new StatementCounter(); createDatabase({ onQuery: c.record })`. */
 export class StatementCounter {
