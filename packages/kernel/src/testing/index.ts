@@ -5,3 +5,4 @@ export * from './free-port.ts';
 export * from './graphql-client.ts';
 export * from './test-auth.ts';
 export * from './until.ts';
+export * from './standard-tree.ts';
