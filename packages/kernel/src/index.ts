@@ -40,6 +40,7 @@ export * from './args/ids.ts';
 export * from './args/idempotency-key.ts';
 export * from './args/page.ts';
 export * from './args/text.ts';
+export * from './args/money.ts';
 export * from './events/consumer.ts';
 export * from './loaders/by-id-loader.ts';
 export * from './loaders/grouped-loader.ts';

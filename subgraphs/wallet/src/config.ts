@@ -1,7 +1,5 @@
 import { EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
-
-/** The longest a hold may live: long enough for any VM build, short enough that stuck funds come back. */
-export const MAX_HOLD_TTL_SECONDS = 7 * 24 * 3600;
+import { MAX_HOLD_TTL_SECONDS } from './domain/hold.ts';
 
 export interface WalletConfig extends ServiceConfig {
   readonly databasePoolSize: number;

@@ -1,22 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '@platform/kernel';
-import { codesOf, dropTestDatabases } from '@platform/testkit';
+import { codesOf } from '@platform/testkit';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Hold } from '../src/domain/hold.ts';
 import { auditLedger } from '../src/domain/ledger-audit.ts';
-import { countRows, key, startWallet, type WalletHarness } from './support.ts';
+import { countRows, key, walletTest, type WalletHarness } from './support/fixtures.ts';
 
-let h: WalletHarness;
-
-beforeAll(async () => {
-  h = await startWallet('wallet_races', { DATABASE_POOL_SIZE: '20' });
-});
-
-afterAll(async () => {
-  await h?.stop();
-  await dropTestDatabases();
-});
+// 20 connections, so 20 transactions race at every moment.
+const test = walletTest.extend({ walletEnv: [{ DATABASE_POOL_SIZE: '20' }, { scope: 'file' }] });
 
 /** A small seeded generator (mulberry32). */
 function random(seed: number) {
@@ -69,7 +61,7 @@ function drawSchedule(seed: number, count: number): Planned[] {
 type Step = 'transfer' | 'place live hold' | 'place expiring hold' | 'capture live hold' | 'release live hold' | 'capture expired hold';
 
 describe('the bank test', () => {
-  it('1,000 concurrent random transfers, holds, captures and releases across 10 wallets: money constant, never below zero, every snapshot balanced against its journal; live holds always resolve, expired ones are refused', async () => {
+  test('1,000 concurrent random transfers, holds, captures and releases across 10 wallets: money constant, never below zero, every snapshot balanced against its journal; live holds always resolve, expired ones are refused', async ({ wallet: h }) => {
     const SEED = 20261122;
     const wallets = h.subgraph.wallets;
     const ledger = wallets.ledger;
@@ -241,15 +233,15 @@ const DEBIT = `mutation($input: DebitForBillInput!) { internalDebitForBill(input
 const HOLD = `mutation($input: PlaceHoldInput!) { internalPlaceHold(input: $input) { id status amount { amount } expiresAt createdAt } }`;
 const CAPTURE = `mutation($input: CaptureHoldInput!) { internalCaptureHold(input: $input) { id status capturedAmount { amount } } }`;
 
-async function fundedOrg(amount: string) {
+async function fundedOrg(h: WalletHarness, amount: string) {
   const organizationId = newId();
   await h.subgraph.wallets.topUp({ organizationId, amount: BigInt(Math.round(Number(amount) * 100)), currency: 'ZAR', paymentReference: 'seed', idempotencyKey: key() });
   return { organizationId, walletId: await h.subgraph.wallets.requireWallet(organizationId) };
 }
 
 describe('races over HTTP', () => {
-  it('200 concurrent debits against a wallet that can afford exactly 50: 50 succeed, 150 get INSUFFICIENT_FUNDS', async () => {
-    const { organizationId, walletId } = await fundedOrg('50.00');
+  test('200 concurrent debits against a wallet that can afford exactly 50: 50 succeed, 150 get INSUFFICIENT_FUNDS', async ({ wallet: h }) => {
+    const { organizationId, walletId } = await fundedOrg(h, '50.00');
     const token = await h.service('wallet:debit');
     const responses = await Promise.all(
       Array.from({ length: 200 }, () => h.call(DEBIT, { input: { organizationId, billId: newId(), amount: '1.00' } }, token)),
@@ -263,8 +255,8 @@ describe('races over HTTP', () => {
     expect(debits).toHaveLength(50);
   });
 
-  it('one idempotency key fired 20 times at once: one posting, 20 identical answers', async () => {
-    const { organizationId, walletId } = await fundedOrg('100.00');
+  test('one idempotency key fired 20 times at once: one posting, 20 identical answers', async ({ wallet: h }) => {
+    const { organizationId, walletId } = await fundedOrg(h, '100.00');
     const token = await h.service('wallet:debit');
     const input = { organizationId, billId: newId(), amount: '12.34' };
     const responses = await Promise.all(Array.from({ length: 20 }, () => h.call(DEBIT, { input }, token)));
@@ -275,8 +267,8 @@ describe('races over HTTP', () => {
     expect(debits).toHaveLength(1);
   });
 
-  it('one hold key fired 20 times at once: one hold, held once, 20 identical answers', async () => {
-    const { organizationId, walletId } = await fundedOrg('100.00');
+  test('one hold key fired 20 times at once: one hold, held once, 20 identical answers', async ({ wallet: h }) => {
+    const { organizationId, walletId } = await fundedOrg(h, '100.00');
     const token = await h.service('wallet:hold');
     const input = { organizationId, amount: '30.00', idempotencyKey: key() };
     const responses = await Promise.all(Array.from({ length: 20 }, () => h.call(HOLD, { input }, token)));
@@ -287,8 +279,8 @@ describe('races over HTTP', () => {
     expect(await h.db.selectFrom('holds').select('id').where('wallet_id', '=', walletId).execute()).toHaveLength(1);
   });
 
-  it('a hold cannot be captured twice, even by 10 concurrent captures with different keys', async () => {
-    const { organizationId, walletId } = await fundedOrg('100.00');
+  test('a hold cannot be captured twice, even by 10 concurrent captures with different keys', async ({ wallet: h }) => {
+    const { organizationId, walletId } = await fundedOrg(h, '100.00');
     const token = await h.service('wallet:hold');
     const placed = await h.call(HOLD, { input: { organizationId, amount: '40.00', idempotencyKey: key() } }, token);
     const holdId = placed.data?.internalPlaceHold.id as string;

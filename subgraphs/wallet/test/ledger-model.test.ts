@@ -1,19 +1,8 @@
 import { newId } from '@platform/kernel';
-import { dropTestDatabases } from '@platform/testkit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { key, openLedger } from './support.ts';
-
-let ctx: Awaited<ReturnType<typeof openLedger>>;
-
-beforeAll(async () => {
-  ctx = await openLedger('wallet_model');
-});
-
-afterAll(async () => {
-  await ctx?.close();
-  await dropTestDatabases();
-});
+import { expect } from 'vitest';
+import { findWalletsByIds } from '../src/db/account-repository.ts';
+import { key, walletTest, type LedgerHarness } from './support/fixtures.ts';
 
 // The operations a sequence is made of. Keys come from small pools so repeats and clashes happen.
 type Op =
@@ -65,7 +54,7 @@ class Model {
   }
 }
 
-async function run(ops: Op[]): Promise<void> {
+async function run(ctx: LedgerHarness, ops: Op[]): Promise<void> {
   const orgs = Array.from({ length: WALLETS }, () => newId());
   const walletIds = await Promise.all(orgs.map((o) => ctx.wallets.ensureWallet(o, 'ZAR')));
   const bills = [newId(), newId(), newId()];
@@ -182,7 +171,7 @@ async function run(ops: Op[]): Promise<void> {
       }
     }
     expect({ step, op: o.op, outcome: actual }).toEqual({ step, op: o.op, outcome: expected });
-    const rows = await ctx.wallets.walletsByIds(walletIds);
+    const rows = await findWalletsByIds(ctx.db, walletIds);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const actualState = walletIds.map((id) => ({ balance: byId.get(id)?.balance, held: byId.get(id)?.held }));
     const modelState = walletIds.map((_, w) => ({ balance: model.balance[w], held: model.held[w] }));
@@ -190,6 +179,6 @@ async function run(ops: Op[]): Promise<void> {
   }
 }
 
-it('random operation sequences leave every wallet exactly where a simple model of the ledger says', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 15, maxLength: 40 }), run), { numRuns: 20 });
+walletTest('random operation sequences leave every wallet exactly where a simple model of the ledger says', async ({ ledger: ctx }) => {
+  await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 15, maxLength: 40 }), (ops) => run(ctx, ops)), { numRuns: 20 });
 });

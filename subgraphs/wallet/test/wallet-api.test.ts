@@ -1,10 +1,7 @@
 import { newId } from '@platform/kernel';
-import { codesOf, dropTestDatabases } from '@platform/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, key, startWallet, type WalletHarness } from './support.ts';
-
-let h: WalletHarness;
-let wallets: { customerA: string; customerB: string; resellerA: string };
+import { codesOf, tokenAs } from '@platform/testkit';
+import { describe, expect } from 'vitest';
+import { countRows, key, walletTest, type WalletHarness } from './support/fixtures.ts';
 
 const TOP_UP = `mutation($input: TopUpWalletInput!) { topUpWallet(input: $input) { id kind amount { amount currency } balanceAfter { amount } reference } }`;
 const WALLET = `query($id: ID!) { wallet(id: $id) { id currency balance { amount currency } available { amount } organization { id } lowBalanceThreshold { amount } } }`;
@@ -12,82 +9,81 @@ const ENTITIES = `query($representations: [_Any!]!) { _entities(representations:
   ... on Wallet { id balance { amount } }
   ... on Organization { id wallet { id available { amount } } } } }`;
 
-const topUp = (organizationId: string, amount: string, token: string, extra: Record<string, unknown> = {}) =>
+const topUp = (h: WalletHarness, organizationId: string, amount: string, token: string, extra: Record<string, unknown> = {}) =>
   h.call(TOP_UP, { input: { organizationId, amount, paymentReference: 'EFT-1', idempotencyKey: key(), ...extra } }, token);
 
-beforeAll(async () => {
-  h = await startWallet('wallet_api');
-  const { orgs } = h;
-  for (const org of [orgs.customerA, orgs.customerB, orgs.resellerA]) {
-    await h.subgraph.wallets.topUp({ organizationId: org, amount: 100_00n, currency: 'ZAR', paymentReference: 'opening', idempotencyKey: key() });
-  }
-  wallets = {
-    customerA: await h.subgraph.wallets.requireWallet(orgs.customerA),
-    customerB: await h.subgraph.wallets.requireWallet(orgs.customerB),
-    resellerA: await h.subgraph.wallets.requireWallet(orgs.resellerA),
-  };
-});
-
-afterAll(async () => {
-  await h?.stop();
-  await dropTestDatabases();
+/** Three wallets opened with R 100 each, by id. */
+const test = walletTest.extend<{ wallets: { customerA: string; customerB: string; resellerA: string } }>({
+  wallets: [
+    async ({ wallet: h, tree }, use) => {
+      const opened = await Promise.all(
+        [tree.customerA, tree.customerB, tree.resellerA].map(async (organizationId) => {
+          await h.subgraph.wallets.topUp({ organizationId, amount: 100_00n, currency: 'ZAR', paymentReference: 'opening', idempotencyKey: key() });
+          return h.subgraph.wallets.requireWallet(organizationId);
+        }),
+      );
+      const [customerA = '', customerB = '', resellerA = ''] = opened;
+      await use({ customerA, customerB, resellerA });
+    },
+    { scope: 'file' },
+  ],
 });
 
 describe('the tenancy matrix', () => {
-  it('a customer reads its own wallet', async () => {
-    const r = await h.call(WALLET, { id: wallets.customerA }, await h.user(h.orgs.customerA, 'VIEWER'));
+  test('a customer reads its own wallet', async ({ wallet: h, tree, auth, wallets }) => {
+    const r = await h.call(WALLET, { id: wallets.customerA }, await tokenAs(auth, tree.customerA, 'VIEWER'));
     expect(r.errors).toBeUndefined();
     expect(r.data?.wallet).toEqual({
       id: wallets.customerA, currency: 'ZAR', balance: { amount: '100.00', currency: 'ZAR' }, available: { amount: '100.00' },
-      organization: { id: h.orgs.customerA }, lowBalanceThreshold: null,
+      organization: { id: tree.customerA }, lowBalanceThreshold: null,
     });
   });
 
-  it('a customer cannot read another customer’s wallet, by id, through its organisation, or through _entities', async () => {
-    const token = await h.user(h.orgs.customerA, 'OWNER');
+  test('a customer cannot read another customer’s wallet, by id, through its organisation, or through _entities', async ({ wallet: h, tree, auth, wallets }) => {
+    const token = await tokenAs(auth, tree.customerA, 'OWNER');
     expect((await h.call(WALLET, { id: wallets.customerB }, token)).data?.wallet).toBeNull();
     const r = await h.call(
       ENTITIES,
-      { representations: [{ __typename: 'Wallet', id: wallets.customerB }, { __typename: 'Organization', id: h.orgs.customerB }, { __typename: 'Wallet', id: wallets.resellerA }] },
+      { representations: [{ __typename: 'Wallet', id: wallets.customerB }, { __typename: 'Organization', id: tree.customerB }, { __typename: 'Wallet', id: wallets.resellerA }] },
       token,
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data?._entities).toEqual([null, { id: h.orgs.customerB, wallet: null }, null]);
+    expect(r.data?._entities).toEqual([null, { id: tree.customerB, wallet: null }, null]);
   });
 
-  it('a reseller sees its customers’ wallets and not another reseller’s customers’', async () => {
-    const token = await h.user(h.orgs.resellerA, 'VIEWER');
+  test('a reseller sees its customers’ wallets and not another reseller’s customers’', async ({ wallet: h, tree, auth, wallets }) => {
+    const token = await tokenAs(auth, tree.resellerA, 'VIEWER');
     const r = await h.call(
       ENTITIES,
-      { representations: [{ __typename: 'Wallet', id: wallets.customerA }, { __typename: 'Wallet', id: wallets.customerB }, { __typename: 'Organization', id: h.orgs.customerA }] },
+      { representations: [{ __typename: 'Wallet', id: wallets.customerA }, { __typename: 'Wallet', id: wallets.customerB }, { __typename: 'Organization', id: tree.customerA }] },
       token,
     );
     expect(r.data?._entities).toEqual([
       { id: wallets.customerA, balance: { amount: '100.00' } },
       null,
-      { id: h.orgs.customerA, wallet: { id: wallets.customerA, available: { amount: '100.00' } } },
+      { id: tree.customerA, wallet: { id: wallets.customerA, available: { amount: '100.00' } } },
     ]);
   });
 
-  it('the provider sees every wallet; an anonymous caller sees none', async () => {
+  test('the provider sees every wallet; an anonymous caller sees none', async ({ wallet: h, tree, auth, wallets }) => {
     const reps = { representations: [{ __typename: 'Wallet', id: wallets.customerA }, { __typename: 'Wallet', id: wallets.customerB }] };
-    const provider = await h.call(ENTITIES, reps, await h.user(h.orgs.provider, 'VIEWER'));
+    const provider = await h.call(ENTITIES, reps, await tokenAs(auth, tree.provider, 'VIEWER'));
     expect(provider.data?._entities.map((w: { id: string } | null) => w?.id)).toEqual([wallets.customerA, wallets.customerB]);
     expect((await h.call(ENTITIES, reps)).data?._entities).toEqual([null, null]);
     expect(codesOf(await h.call(WALLET, { id: wallets.customerA }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('an organisation with no wallet yet has wallet null, and an unknown wallet id is null', async () => {
-    const token = await h.user(h.orgs.provider, 'VIEWER');
-    const r = await h.call(ENTITIES, { representations: [{ __typename: 'Organization', id: h.orgs.directCustomer }, { __typename: 'Wallet', id: newId() }] }, token);
-    expect(r.data?._entities).toEqual([{ id: h.orgs.directCustomer, wallet: null }, null]);
+  test('an organisation with no wallet yet has wallet null, and an unknown wallet id is null', async ({ wallet: h, tree, auth, wallets }) => {
+    const token = await tokenAs(auth, tree.provider, 'VIEWER');
+    const r = await h.call(ENTITIES, { representations: [{ __typename: 'Organization', id: tree.directCustomer }, { __typename: 'Wallet', id: newId() }] }, token);
+    expect(r.data?._entities).toEqual([{ id: tree.directCustomer, wallet: null }, null]);
   });
 
-  it('_entities batches: eight wallets and eight organisations cost one statement each', async () => {
-    const token = await h.user(h.orgs.provider, 'VIEWER');
+  test('_entities batches: eight wallets and eight organisations cost one statement each', async ({ wallet: h, tree, auth, wallets }) => {
+    const token = await tokenAs(auth, tree.provider, 'VIEWER');
     const representations = [
       ...Array.from({ length: 4 }, () => [{ __typename: 'Wallet', id: wallets.customerA }, { __typename: 'Wallet', id: newId() }]).flat(),
-      ...Array.from({ length: 4 }, () => [{ __typename: 'Organization', id: h.orgs.customerA }, { __typename: 'Organization', id: h.orgs.customerB }]).flat(),
+      ...Array.from({ length: 4 }, () => [{ __typename: 'Organization', id: tree.customerA }, { __typename: 'Organization', id: tree.customerB }]).flat(),
     ];
     h.statements.reset();
     const r = await h.call(ENTITIES, { representations }, token);
@@ -98,36 +94,36 @@ describe('the tenancy matrix', () => {
 });
 
 describe('topUpWallet', () => {
-  it('a BILLING member tops up its own wallet; a reseller’s BILLING member tops up its customer’s', async () => {
-    const own = await topUp(h.orgs.customerA, '25.50', await h.user(h.orgs.customerA, 'BILLING'));
+  test('a BILLING member tops up its own wallet; a reseller’s BILLING member tops up its customer’s', async ({ wallet: h, tree, auth }) => {
+    const own = await topUp(h, tree.customerA, '25.50', await tokenAs(auth, tree.customerA, 'BILLING'));
     expect(own.errors).toBeUndefined();
     expect(own.data?.topUpWallet).toMatchObject({ kind: 'TOP_UP', amount: { amount: '25.50', currency: 'ZAR' }, reference: 'EFT-1' });
-    const byReseller = await topUp(h.orgs.customerA, '1.00', await h.user(h.orgs.resellerA, 'ADMIN'));
+    const byReseller = await topUp(h, tree.customerA, '1.00', await tokenAs(auth, tree.resellerA, 'ADMIN'));
     expect(byReseller.errors).toBeUndefined();
   });
 
-  it('creates the wallet on the first top-up', async () => {
-    const r = await topUp(h.orgs.directCustomer, '10.00', await h.user(h.orgs.provider, 'OWNER'));
+  test('creates the wallet on the first top-up', async ({ wallet: h, tree, auth }) => {
+    const r = await topUp(h, tree.directCustomer, '10.00', await tokenAs(auth, tree.provider, 'OWNER'));
     expect(r.data?.topUpWallet.balanceAfter).toEqual({ amount: '10.00' });
   });
 
-  it('a customer cannot top up another’s wallet: NOT_FOUND, nothing written', async () => {
+  test('a customer cannot top up another’s wallet: NOT_FOUND, nothing written', async ({ wallet: h, tree, auth }) => {
     const before = await countRows(h.db, 'transfers');
-    const r = await topUp(h.orgs.customerB, '10.00', await h.user(h.orgs.customerA, 'OWNER'));
+    const r = await topUp(h, tree.customerB, '10.00', await tokenAs(auth, tree.customerA, 'OWNER'));
     expect(codesOf(r)).toEqual(['NOT_FOUND']);
     expect(r.errors?.[0]?.extensions?.['field']).toBe('input.organizationId');
     expect(await countRows(h.db, 'transfers')).toBe(before);
   });
 
-  it('needs BILLING: MEMBER and VIEWER are FORBIDDEN; a service token is not a member', async () => {
-    expect(codesOf(await topUp(h.orgs.customerA, '1.00', await h.user(h.orgs.customerA, 'MEMBER')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await topUp(h.orgs.customerA, '1.00', await h.user(h.orgs.customerA, 'VIEWER')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await topUp(h.orgs.customerA, '1.00', await h.service('wallet:debit')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await topUp(h.orgs.customerA, '1.00', ''))).toEqual(['UNAUTHENTICATED']);
+  test('needs BILLING: MEMBER and VIEWER are FORBIDDEN; a service token is not a member', async ({ wallet: h, tree, auth }) => {
+    expect(codesOf(await topUp(h, tree.customerA, '1.00', await tokenAs(auth, tree.customerA, 'MEMBER')))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await topUp(h, tree.customerA, '1.00', await tokenAs(auth, tree.customerA, 'VIEWER')))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await topUp(h, tree.customerA, '1.00', await h.service('wallet:debit')))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await topUp(h, tree.customerA, '1.00', ''))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('bad input is rejected naming the field, and nothing is written', async () => {
-    const token = await h.user(h.orgs.customerA, 'BILLING');
+  test('bad input is rejected naming the field, and nothing is written', async ({ wallet: h, tree, auth }) => {
+    const token = await tokenAs(auth, tree.customerA, 'BILLING');
     const before = await Promise.all([countRows(h.db, 'transfers'), countRows(h.db, 'idempotency_keys')]);
     const cases: [Record<string, unknown>, string][] = [
       [{ amount: '-5.00' }, 'amount'],
@@ -143,16 +139,16 @@ describe('topUpWallet', () => {
       [{ idempotencyKey: '' }, 'idempotencyKey'],
     ];
     for (const [override, field] of cases) {
-      const r = await h.call(TOP_UP, { input: { organizationId: h.orgs.customerA, amount: '1.00', paymentReference: 'EFT', idempotencyKey: key(), ...override } }, token);
+      const r = await h.call(TOP_UP, { input: { organizationId: tree.customerA, amount: '1.00', paymentReference: 'EFT', idempotencyKey: key(), ...override } }, token);
       expect({ override, codes: codesOf(r), field: r.errors?.[0]?.extensions?.['field'] }).toEqual({ override, codes: ['BAD_USER_INPUT'], field: `input.${field}` });
       expect(r.errors?.[0]?.message).toContain(`input.${field}`);
     }
     expect(await Promise.all([countRows(h.db, 'transfers'), countRows(h.db, 'idempotency_keys')])).toEqual(before);
   });
 
-  it('the same key with the same request answers the same; with a different amount, CONFLICT', async () => {
-    const token = await h.user(h.orgs.customerA, 'BILLING');
-    const input = { organizationId: h.orgs.customerA, amount: '3.00', paymentReference: 'EFT-5', idempotencyKey: key() };
+  test('the same key with the same request answers the same; with a different amount, CONFLICT', async ({ wallet: h, tree, auth }) => {
+    const token = await tokenAs(auth, tree.customerA, 'BILLING');
+    const input = { organizationId: tree.customerA, amount: '3.00', paymentReference: 'EFT-5', idempotencyKey: key() };
     const first = await h.call(TOP_UP, { input }, token);
     expect((await h.call(TOP_UP, { input }, token)).data).toEqual(first.data);
     const clash = await h.call(TOP_UP, { input: { ...input, amount: '4.00' } }, token);
@@ -163,32 +159,32 @@ describe('topUpWallet', () => {
 describe('adjustWallet and setLowBalanceThreshold', () => {
   const ADJUST = `mutation($input: AdjustWalletInput!) { adjustWallet(input: $input) { kind amount { amount } description correctsTransactionId } }`;
   const THRESHOLD = `mutation($input: SetLowBalanceThresholdInput!) { setLowBalanceThreshold(input: $input) { id lowBalanceThreshold { amount } } }`;
-  const adjust = (token: string, extra: Record<string, unknown> = {}) =>
-    h.call(ADJUST, { input: { organizationId: h.orgs.customerB, amount: '-2.50', reason: 'duplicate charge', idempotencyKey: key(), ...extra } }, token);
+  const adjust = (h: WalletHarness, organizationId: string, token: string, extra: Record<string, unknown> = {}) =>
+    h.call(ADJUST, { input: { organizationId, amount: '-2.50', reason: 'duplicate charge', idempotencyKey: key(), ...extra } }, token);
 
-  it('provider staff adjust any wallet, down or up, with a reason', async () => {
-    const token = await h.user(h.orgs.provider, 'ADMIN');
-    const down = await adjust(token);
+  test('provider staff adjust any wallet, down or up, with a reason', async ({ wallet: h, tree, auth }) => {
+    const token = await tokenAs(auth, tree.provider, 'ADMIN');
+    const down = await adjust(h, tree.customerB, token);
     expect(down.data?.adjustWallet).toEqual({ kind: 'ADJUSTMENT', amount: { amount: '-2.50' }, description: 'duplicate charge', correctsTransactionId: null });
-    expect(codesOf(await adjust(token, { reason: ' ' }))).toEqual(['BAD_USER_INPUT']);
-    expect(codesOf(await adjust(token, { amount: '0.00' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codesOf(await adjust(h, tree.customerB, token, { reason: ' ' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codesOf(await adjust(h, tree.customerB, token, { amount: '0.00' }))).toEqual(['BAD_USER_INPUT']);
   });
 
-  it('nobody else may: reseller ADMIN, provider MEMBER, customer OWNER are FORBIDDEN', async () => {
-    for (const token of [await h.user(h.orgs.resellerB, 'ADMIN'), await h.user(h.orgs.provider, 'MEMBER'), await h.user(h.orgs.customerB, 'OWNER')]) {
-      expect(codesOf(await adjust(token))).toEqual(['FORBIDDEN']);
+  test('nobody else may: reseller ADMIN, provider MEMBER, customer OWNER are FORBIDDEN', async ({ wallet: h, tree, auth }) => {
+    for (const token of [await tokenAs(auth, tree.resellerB, 'ADMIN'), await tokenAs(auth, tree.provider, 'MEMBER'), await tokenAs(auth, tree.customerB, 'OWNER')]) {
+      expect(codesOf(await adjust(h, tree.customerB, token))).toEqual(['FORBIDDEN']);
     }
   });
 
-  it('a threshold needs BILLING, may be cleared with null, and must not be negative', async () => {
-    const token = await h.user(h.orgs.customerA, 'BILLING');
-    const set = await h.call(THRESHOLD, { input: { organizationId: h.orgs.customerA, threshold: '20.00' } }, token);
+  test('a threshold needs BILLING, may be cleared with null, and must not be negative', async ({ wallet: h, tree, auth, wallets }) => {
+    const token = await tokenAs(auth, tree.customerA, 'BILLING');
+    const set = await h.call(THRESHOLD, { input: { organizationId: tree.customerA, threshold: '20.00' } }, token);
     expect(set.data?.setLowBalanceThreshold).toEqual({ id: wallets.customerA, lowBalanceThreshold: { amount: '20.00' } });
-    const cleared = await h.call(THRESHOLD, { input: { organizationId: h.orgs.customerA, threshold: null } }, token);
+    const cleared = await h.call(THRESHOLD, { input: { organizationId: tree.customerA, threshold: null } }, token);
     expect(cleared.data?.setLowBalanceThreshold.lowBalanceThreshold).toBeNull();
-    const negative = await h.call(THRESHOLD, { input: { organizationId: h.orgs.customerA, threshold: '-1' } }, token);
+    const negative = await h.call(THRESHOLD, { input: { organizationId: tree.customerA, threshold: '-1' } }, token);
     expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.threshold' });
-    const member = await h.call(THRESHOLD, { input: { organizationId: h.orgs.customerA, threshold: '1' } }, await h.user(h.orgs.customerA, 'MEMBER'));
+    const member = await h.call(THRESHOLD, { input: { organizationId: tree.customerA, threshold: '1' } }, await tokenAs(auth, tree.customerA, 'MEMBER'));
     expect(codesOf(member)).toEqual(['FORBIDDEN']);
   });
 });
@@ -201,19 +197,19 @@ describe('operations for other subgraphs', () => {
   const DEBIT = `mutation($input: DebitForBillInput!) { internalDebitForBill(input: $input) { kind amount { amount } reference } }`;
   const HOLDS = `query($id: ID!, $status: WalletHoldStatus) { wallet(id: $id) { available { amount } holds(status: $status) { edges { node { id status } } } } }`;
 
-  it('need a service token with the operation’s scope', async () => {
-    const input = { organizationId: h.orgs.customerA, amount: '1.00', idempotencyKey: key() };
-    expect(codesOf(await h.call(HOLD, { input }, await h.user(h.orgs.provider, 'OWNER')))).toEqual(['FORBIDDEN']);
+  test('need a service token with the operation’s scope', async ({ wallet: h, tree, auth }) => {
+    const input = { organizationId: tree.customerA, amount: '1.00', idempotencyKey: key() };
+    expect(codesOf(await h.call(HOLD, { input }, await tokenAs(auth, tree.provider, 'OWNER')))).toEqual(['FORBIDDEN']);
     expect(codesOf(await h.call(HOLD, { input }, await h.service('wallet:debit')))).toEqual(['FORBIDDEN']);
     expect(codesOf(await h.call(HOLD, { input }))).toEqual(['UNAUTHENTICATED']);
-    const debit = { organizationId: h.orgs.customerA, billId: newId(), amount: '1.00' };
+    const debit = { organizationId: tree.customerA, billId: newId(), amount: '1.00' };
     expect(codesOf(await h.call(DEBIT, { input: debit }, await h.service('wallet:hold')))).toEqual(['FORBIDDEN']);
   });
 
-  it('place, list, capture in part and release holds', async () => {
+  test('place, list, capture in part and release holds', async ({ wallet: h, tree, auth, wallets }) => {
     const token = await h.service('wallet:hold');
-    const viewer = await h.user(h.orgs.customerA, 'VIEWER');
-    const placed = await h.call(HOLD, { input: { organizationId: h.orgs.customerA, amount: '10.00', idempotencyKey: key(), reference: 'vm-7', expiresInSeconds: 600 } }, token);
+    const viewer = await tokenAs(auth, tree.customerA, 'VIEWER');
+    const placed = await h.call(HOLD, { input: { organizationId: tree.customerA, amount: '10.00', idempotencyKey: key(), reference: 'vm-7', expiresInSeconds: 600 } }, token);
     expect(placed.data?.internalPlaceHold).toMatchObject({ status: 'PENDING', amount: { amount: '10.00' }, capturedAmount: null, reference: 'vm-7' });
     const holdId = placed.data?.internalPlaceHold.id as string;
     const open = await h.call(HOLDS, { id: wallets.customerA }, viewer);
@@ -224,37 +220,37 @@ describe('operations for other subgraphs', () => {
     const all = await h.call(HOLDS, { id: wallets.customerA, status: null }, viewer);
     expect(all.data?.wallet.holds.edges[0].node).toEqual({ id: holdId, status: 'CAPTURED' });
 
-    const other = await h.call(HOLD, { input: { organizationId: h.orgs.customerA, amount: '1.00', idempotencyKey: key() } }, token);
+    const other = await h.call(HOLD, { input: { organizationId: tree.customerA, amount: '1.00', idempotencyKey: key() } }, token);
     const released = await h.call(RELEASE, { input: { holdId: other.data?.internalPlaceHold.id, idempotencyKey: key() } }, token);
     expect(released.data?.internalReleaseHold).toEqual({ status: 'RELEASED' });
   });
 
-  it('refuse bad input by field: an unknown hold, a hold beyond the available amount, a bad expiry', async () => {
+  test('refuse bad input by field: an unknown hold, a hold beyond the available amount, a bad expiry', async ({ wallet: h, tree }) => {
     const token = await h.service('wallet:hold');
     const unknown = await h.call(CAPTURE, { input: { holdId: newId(), idempotencyKey: key() } }, token);
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.holdId' });
-    const tooMuch = await h.call(HOLD, { input: { organizationId: h.orgs.customerB, amount: '100000.00', idempotencyKey: key() } }, token);
+    const tooMuch = await h.call(HOLD, { input: { organizationId: tree.customerB, amount: '100000.00', idempotencyKey: key() } }, token);
     expect(codesOf(tooMuch)).toEqual(['INSUFFICIENT_FUNDS']);
-    const expiry = await h.call(HOLD, { input: { organizationId: h.orgs.customerB, amount: '1.00', idempotencyKey: key(), expiresInSeconds: 0 } }, token);
+    const expiry = await h.call(HOLD, { input: { organizationId: tree.customerB, amount: '1.00', idempotencyKey: key(), expiresInSeconds: 0 } }, token);
     expect(expiry.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expiresInSeconds' });
     const noWallet = await h.call(HOLD, { input: { organizationId: newId(), amount: '1.00', idempotencyKey: key() } }, token);
     expect(noWallet.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.organizationId' });
   });
 
-  it('commission is paid to resellers only', async () => {
+  test('commission is paid to resellers only', async ({ wallet: h, tree }) => {
     const token = await h.service('wallet:commission');
     const input = { amount: '5.00', reference: 'stmt-2026-10', idempotencyKey: key() };
-    const paid = await h.call(COMMISSION, { input: { ...input, organizationId: h.orgs.resellerA } }, token);
+    const paid = await h.call(COMMISSION, { input: { ...input, organizationId: tree.resellerA } }, token);
     expect(paid.data?.internalPayCommission).toEqual({ kind: 'COMMISSION', amount: { amount: '5.00' }, reference: 'stmt-2026-10' });
-    const toCustomer = await h.call(COMMISSION, { input: { ...input, idempotencyKey: key(), organizationId: h.orgs.customerA } }, token);
+    const toCustomer = await h.call(COMMISSION, { input: { ...input, idempotencyKey: key(), organizationId: tree.customerA } }, token);
     expect(toCustomer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.organizationId' });
     const unknown = await h.call(COMMISSION, { input: { ...input, idempotencyKey: key(), organizationId: newId() } }, token);
     expect(codesOf(unknown)).toEqual(['NOT_FOUND']);
   });
 
-  it('a bill is debited once under its id, which must be a UUID', async () => {
+  test('a bill is debited once under its id, which must be a UUID', async ({ wallet: h, tree }) => {
     const token = await h.service('wallet:debit');
-    const input = { organizationId: h.orgs.resellerA, billId: newId(), amount: '2.00', description: 'October' };
+    const input = { organizationId: tree.resellerA, billId: newId(), amount: '2.00', description: 'October' };
     const paid = await h.call(DEBIT, { input }, token);
     expect(paid.data?.internalDebitForBill).toEqual({ kind: 'BILL_PAYMENT', amount: { amount: '-2.00' }, reference: input.billId });
     const bad = await h.call(DEBIT, { input: { ...input, billId: 'bill-1' } }, token);
@@ -267,10 +263,10 @@ describe('Wallet.transactions', () => {
     wallet(id: $id) { transactions(first: $first, after: $after, filter: $filter) {
       edges { cursor node { id kind amount { amount } balanceAfter { amount } createdAt } } pageInfo { hasNextPage endCursor } } } }`;
 
-  it('pages newest first with cursors, filters by kind and time, and refuses forged cursors naming after', async () => {
-    const organizationId = h.orgs.resellerB;
-    const billing = await h.user(organizationId, 'BILLING');
-    for (const amount of ['1.00', '2.00', '3.00']) await topUp(organizationId, amount, billing);
+  test('pages newest first with cursors, filters by kind and time, and refuses forged cursors naming after', async ({ wallet: h, tree, auth, wallets }) => {
+    const organizationId = tree.resellerB;
+    const billing = await tokenAs(auth, organizationId, 'BILLING');
+    for (const amount of ['1.00', '2.00', '3.00']) await topUp(h, organizationId, amount, billing);
     const walletId = await h.subgraph.wallets.requireWallet(organizationId);
     const page1 = await h.call(TRANSACTIONS, { id: walletId, first: 2 }, billing);
     const conn = page1.data?.wallet.transactions;

@@ -1,19 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId, type PlatformEvent } from '@platform/kernel';
-import { dropTestDatabases } from '@platform/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, key, startWallet, type WalletHarness } from './support.ts';
+import { describe, expect } from 'vitest';
+import { countRows, key, walletTest } from './support/fixtures.ts';
 
-let h: WalletHarness;
-
-beforeAll(async () => {
-  h = await startWallet('wallet_events', { WALLET_HOLD_SWEEP_MS: '100' });
-});
-
-afterAll(async () => {
-  await h?.stop();
-  await dropTestDatabases();
-});
+// A fast sweeper, so an expired hold comes back within the test.
+const test = walletTest.extend({ walletEnv: [{ WALLET_HOLD_SWEEP_MS: '100' }, { scope: 'file' }] });
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -27,12 +18,12 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 const created = (organizationId: string, id = newId()): PlatformEvent => ({
   id,
   topic: 'tenancy.organization.created',
-  payload: { organizationId, kind: 'CUSTOMER', parentId: h.orgs.resellerA },
+  payload: { organizationId, kind: 'CUSTOMER', parentId: newId() },
   occurredAt: new Date().toISOString(),
 });
 
 describe('organisations announced by tenancy', () => {
-  it('get a wallet, once, however often the event is delivered', async () => {
+  test('get a wallet, once, however often the event is delivered', async ({ wallet: h }) => {
     const organizationId = newId();
     const event = created(organizationId);
     const second = created(organizationId); // a second event for the same organisation
@@ -44,7 +35,7 @@ describe('organisations announced by tenancy', () => {
     expect(rows).toEqual([{ balance: '0', currency: 'ZAR' }]);
   });
 
-  it('a malformed event is skipped rather than retried forever', async () => {
+  test('a malformed event is skipped rather than retried forever', async ({ wallet: h }) => {
     const before = await countRows(h.db, 'accounts');
     const good = created(newId());
     await h.bus.publish([{ ...created('not-a-uuid'), payload: { organizationId: 'not-a-uuid' } }, { ...created(newId()), payload: null }, good]);
@@ -56,10 +47,10 @@ describe('organisations announced by tenancy', () => {
 });
 
 describe('events the wallet writes', () => {
-  it('the relay publishes wallet.hold_placed and wallet.low_balance from the outbox', async () => {
+  test('the relay publishes wallet.hold_placed and wallet.low_balance from the outbox', async ({ wallet: h, tree }) => {
     const received: PlatformEvent[] = [];
     const consumer = h.bus.register({ name: 'test.wallet-events', topics: ['wallet.hold_placed', 'wallet.low_balance'], handle: async (e) => void received.push(e) });
-    const organizationId = h.orgs.customerB;
+    const organizationId = tree.customerB;
     await h.subgraph.wallets.topUp({ organizationId, amount: 50_00n, currency: 'ZAR', paymentReference: 'x', idempotencyKey: key() });
     await h.subgraph.wallets.setLowBalanceThreshold(organizationId, 'ZAR', 20_00n);
     const hold = await h.subgraph.wallets.placeHold({ organizationId, amount: 35_00n, currency: 'ZAR', idempotencyKey: key(), description: null, reference: 'vm-1', expiresInSeconds: null });
@@ -70,8 +61,8 @@ describe('events the wallet writes', () => {
     expect(events.find((e) => e.topic === 'wallet.low_balance')?.payload).toMatchObject({ available: { amountMinor: '1500', currency: 'ZAR' }, threshold: { amountMinor: '2000', currency: 'ZAR' } });
   });
 
-  it('the running sweeper gives an expired hold’s funds back', async () => {
-    const organizationId = h.orgs.customerA;
+  test('the running sweeper gives an expired hold’s funds back', async ({ wallet: h, tree }) => {
+    const organizationId = tree.customerA;
     await h.subgraph.wallets.topUp({ organizationId, amount: 10_00n, currency: 'ZAR', paymentReference: 'x', idempotencyKey: key() });
     const walletId = await h.subgraph.wallets.requireWallet(organizationId);
     const hold = await h.subgraph.wallets.placeHold({ organizationId, amount: 8_00n, currency: 'ZAR', idempotencyKey: key(), description: null, reference: null, expiresInSeconds: 60 });

@@ -1,6 +1,7 @@
-import { minorFromDb } from '@platform/kernel';
+import { minorFromDb, type PageQuery } from '@platform/kernel';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Hold, HoldStatus } from '../domain/hold.ts';
+import { pagesByParent } from './pages-by-parent.ts';
 import type { WalletTrx } from './transaction.ts';
 import type { HoldsTable, WalletDatabase } from './types.ts';
 
@@ -87,24 +88,23 @@ export async function expireDueHolds(trx: WalletTrx, now: Date, limit: number): 
   return rows.map((r) => ({ walletId: r.wallet_id, amount: minorFromDb(r.amount) }));
 }
 
-/** One page of a wallet's holds, newest first; `status` null for all. */
-export async function holdPage(
+/** A page of each wallet's holds, newest first, in one statement; `filter` is the status, null for all. */
+export async function holdPages(
   db: Kysely<WalletDatabase>,
-  walletId: string,
-  status: HoldStatus | null,
-  fetch: number,
-  beforeId: string | null,
-): Promise<Hold[]> {
-  const rows = await db
-    .selectFrom('holds')
-    .selectAll()
-    .where('wallet_id', '=', walletId)
-    .$if(status !== null, (q) => q.where('status', '=', status as HoldStatus))
-    .$if(beforeId !== null, (q) => q.where('id', '<', beforeId as string))
-    .orderBy('id', 'desc')
-    .limit(fetch)
-    .execute();
-  return rows.map(toHold);
+  walletIds: readonly string[],
+  { fetch, after, filter: status }: PageQuery<string, HoldStatus | null>,
+): Promise<Map<string, Hold[]>> {
+  const pages = await pagesByParent<WalletDatabase, Selectable<HoldsTable>>(db, walletIds, (walletId) =>
+    db
+      .selectFrom('holds')
+      .selectAll()
+      .where('wallet_id', '=', walletId)
+      .$if(status !== null, (q) => q.where('status', '=', status as HoldStatus))
+      .$if(after !== null, (q) => q.where('id', '<', after as string))
+      .orderBy('id', 'desc')
+      .limit(fetch),
+  );
+  return new Map([...pages].map(([walletId, rows]) => [walletId, rows.map(toHold)]));
 }
 
 /** Each wallet's open holds summed, for invariant checks. */

@@ -1,6 +1,8 @@
-import { minorFromDb } from '@platform/kernel';
+import { minorFromDb, type PageQuery } from '@platform/kernel';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { postingOf, type Posting } from '../domain/posting.ts';
 import type { Transfer, TransferKind } from '../domain/transfer.ts';
+import { pagesByParent } from './pages-by-parent.ts';
 import type { WalletTrx } from './transaction.ts';
 import type { TransfersTable, WalletDatabase } from './types.ts';
 
@@ -58,34 +60,31 @@ export interface TransferFilter {
 }
 
 /**
- * One page of an account's transfers, newest first, after the cursor id. Each side is read by its
- * own index and limited before the merge, so a long history costs no more than a short one.
+ * A page of each wallet's statement (its transfers, newest first, seen from its side), in one
+ * statement. Each side is read by its own index and limited before the merge.
  */
-export async function transferPage(
+export async function postingPages(
   db: Kysely<WalletDatabase>,
-  accountId: string,
-  fetch: number,
-  beforeId: string | null,
-  filter: TransferFilter,
-): Promise<Transfer[]> {
-  const side = (column: 'debit_account_id' | 'credit_account_id') =>
+  walletIds: readonly string[],
+  { fetch, after, filter }: PageQuery<string, TransferFilter>,
+): Promise<Map<string, Posting[]>> {
+  const side = (walletId: string, column: 'debit_account_id' | 'credit_account_id') =>
     db
       .selectFrom('transfers')
       .selectAll()
-      .where(column, '=', accountId)
-      .$if(beforeId !== null, (q) => q.where('id', '<', beforeId as string))
+      .where(column, '=', walletId)
+      .$if(after !== null, (q) => q.where('id', '<', after as string))
       .$if(!!filter.kinds && filter.kinds.length > 0, (q) => q.where('kind', 'in', filter.kinds as TransferKind[]))
       .$if(!!filter.since, (q) => q.where('created_at', '>=', filter.since as Date))
       .$if(!!filter.until, (q) => q.where('created_at', '<', filter.until as Date))
       .orderBy('id', 'desc')
       .limit(fetch);
-  const rows = await db
-    .selectFrom(sql<Selectable<TransfersTable>>`((${side('debit_account_id')}) union all (${side('credit_account_id')}))`.as('t'))
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(fetch)
-    .execute();
-  return rows.map(toTransfer);
+  const pages = await pagesByParent<WalletDatabase, Selectable<TransfersTable>>(
+    db,
+    walletIds,
+    (walletId) => sql`select * from ((${side(walletId, 'debit_account_id')}) union all (${side(walletId, 'credit_account_id')})) as t order by id desc limit ${fetch}`,
+  );
+  return new Map([...pages].map(([walletId, rows]) => [walletId, rows.map((row) => postingOf(toTransfer(row), walletId))]));
 }
 
 /**

@@ -1,10 +1,9 @@
-import { badInput, fail, type Page } from '@platform/kernel';
+import { badInput, fail, type OrganizationKind } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { ensureWalletId, findWalletId, findWalletsByIds, findWalletsByOrganizations, setLowBalanceThreshold } from '../db/account-repository.ts';
-import { holdPage } from '../db/hold-repository.ts';
-import { findTransfer, transferPage, type TransferFilter } from '../db/transfer-repository.ts';
+import { ensureWalletId, findWalletId, setLowBalanceThreshold } from '../db/account-repository.ts';
+import { findTransfer } from '../db/transfer-repository.ts';
 import type { WalletDatabase } from '../db/types.ts';
-import type { Hold, HoldStatus } from './hold.ts';
+import { holdTtlSeconds, type Hold } from './hold.ts';
 import { Ledger } from './ledger.ts';
 import { postingOf, type Posting } from './posting.ts';
 import { SYSTEM_ACCOUNTS } from './system-accounts.ts';
@@ -44,6 +43,8 @@ export interface BillPayment {
 
 export interface CommissionPayment {
   readonly resellerId: string;
+  /** What the directory says the payee is; null when there is no such organisation. */
+  readonly resellerKind: OrganizationKind | null;
   readonly amount: bigint;
   readonly currency: string;
   readonly reference: string;
@@ -158,7 +159,10 @@ export class WalletService {
     return postingOf(transfer, walletId);
   }
 
+  /** Commission is paid to resellers only. */
   async payCommission(c: CommissionPayment): Promise<Posting> {
+    if (c.resellerKind === null) throw fail('NOT_FOUND', 'organizationId: no such organisation.', { field: 'organizationId' });
+    if (c.resellerKind !== 'RESELLER') throw badInput('organizationId', 'must be a reseller: commission is paid to resellers only.');
     const walletId = await this.ensureWallet(c.resellerId, c.currency);
     const transfer = await this.ledger.transfer({
       kind: 'COMMISSION',
@@ -179,8 +183,8 @@ export class WalletService {
 
   /** Reserves funds for provider revenue (a VM being built); captured or released later. */
   async placeHold(h: HoldRequest): Promise<Hold> {
+    const ttl = holdTtlSeconds(h.expiresInSeconds, this.options.holdTtlSeconds);
     const walletId = await this.requireWallet(h.organizationId);
-    const ttl = h.expiresInSeconds ?? this.options.holdTtlSeconds;
     return this.ledger.placeHold({
       walletId,
       creditAccountId: SYSTEM_ACCOUNTS.REVENUE,
@@ -212,23 +216,6 @@ export class WalletService {
   async setLowBalanceThreshold(organizationId: string, currency: string, threshold: bigint | null): Promise<Wallet> {
     const walletId = await this.ensureWallet(organizationId, currency);
     return setLowBalanceThreshold(this.db, walletId, threshold);
-  }
-
-  walletsByIds(ids: readonly string[]): Promise<Wallet[]> {
-    return findWalletsByIds(this.db, ids);
-  }
-
-  walletsByOrganizations(organizationIds: readonly string[]): Promise<Wallet[]> {
-    return findWalletsByOrganizations(this.db, organizationIds);
-  }
-
-  async postings(walletId: string, page: Page<string>, filter: TransferFilter): Promise<Posting[]> {
-    const transfers = await transferPage(this.db, walletId, page.fetch, page.after, filter);
-    return transfers.map((t) => postingOf(t, walletId));
-  }
-
-  holds(walletId: string, status: HoldStatus | null, page: Page<string>): Promise<Hold[]> {
-    return holdPage(this.db, walletId, status, page.fetch, page.after);
   }
 
   private remember(organizationId: string, walletId: string): string {

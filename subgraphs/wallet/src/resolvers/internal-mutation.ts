@@ -1,11 +1,12 @@
-import { badInput, fail, fieldsUnder, parseId, parseIdempotencyKey, parseOptionalText, parseText } from '@platform/kernel';
+import { fieldsUnder, parseId, parseIdempotencyKey, parseMoneyInput, parseOptionalMoneyAmount, parseOptionalText, parseText } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { amountArg, currencyArg, expiresInSecondsArg } from './inputs.ts';
 
 type InternalMutations = Pick<
   MutationResolvers,
   'internalPlaceHold' | 'internalCaptureHold' | 'internalReleaseHold' | 'internalDebitForBill' | 'internalPayCommission'
 >;
+
+const description = (value: string | null | undefined) => parseOptionalText(value, 'description', { max: 500 });
 
 /** For other subgraphs only: service tokens with the named scope (and @inaccessible in the supergraph). */
 export const internalMutations: InternalMutations = {
@@ -14,12 +15,11 @@ export const internalMutations: InternalMutations = {
       ctx.access.requireServiceScope('wallet:hold');
       return ctx.wallets.placeHold({
         organizationId: parseId(input.organizationId, 'organizationId'),
-        amount: amountArg(input.amount),
-        currency: currencyArg(input.currency),
+        ...parseMoneyInput(input),
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
-        description: parseOptionalText(input.description, 'description', { max: 500 }),
+        description: description(input.description),
         reference: parseOptionalText(input.reference, 'reference', { max: 200 }),
-        expiresInSeconds: expiresInSecondsArg(input.expiresInSeconds),
+        expiresInSeconds: input.expiresInSeconds ?? null,
       });
     });
   },
@@ -27,8 +27,7 @@ export const internalMutations: InternalMutations = {
   async internalCaptureHold(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
       ctx.access.requireServiceScope('wallet:hold');
-      const amount = input.amount === null || input.amount === undefined ? null : amountArg(input.amount);
-      return ctx.wallets.captureHold(parseId(input.holdId, 'holdId'), amount, parseIdempotencyKey(input.idempotencyKey));
+      return ctx.wallets.captureHold(parseId(input.holdId, 'holdId'), parseOptionalMoneyAmount(input.amount), parseIdempotencyKey(input.idempotencyKey));
     });
   },
 
@@ -45,9 +44,8 @@ export const internalMutations: InternalMutations = {
       return ctx.wallets.payBill({
         organizationId: parseId(input.organizationId, 'organizationId'),
         billId: parseId(input.billId, 'billId'),
-        amount: amountArg(input.amount),
-        currency: currencyArg(input.currency),
-        description: parseOptionalText(input.description, 'description', { max: 500 }),
+        ...parseMoneyInput(input),
+        description: description(input.description),
       });
     });
   },
@@ -58,16 +56,12 @@ export const internalMutations: InternalMutations = {
       const resellerId = parseId(input.organizationId, 'organizationId');
       const command = {
         resellerId,
-        amount: amountArg(input.amount),
-        currency: currencyArg(input.currency),
+        ...parseMoneyInput(input),
         reference: parseText(input.reference, 'reference', { max: 200 }),
-        description: parseOptionalText(input.description, 'description', { max: 500 }),
+        description: description(input.description),
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
-      const node = await ctx.access.node(resellerId);
-      if (!node) throw fail('NOT_FOUND', 'organizationId: no such organisation.', { field: 'organizationId' });
-      if (node.kind !== 'RESELLER') throw badInput('organizationId', 'must be a reseller: commission is paid to resellers only.');
-      return ctx.wallets.payCommission(command);
+      return ctx.wallets.payCommission({ ...command, resellerKind: (await ctx.access.node(resellerId))?.kind ?? null });
     });
   },
 };

@@ -1,6 +1,5 @@
-import { fieldsUnder, parseId, parseIdempotencyKey, parseText } from '@platform/kernel';
+import { fieldsUnder, parseCurrency, parseId, parseIdempotencyKey, parseMoneyInput, parseOptionalId, parseOptionalMoneyAmount, parseText } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { amountArg, currencyArg } from './inputs.ts';
 
 type PublicMutations = Pick<MutationResolvers, 'topUpWallet' | 'adjustWallet' | 'setLowBalanceThreshold'>;
 
@@ -12,8 +11,7 @@ export const publicMutations: PublicMutations = {
       const organizationId = parseId(input.organizationId, 'organizationId');
       const command = {
         organizationId,
-        amount: amountArg(input.amount),
-        currency: currencyArg(input.currency),
+        ...parseMoneyInput(input),
         paymentReference: parseText(input.paymentReference, 'paymentReference', { max: 200 }),
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
@@ -28,10 +26,9 @@ export const publicMutations: PublicMutations = {
       const organizationId = parseId(input.organizationId, 'organizationId');
       const command = {
         organizationId,
-        amount: amountArg(input.amount, 'amount', { allowNegative: true }),
-        currency: currencyArg(input.currency),
+        ...parseMoneyInput(input, { allowNegative: true }),
         reason: parseText(input.reason, 'reason', { max: 500 }),
-        correctsTransferId: input.correctsTransactionId ? parseId(input.correctsTransactionId, 'correctsTransactionId') : null,
+        correctsTransferId: parseOptionalId(input.correctsTransactionId, 'correctsTransactionId'),
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
       await ctx.access.assertMember(organizationId, 'ADMIN');
@@ -43,11 +40,10 @@ export const publicMutations: PublicMutations = {
     return fieldsUnder('input', async () => {
       ctx.access.requireMember();
       const organizationId = parseId(input.organizationId, 'organizationId');
-      const threshold = input.threshold === null || input.threshold === undefined ? null : amountArg(input.threshold, 'threshold', { allowZero: true });
-      const currency = currencyArg(input.currency);
+      const threshold = parseOptionalMoneyAmount(input.threshold, 'threshold', { allowZero: true });
+      const currency = parseCurrency(input.currency, 'currency');
       await ctx.access.assertMember(organizationId, 'BILLING');
       return ctx.wallets.setLowBalanceThreshold(organizationId, currency, threshold);
     });
   },
 };
-

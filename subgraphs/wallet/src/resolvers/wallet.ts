@@ -1,27 +1,12 @@
-import { isUuid, parseId, parsePage, toConnection, toMoney } from '@platform/kernel';
-import type { OrganizationResolvers, QueryResolvers, WalletHoldResolvers, WalletResolvers, WalletTransactionResolvers } from '../__generated__/resolvers-types.ts';
+import { parsePage, toConnection, toMoney } from '@platform/kernel';
+import type { WalletResolvers } from '../__generated__/resolvers-types.ts';
 import { availableOf } from '../domain/wallet.ts';
-import { visibleWallet } from './access.ts';
-
-export const Query: QueryResolvers = {
-  async wallet(_parent, { id }, ctx) {
-    ctx.access.requireCaller();
-    return visibleWallet(ctx, await ctx.loaders.walletById.load(parseId(id, 'id')));
-  },
-};
-
-export const Organization: OrganizationResolvers = {
-  __resolveReference: (ref) => ({ id: ref.id }),
-  async wallet(org, _args, ctx) {
-    if (!isUuid(org.id) || !(await ctx.access.canSee(org.id.toLowerCase()))) return null;
-    return ctx.loaders.walletByOrganization.load(org.id.toLowerCase());
-  },
-};
 
 export const Wallet: WalletResolvers = {
+  /** As gateways call it: a malformed, missing or foreign id is null. */
   async __resolveReference(ref, ctx) {
-    if (!isUuid(ref.id)) return null;
-    return visibleWallet(ctx, await ctx.loaders.walletById.load(ref.id.toLowerCase()));
+    const wallet = await ctx.loaders.walletById.load(ref.id.toLowerCase());
+    return wallet && (await ctx.access.canSee(wallet.organizationId)) ? wallet : null;
   },
   organization: (wallet) => ({ id: wallet.organizationId }),
   balance: (wallet) => toMoney(wallet.balance, wallet.currency),
@@ -29,26 +14,13 @@ export const Wallet: WalletResolvers = {
   lowBalanceThreshold: (wallet) => (wallet.lowBalanceThreshold === null ? null : toMoney(wallet.lowBalanceThreshold, wallet.currency)),
   async holds(wallet, args, ctx) {
     const page = parsePage(args, { cursor: 'id' });
-    return toConnection(await ctx.wallets.holds(wallet.id, args.status ?? null, page), page, (h) => h.id);
+    const query = { fetch: page.fetch, after: page.after, filter: args.status ?? null };
+    return toConnection(await ctx.loaders.walletHolds.load({ parentId: wallet.id, query }), page, (h) => h.id);
   },
   async transactions(wallet, args, ctx) {
     const page = parsePage(args, { cursor: 'id' });
-    const filter = {
-      kinds: args.filter?.kinds ?? null,
-      since: args.filter?.since ?? null,
-      until: args.filter?.until ?? null,
-    };
-    return toConnection(await ctx.wallets.postings(wallet.id, page, filter), page, (p) => p.id);
+    const filter = { kinds: args.filter?.kinds ?? null, since: args.filter?.since ?? null, until: args.filter?.until ?? null };
+    const query = { fetch: page.fetch, after: page.after, filter };
+    return toConnection(await ctx.loaders.walletPostings.load({ parentId: wallet.id, query }), page, (p) => p.id);
   },
-};
-
-export const WalletTransaction: WalletTransactionResolvers = {
-  amount: (p) => toMoney(p.amount, p.currency),
-  balanceAfter: (p) => toMoney(p.balanceAfter, p.currency),
-  correctsTransactionId: (p) => p.correctsTransferId,
-};
-
-export const WalletHold: WalletHoldResolvers = {
-  amount: (h) => toMoney(h.amount, h.currency),
-  capturedAmount: (h) => (h.capturedAmount === null ? null : toMoney(h.capturedAmount, h.currency)),
 };
