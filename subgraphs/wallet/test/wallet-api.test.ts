@@ -91,6 +91,18 @@ describe('the tenancy matrix', () => {
     expect(r.data?._entities).toHaveLength(16);
     expect(h.statements.statements.filter((s) => s.includes('from "accounts"'))).toHaveLength(2);
   });
+
+  test('holds and transactions of many wallets cost one statement each, whatever the page size', async ({ wallet: h, tree, auth, wallets }) => {
+    const PAGES = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Wallet { id holds(status: null, first: 5) { edges { node { id } } } transactions(first: 5) { edges { node { amount { amount } } } } } } }`;
+    const representations = [wallets.customerA, wallets.customerB, wallets.resellerA].map((id) => ({ __typename: 'Wallet', id }));
+    h.statements.reset();
+    const r = await h.call(PAGES, { representations }, await tokenAs(auth, tree.provider, 'VIEWER'));
+    expect(r.errors).toBeUndefined();
+    expect(r.data?._entities.map((w: { transactions: { edges: unknown[] } }) => w.transactions.edges.length > 0)).toEqual([true, true, true]);
+    expect(h.statements.statements.filter((s) => s.includes('from "holds"'))).toHaveLength(1);
+    expect(h.statements.statements.filter((s) => s.includes('from "transfers"'))).toHaveLength(1);
+  });
 });
 
 describe('topUpWallet', () => {
