@@ -61,7 +61,8 @@ export async function newSubgraph(options: NewSubgraphOptions): Promise<NewSubgr
     files.push(relative);
   }
 
-  supergraph.setIn(['subgraphs', name], supergraph.createNode({ routing_url: `http://127.0.0.1:${port}/graphql`, schema: { file: `./subgraphs/${name}/src/schema.graphql` } }));
+  const entry = { routing_url: `http://127.0.0.1:${port}/graphql`, schema: { file: `./subgraphs/${name}/src/schema.graphql` } };
+  supergraph.setIn(['subgraphs', name], supergraph.createNode(entry));
   await writeFile(configPath, supergraph.toString());
   return { dir, typeName: values['Name']!, port, files: files.sort() };
 }
@@ -143,16 +144,21 @@ export async function runNewSubgraph(argv: readonly string[], out: (line: string
     const { name } = options;
     const shown = path.relative(process.cwd(), result.dir) || result.dir;
     out(`created ${shown} (${result.files.length} files), listed in supergraph.yaml on port ${result.port}`);
+    const Name = result.typeName;
+    const steps = [
+      'npm install   (links @platform/' + name + ' into the workspace)',
+      'npm run codegen && npm run compose   (resolver types; schema/supergraph.graphql)',
+      `npx vitest run subgraphs/${name}   (the example tests pass as generated)`,
+      'rename the example Note to your entity (schema.graphql, codegen.json mappers, domain/, db/, resolvers/, test/)',
+      `wire it into apps/platform/src/start-platform.ts: add '${name}' to SUBGRAPHS and Platform, start it with\n` +
+        `       create${Name}Subgraph(read${Name}Config({ ...common('${name}'), JWKS_URL: jwksUrl }), depsFor('${name}', ['tenancy:read']))\n` +
+        `     and add it to urls; its port ${result.port} to scripts/start.ts; @platform/${name} to apps/platform/package.json`,
+      `list '${name}' with its scopes (tenancy:read) in SERVICE_SCOPES, subgraphs/identity/src/http/service-token-route.ts`,
+      'its events: topics in packages/events/src/contracts.ts; then npm run typecheck && npm run check:generated && npm test',
+    ];
     out('');
     out('Next:');
-    out('  1. npm install                                   (links @platform/' + name + ' into the workspace)');
-    out('  2. npm run codegen && npm run compose            (resolver types; schema/supergraph.graphql)');
-    out(`  3. npx vitest run subgraphs/${name}                 (the example tests pass as generated)`);
-    out(`  4. rename the example Note to your entity (schema.graphql, codegen.json mappers, domain/, db/, resolvers/, test/)`);
-    out(`  5. wire it into apps/platform/src/start-platform.ts: add '${name}' to SUBGRAPHS, start it with`);
-    out(`     create${result.typeName}Subgraph(read${result.typeName}Config({ ...common('${name}'), JWKS_URL: jwksUrl }), depsFor('${name}', ['tenancy:read'])),`);
-    out(`     add it to urls, and its port ${result.port} to scripts/start.ts; add @platform/${name} to apps/platform/package.json`);
-    out(`  6. new events: add their topics to packages/events/src/contracts.ts; then npm run typecheck && npm run check:generated && npm test`);
+    steps.forEach((step, i) => out(`  ${i + 1}. ${step}`));
     out('See CONTRIBUTING.md, "Adding a subgraph".');
     return 0;
   } catch (error) {

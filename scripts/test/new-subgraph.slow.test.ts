@@ -112,8 +112,9 @@ describe('npm run new:subgraph', { timeout: 180_000 }, () => {
     expect(migrations.filter((f) => /^\d{4}_\d{2}_\d{2}_0001_notes\.ts$/.test(f))).toHaveLength(1);
     const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { name: string };
     expect(pkg.name).toBe(`@platform/${NAME}`);
-    const generatedText = (await Promise.all(['src/index.ts', 'src/config.ts', 'test/support/fixtures.ts'].map((f) => readFile(path.join(dir, f), 'utf8')))).join('');
-    expect(generatedText).not.toMatch(/\{\{\w+\}\}/);
+    const written = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(written.map((e) => e.name).filter((name) => /\{\{|\.tpl$/.test(name))).toEqual([]);
+    for (const file of written) expect(await readFile(path.join(file.parentPath, file.name), 'utf8'), file.name).not.toMatch(/\{\{\w+\}\}/);
 
     const sources = await readSupergraphConfig(path.join(root, 'supergraph.yaml'));
     expect(sources.at(-1)).toEqual({ name: NAME, routingUrl: 'http://127.0.0.1:4007/graphql', schemaFile: path.join(dir, 'src/schema.graphql') });
