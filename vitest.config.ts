@@ -10,7 +10,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['{packages,subgraphs,apps,gateway,bench}/**/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['{packages,subgraphs,apps,gateway,bench}/**/test/**/*.test.ts', 'test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
     globalSetup: ['packages/testkit/src/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

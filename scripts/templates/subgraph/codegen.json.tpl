@@ -1,0 +1,6 @@
+{
+  "contextType": "../context.ts#{{Name}}Context",
+  "mappers": {
+    "Note": "../domain/note.ts#Note"
+  }
+}
