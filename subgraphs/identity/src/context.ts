@@ -1,8 +1,8 @@
 import type { RequestContext } from '@platform/kernel';
-import type { SessionDeps } from './domain/sessions.ts';
+import type { IdentityServices } from './services.ts';
 import type { IdentityLoaders } from './loaders.ts';
 
-export interface IdentityContext extends RequestContext {
-  readonly identity: SessionDeps;
+export type IdentityContext = RequestContext & {
+  readonly services: IdentityServices;
   readonly loaders: IdentityLoaders;
-}
+};

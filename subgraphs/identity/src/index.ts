@@ -1,27 +1,19 @@
-import {
-  cachedOrgDirectory,
-  cachedTokens,
-  createDatabase,
-  createTokenVerifier,
-  migrateToLatest,
-  remoteOrgDirectory,
-  startSubgraphServer,
-  type RunningServer,
-  type SubgraphDeps,
-} from '@platform/kernel';
+import { createTokenVerifier, defineSubgraph, type SubgraphDeps } from '@platform/kernel';
 import type { IdentityConfig } from './config.ts';
+import type { IdentityContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { IdentityDatabase } from './db/types.ts';
-import { KeyRing } from './domain/key-ring.ts';
-import { jwksRoute, mintServiceToken, serviceTokenRoute } from './http/service-token-route.ts';
+import type { IdentitySeedUser } from './domain/user-service.ts';
+import { jwksRoute } from './http/jwks-route.ts';
+import { serviceTokenRoute } from './http/service-token-route.ts';
 import { createLoaders } from './loaders.ts';
 import { buildIdentitySchema } from './schema.ts';
-import { seedIdentity, type IdentitySeedUser } from './seed.ts';
-import { remoteTenancyClient } from './tenancy-client.ts';
+import { createIdentityServices, type IdentityServices } from './services.ts';
 
 export { readIdentityConfig, type IdentityConfig } from './config.ts';
-export type { IdentitySeedUser } from './seed.ts';
-export { SERVICE_SCOPES } from './http/service-token-route.ts';
+export type { IdentitySeedUser } from './domain/user-service.ts';
+export { SERVICE_SCOPES } from './domain/service-tokens.ts';
+export type { IdentityServices } from './services.ts';
 
 /** Identity verifies with its own keys and mints its own service tokens, so it takes neither. */
 export interface IdentityDeps extends Omit<SubgraphDeps, 'verifyToken' | 'serviceTokens' | 'orgDirectory'> {
@@ -30,50 +22,27 @@ export interface IdentityDeps extends Omit<SubgraphDeps, 'verifyToken' | 'servic
 }
 
 export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDeps) {
-  const database = createDatabase<IdentityDatabase>({ url: config.databaseUrl, logger: deps.logger, onQuery: deps.onQuery });
-  const db = database.db;
-  const keys = new KeyRing(db, {
-    publishLeadSeconds: config.keyPublishLeadSeconds,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
+  const subgraph = defineSubgraph<IdentityDatabase, IdentityServices, IdentityContext, IdentityDeps>({
+    name: 'identity',
+    place: config,
+    deps,
+    migrations,
+    schema: buildIdentitySchema(),
+    services: ({ db }) => createIdentityServices(db, config, deps.tenancyUrl ?? (() => config.tenancyUrl)),
+    context: (base, services) => ({ ...base, services, loaders: createLoaders(services.users, base.access) }),
+    // Tokens are checked against identity's own key store, not its JWKS over HTTP.
+    auth: (_database, { keys, orgDirectory }) => ({
+      verifyToken: createTokenVerifier({ keys: keys.keyResolver, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+      orgDirectory,
+    }),
+    routes: ({ keys }) => [jwksRoute(keys), serviceTokenRoute(keys, config.serviceSecret)],
+    beforeStart: ({ keys }) => keys.ensureKey(),
   });
-  const serviceTokens = cachedTokens(async () => {
-    const { token, expiresAt } = await mintServiceToken(keys, 'identity', ['tenancy:read', 'tenancy:write']);
-    return { token, expiresAt: expiresAt.getTime() };
-  });
-  const tenancyUrl = deps.tenancyUrl ?? (() => config.tenancyUrl);
-  const tenancy = remoteTenancyClient(tenancyUrl, serviceTokens);
-  const orgDirectory = cachedOrgDirectory(remoteOrgDirectory(tenancyUrl, serviceTokens));
-  const verifyToken = createTokenVerifier({ keys: keys.keyResolver, issuer: config.jwtIssuer, audience: config.jwtAudience });
-  const sessionDeps = { db, keys, tenancy, config };
-  let server: RunningServer | undefined;
   return {
-    db,
-    keys,
+    ...subgraph,
+    keys: subgraph.services.keys,
     /** Loads fixed users (idempotent: existing ones are left alone), hashed at the configured cost. Returns how many were added. */
-    seed: (users: readonly IdentitySeedUser[]) => seedIdentity(db, users, config.passwordScryptLog2N),
-    async start(): Promise<RunningServer> {
-      await migrateToLatest(db, migrations);
-      await keys.ensureKey();
-      server = await startSubgraphServer({
-        name: 'identity',
-        schema: buildIdentitySchema(),
-        port: config.port,
-        host: config.host,
-        logger: deps.logger,
-        verifyToken,
-        orgDirectory,
-        extendContext: (base) => ({ ...base, identity: sessionDeps, loaders: createLoaders(db, tenancy, base.access) }),
-        ready: () => database.ping(),
-        routes: [jwksRoute(keys), serviceTokenRoute(keys, config.serviceSecret)],
-      });
-      return server;
-    },
-    async stop() {
-      await server?.stop();
-      await database.close();
-    },
+    seed: (users: readonly IdentitySeedUser[]) => subgraph.services.users.seed(users),
   };
 }
 

@@ -1,9 +1,10 @@
-import { createLogger, InMemoryEventBus, stopOnSignals } from '@platform/kernel';
+import { standaloneSubgraphDeps, stopOnSignals } from '@platform/kernel';
 import { createIdentitySubgraph, readIdentityConfig } from './index.ts';
 
 // Standalone: `tsx subgraphs/identity/src/main.ts` with DATABASE_URL, SERVICE_SECRET, TENANCY_URL, PORT.
 const config = readIdentityConfig();
-const logger = createLogger({ service: 'identity' }, config.logLevel);
-const identity = createIdentitySubgraph(config, { logger, eventBus: new InMemoryEventBus() });
+// Identity verifies with its own keys and signs its own service tokens: only the logger and bus are taken.
+const { logger, eventBus } = standaloneSubgraphDeps(config, []);
+const identity = createIdentitySubgraph(config, { logger, eventBus });
 await identity.start();
 stopOnSignals(identity, logger);

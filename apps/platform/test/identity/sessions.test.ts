@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf } from '@platform/testkit';
 import { DEMO_ORGS, DEMO_PASSWORD } from '../../src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+import { demoUser, type TestPlatform } from '../../src/test-platform.ts';
+import { platformTest as test } from '../support/platform-fixture.ts';
 
-let p: TestPlatform;
-beforeAll(async () => {
-  p = await startTestPlatform();
-});
-afterAll(() => p?.close());
+test.beforeAll(({ platform }) => void platform);
 
 const LOG_IN = `mutation($e: String!, $p: String!, $o: ID) {
   logIn(email: $e, password: $p, organizationId: $o) { accessToken refreshToken tokenType expiresAt role organization { id } user { id email } }
@@ -19,7 +16,7 @@ const REFRESH = `mutation($t: String!, $o: ID) { refreshSession(refreshToken: $t
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
 
 describe('logIn', () => {
-  test('returns a 15-minute EdDSA access token whose org and role come from the membership', async () => {
+  test('returns a 15-minute EdDSA access token whose org and role come from the membership', async ({ platform: p }) => {
     const user = demoUser('dev@protea.example');
     const r = await p.gateway(LOG_IN, { e: 'DEV@Protea.example ', p: DEMO_PASSWORD });
     expect(r.errors).toBeUndefined();
@@ -34,7 +31,7 @@ describe('logIn', () => {
     expect(session.refreshToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
   });
 
-  test('wrong password and unknown email give the same UNAUTHENTICATED answer', async () => {
+  test('wrong password and unknown email give the same UNAUTHENTICATED answer', async ({ platform: p }) => {
     const wrong = await p.gateway(LOG_IN, { e: 'admin@baobab.example', p: 'not-the-password' });
     const unknown = await p.gateway(LOG_IN, { e: 'nobody@nowhere.example', p: 'not-the-password' });
     expect(codesOf(wrong)).toEqual(['UNAUTHENTICATED']);
@@ -42,18 +39,18 @@ describe('logIn', () => {
     expect(wrong.data).toBeNull();
   });
 
-  test('a malformed email is BAD_USER_INPUT naming the field', async () => {
+  test('a malformed email is BAD_USER_INPUT naming the field', async ({ platform: p }) => {
     const r = await p.gateway(LOG_IN, { e: 'not-an-email', p: DEMO_PASSWORD });
     expect(codesOf(r)).toEqual(['BAD_USER_INPUT']);
     expect(r.errors?.[0]?.extensions?.['field']).toBe('email');
   });
 
-  test('an organisation the user is not a member of is refused', async () => {
+  test('an organisation the user is not a member of is refused', async ({ platform: p }) => {
     const r = await p.gateway(LOG_IN, { e: 'admin@protea.example', p: DEMO_PASSWORD, o: DEMO_ORGS.baobab });
     expect(codesOf(r)).toEqual(['FORBIDDEN']);
   });
 
-  test('repeated failures lock the account (RATE_LIMITED, even with the right password) but not others', async () => {
+  test('repeated failures lock the account (RATE_LIMITED, even with the right password) but not others', async ({ platform: p }) => {
     const email = 'admin@springbok.example';
     for (let i = 0; i < 5; i++) expect(codesOf(await p.gateway(LOG_IN, { e: email, p: `wrong-password-${i}` }))).toEqual(['UNAUTHENTICATED']);
     const locked = await p.gateway(LOG_IN, { e: email, p: DEMO_PASSWORD });
@@ -63,7 +60,7 @@ describe('logIn', () => {
     expect((await p.gateway(LOG_IN, { e: 'admin@kalahari.example', p: DEMO_PASSWORD })).errors).toBeUndefined();
   });
 
-  test('concurrent wrong guesses are all counted', async () => {
+  test('concurrent wrong guesses are all counted', async ({ platform: p }) => {
     const email = 'admin@umhlanga.example';
     await Promise.all(Array.from({ length: 8 }, (_, i) => p.gateway(LOG_IN, { e: email, p: `guess-${i}-wrong` })));
     expect(codesOf(await p.gateway(LOG_IN, { e: email, p: DEMO_PASSWORD }))).toEqual(['RATE_LIMITED']);
@@ -71,10 +68,10 @@ describe('logIn', () => {
 });
 
 describe('refresh tokens', () => {
-  const logIn = async (email: string) => (await p.gateway(LOG_IN, { e: email, p: DEMO_PASSWORD })).data.logIn;
+  const logIn = async (p: TestPlatform, email: string) => (await p.gateway(LOG_IN, { e: email, p: DEMO_PASSWORD })).data.logIn;
 
-  test('rotate: each refresh returns a new pair, and the new access token works', async () => {
-    const first = await logIn('admin@fynbos.example');
+  test('rotate: each refresh returns a new pair, and the new access token works', async ({ platform: p }) => {
+    const first = await logIn(p, 'admin@fynbos.example');
     const second = (await p.gateway(REFRESH, { t: first.refreshToken })).data.refreshSession;
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.organization.id).toBe(DEMO_ORGS.fynbos);
@@ -82,8 +79,8 @@ describe('refresh tokens', () => {
     expect(me.data.me.email).toBe('admin@fynbos.example');
   });
 
-  test('reusing a spent refresh token revokes the whole family', async () => {
-    const first = await logIn('admin@fynbos.example');
+  test('reusing a spent refresh token revokes the whole family', async ({ platform: p }) => {
+    const first = await logIn(p, 'admin@fynbos.example');
     const second = (await p.gateway(REFRESH, { t: first.refreshToken })).data.refreshSession;
     const replay = await p.gateway(REFRESH, { t: first.refreshToken });
     expect(codesOf(replay)).toEqual(['UNAUTHENTICATED']);
@@ -92,9 +89,9 @@ describe('refresh tokens', () => {
     expect(codesOf(await p.gateway(REFRESH, { t: second.refreshToken }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  test('two concurrent refreshes with one token: exactly one wins, the other is refused as a reuse, and the whole family ends revoked', async () => {
+  test('two concurrent refreshes with one token: exactly one wins, the other is refused as a reuse, and the whole family ends revoked', async ({ platform: p }) => {
     for (let round = 0; round < 5; round++) {
-      const first = await logIn('admin@fynbos.example');
+      const first = await logIn(p, 'admin@fynbos.example');
       const results = await Promise.all([p.gateway(REFRESH, { t: first.refreshToken }), p.gateway(REFRESH, { t: first.refreshToken })]);
       const winners = results.filter((r) => !r.errors);
       const losers = results.filter((r) => r.errors);
@@ -112,18 +109,18 @@ describe('refresh tokens', () => {
     }
   });
 
-  test('an unknown refresh token is UNAUTHENTICATED', async () => {
+  test('an unknown refresh token is UNAUTHENTICATED', async ({ platform: p }) => {
     expect(codesOf(await p.gateway(REFRESH, { t: 'made-up-token' }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  test('logOut ends the session', async () => {
-    const s = await logIn('admin@fynbos.example');
+  test('logOut ends the session', async ({ platform: p }) => {
+    const s = await logIn(p, 'admin@fynbos.example');
     const out = await p.gateway('mutation($t: String!) { logOut(refreshToken: $t) }', { t: s.refreshToken });
     expect(out.data.logOut).toBe(true);
     expect(codesOf(await p.gateway(REFRESH, { t: s.refreshToken }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  test('a user in several organisations switches between them, and roles are re-read on refresh', async () => {
+  test('a user in several organisations switches between them, and roles are re-read on refresh', async ({ platform: p }) => {
     const owner = await p.login('owner@karoo.example');
     const user = demoUser('admin@baobab.example');
     // Karoo's owner makes Baobab's admin a VIEWER of Protea too.
@@ -133,7 +130,7 @@ describe('refresh tokens', () => {
       owner,
     );
     expect(added.errors).toBeUndefined();
-    const s = await logIn(user.email);
+    const s = await logIn(p, user.email);
     expect(s.organization.id).toBe(DEMO_ORGS.baobab);
     const switched = (await p.gateway(REFRESH, { t: s.refreshToken, o: DEMO_ORGS.protea })).data.refreshSession;
     expect(switched).toMatchObject({ role: 'VIEWER', organization: { id: DEMO_ORGS.protea } });

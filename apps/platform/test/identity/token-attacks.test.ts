@@ -1,21 +1,30 @@
 import { base64url, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf, gql } from '@platform/testkit';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+import { demoUser, type TestPlatform } from '../../src/test-platform.ts';
+import { platformTest } from '../support/platform-fixture.ts';
 
-let p: TestPlatform;
-let validToken: string;
-let signingKey: { kid: string; jwk: JWK };
 const karooAdmin = demoUser('admin@karoo.example');
 
-beforeAll(async () => {
-  p = await startTestPlatform();
-  validToken = await p.login(karooAdmin.email);
-  const row = await p.identity.db.selectFrom('signing_keys').select(['kid', 'private_jwk']).executeTakeFirstOrThrow();
-  signingKey = { kid: row.kid, jwk: row.private_jwk as JWK };
+interface SigningKey {
+  readonly kid: string;
+  readonly jwk: JWK;
+}
+
+/** A genuine token, and identity's first signing key (private part included) read before any rotation. */
+const test = platformTest.extend<{ validToken: string; signingKey: SigningKey }>({
+  validToken: [async ({ platform }, use) => use(await platform.login(karooAdmin.email)), { scope: 'file' }],
+  signingKey: [
+    async ({ platform }, use) => {
+      const row = await platform.identity.db.selectFrom('signing_keys').select(['kid', 'private_jwk']).executeTakeFirstOrThrow();
+      await use({ kid: row.kid, jwk: row.private_jwk as JWK });
+    },
+    { scope: 'file' },
+  ],
 });
-afterAll(() => p?.close());
+// All three in the hook: the platform's start gets the hook timeout, and the key is read before any rotation.
+test.beforeAll(({ platform, validToken, signingKey }) => void [platform, validToken, signingKey]);
 
 const claims = { typ: 'user', org: DEMO_ORGS.karoo, role: 'ADMIN', scopes: ['read'] };
 
@@ -34,14 +43,14 @@ async function signWith(
     .sign(key);
 }
 
-const attacks: Record<string, () => Promise<string>> = {
-  expired: async () => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
-  tampered: async () => {
+const attacks: Record<string, (genuine: { validToken: string; signingKey: SigningKey }) => Promise<string>> = {
+  expired: async ({ signingKey }) => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+  tampered: async ({ validToken }) => {
     const [header, payload, signature] = validToken.split('.') as [string, string, string];
     const changed = { ...JSON.parse(new TextDecoder().decode(base64url.decode(payload))), role: 'OWNER', org: DEMO_ORGS.provider };
     return [header, base64url.encode(JSON.stringify(changed)), signature].join('.');
   },
-  'alg none': async () => {
+  'alg none': async ({ validToken }) => {
     const [, payload] = validToken.split('.') as [string, string];
     return [base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' })), payload, ''].join('.');
   },
@@ -49,18 +58,18 @@ const attacks: Record<string, () => Promise<string>> = {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     return signWith(privateKey, 'not-a-published-key');
   },
-  'known kid, other key': async () => {
+  'known kid, other key': async ({ signingKey }) => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     return signWith(privateKey, signingKey.kid);
   },
-  'wrong audience': async () => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { audience: 'someone-else' }),
-  'wrong issuer': async () => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { issuer: 'evil' }),
+  'wrong audience': async ({ signingKey }) => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { audience: 'someone-else' }),
+  'wrong issuer': async ({ signingKey }) => signWith(await importJWK(signingKey.jwk, 'EdDSA'), signingKey.kid, { issuer: 'evil' }),
   garbage: async () => 'not.a.jwt',
 };
 
 describe.each(Object.keys(attacks))('a token that is %s', (name) => {
-  test('is rejected with UNAUTHENTICATED by the gateway, identity and tenancy', async () => {
-    const token = await attacks[name]!();
+  test('is rejected with UNAUTHENTICATED by the gateway, identity and tenancy', async ({ platform: p, validToken, signingKey }) => {
+    const token = await attacks[name]!({ validToken, signingKey });
     for (const url of [p.gatewayUrl, p.urls.identity, p.urls.tenancy]) {
       const r = await gql(url, '{ __typename }', {}, { token });
       expect(r.status, url).toBe(401);
@@ -70,7 +79,7 @@ describe.each(Object.keys(attacks))('a token that is %s', (name) => {
   });
 });
 
-test('the genuine token is accepted everywhere (the attacks above are not failing for another reason)', async () => {
+test('the genuine token is accepted everywhere (the attacks above are not failing for another reason)', async ({ platform: p, validToken }) => {
   for (const url of [p.gatewayUrl, p.urls.identity, p.urls.tenancy]) {
     const r = await gql(url, '{ __typename }', {}, { token: validToken });
     expect(r.status, url).toBe(200);
@@ -79,7 +88,7 @@ test('the genuine token is accepted everywhere (the attacks above are not failin
 });
 
 describe('service tokens', () => {
-  const mint = (secret: string, body: unknown) =>
+  const mint = (p: TestPlatform, secret: string, body: unknown) =>
     fetch(p.urls.identity.replace('/graphql', '/internal/service-token'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
@@ -87,11 +96,11 @@ describe('service tokens', () => {
     });
   const nodes = '{ internalOrganizationNodes(ids: ["' + DEMO_ORGS.protea + '"]) { id kind ancestors } }';
 
-  test('are minted only with the service secret and only with the scopes that service may have', async () => {
-    expect((await mint('wrong-secret', { service: 'wallet', scopes: ['tenancy:read'] })).status).toBe(401);
-    expect((await mint(p.serviceSecret, { service: 'wallet', scopes: ['tenancy:write'] })).status).toBe(403);
-    expect((await mint(p.serviceSecret, { service: 'nobody', scopes: [] })).status).toBe(400);
-    const ok = await mint(p.serviceSecret, { service: 'wallet', scopes: ['tenancy:read'] });
+  test('are minted only with the service secret and only with the scopes that service may have', async ({ platform: p }) => {
+    expect((await mint(p, 'wrong-secret', { service: 'wallet', scopes: ['tenancy:read'] })).status).toBe(401);
+    expect((await mint(p, p.serviceSecret, { service: 'wallet', scopes: ['tenancy:write'] })).status).toBe(403);
+    expect((await mint(p, p.serviceSecret, { service: 'nobody', scopes: [] })).status).toBe(400);
+    const ok = await mint(p, p.serviceSecret, { service: 'wallet', scopes: ['tenancy:read'] });
     expect(ok.status).toBe(200);
     const { token } = (await ok.json()) as { token: string };
     const r = await gql(p.urls.tenancy, nodes, {}, { token });
@@ -99,14 +108,14 @@ describe('service tokens', () => {
     expect(r.data?.internalOrganizationNodes).toEqual([{ id: DEMO_ORGS.protea, kind: 'CUSTOMER', ancestors: [DEMO_ORGS.provider, DEMO_ORGS.karoo] }]);
   });
 
-  test('internal operations refuse user tokens, even the provider owner\'s, and are not in the public supergraph', async () => {
+  test('internal operations refuse user tokens, even the provider owner\'s, and are not in the public supergraph', async ({ platform: p }) => {
     const owner = await p.login('ops@highveld.example');
     expect(codesOf(await gql(p.urls.tenancy, nodes, {}, { token: owner }))).toEqual(['FORBIDDEN']);
     expect(codesOf(await p.gateway(nodes, {}, owner))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 });
 
-test('signing keys rotate: the new key is published first, signs after its lead time, and old tokens stay valid', async () => {
+test('signing keys rotate: the new key is published first, signs after its lead time, and old tokens stay valid', async ({ platform: p, validToken, signingKey }) => {
   const owner = await p.login('ops@highveld.example');
   const rotated = await p.gateway('mutation { rotateSigningKey { kid activatesAt } }', {}, owner);
   expect(rotated.errors).toBeUndefined();
@@ -133,7 +142,7 @@ test('signing keys rotate: the new key is published first, signs after its lead 
   }
 });
 
-test('only the provider OWNER can rotate keys', async () => {
+test('only the provider OWNER can rotate keys', async ({ platform: p }) => {
   const resellerOwner = await p.login('owner@karoo.example');
   expect(codesOf(await p.gateway('mutation { rotateSigningKey { kid } }', {}, resellerOwner))).toEqual(['FORBIDDEN']);
   const providerAdmin = await p.login('admin@highveld.example');

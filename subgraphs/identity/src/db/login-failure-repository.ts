@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import type { IdentityDatabase } from './types.ts';
+import { sql } from 'kysely';
+import type { IdentityDb as Db } from './types.ts';
 
-export async function lockedUntil(db: Kysely<IdentityDatabase>, emailNormalized: string): Promise<Date | null> {
+export async function lockedUntil(db: Db, emailNormalized: string): Promise<Date | null> {
   const row = await db.selectFrom('login_failures').select('locked_until').where('email_normalized', '=', emailNormalized).executeTakeFirst();
   return row?.locked_until ?? null;
 }
@@ -11,7 +11,7 @@ export async function lockedUntil(db: Kysely<IdentityDatabase>, emailNormalized:
  * the last one is older than `windowSeconds`; reaching `maxFailures` locks for `lockSeconds`.
  */
 export async function recordFailure(
-  db: Kysely<IdentityDatabase>,
+  db: Db,
   emailNormalized: string,
   { windowSeconds, maxFailures, lockSeconds }: { windowSeconds: number; maxFailures: number; lockSeconds: number },
 ): Promise<void> {
@@ -28,6 +28,6 @@ export async function recordFailure(
         then now() + ${lock} else f.locked_until end`.execute(db);
 }
 
-export async function clearFailures(db: Kysely<IdentityDatabase>, emailNormalized: string): Promise<void> {
+export async function clearFailures(db: Db, emailNormalized: string): Promise<void> {
   await db.deleteFrom('login_failures').where('email_normalized', '=', emailNormalized).execute();
 }

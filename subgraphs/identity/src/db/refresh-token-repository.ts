@@ -1,7 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { IdentityDatabase } from './types.ts';
-
-type Db = Kysely<IdentityDatabase> | Transaction<IdentityDatabase>;
+import { sql } from 'kysely';
+import type { IdentityDb as Db } from './types.ts';
 
 export interface RefreshTokenRecord {
   readonly id: string;

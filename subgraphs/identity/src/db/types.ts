@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 import type { OutboxTables } from '@platform/kernel';
 
 export interface UsersTable {
@@ -45,3 +45,6 @@ export interface IdentityDatabase extends OutboxTables {
   signing_keys: SigningKeysTable;
   login_failures: LoginFailuresTable;
 }
+
+/** What a repository function runs on: the pool, or the transaction its caller owns. */
+export type IdentityDb = Kysely<IdentityDatabase> | Transaction<IdentityDatabase>;

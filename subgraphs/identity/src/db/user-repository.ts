@@ -1,8 +1,6 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { User, UserCredentials } from '../domain/user.ts';
-import type { IdentityDatabase, UsersTable } from './types.ts';
-
-type Db = Kysely<IdentityDatabase> | Transaction<IdentityDatabase>;
+import type { IdentityDatabase, IdentityDb as Db, UsersTable } from './types.ts';
 
 const toUser = (row: Selectable<UsersTable>): UserCredentials => ({
   id: row.id,
@@ -20,16 +18,28 @@ export async function findUsers(db: Db, ids: readonly string[]): Promise<User[]>
   return rows.map((r) => withoutSecret(toUser(r)));
 }
 
+/** Which of these ids already exist. */
+export async function existingUserIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function findCredentialsByEmail(db: Db, emailNormalized: string): Promise<UserCredentials | undefined> {
   const row = await db.selectFrom('users').selectAll().where('email_normalized', '=', emailNormalized).executeTakeFirst();
   return row && toUser(row);
 }
 
-export async function insertUser(
-  trx: Transaction<IdentityDatabase>,
-  user: { id: string; email: string; emailNormalized: string; displayName: string; passwordHash: string },
-  { ignoreExisting = false } = {},
-): Promise<User | undefined> {
+export interface NewUserRow {
+  readonly id: string;
+  readonly email: string;
+  readonly emailNormalized: string;
+  readonly displayName: string;
+  readonly passwordHash: string;
+}
+
+/** The inserted user; undefined when `ignoreExisting` skipped an id already there. */
+export async function insertUser(trx: Transaction<IdentityDatabase>, user: NewUserRow, { ignoreExisting = false } = {}): Promise<User | undefined> {
   const row = await trx
     .insertInto('users')
     .values({

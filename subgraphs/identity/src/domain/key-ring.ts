@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { inTransaction } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { addSigningKey, publishedKeys, type SigningKeyRecord } from '../db/signing-key-repository.ts';
+import { insertSigningKey, publishedKeys, retireUnretiredKeys, type SigningKeyRecord } from '../db/signing-key-repository.ts';
 import type { IdentityDatabase } from '../db/types.ts';
 
 const ALGORITHM = 'EdDSA';
@@ -77,7 +78,10 @@ export class KeyRing {
       privateJwk: await exportJWK(privateKey),
       activatesAt,
     };
-    await addSigningKey(this.db, record, retireOthersAt);
+    await inTransaction(this.db, async (trx) => {
+      await retireUnretiredKeys(trx, retireOthersAt);
+      await insertSigningKey(trx, record);
+    });
     this.cache = undefined;
     return { ...record, retiresAt: null };
   }

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { badInput } from '@platform/kernel';
+import type { TextRule } from '@platform/kernel';
 
 // scrypt with OWASP's parameters (N = 2^17, r = 8, p = 1): memory-hard, in Node's crypto, no native addon.
 // Stored as scrypt$log2N$r$p$salt$hash (base64url), so the cost can rise later without breaking old hashes.
@@ -29,8 +29,5 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-export function requirePassword(password: string, field: string): string {
-  if (password.length < 12) throw badInput(field, 'must be at least 12 characters.');
-  if (password.length > 256) throw badInput(field, 'must be at most 256 characters.');
-  return password;
-}
+/** For `parseText`: a new password is taken as typed (no trimming), 12 to 256 characters. */
+export const PASSWORD_RULE: TextRule = { min: 12, max: 256, trim: false };

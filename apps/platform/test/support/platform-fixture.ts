@@ -1,0 +1,22 @@
+import { orgTest } from '@platform/testkit';
+import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
+
+/**
+ * The whole platform, one per test file (fresh databases, demo data seeded), closed after the file.
+ * Starting it can outlast a test's timeout on a loaded machine, so a file starts it in a hook,
+ * which has the longer hook timeout: `platformTest.beforeAll(({ platform }) => void platform)`.
+ */
+export const platformTest = orgTest.extend<{ platform: TestPlatform }>({
+  platform: [
+    // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
+    async ({}, use) => {
+      const platform = await startTestPlatform();
+      try {
+        await use(platform);
+      } finally {
+        await platform.close();
+      }
+    },
+    { scope: 'file' },
+  ],
+});

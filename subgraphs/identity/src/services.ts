@@ -1,0 +1,36 @@
+import { cachedOrgDirectory, remoteOrgDirectory, type OrgDirectory } from '@platform/kernel';
+import type { Kysely } from 'kysely';
+import type { IdentityConfig } from './config.ts';
+import type { IdentityDatabase } from './db/types.ts';
+import { KeyRing } from './domain/key-ring.ts';
+import { ownServiceTokens } from './domain/service-tokens.ts';
+import { SessionService } from './domain/session-service.ts';
+import { UserService } from './domain/user-service.ts';
+import { remoteTenancyClient } from './remote/tenancy-client.ts';
+
+/** Built once per subgraph; requests share them. */
+export interface IdentityServices {
+  readonly keys: KeyRing;
+  readonly sessions: SessionService;
+  readonly users: UserService;
+  /** Tenancy's tree, asked with identity's own service token. */
+  readonly orgDirectory: OrgDirectory;
+}
+
+/** `tenancyUrl` is a function: embedded, tenancy's port is known only after it starts. */
+export function createIdentityServices(db: Kysely<IdentityDatabase>, config: IdentityConfig, tenancyUrl: () => string): IdentityServices {
+  const keys = new KeyRing(db, {
+    publishLeadSeconds: config.keyPublishLeadSeconds,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  });
+  const serviceTokens = ownServiceTokens(keys);
+  const tenancy = remoteTenancyClient(tenancyUrl, serviceTokens);
+  return {
+    keys,
+    sessions: new SessionService(db, keys, tenancy, config),
+    users: new UserService(db, tenancy, config.passwordScryptLog2N),
+    orgDirectory: cachedOrgDirectory(remoteOrgDirectory(tenancyUrl, serviceTokens)),
+  };
+}
