@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
-import { afterAll, expect, test } from 'vitest';
+import { afterAll, expect, test, vi } from 'vitest';
 import { dropTestDatabases } from './support/databases.ts';
 import { InMemoryEventBus, OutboxRelay, type DeliveryPolicy } from '../src/index.ts';
 import { eventDatabase, handledCounts, logger, recordingConsumer, unpublishedCount, waitFor, writeEvents, type EventTestTables } from './support/event-fixture.ts';
 
 afterAll(() => dropTestDatabases());
+// Thousands of handler transactions: generous under a loaded machine (CI shares two cores).
+vi.setConfig({ testTimeout: 120_000 });
 
 const policy: DeliveryPolicy = { retentionMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 };
 

@@ -78,13 +78,13 @@ describe.skipIf(!REDIS_URL)('Redis Streams bus across two processes', () => {
     expect((await handledCounts(consumerDb.database.db)).distinct).toBeLessThan(1_000);
 
     const second = await startConsumer('billing');
-    expect(await waitFor(() => handledCounts(consumerDb.database.db), (c) => c.distinct === 1_000, 30_000)).toEqual({ rows: 1_000, distinct: 1_000 });
+    expect(await waitFor(() => handledCounts(consumerDb.database.db), (c) => c.distinct === 1_000, 60_000)).toEqual({ rows: 1_000, distinct: 1_000 });
     second.kill('SIGTERM');
     await new Promise((resolve) => second.once('exit', resolve));
     // Everything acknowledged, nothing parked, and nothing applied twice.
     expect(await bus.parked('billing')).toEqual([]);
     expect(await handledCounts(consumerDb.database.db)).toEqual({ rows: 1_000, distinct: 1_000 });
-  }, 90_000);
+  }, 150_000);
 
   test('a poison event is parked after maxAttempts while the events behind it are delivered, then replayed', async () => {
     await consumerDb.database.db.deleteFrom('handled').execute();
@@ -106,5 +106,5 @@ describe.skipIf(!REDIS_URL)('Redis Streams bus across two processes', () => {
     await relay.stop();
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
-  }, 60_000);
+  }, 120_000);
 });
