@@ -1,4 +1,4 @@
-import { defineSubgraph, migrateToLatest, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { VmsConfig } from './config.ts';
 import type { VmsContext, VmsServices } from './context.ts';
 import { VmsMigrations } from './db/migrations/index.ts';
@@ -63,18 +63,26 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     context: (base, { loaders, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
     tasks: (_database, { provisioning }) => [
       // First pass at once: sagas a previous process left open are resumed or compensated.
-      new PeriodicTask({ name: 'saga recovery', intervalMs: config.sagaRecoveryIntervalMs, firstDelayMs: 0, run: () => provisioning.recover(), logger: deps.logger }),
+      new PeriodicTask({
+        name: 'saga recovery',
+        intervalMs: config.sagaRecoveryIntervalMs,
+        firstDelayMs: 0,
+        logger: deps.logger,
+        run: async () => {
+          const taken = await provisioning.recover();
+          if (taken > 0) deps.logger.info('provisioning sagas taken over', { count: taken });
+        },
+      }),
     ],
     stopServices: ({ provisioning }) => provisioning.stop(),
   });
-  const db = subgraph.db;
   return {
     ...subgraph,
     provisioning: subgraph.services.provisioning,
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
-      await migrateToLatest(db, VmsMigrations);
-      return insertVmsIgnoringExisting(db, generateFleet(customers, products, total));
+      await subgraph.migrate();
+      return insertVmsIgnoringExisting(subgraph.db, generateFleet(customers, products, total));
     },
   };
 }

@@ -42,7 +42,7 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
   let n = 0;
   return {
     subgraph,
-    db: subgraph.db as Kysely<VmsDatabase>,
+    db: subgraph.db,
     orgs,
     statements,
     user: (org: string, role: Role) => tokenAs(auth, org, role),
