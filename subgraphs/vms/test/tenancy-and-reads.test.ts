@@ -65,6 +65,10 @@ describe('who sees a VM (customer A1 VM): virtualMachine(id) and _entities', () 
       service,
     );
     expect(all.data._entities).toEqual([{ id: fleet.vmA[0]!.id, name: fleet.vmA[0]!.name }, { id: fleet.vmB[0]!.id, name: fleet.vmB[0]!.name }, null]);
+    // As an argument, though, a malformed id is the caller's mistake and named as such.
+    const malformed = await h.call('query($id: ID!) { virtualMachine(id: $id) { id } }', { id: 'nope' }, service);
+    expect(codesOf(malformed)).toEqual(['BAD_USER_INPUT']);
+    expect(malformed.errors![0]!.extensions?.['field']).toBe('id');
   });
 });
 
