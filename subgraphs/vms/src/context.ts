@@ -1,6 +1,15 @@
 import type { RequestContext } from '@platform/kernel';
+import type { InventoryImport } from './domain/inventory-import.ts';
+import type { Lifecycle } from './domain/lifecycle-service.ts';
+import type { Provisioning } from './domain/provisioning.ts';
 import type { VmsLoaders } from './loaders.ts';
-import type { VmsServices } from './services.ts';
+
+/** The domain services a request reaches (one set per process). */
+export interface VmsServices {
+  readonly provisioning: Provisioning;
+  readonly lifecycle: Lifecycle;
+  readonly inventory: InventoryImport;
+}
 
 export interface VmsContext extends RequestContext {
   readonly services: VmsServices;

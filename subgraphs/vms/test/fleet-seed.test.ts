@@ -1,18 +1,8 @@
 import { newId } from '@platform/kernel';
-import { dropTestDatabases } from '@platform/testkit';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect } from 'vitest';
 import type { FleetCustomer, FleetProduct } from '../src/domain/fleet-seed.ts';
-import { startVms, type VmsHarness } from './support/harness.ts';
-
-let h: VmsHarness;
-beforeAll(async () => {
-  h = await startVms('vms_seed');
-});
-afterAll(async () => {
-  await h?.stop();
-  await dropTestDatabases();
-});
+import { vmsTest } from './support/fixtures.ts';
 
 const size = (sku: string, vcpu: number, memoryGib: number, diskGib: number): FleetProduct => ({
   id: newId(),
@@ -24,12 +14,12 @@ const size = (sku: string, vcpu: number, memoryGib: number, diskGib: number): Fl
   storageTier: 'STANDARD',
 });
 
-test('the demo fleet: 3,260 VMs spread unevenly, sized from the catalogue, in a mix of states; fast, and a second run adds nothing', async () => {
+vmsTest('the demo fleet: 3,260 VMs spread unevenly, sized from the catalogue, in a mix of states; fast, and a second run adds nothing', async ({ vms: h }) => {
   const products = [size('VM-GP-1C2G', 1, 2, 40), size('VM-GP-2C8G', 2, 8, 100), size('VM-GP-8C32G', 8, 32, 400), size('VM-MEM-32C256G', 32, 256, 1000)];
   const customers: FleetCustomer[] = [
-    { id: h.orgs.customerA1, orgPath: [h.orgs.provider, h.orgs.resellerA, h.orgs.customerA1], slug: 'kestrel', weight: 900 },
+    { id: h.orgs.customerA, orgPath: [h.orgs.provider, h.orgs.resellerA, h.orgs.customerA], slug: 'kestrel', weight: 900 },
     { id: h.orgs.customerA2, orgPath: [h.orgs.provider, h.orgs.resellerA, h.orgs.customerA2], slug: 'baobab', weight: 300 },
-    { id: h.orgs.direct, orgPath: [h.orgs.provider, h.orgs.direct], slug: 'karoo', weight: 60 },
+    { id: h.orgs.directCustomer, orgPath: [h.orgs.provider, h.orgs.directCustomer], slug: 'karoo', weight: 60 },
   ];
   const started = performance.now();
   expect(await h.subgraph.seedFleet(customers, products, 3260)).toBe(3260);
@@ -38,7 +28,7 @@ test('the demo fleet: 3,260 VMs spread unevenly, sized from the catalogue, in a 
 
   const { rows: perOrg } = await sql<{ organization_id: string; n: string }>`select organization_id, count(*) as n from virtual_machines group by organization_id`.execute(h.db);
   const counts = Object.fromEntries(perOrg.map((r) => [r.organization_id, Number(r.n)]));
-  expect(counts).toEqual({ [h.orgs.customerA1]: 2329, [h.orgs.customerA2]: 776, [h.orgs.direct]: 155 }); // by weight; the rounding remainder to the first
+  expect(counts).toEqual({ [h.orgs.customerA]: 2329, [h.orgs.customerA2]: 776, [h.orgs.directCustomer]: 155 }); // by weight; the rounding remainder to the first
   const { rows: states } = await sql<{ status: string; n: string }>`select status, count(*) as n from virtual_machines group by status`.execute(h.db);
   const byStatus = Object.fromEntries(states.map((r) => [r.status, Number(r.n)]));
   expect(byStatus['RUNNING']).toBeGreaterThan(2000);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { newId } from '@platform/kernel';
-import { codesOf, dropTestDatabases } from '@platform/testkit';
+import { codesOf } from '@platform/testkit';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startVms, type VmsHarness } from './support/harness.ts';
+import { expect } from 'vitest';
+import { vmsTest } from './support/fixtures.ts';
 
 const SAMPLE = readFileSync('/work/shared/data/vcenter-snapshot.sample.json', 'utf8');
 const IMPORT = 'mutation($input: ImportInventoryInput!) { importVirtualMachineInventory(input: $input) { vcenter added changed unchanged gone skipped unmappedPools } }';
@@ -14,21 +14,19 @@ interface SampleVm {
   info: { name: string; power_state: string; identity: { instance_uuid: string }; cpu?: { count: number } | null; memory?: { size_MiB: number } | null };
 }
 
-let h: VmsHarness;
-let admin: string;
-let mappings: { resourcePool: string; organizationId: string }[];
-beforeAll(async () => {
-  h = await startVms('vms_import');
-  admin = await h.user(h.orgs.provider, 'ADMIN');
-  const orgs = [h.orgs.customerA1, h.orgs.customerA2, h.orgs.customerB1, h.orgs.direct, h.orgs.customerA1, h.orgs.customerB1];
-  mappings = ['resgroup-100', 'resgroup-101', 'resgroup-102', 'resgroup-103', 'resgroup-104', 'resgroup-105'].map((resourcePool, i) => ({ resourcePool, organizationId: orgs[i]! }));
-});
-afterAll(async () => {
-  await h?.stop();
-  await dropTestDatabases();
+/** A provider admin's token and the sample's pools mapped to the tree (resgroup-106 left unmapped). */
+const test = vmsTest.extend<{ importer: { admin: string; mappings: { resourcePool: string; organizationId: string }[] } }>({
+  importer: [
+    async ({ vms: { orgs, user } }, use) => {
+      const targets = [orgs.customerA, orgs.customerA2, orgs.customerB, orgs.directCustomer, orgs.customerA, orgs.customerB];
+      const mappings = targets.map((organizationId, i) => ({ resourcePool: `resgroup-${100 + i}`, organizationId }));
+      await use({ admin: await user(orgs.provider, 'ADMIN'), mappings });
+    },
+    { scope: 'file' },
+  ],
 });
 
-test('imports the sample snapshot, skipping the unmapped pool; unset CPU and memory stay unknown; a second run changes nothing', async () => {
+test('imports the sample snapshot, skipping the unmapped pool; unset CPU and memory stay unknown; a second run changes nothing', async ({ vms: h, importer: { admin, mappings } }) => {
   const first = await h.call(IMPORT, { input: { snapshot: SAMPLE, mappings } }, admin);
   expect(first.errors).toBeUndefined();
   expect(first.data.importVirtualMachineInventory).toEqual({ vcenter: 'vc01.example.internal', added: 38, changed: 0, unchanged: 0, gone: 0, skipped: 2, unmappedPools: ['resgroup-106'] });
@@ -43,7 +41,7 @@ test('imports the sample snapshot, skipping the unmapped pool; unset CPU and mem
   expect(again.data.importVirtualMachineInventory).toMatchObject({ added: 0, changed: 0, unchanged: 38, gone: 0, skipped: 2 });
 });
 
-test('a later snapshot: a changed VM is updated, a missing one is gone (DELETED), unset CPU keeps what was known', async () => {
+test('a later snapshot: a changed VM is updated, a missing one is gone (DELETED), unset CPU keeps what was known', async ({ vms: h, importer: { admin, mappings } }) => {
   const snapshot = JSON.parse(SAMPLE) as { vms: SampleVm[] };
   const [powered, dropped, unsetCpu] = ['vm-1000', 'vm-1001', 'vm-1002'].map((id) => snapshot.vms.find((v) => v.vm === id)!);
   powered!.info.power_state = 'POWERED_OFF';
@@ -62,7 +60,7 @@ test('a later snapshot: a changed VM is updated, a missing one is gone (DELETED)
   expect(rows.map((e) => [e.kind, Number(e.n)])).toEqual([['IMPORTED', 38], ['IMPORT_GONE', 1], ['IMPORT_UPDATED', 1]]);
 });
 
-test('only provider staff may import; bad snapshots and mappings name the field and write nothing', async () => {
+test('only provider staff may import; bad snapshots and mappings name the field and write nothing', async ({ vms: h, importer: { admin, mappings } }) => {
   const vmsBefore = Number((await sql<{ n: string }>`select count(*) as n from virtual_machines`.execute(h.db)).rows[0]!.n);
   expect(codesOf(await h.call(IMPORT, { input: { snapshot: SAMPLE, mappings } }, await h.user(h.orgs.resellerA, 'OWNER')))).toEqual(['FORBIDDEN']);
   expect(codesOf(await h.call(IMPORT, { input: { snapshot: SAMPLE, mappings } }, await h.user(h.orgs.provider, 'MEMBER')))).toEqual(['FORBIDDEN']);

@@ -1,18 +1,9 @@
-import { codesOf, dropTestDatabases } from '@platform/testkit';
+import { codesOf } from '@platform/testkit';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { VmAction } from '../src/domain/lifecycle.ts';
 import { VM_STATUSES, type PowerState, type VmStatus } from '../src/domain/vm.ts';
-import { countRows, startVms, type VmsHarness } from './support/harness.ts';
-
-let h: VmsHarness;
-beforeAll(async () => {
-  h = await startVms('vms_lifecycle');
-});
-afterAll(async () => {
-  await h?.stop();
-  await dropTestDatabases();
-});
+import { countRows, vmsTest } from './support/fixtures.ts';
 
 const MUTATION: Record<Exclude<VmAction, 'RESIZE'>, string> = {
   POWER_ON: 'powerOnVirtualMachine',
@@ -52,16 +43,16 @@ const EXPECTED: Record<VmAction, Record<VmStatus, Outcome>> = {
 const STATUSES: VmStatus[] = ['PROVISIONING', 'RUNNING', 'STOPPED', 'SUSPENDED', 'ERROR', 'DELETED'];
 
 describe('the lifecycle state machine, every action from every status', () => {
-  test('the statuses are the six the matrix covers', () => {
+  vmsTest('the statuses are the six the matrix covers', () => {
     expect([...VM_STATUSES].sort()).toEqual([...STATUSES].sort());
   });
 
   for (const action of Object.keys(EXPECTED) as VmAction[]) {
     const allowed = STATUSES.filter((s) => EXPECTED[action][s] !== null);
-    test(`${action}: allowed from ${allowed.join(', ')}; INVALID_STATE naming the status otherwise`, async () => {
-      const token = await h.user(h.orgs.customerA1, 'MEMBER');
+    vmsTest(`${action}: allowed from ${allowed.join(', ')}; INVALID_STATE naming the status otherwise`, async ({ vms: h }) => {
+      const token = await h.user(h.orgs.customerA, 'MEMBER');
       for (const status of STATUSES) {
-        const [vm] = await h.addVms(h.orgs.customerA1, 1, { status, powerState: POWER_OF[status] });
+        const [vm] = await h.addVms(h.orgs.customerA, 1, { status, powerState: POWER_OF[status] });
         const r =
           action === 'RESIZE'
             ? await h.call(RESIZE, { id: vm!.id, spec: { vcpu: 4, memoryGib: 8, diskGib: 200 } }, token)
@@ -87,7 +78,7 @@ describe('the lifecycle state machine, every action from every status', () => {
   }
 });
 
-test('a transition writes one history line and one outbox event; a refused one writes nothing', async () => {
+vmsTest('a transition writes one history line and one outbox event; a refused one writes nothing', async ({ vms: h }) => {
   const token = await h.user(h.orgs.customerA2, 'ADMIN');
   const [vm] = await h.addVms(h.orgs.customerA2, 1);
   const before = { events: await countRows(h.db, 'vm_events'), outbox: await countRows(h.db, 'outbox') };
@@ -107,7 +98,7 @@ test('a transition writes one history line and one outbox event; a refused one w
   ]);
 });
 
-test('two racing power-offs: one wins, the other is INVALID_STATE; one history line', async () => {
+vmsTest('two racing power-offs: one wins, the other is INVALID_STATE; one history line', async ({ vms: h }) => {
   const token = await h.user(h.orgs.customerA2, 'MEMBER');
   const [vm] = await h.addVms(h.orgs.customerA2, 1);
   const results = await Promise.all(
@@ -119,9 +110,9 @@ test('two racing power-offs: one wins, the other is INVALID_STATE; one history l
   expect(Number(rows[0]!.n)).toBe(1);
 });
 
-test('resize: a stopped VM takes the new spec and becomes custom; bad specs name the field; disks only grow', async () => {
-  const token = await h.user(h.orgs.customerB1, 'MEMBER');
-  const [vm] = await h.addVms(h.orgs.customerB1, 1, { status: 'STOPPED', powerState: 'POWERED_OFF', productId: '01935c00-0000-7000-8000-00000000beef' });
+vmsTest('resize: a stopped VM takes the new spec and becomes custom; bad specs name the field; disks only grow', async ({ vms: h }) => {
+  const token = await h.user(h.orgs.customerB, 'MEMBER');
+  const [vm] = await h.addVms(h.orgs.customerB, 1, { status: 'STOPPED', powerState: 'POWERED_OFF', productId: '01935c00-0000-7000-8000-00000000beef' });
   const cases: [Record<string, unknown>, string][] = [
     [{ vcpu: 0, memoryGib: 8, diskGib: 200 }, 'spec.vcpu'],
     [{ vcpu: 65, memoryGib: 8, diskGib: 200 }, 'spec.vcpu'],
@@ -139,15 +130,15 @@ test('resize: a stopped VM takes the new spec and becomes custom; bad specs name
   expect(ok.data.resizeVirtualMachine).toEqual({ id: vm!.id, status: 'STOPPED', spec: { vcpu: 8, memoryMib: 32768, diskGib: 400 }, product: null });
 });
 
-test('roles: a VIEWER cannot operate (FORBIDDEN); outside the subtree the VM does not exist (NOT_FOUND)', async () => {
-  const [vm] = await h.addVms(h.orgs.customerA1, 1);
+vmsTest('roles: a VIEWER cannot operate (FORBIDDEN); outside the subtree the VM does not exist (NOT_FOUND)', async ({ vms: h }) => {
+  const [vm] = await h.addVms(h.orgs.customerA, 1);
   const off = 'mutation($id: ID!) { powerOffVirtualMachine(id: $id) { status } }';
-  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerA1, 'VIEWER')))).toEqual(['FORBIDDEN']);
-  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerA1, 'BILLING')))).toEqual(['FORBIDDEN']);
-  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerB1, 'OWNER')))).toEqual(['NOT_FOUND']);
+  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerA, 'VIEWER')))).toEqual(['FORBIDDEN']);
+  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerA, 'BILLING')))).toEqual(['FORBIDDEN']);
+  expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.customerB, 'OWNER')))).toEqual(['NOT_FOUND']);
   expect(codesOf(await h.call(off, { id: vm!.id }, await h.user(h.orgs.resellerB, 'OWNER')))).toEqual(['NOT_FOUND']);
   expect(codesOf(await h.call(off, { id: vm!.id }))).toEqual(['UNAUTHENTICATED']);
-  expect(codesOf(await h.call(off, { id: 'not-a-uuid' }, await h.user(h.orgs.customerA1, 'MEMBER')))).toEqual(['BAD_USER_INPUT']);
+  expect(codesOf(await h.call(off, { id: 'not-a-uuid' }, await h.user(h.orgs.customerA, 'MEMBER')))).toEqual(['BAD_USER_INPUT']);
   // The reseller above it may operate it (MEMBER+ in an ancestor).
   const r = await h.call(off, { id: vm!.id }, await h.user(h.orgs.resellerA, 'MEMBER'));
   expect(r.data).toEqual({ powerOffVirtualMachine: { status: 'STOPPED' } });

@@ -1,20 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { VmEvent, VmEventKind, VmStatus } from '../domain/vm.ts';
-import type { VmsDatabase } from './types.ts';
+import type { VmEventsTable, VmsDb } from './types.ts';
 
-type Db = Kysely<VmsDatabase> | Transaction<VmsDatabase>;
-
-interface EventRow {
-  id: string;
-  vm_id: string;
-  organization_id: string;
-  kind: string;
-  from_status: string | null;
-  to_status: string;
-  actor: string;
-  detail: string | null;
-  at: Date | string;
-}
+type EventRow = Selectable<VmEventsTable>;
 
 const eventFromRow = (r: EventRow): VmEvent => ({
   id: r.id,
@@ -29,7 +17,7 @@ const eventFromRow = (r: EventRow): VmEvent => ({
 });
 
 /** Appends history lines (one multi-row statement). */
-export async function insertEvents(db: Db, events: readonly VmEvent[]): Promise<void> {
+export async function insertEvents(db: VmsDb, events: readonly VmEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
     .insertInto('vm_events')
@@ -50,7 +38,7 @@ export async function insertEvents(db: Db, events: readonly VmEvent[]): Promise<
 }
 
 /** A page of history (newest first, by uuid v7 id) for each VM, in ONE statement. */
-export async function eventPagesOfVms(db: Db, vmIds: readonly string[], fetch: number, afterId: string | null): Promise<Map<string, VmEvent[]>> {
+export async function eventPagesOfVms(db: VmsDb, vmIds: readonly string[], fetch: number, afterId: string | null): Promise<Map<string, VmEvent[]>> {
   const result = await sql<EventRow>`
     select e.* from unnest(${[...vmIds]}::uuid[]) as v(vm_id)
     cross join lateral (

@@ -1,28 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { minorFromDb } from '@platform/kernel';
 import type { ProvisionRequest, Saga, SagaState } from '../domain/saga.ts';
-import type { VmsDatabase } from './types.ts';
+import type { ProvisionSagasTable, VmsDb } from './types.ts';
 
-type Db = Kysely<VmsDatabase> | Transaction<VmsDatabase>;
-
-interface SagaRow {
-  id: string;
-  organization_id: string;
-  idempotency_key: string;
-  request_hash: string;
-  request: unknown;
-  state: string;
-  attempt: number;
-  price_minor: string;
-  currency: string;
-  hold_id: string | null;
-  vm_id: string | null;
-  ip_address: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+type SagaRow = Selectable<ProvisionSagasTable>;
 
 const sagaFromRow = (r: SagaRow): Saga => ({
   id: r.id,
@@ -42,7 +23,7 @@ const sagaFromRow = (r: SagaRow): Saga => ({
   updatedAt: new Date(r.updated_at),
 });
 
-export async function findSagaByKey(db: Db, organizationId: string, key: string): Promise<Saga | null> {
+export async function findSagaByKey(db: VmsDb, organizationId: string, key: string): Promise<Saga | null> {
   const row = await db
     .selectFrom('provision_sagas')
     .selectAll()
@@ -52,7 +33,7 @@ export async function findSagaByKey(db: Db, organizationId: string, key: string)
   return row ? sagaFromRow(row) : null;
 }
 
-export async function findSaga(db: Db, id: string): Promise<Saga | null> {
+export async function findSaga(db: VmsDb, id: string): Promise<Saga | null> {
   const row = await db.selectFrom('provision_sagas').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? sagaFromRow(row) : null;
 }
@@ -68,7 +49,7 @@ export interface NewSaga {
 }
 
 /** Inserts the saga unless its (organisation, key) exists; returns whether this call created it. */
-export async function insertSagaIfAbsent(db: Db, saga: NewSaga): Promise<boolean> {
+export async function insertSagaIfAbsent(db: VmsDb, saga: NewSaga): Promise<boolean> {
   const now = new Date();
   const inserted = await db
     .insertInto('provision_sagas')
@@ -101,7 +82,7 @@ export interface SagaChange {
 }
 
 /** Compare-and-set on the saga's state: null when another driver moved it first. */
-export async function moveSaga(db: Db, id: string, from: readonly SagaState[], change: SagaChange): Promise<Saga | null> {
+export async function moveSaga(db: VmsDb, id: string, from: readonly SagaState[], change: SagaChange): Promise<Saga | null> {
   const row = await db
     .updateTable('provision_sagas')
     .set({
@@ -122,7 +103,7 @@ export async function moveSaga(db: Db, id: string, from: readonly SagaState[], c
 }
 
 /** Sagas not finished and not touched for `staleMs`: a process died driving them, or a step failed transiently. */
-export async function findStaleOpenSagas(db: Db, staleMs: number, limit = 100): Promise<Saga[]> {
+export async function findStaleOpenSagas(db: VmsDb, staleMs: number, limit = 100): Promise<Saga[]> {
   const rows = await db
     .selectFrom('provision_sagas')
     .selectAll()
@@ -135,7 +116,7 @@ export async function findStaleOpenSagas(db: Db, staleMs: number, limit = 100): 
 }
 
 /** Marks the saga as being worked on now, so other replicas' recovery passes leave it alone a while. */
-export async function touchSaga(db: Db, id: string, expectedUpdatedAt: Date): Promise<boolean> {
+export async function touchSaga(db: VmsDb, id: string, expectedUpdatedAt: Date): Promise<boolean> {
   const result = await db
     .updateTable('provision_sagas')
     .set({ updated_at: new Date() })

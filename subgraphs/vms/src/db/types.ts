@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { OutboxTables } from '@platform/kernel';
 
 /** PostgreSQL bigint: pg hands it over as a string; bigint or string goes in. */
@@ -68,3 +68,6 @@ export interface VmsDatabase extends OutboxTables {
   vm_events: VmEventsTable;
   provision_sagas: ProvisionSagasTable;
 }
+
+/** What a repository function takes first: the pool, or the transaction its caller owns. */
+export type VmsDb = Kysely<VmsDatabase> | Transaction<VmsDatabase>;

@@ -1,11 +1,9 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { OrgScope, PowerState, ResourceSummary, Vm, VmFilter, VmOrder, VmSpec, VmStatus } from '../domain/vm.ts';
-import type { VmsDatabase } from './types.ts';
+import type { VmsDatabase, VmsDb } from './types.ts';
 import { rowFromVm, vmFromRow, type VmRow } from './vm-rows.ts';
 
-type Db = Kysely<VmsDatabase> | Transaction<VmsDatabase>;
-
-export async function findVmsByIds(db: Db, ids: readonly string[]): Promise<Vm[]> {
+export async function findVmsByIds(db: VmsDb, ids: readonly string[]): Promise<Vm[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('virtual_machines').selectAll().where('id', 'in', ids).execute();
   return rows.map(vmFromRow);
@@ -32,7 +30,7 @@ const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\
  * One page of VMs for each organisation, in ONE statement however many organisations (a lateral
  * join over the ids): what keeps the fleet page at a fixed statement count.
  */
-export async function pagesOfOrganizations(db: Db, orgIds: readonly string[], q: VmPageQuery): Promise<Map<string, Vm[]>> {
+export async function pagesOfOrganizations(db: VmsDb, orgIds: readonly string[], q: VmPageQuery): Promise<Map<string, Vm[]>> {
   const conditions: RawBuilder<boolean>[] = [scopeCondition(q.scope)];
   // DELETED VMs are history: listed only when asked for by status.
   if (q.filter.status) conditions.push(sql<boolean>`vm.status = any(${[...q.filter.status]}::text[])`);
@@ -63,7 +61,7 @@ export async function pagesOfOrganizations(db: Db, orgIds: readonly string[], q:
 }
 
 /** Totals over the VMs that are not DELETED, for each organisation, in ONE statement. */
-export async function summariesOfOrganizations(db: Db, orgIds: readonly string[], scope: OrgScope): Promise<Map<string, ResourceSummary>> {
+export async function summariesOfOrganizations(db: VmsDb, orgIds: readonly string[], scope: OrgScope): Promise<Map<string, ResourceSummary>> {
   const result = await sql<{
     org_id: string;
     vm_count: string;
@@ -103,7 +101,7 @@ export async function insertVm(trx: Transaction<VmsDatabase>, vm: Vm): Promise<v
 }
 
 /** Many VMs in multi-row statements; ids already present are left alone (idempotent seeding). Returns how many were new. */
-export async function insertVmsIgnoringExisting(db: Db, vms: readonly Vm[], chunk = 500): Promise<number> {
+export async function insertVmsIgnoringExisting(db: VmsDb, vms: readonly Vm[], chunk = 500): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < vms.length; i += chunk) {
     const rows = vms.slice(i, i + chunk).map((vm) => rowFromVm(vm));
@@ -156,7 +154,7 @@ export async function changeVm(trx: Transaction<VmsDatabase>, id: string, from: 
   return row ? vmFromRow(row) : null;
 }
 
-export async function findVm(db: Db, id: string): Promise<Vm | null> {
+export async function findVm(db: VmsDb, id: string): Promise<Vm | null> {
   const row = await db.selectFrom('virtual_machines').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? vmFromRow(row) : null;
 }

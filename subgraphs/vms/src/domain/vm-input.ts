@@ -1,4 +1,5 @@
-import { badInput } from '@platform/kernel';
+import { badInput, parseOptionalText } from '@platform/kernel';
+import type { PowerState, VmFilter, VmStatus } from './vm.ts';
 
 /** A DNS label: what a hypervisor and a guest both accept as a host name. */
 const VM_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$|^[a-z]$/;
@@ -19,4 +20,16 @@ export function parseGuestOs(value: string, field = 'guestOs'): string {
   const os = value.trim();
   if (!GUEST_OS.test(os)) throw badInput(field, 'must be a vSphere guest OS identifier in capitals, like UBUNTU_64 or WINDOWS_SERVER_2019.');
   return os;
+}
+
+/** Each listed value once, in a stable order (so equal filters batch together); an empty list is no filter. */
+const anyOf = <T extends string>(values: readonly T[] | null | undefined): readonly T[] | null =>
+  values && values.length > 0 ? [...new Set(values)].sort() : null;
+
+export function parseVmFilter(filter: { status?: readonly VmStatus[] | null; powerState?: readonly PowerState[] | null; search?: string | null } | null | undefined): VmFilter {
+  return {
+    status: anyOf(filter?.status),
+    powerState: anyOf(filter?.powerState),
+    search: parseOptionalText(filter?.search, 'filter.search', { max: 100 }),
+  };
 }

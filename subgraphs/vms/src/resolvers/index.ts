@@ -1,7 +1,10 @@
-import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { DateTimeScalar as DateTime } from '@platform/kernel';
-import { Mutation } from './mutations.ts';
-import { Organization, Query, ResourceSummary, VirtualMachine } from './reads.ts';
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { Mutation } from './mutation.ts';
+import { Organization } from './organization.ts';
+import { Query } from './query.ts';
+import { ResourceSummary } from './resource-summary.ts';
+import { VirtualMachine } from './virtual-machine.ts';
 
 export const resolvers: Resolvers = {
   DateTime,

@@ -1,6 +1,6 @@
 import { createLogger, InMemoryEventBus, newId, type Role } from '@platform/kernel';
 import { StatementCounter } from '@platform/kernel/testing';
-import { createTestAuth, createTestDatabase, gql, TestOrgTree } from '@platform/testkit';
+import { createTestDatabase, dropTestDatabases, gql, orgTest, tokenAs, type StandardTree, type TestAuth } from '@platform/testkit';
 import { sql, type Kysely } from 'kysely';
 import { readVmsConfig } from '../../src/config.ts';
 import type { VmsDatabase } from '../../src/db/types.ts';
@@ -10,7 +10,7 @@ import type { Vm } from '../../src/domain/vm.ts';
 import { createVmsSubgraph } from '../../src/index.ts';
 import { scriptedCompute } from '../../src/testing/scripted-compute.ts';
 
-export const logger = createLogger({ service: 'vms-test' }, 'error');
+const logger = createLogger({ service: 'vms-test' }, 'error');
 
 /** Pricing and wallet that must not be reached: standalone tests exercise everything but provisioning. */
 const unreachable = (what: string) => () => Promise.reject(new Error(`${what} is not available in this test`));
@@ -18,50 +18,34 @@ const noPricing: PricingPort = { price: unreachable('pricing') };
 const noWallet: WalletPort = { placeHold: unreachable('wallet'), captureHold: unreachable('wallet'), releaseHold: unreachable('wallet') };
 
 /**
- * The vms subgraph alone, in-process on port 0, with real tokens and an in-memory organisation tree:
- * provider → resellers A, B → customers A1, A2 (of A), B1 (of B), and a direct customer.
+ * The vms subgraph alone, in-process on port 0, over the standard tree plus customerA2, a sibling
+ * of customerA (what a sibling may see is part of the tenancy rule).
  */
-export async function startVms(label: string) {
-  const url = await createTestDatabase(label);
-  const auth = await createTestAuth();
-  const tree = new TestOrgTree();
-  const provider = tree.add(newId(), 'PROVIDER');
-  const resellerA = tree.add(newId(), 'RESELLER', provider);
-  const resellerB = tree.add(newId(), 'RESELLER', provider);
-  const orgs = {
-    provider,
-    resellerA,
-    resellerB,
-    customerA1: tree.add(newId(), 'CUSTOMER', resellerA),
-    customerA2: tree.add(newId(), 'CUSTOMER', resellerA),
-    customerB1: tree.add(newId(), 'CUSTOMER', resellerB),
-    direct: tree.add(newId(), 'CUSTOMER', provider),
-  };
+async function startVms(auth: TestAuth, tree: StandardTree) {
+  const { directory, provider, resellerA, resellerB, customerA, customerB, directCustomer } = tree;
+  const orgs = { provider, resellerA, resellerB, customerA, customerA2: directory.add(newId(), 'CUSTOMER', resellerA), customerB, directCustomer };
   const statements = new StatementCounter();
-  const compute = scriptedCompute();
   const subgraph = createVmsSubgraph(
-    readVmsConfig({ DATABASE_URL: url, PORT: '0', NODE_ENV: 'test' }),
+    readVmsConfig({ DATABASE_URL: await createTestDatabase('vms'), PORT: '0', NODE_ENV: 'test' }),
     {
       logger,
       verifyToken: auth.verifyToken,
-      orgDirectory: tree,
+      orgDirectory: directory,
       eventBus: new InMemoryEventBus(),
       serviceTokens: async () => auth.serviceToken('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']),
       onQuery: statements.record,
     },
-    { compute: compute.provider, pricing: noPricing, wallet: noWallet },
+    { compute: scriptedCompute().provider, pricing: noPricing, wallet: noWallet },
   );
   const server = await subgraph.start();
-  const pathOf = async (orgId: string) => [...((await tree.lookup([orgId])).get(orgId)?.ancestors ?? []), orgId];
+  const pathOf = async (orgId: string) => [...((await directory.lookup([orgId])).get(orgId)?.ancestors ?? []), orgId];
   let n = 0;
   return {
-    url: server.url,
     subgraph,
-    db: subgraph.db as Kysely<VmsDatabase>,
-    auth,
+    db: subgraph.db,
     orgs,
     statements,
-    user: (org: string, role: Role) => auth.userToken({ sub: newId(), org, role }),
+    user: (org: string, role: Role) => tokenAs(auth, org, role),
     call: (query: string, variables: Record<string, unknown> = {}, token?: string) => gql(server.url, query, variables, token ? { token } : {}),
     /** Inserts VMs straight into the inventory (each call's VMs a few ms newer than the last call's). */
     async addVms(orgId: string, count: number, overrides: Partial<Vm> = {}): Promise<Vm[]> {
@@ -91,15 +75,26 @@ export async function startVms(label: string) {
       await insertVmsIgnoringExisting(subgraph.db, vms);
       return vms;
     },
-    stop: () => subgraph.stop(),
   };
 }
 
-export type VmsHarness = Awaited<ReturnType<typeof startVms>>;
+export type RunningVms = Awaited<ReturnType<typeof startVms>>;
+export type VmsOrg = keyof RunningVms['orgs'];
+
+/** `vms`: the running subgraph, one per test file, its database dropped afterwards. */
+export const vmsTest = orgTest.extend<{ vms: RunningVms }>({
+  vms: [
+    async ({ auth, tree }, use) => {
+      const vms = await startVms(auth, tree);
+      await use(vms);
+      await vms.subgraph.stop();
+      await dropTestDatabases();
+    },
+    { scope: 'file' },
+  ],
+});
 
 export async function countRows(db: Kysely<VmsDatabase>, table: 'virtual_machines' | 'vm_events' | 'outbox' | 'provision_sagas'): Promise<number> {
   const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
-
-export const VM_FIELDS = 'id name status powerState guestOs ipAddress spec { vcpu memoryMib diskGib storageTier cpuSpeed } organization { id } product { id }';

@@ -1,0 +1,24 @@
+import { parsePage, toConnection } from '@platform/kernel';
+import type { VirtualMachineResolvers } from '../__generated__/resolvers-types.ts';
+import type { VmsContext } from '../context.ts';
+import type { Vm } from '../domain/vm.ts';
+import { referenceId } from './reference-id.ts';
+
+/** The VM if the caller may see its organisation, else null. */
+export async function visibleVm(ctx: VmsContext, vm: Vm | null): Promise<Vm | null> {
+  return vm && (await ctx.access.canSee(vm.organizationId)) ? vm : null;
+}
+
+export const VirtualMachine: VirtualMachineResolvers = {
+  async __resolveReference(ref, ctx) {
+    const id = referenceId(ref.id);
+    return id ? visibleVm(ctx, await ctx.loaders.vm.load(id)) : null;
+  },
+  organization: (vm) => ({ id: vm.organizationId }),
+  product: (vm) => (vm.productId ? { id: vm.productId } : null),
+  async events(vm, args, ctx) {
+    const page = parsePage(args, { cursor: 'id' });
+    const rows = await ctx.loaders.vmEvents.load({ parentId: vm.id, query: { fetch: page.fetch, after: page.after } });
+    return toConnection(rows, page, (e) => e.id);
+  },
+};
