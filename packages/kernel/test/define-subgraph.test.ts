@@ -67,6 +67,7 @@ test('a subgraph defined by declaration starts on port 0, answers, relays its ou
   const org = tree.add('01900000-0000-7000-8000-000000000001', 'PROVIDER');
   const delivered: PlatformEvent[] = [];
   // The task's pass can be held mid-way, to stop the subgraph while it is in flight.
+  // eslint-disable-next-line prefer-const -- set later in the test, read by the task declared before it
   let hold: Promise<void> | undefined;
   let release = () => {};
   let held = false;

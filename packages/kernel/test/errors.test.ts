@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { type GraphQLError } from 'graphql';
 import { expect, test } from 'vitest';
 import { badInput, createLogger, fail, fieldsUnder, maskError } from '../src/index.ts';
 

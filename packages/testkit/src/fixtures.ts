@@ -11,12 +11,10 @@ import { test } from 'vitest';
  */
 export const orgTest = test.extend<{ auth: TestAuth; tree: StandardTree }>({
   auth: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
     async ({}, use) => use(await createTestAuth()),
     { scope: 'file' },
   ],
   tree: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => use(standardTree()),
     { scope: 'file' },
   ],

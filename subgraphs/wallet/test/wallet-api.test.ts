@@ -73,7 +73,7 @@ describe('the tenancy matrix', () => {
     expect(codesOf(await h.call(WALLET, { id: wallets.customerA }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  test('an organisation with no wallet yet has wallet null, and an unknown wallet id is null', async ({ wallet: h, tree, auth, wallets }) => {
+  test('an organisation with no wallet yet has wallet null, and an unknown wallet id is null', async ({ wallet: h, tree, auth, wallets: _opened }) => {
     const token = await tokenAs(auth, tree.provider, 'VIEWER');
     const r = await h.call(ENTITIES, { representations: [{ __typename: 'Organization', id: tree.directCustomer }, { __typename: 'Wallet', id: newId() }] }, token);
     expect(r.data?._entities).toEqual([{ id: tree.directCustomer, wallet: null }, null]);
@@ -275,7 +275,7 @@ describe('Wallet.transactions', () => {
     wallet(id: $id) { transactions(first: $first, after: $after, filter: $filter) {
       edges { cursor node { id kind amount { amount } balanceAfter { amount } createdAt } } pageInfo { hasNextPage endCursor } } } }`;
 
-  test('pages newest first with cursors, filters by kind and time, and refuses forged cursors naming after', async ({ wallet: h, tree, auth, wallets }) => {
+  test('pages newest first with cursors, filters by kind and time, and refuses forged cursors naming after', async ({ wallet: h, tree, auth, wallets: _opened }) => {
     const organizationId = tree.resellerB;
     const billing = await tokenAs(auth, organizationId, 'BILLING');
     for (const amount of ['1.00', '2.00', '3.00']) await topUp(h, organizationId, amount, billing);

@@ -8,7 +8,6 @@ import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts
  */
 export const platformTest = orgTest.extend<{ platform: TestPlatform }>({
   platform: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
     async ({}, use) => {
       const platform = await startTestPlatform();
       try {

@@ -10,12 +10,11 @@ export class WakeSignal {
     return new Promise((resolve) => {
       const timer = setTimeout(done, timeoutMs);
       timer.unref();
-      const self = this;
-      function done() {
+      const done = (): void => {
         clearTimeout(timer);
-        if (self.wake === done) self.wake = undefined;
+        if (this.wake === done) this.wake = undefined;
         resolve();
-      }
+      };
       this.wake = done;
     });
   }

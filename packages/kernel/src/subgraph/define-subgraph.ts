@@ -8,7 +8,7 @@ import type { EventConsumer } from '../events/consumer.ts';
 import type { Registration } from '../events/event-bus.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import type { HttpRoute } from '../http/http-server.ts';
-import { PeriodicTask } from '../tasks/periodic-task.ts';
+import type { PeriodicTask } from '../tasks/periodic-task.ts';
 import type { SubgraphDeps } from './subgraph-deps.ts';
 import { startSubgraphServer, type RunningServer } from './subgraph-server.ts';
 

@@ -41,6 +41,7 @@ export interface RunningServer {
 /** Apollo Server 5 + buildSubgraphSchema on a plain HTTP server with /health and /ready. */
 export async function startSubgraphServer<Ctx extends RequestContext>(options: SubgraphServerOptions<Ctx>): Promise<RunningServer> {
   const { logger } = options;
+  // eslint-disable-next-line prefer-const -- assigned once Apollo exists; the drain hook passed to Apollo reads it
   let httpServer: http.Server | undefined;
   const apollo = new ApolloServer<Ctx>({
     schema: options.schema,

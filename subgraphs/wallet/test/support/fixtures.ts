@@ -79,7 +79,6 @@ export const walletTest = orgTest.extend<{ walletEnv: Record<string, string>; wa
     { scope: 'file' },
   ],
   ledger: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
     async ({}, use) => {
       const ledger = await openLedger();
       await use(ledger);
