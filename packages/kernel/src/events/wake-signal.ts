@@ -8,13 +8,13 @@ export class WakeSignal {
 
   wait(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      timer.unref();
       const done = (): void => {
         clearTimeout(timer);
         if (this.wake === done) this.wake = undefined;
         resolve();
       };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
       this.wake = done;
     });
   }
