@@ -1,6 +1,6 @@
 import { badInput, parseAmount, parseId, parseText } from '@platform/kernel';
-import { PRODUCT_KINDS, type ProductKind, type StorageBlockSpec } from './product.ts';
-import { parseVmSpec, SKU_PATTERN, STORAGE_TIERS, type StorageTier, type VmSpec, type VmSpecInput } from './vm-spec.ts';
+import { PRODUCT_KINDS, type Product, type ProductKind, type StorageBlockSpec } from './product.ts';
+import { parseVmSpec, SKU_PATTERN, STORAGE_TIERS, type StorageTier, type VmSpecInput } from './vm-spec.ts';
 
 // The catalogue administration commands, parsed. Fields are named as in the input object ("name");
 // the resolver runs these under fieldsUnder('input'), so clients read "input.name".
@@ -17,17 +17,11 @@ function notBefore(at: Date, now: Date, field: string, strictly: boolean): Date 
 
 export const parseCategoryName = (input: { readonly name: string }): string => parseText(input.name, 'name', { ...NAME, max: 100 });
 
-export interface NewProduct {
-  readonly sku: string;
-  readonly name: string;
-  readonly description: string;
-  readonly kind: ProductKind;
-  readonly categoryId: string;
-  readonly vmSpec: VmSpec | null;
-  readonly storageBlock: StorageBlockSpec | null;
+/** A product as it is created: its identity and shape, and its first price. */
+export type NewProduct = Pick<Product, 'sku' | 'name' | 'description' | 'kind' | 'categoryId' | 'vmSpec' | 'storageBlock'> & {
   readonly monthlyMinor: bigint;
   readonly priceEffectiveFrom: Date;
-}
+};
 
 export interface NewProductInput {
   readonly sku: string;
