@@ -1,16 +1,22 @@
-import type { Kysely } from 'kysely';
 import type { RequestContext } from '@platform/kernel';
-import type { CatalogDatabase } from './db/types.ts';
+import type { CatalogAdmin } from './domain/catalog-admin.ts';
+import type { PricingService } from './domain/pricing-service.ts';
+import type { ProductService } from './domain/product-service.ts';
+import type { QuoteService, QuoteSweep } from './domain/quote-service.ts';
 import type { CatalogLoaders } from './loaders.ts';
 
-export interface CatalogSettings {
-  readonly quoteValidityDays: number;
+/** The domain services, built once per subgraph. */
+export interface CatalogServices {
+  readonly products: ProductService;
+  readonly pricing: PricingService;
+  readonly admin: CatalogAdmin;
+  readonly quotes: QuoteService;
+  readonly quoteSweep: QuoteSweep;
 }
 
-export interface CatalogContext extends RequestContext {
-  readonly db: Kysely<CatalogDatabase>;
+export type CatalogContext = RequestContext & {
+  readonly services: CatalogServices;
   readonly loaders: CatalogLoaders;
   /** The request's instant: every "now" within one request is the same. */
   readonly now: Date;
-  readonly settings: CatalogSettings;
-}
+};

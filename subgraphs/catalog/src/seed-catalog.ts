@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { migrateToLatest, newId } from '@platform/kernel';
+import { inTransaction, migrateToLatest, newId } from '@platform/kernel';
 import { CatalogMigrations } from './db/migrations/index.ts';
 import { ensureCategories, ensureProducts, ensureVatRate } from './db/seed-repository.ts';
 import type { CatalogDatabase } from './db/types.ts';
@@ -20,7 +20,7 @@ export async function seedCatalog<DB>(db: Kysely<DB>): Promise<SeedResult> {
   await migrateToLatest(db, CatalogMigrations);
   // Callers may hold the handle under any schema type; after migrating, these are the catalog's tables.
   const catalog = db as unknown as Kysely<CatalogDatabase>;
-  return catalog.transaction().execute(async (trx) => {
+  return inTransaction(catalog, async (trx) => {
     const categoryIds = await ensureCategories(trx, SEED_CATEGORIES.map((c) => ({ ...c, id: newId() })));
     const productsAdded = await ensureProducts(
       trx,

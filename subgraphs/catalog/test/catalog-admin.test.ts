@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf } from '@platform/testkit';
-import { DAY_MS, dataOf, firstError, startCatalog, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { DAY_MS, dataOf, firstError, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 
 let h: CatalogHarness;
 let categories: Record<string, string>;
@@ -14,12 +15,11 @@ const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(
 const admin = (query: string, variables: Record<string, unknown>) => h.gql(h.tokens.providerAdmin, query, variables);
 const productCount = async () => (await h.subgraph.db.selectFrom('products').select('id').execute()).length;
 
-beforeAll(async () => {
-  h = await startCatalog('admin');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
   const data = dataOf(await h.gql(h.tokens.c1Member, '{ categories { id name } }'));
   categories = Object.fromEntries(data.categories.map((c: { id: string; name: string }) => [c.name, c.id]));
 });
-afterAll(() => h?.close());
 
 describe('provider administrators curate the catalogue', () => {
   test('create a category; the same name twice is a CONFLICT', async () => {

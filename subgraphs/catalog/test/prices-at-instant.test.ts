@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf } from '@platform/testkit';
-import { DAY_MS, dataOf, firstError, startCatalog, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { DAY_MS, dataOf, firstError, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 
 let h: CatalogHarness;
 let vcpuId: string;
@@ -21,13 +22,12 @@ async function priceRows(): Promise<number> {
   return Number(row.n);
 }
 
-beforeAll(async () => {
-  h = await startCatalog('prices');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
   vcpuId = dataOf(await h.gql(h.tokens.c1Member, '{ productBySku(sku: "CPU-STD-VCPU") { id } }')).productBySku.id;
   const r = await h.gql(h.tokens.providerAdmin, SCHEDULE, { input: { productId: vcpuId, monthlyPrice: '160.00', effectiveFrom: T.toISOString() } });
   expect(dataOf(r).scheduleProductPrice).toEqual({ monthly: { amount: '160.00' }, hourly: { amount: '0.22' }, effectiveFrom: T.toISOString() });
 });
-afterAll(() => h?.close());
 
 describe('the price in force at an instant is the latest that started at or before it', () => {
   test('1 ms before the change: the old price', async () => {

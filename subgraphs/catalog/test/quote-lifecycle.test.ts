@@ -1,21 +1,21 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf } from '@platform/testkit';
 import { divideHalfEven } from '@platform/kernel';
-import { DAY_MS, dataOf, firstError, ORGS, startCatalog, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { DAY_MS, dataOf, firstError, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 import { ACCEPT_QUOTE, cents, CREATE_QUOTE, EXPIRE_QUOTE, GET_QUOTE } from './support/quote-queries.ts';
 
 let h: CatalogHarness;
 const ids: Record<string, string> = {};
 
-beforeAll(async () => {
-  h = await startCatalog('quotes');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
   const data = dataOf(await h.gql(h.tokens.c1Member, '{ products(first: 100) { edges { node { id sku } } } }'));
   for (const { node } of data.products.edges) ids[node.sku] = node.id;
 });
-afterAll(() => h?.close());
 
-const create = (lines: unknown[], { token = h.tokens.c1Member, org = ORGS.customer1, startsAt }: { token?: string; org?: string; startsAt?: string } = {}) =>
+const create = (lines: unknown[], { token = h.tokens.c1Member, org = h.tree.customerA, startsAt }: { token?: string; org?: string; startsAt?: string } = {}) =>
   h.gql(token, CREATE_QUOTE, { org, lines, startsAt });
 
 async function draft(lines: unknown[] = [{ productId: ids['VM-GP-2C8G'], quantity: 1, months: 1 }]): Promise<string> {
@@ -73,7 +73,7 @@ describe('createQuote', () => {
       validUntil: new Date(new Date(TEST_NOW).getTime() + 30 * DAY_MS).toISOString(),
       acceptedAt: null,
       expiredAt: null,
-      organization: { id: ORGS.customer1 },
+      organization: { id: h.tree.customerA },
       vatRate: { basisPoints: 1500, percent: '15.00', effectiveFrom: '2018-03-31T22:00:00.000Z' },
     });
     expect(quote.lines[0]).toMatchObject({
@@ -188,7 +188,7 @@ describe('lifecycle: DRAFT → ACCEPTED | EXPIRED', () => {
     const events = await h.subgraph.db.selectFrom('outbox').select(['topic', 'payload']).where('topic', '=', 'catalog.quote.accepted').execute();
     const mine = events.filter((e) => (e.payload as { quoteId: string }).quoteId === id);
     expect(mine).toHaveLength(1);
-    expect(mine[0]!.payload).toMatchObject({ organizationId: ORGS.customer1, total: { amountMinor: '91310', currency: 'ZAR' } }); // 794.00 + 119.10
+    expect(mine[0]!.payload).toMatchObject({ organizationId: h.tree.customerA, total: { amountMinor: '91310', currency: 'ZAR' } }); // 794.00 + 119.10
   });
 
   test('accept racing expire: exactly one of them wins, every time', async () => {

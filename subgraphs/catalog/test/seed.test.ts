@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SEED_PRODUCTS } from '../src/domain/seed-catalog-data.ts';
-import { dataOf, startCatalog, type CatalogHarness } from './support/catalog-harness.ts';
+import { dataOf, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 
 let h: CatalogHarness;
-beforeAll(async () => {
-  h = await startCatalog('seed');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
 });
-afterAll(() => h?.close());
 
 const ALL_PRODUCTS = `query($after: String) {
   products(first: 100, after: $after) {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { dataOf, ORGS, startCatalog, type CatalogHarness } from './support/catalog-harness.ts';
+import { describe, expect } from 'vitest';
+import { dataOf, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 import { CREATE_QUOTE } from './support/quote-queries.ts';
 
 // DESIGN §4 "Batching": one SQL statement per entity type per request, whatever the page size.
@@ -8,8 +9,8 @@ import { CREATE_QUOTE } from './support/quote-queries.ts';
 let h: CatalogHarness;
 let productIds: string[];
 
-beforeAll(async () => {
-  h = await startCatalog('batching');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
   const category = dataOf(await h.gql(h.tokens.c1Member, '{ categories { id name } }')).categories.find((c: { name: string }) => c.name === 'Backup').id;
   // 39 seeded + 61 more = 100 products.
   await Promise.all(
@@ -22,7 +23,6 @@ beforeAll(async () => {
   productIds = dataOf(await h.gql(h.tokens.c1Member, '{ products(first: 100) { edges { node { id } } } }')).products.edges.map((e: { node: { id: string } }) => e.node.id);
   expect(productIds).toHaveLength(100);
 });
-afterAll(() => h?.close());
 
 async function countStatements(token: string, query: string, variables: Record<string, unknown> = {}) {
   h.statements.reset();
@@ -102,7 +102,7 @@ describe('lists and nested fields batch too', () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
       const lines = [{ productId: productIds[i], quantity: 1, months: 1 }, { productId: productIds[i + 20], quantity: 2, months: 1 }];
-      ids.push(dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: ORGS.customer1, lines })).createQuote.id);
+      ids.push(dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: h.tree.customerA, lines })).createQuote.id);
     }
     const { data, count } = await countStatements(
       h.tokens.c1Member,

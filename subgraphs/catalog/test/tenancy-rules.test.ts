@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf } from '@platform/testkit';
-import { dataOf, ORGS, startCatalog, type CatalogHarness } from './support/catalog-harness.ts';
+import { dataOf, firstError, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 import { ACCEPT_QUOTE, CREATE_QUOTE, EXPIRE_QUOTE, GET_QUOTE } from './support/quote-queries.ts';
 
 type QuoteEdge = { node: { id: string; status: string } };
@@ -19,13 +20,33 @@ const ENTITIES = `query($representations: [_Any!]!) { _entities(representations:
 } }`;
 const entities = (token: string | null, representations: unknown[]) => h.gql(token, ENTITIES, { representations });
 
-beforeAll(async () => {
-  h = await startCatalog('tenancy');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
   ramId = dataOf(await h.gql(h.tokens.c1Member, '{ productBySku(sku: "RAM-GIB") { id } }')).productBySku.id;
-  c1Quote = dataOf(await create(h.tokens.c1Member, ORGS.customer1)).createQuote.id;
-  c2Quote = dataOf(await create(h.tokens.c2Member, ORGS.customer2)).createQuote.id;
+  c1Quote = dataOf(await create(h.tokens.c1Member, h.tree.customerA)).createQuote.id;
+  c2Quote = dataOf(await create(h.tokens.c2Member, h.tree.customerB)).createQuote.id;
 });
-afterAll(() => h?.close());
+
+describe('a malformed id is bad input naming the argument, wherever it is given', () => {
+  test('product, quote, acceptQuote, expireQuote and updateProduct say `id: must be a UUID.`; a well-formed unknown id stays null', async () => {
+    for (const q of ['{ product(id: "abc") { id } }', '{ quote(id: "abc") { id } }']) {
+      expect(firstError(await h.gql(h.tokens.c1Member, q)), q).toMatchObject({ code: 'BAD_USER_INPUT', message: 'id: must be a UUID.', extensions: { field: 'id' } });
+    }
+    for (const m of [ACCEPT_QUOTE, EXPIRE_QUOTE]) {
+      expect(firstError(await h.gql(h.tokens.c1Member, m, { id: 'abc' }))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
+    }
+    const update = 'mutation { updateProduct(id: "abc", input: { name: "x" }) { id } }';
+    expect(firstError(await h.gql(h.tokens.providerAdmin, update))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
+    const unknown = '0190b3c4-0000-7000-8000-000000000000';
+    expect(dataOf(await h.gql(h.tokens.c1Member, `{ product(id: "${unknown}") { id } quote(id: "${unknown}") { id } }`))).toEqual({ product: null, quote: null });
+  });
+
+  test('createQuote names organizationId and a line\'s productId', async () => {
+    expect(firstError(await create(h.tokens.c1Member, 'abc'))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'organizationId' } });
+    const badLine = await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: h.tree.customerA, lines: [{ productId: 'abc', quantity: 1, months: 1 }] });
+    expect(firstError(badLine)).toMatchObject({ code: 'BAD_USER_INPUT', message: 'lines[0].productId: must be a UUID.' });
+  });
+});
 
 describe('catalogue reads need an authenticated caller, nothing more', () => {
   test('anonymous callers get UNAUTHENTICATED from every query', async () => {
@@ -48,14 +69,14 @@ describe('catalogue reads need an authenticated caller, nothing more', () => {
 
 describe('quotes follow the organisation tree', () => {
   test('creating needs MEMBER or above on a visible organisation', async () => {
-    expect(codesOf(await create(h.tokens.c1Owner, ORGS.customer1))).toEqual([]);
-    expect(codesOf(await create(h.tokens.r1Member, ORGS.customer1))).toEqual([]); // a reseller for its customer
-    expect(codesOf(await create(h.tokens.providerMember, ORGS.customer2))).toEqual([]); // the provider for anyone
-    expect(codesOf(await create(h.tokens.c1Viewer, ORGS.customer1))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await create(h.tokens.c1Billing, ORGS.customer1))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await create(h.tokens.c2Member, ORGS.customer1))).toEqual(['NOT_FOUND']); // another tenant: looks missing
-    expect(codesOf(await create(h.tokens.c1Member, ORGS.reseller1))).toEqual(['NOT_FOUND']); // upwards is invisible too
-    expect(codesOf(await create(h.tokens.resellerAdmin, ORGS.customer2))).toEqual(['NOT_FOUND']); // resellers never see each other
+    expect(codesOf(await create(h.tokens.c1Owner, h.tree.customerA))).toEqual([]);
+    expect(codesOf(await create(h.tokens.r1Member, h.tree.customerA))).toEqual([]); // a reseller for its customer
+    expect(codesOf(await create(h.tokens.providerMember, h.tree.customerB))).toEqual([]); // the provider for anyone
+    expect(codesOf(await create(h.tokens.c1Viewer, h.tree.customerA))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await create(h.tokens.c1Billing, h.tree.customerA))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await create(h.tokens.c2Member, h.tree.customerA))).toEqual(['NOT_FOUND']); // another tenant: looks missing
+    expect(codesOf(await create(h.tokens.c1Member, h.tree.resellerA))).toEqual(['NOT_FOUND']); // upwards is invisible too
+    expect(codesOf(await create(h.tokens.resellerAdmin, h.tree.customerB))).toEqual(['NOT_FOUND']); // resellers never see each other
   });
 
   test('reading needs visibility: own org, ancestors and the provider see it; others get null', async () => {
@@ -88,20 +109,20 @@ describe('quotes follow the organisation tree', () => {
   });
 
   test('_entities: a foreign quote and a foreign organisation\'s quotes show nothing', async () => {
-    const reps = [{ __typename: 'Quote', id: c1Quote }, { __typename: 'Organization', id: ORGS.customer1 }];
+    const reps = [{ __typename: 'Quote', id: c1Quote }, { __typename: 'Organization', id: h.tree.customerA }];
     const foreign = await entities(h.tokens.c2Member, reps);
     expect(foreign.errors).toBeUndefined();
-    expect(foreign.data?._entities).toEqual([null, { id: ORGS.customer1, quotes: null }]);
+    expect(foreign.data?._entities).toEqual([null, { id: h.tree.customerA, quotes: null }]);
     const own = dataOf(await entities(h.tokens.c1Viewer, reps))._entities;
     expect(own[0]).toMatchObject({ id: c1Quote });
     expect(own[1].quotes.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(c1Quote);
     const anonymous = await entities(null, reps);
-    expect(anonymous.data?._entities).toEqual([null, { id: ORGS.customer1, quotes: null }]);
+    expect(anonymous.data?._entities).toEqual([null, { id: h.tree.customerA, quotes: null }]);
   });
 
   test('Organization.quotes pages newest first and filters by status as of now', async () => {
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push(dataOf(await create(h.tokens.c2Member, ORGS.customer2)).createQuote.id);
+    for (let i = 0; i < 3; i++) ids.push(dataOf(await create(h.tokens.c2Member, h.tree.customerB)).createQuote.id);
     dataOf(await h.gql(h.tokens.c2Member, EXPIRE_QUOTE, { id: ids[0] }));
     const page = async (first: number, after: string | null, status: string | null = null) =>
       dataOf(
@@ -109,7 +130,7 @@ describe('quotes follow the organisation tree', () => {
           h.tokens.c2Member,
           `query($reps: [_Any!]!, $first: Int, $after: String, $status: QuoteStatus) { _entities(representations: $reps) {
             ... on Organization { quotes(first: $first, after: $after, status: $status) { edges { node { id status } } pageInfo { hasNextPage endCursor } } } } }`,
-          { reps: [{ __typename: 'Organization', id: ORGS.customer2 }], first, after, status },
+          { reps: [{ __typename: 'Organization', id: h.tree.customerB }], first, after, status },
         ),
       )._entities[0].quotes;
     const all = (await page(100, null)).edges.map((e: QuoteEdge) => e.node.id);
@@ -124,12 +145,12 @@ describe('quotes follow the organisation tree', () => {
     expect(rest.pageInfo.hasNextPage).toBe(false);
     expect((await page(10, null, 'EXPIRED')).edges.map((e: QuoteEdge) => e.node.id)).toEqual([ids[0]]);
     expect((await page(10, null, 'DRAFT')).edges.every((e: QuoteEdge) => e.node.status === 'DRAFT')).toBe(true);
-    expect(codesOf(await h.gql(h.tokens.c2Member, `{ _entities(representations: [{ __typename: "Organization", id: "${ORGS.customer2}" }]) { ... on Organization { quotes(first: 101) { edges { cursor } } } } }`))).toEqual(['BAD_USER_INPUT']);
+    expect(codesOf(await h.gql(h.tokens.c2Member, `{ _entities(representations: [{ __typename: "Organization", id: "${h.tree.customerB}" }]) { ... on Organization { quotes(first: 101) { edges { cursor } } } } }`))).toEqual(['BAD_USER_INPUT']);
   });
 
   test('Quote.organization is a reference to tenancy\'s Organization', async () => {
     const r = await h.gql(h.tokens.c1Member, `{ quote(id: "${c1Quote}") { organization { __typename id } } }`);
-    expect(dataOf(r).quote.organization).toEqual({ __typename: 'Organization', id: ORGS.customer1 });
+    expect(dataOf(r).quote.organization).toEqual({ __typename: 'Organization', id: h.tree.customerA });
   });
 });
 

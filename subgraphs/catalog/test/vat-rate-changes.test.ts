@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf } from '@platform/testkit';
-import { DAY_MS, dataOf, firstError, ORGS, startCatalog, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { DAY_MS, dataOf, firstError, TEST_NOW, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 import { ACCEPT_QUOTE, CREATE_QUOTE, GET_QUOTE } from './support/quote-queries.ts';
 
 let h: CatalogHarness;
@@ -10,17 +11,16 @@ const T = new Date(new Date(TEST_NOW).getTime() + 10 * DAY_MS); // VAT goes to 1
 const at = (delta: number) => new Date(T.getTime() + delta).toISOString();
 const SCHEDULE_VAT = `mutation($input: ScheduleVatRateInput!) { scheduleVatRate(input: $input) { basisPoints percent effectiveFrom } }`;
 
-beforeAll(async () => {
-  h = await startCatalog('vat');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
   ramId = dataOf(await h.gql(h.tokens.c1Member, '{ productBySku(sku: "RAM-GIB") { id } }')).productBySku.id;
   const r = await h.gql(h.tokens.providerAdmin, SCHEDULE_VAT, { input: { basisPoints: 1600, effectiveFrom: T.toISOString() } });
   expect(dataOf(r).scheduleVatRate).toEqual({ basisPoints: 1600, percent: '16.00', effectiveFrom: T.toISOString() });
 });
-afterAll(() => h?.close());
 
 // 10 GiB of RAM for a month = R380.00: 15 % VAT → 57.00, 16 % → 60.80.
 const line = () => [{ productId: ramId, quantity: 10, months: 1 }];
-const quoteAt = async (startsAt?: string) => dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: ORGS.customer1, lines: line(), startsAt })).createQuote;
+const quoteAt = async (startsAt?: string) => dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: h.tree.customerA, lines: line(), startsAt })).createQuote;
 
 describe('the VAT rate is effective-dated like prices', () => {
   test('the rate in force 1 ms before, exactly at, and after the change', async () => {

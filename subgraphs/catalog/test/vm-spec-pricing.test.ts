@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { codesOf } from '@platform/testkit';
 import { SEED_PRODUCTS } from '../src/domain/seed-catalog-data.ts';
-import { dataOf, firstError, startCatalog, type CatalogHarness } from './support/catalog-harness.ts';
+import { dataOf, firstError, type CatalogHarness } from './support/catalog-harness.ts';
+import { catalogTest as test } from './support/fixtures.ts';
 
 let h: CatalogHarness;
-beforeAll(async () => {
-  h = await startCatalog('vmspec');
+test.beforeAll(async ({ catalog }) => {
+  h = catalog;
 });
-afterAll(() => h?.close());
 
 const PRICE = `query($spec: VmSpecInput!) {
   priceVirtualMachine(spec: $spec) {

@@ -11,7 +11,7 @@ export interface PriceRef {
   readonly at: Date;
 }
 
-export interface PriceLookup {
+export interface FoundPrice {
   readonly product: Product | null;
   /** The price in force at the ref's instant; null when the product has none yet. */
   readonly price: PriceInForce | null;
@@ -31,7 +31,7 @@ type LookupRow = ProductRow & {
  * latest start at or before the instant (`effective_from <= at`: a price starting at T is in force at T),
  * found by a backward scan of the (product_id, effective_from) index.
  */
-export async function findPricesAt(db: Kysely<CatalogDatabase>, refs: readonly PriceRef[]): Promise<PriceLookup[]> {
+export async function findPricesAt(db: Kysely<CatalogDatabase>, refs: readonly PriceRef[]): Promise<FoundPrice[]> {
   if (refs.length === 0) return [];
   const { rows } = await sql<LookupRow>`
     select r.idx, p.id is not null as found, p.*,

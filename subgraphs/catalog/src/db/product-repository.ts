@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ProductPatch } from '../domain/catalog-input.ts';
 import type { Category, Product, ProductFilter } from '../domain/product.ts';
 import { productColumns, toProduct, type ProductRow } from './product-rows.ts';
 import type { CatalogDatabase } from './types.ts';
@@ -59,13 +60,6 @@ export async function listProductsOfCategories(
 
 export async function insertProduct(trx: Transaction<CatalogDatabase>, product: Product): Promise<void> {
   await trx.insertInto('products').values(productColumns(product)).execute();
-}
-
-export interface ProductPatch {
-  readonly name?: string;
-  readonly description?: string;
-  readonly categoryId?: string;
-  readonly active?: boolean;
 }
 
 export async function updateProduct(trx: Transaction<CatalogDatabase>, id: string, patch: ProductPatch, now: Date): Promise<Product | null> {

@@ -129,10 +129,13 @@ export async function findQuotesByIds(db: Db, ids: readonly string[]): Promise<Q
   return rows.map(toQuote);
 }
 
-export async function findLinesOfQuotes(db: Db, quoteIds: readonly string[]): Promise<QuoteLine[]> {
-  if (quoteIds.length === 0) return [];
+/** The lines of each quote, in position order, in one statement. */
+export async function findLinesOfQuotes(db: Db, quoteIds: readonly string[]): Promise<Map<string, QuoteLine[]>> {
+  const byQuote = new Map<string, QuoteLine[]>(quoteIds.map((id) => [id, []]));
+  if (quoteIds.length === 0) return byQuote;
   const rows = await db.selectFrom('quote_lines').selectAll().where('quote_id', 'in', [...quoteIds]).orderBy('quote_id').orderBy('position').execute();
-  return rows.map(toLine);
+  for (const row of rows) byQuote.get(row.quote_id)?.push(toLine(row));
+  return byQuote;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { badInput, DEFAULT_CURRENCY, fail, isUuid } from '@platform/kernel';
-import { findPricesAt, type PriceRef } from '../db/price-repository.ts';
+import { badInput, DEFAULT_CURRENCY, fail } from '@platform/kernel';
+import { findPricesAt, type FoundPrice, type PriceRef } from '../db/price-repository.ts';
 import type { CatalogDatabase } from '../db/types.ts';
 import { hourlyFromMonthly, totalsOf, type Totals } from './pricing.ts';
 import type { Product } from './product.ts';
@@ -19,6 +19,7 @@ export interface ComponentLine {
   readonly priceEffectiveFrom: Date;
 }
 
+/** A product id already parsed (parseId), or a spec already parsed (parseVmSpec). */
 export type PriceSubject = { readonly productId: string } | { readonly spec: VmSpec };
 
 export interface PriceQuery {
@@ -51,27 +52,33 @@ interface Slot {
  * `requireActive` refuses retired products named by the caller (quotes); lookups for existing usage
  * (billing) pass false.
  */
-export async function priceItems(
-  db: Kysely<CatalogDatabase>,
-  queries: readonly PriceQuery[],
-  { requireActive }: { requireActive: boolean },
-): Promise<PricedItem[]> {
-  const refs: PriceRef[] = [];
-  const slots: Slot[] = [];
-  queries.forEach((q, index) => {
-    if ('productId' in q.subject) {
-      if (!isUuid(q.subject.productId)) throw badInput(path(q.field, 'productId'), 'is not a product id.');
-      refs.push({ productId: q.subject.productId, at: q.at });
-      slots.push({ query: index, need: null });
-    } else {
-      for (const need of componentsOf(q.subject.spec, path(q.field, 'spec'))) {
-        refs.push({ sku: need.sku, at: q.at });
-        slots.push({ query: index, need });
-      }
-    }
-  });
-  const found = await findPricesAt(db, refs);
+export class PriceLookup {
+  constructor(private readonly db: Kysely<CatalogDatabase>) {}
 
+  async price(queries: readonly PriceQuery[], { requireActive }: { requireActive: boolean }): Promise<PricedItem[]> {
+    return priceFound(queries, requireActive, ...(await this.lookUp(queries)));
+  }
+
+  /** One lookup row per product and per spec component, with the slot saying whose it is. */
+  private async lookUp(queries: readonly PriceQuery[]): Promise<[readonly FoundPrice[], readonly Slot[]]> {
+    const refs: PriceRef[] = [];
+    const slots: Slot[] = [];
+    queries.forEach((q, index) => {
+      if ('productId' in q.subject) {
+        refs.push({ productId: q.subject.productId, at: q.at });
+        slots.push({ query: index, need: null });
+      } else {
+        for (const need of componentsOf(q.subject.spec, path(q.field, 'spec'))) {
+          refs.push({ sku: need.sku, at: q.at });
+          slots.push({ query: index, need });
+        }
+      }
+    });
+    return [await findPricesAt(this.db, refs), slots];
+  }
+}
+
+function priceFound(queries: readonly PriceQuery[], requireActive: boolean, found: readonly FoundPrice[], slots: readonly Slot[]): PricedItem[] {
   const lines: ComponentLine[][] = queries.map(() => []);
   const products: (Product | null)[] = queries.map(() => null);
   found.forEach(({ product, price }, i) => {

@@ -1,37 +1,28 @@
-import { badInput, readPage, toConnection } from '@platform/kernel';
-import { findProductBySku, listCategories, listProducts, parseProductFilter } from '../domain/catalog-queries.ts';
-import type { CategoryResolvers, ProductResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { productPrice, productSpec } from './mapping.ts';
+import { toMoney, type CursorCheck } from '@platform/kernel';
+import type { ProductPrice, ProductResolvers, StorageBlockSpec } from '../__generated__/resolvers-types.ts';
+import { hourlyFromMonthly } from '../domain/pricing.ts';
+import type { PriceInForce, Product as ProductModel } from '../domain/product.ts';
+import { SKU_PATTERN } from '../domain/vm-spec.ts';
+import { priceKey } from '../loaders.ts';
+import { vmSpec } from './vm-spec.ts';
 
 // Products and categories are catalogue data: any authenticated caller reads them, anonymous callers nothing.
 
 /** Product pages are keyed by SKU (unique, the listing order). */
-function skuPage(args: { first?: number | null; after?: string | null }) {
-  const page = readPage<string>(args);
-  if (page.after !== null && typeof page.after !== 'string') throw badInput('after', 'is not a cursor this API gave out.');
-  return page;
-}
+export const isSkuCursor: CursorCheck<string> = (value): value is string => typeof value === 'string' && SKU_PATTERN.test(value);
 
-export const productQueries: Pick<QueryResolvers, 'products' | 'product' | 'productBySku' | 'categories'> = {
-  async products(_root, args, ctx) {
-    ctx.access.requireCaller();
-    const filter = parseProductFilter(args.filter);
-    const page = skuPage(args);
-    return toConnection(await listProducts(ctx.db, filter, page.fetch, page.after), page, (p) => p.sku);
-  },
-  product(_root, { id }, ctx) {
-    ctx.access.requireCaller();
-    return ctx.loaders.product.load(id);
-  },
-  productBySku(_root, { sku }, ctx) {
-    ctx.access.requireCaller();
-    return findProductBySku(ctx.db, sku);
-  },
-  categories(_root, _args, ctx) {
-    ctx.access.requireCaller();
-    return listCategories(ctx.db);
-  },
-};
+export const productPrice = (price: PriceInForce): ProductPrice => ({
+  monthly: toMoney(price.monthlyMinor, price.currency),
+  hourly: toMoney(hourlyFromMonthly(price.monthlyMinor), price.currency),
+  effectiveFrom: price.effectiveFrom,
+});
+
+/** The ProductSpec union member, tagged so graphql-js resolves the type from __typename. */
+function productSpec(product: ProductModel): ReturnType<typeof vmSpec> | (StorageBlockSpec & { __typename: 'StorageBlockSpec' }) | null {
+  if (product.vmSpec) return vmSpec(product.vmSpec);
+  if (product.storageBlock) return { __typename: 'StorageBlockSpec', sizeGib: product.storageBlock.sizeGib, tier: product.storageBlock.tier };
+  return null;
+}
 
 export const Product: ProductResolvers = {
   __resolveReference(ref, ctx) {
@@ -45,19 +36,7 @@ export const Product: ProductResolvers = {
   },
   spec: (product) => productSpec(product),
   async price(product, { at }, ctx) {
-    const price = await ctx.loaders.priceAt.load({ productId: product.id, at: at ?? ctx.now });
-    return price ? productPrice(price) : null;
-  },
-};
-
-export const Category: CategoryResolvers = {
-  __resolveReference(ref, ctx) {
-    if (ctx.caller.kind !== 'authenticated') return null;
-    return ctx.loaders.category.load(ref.id);
-  },
-  async products(category, args, ctx) {
-    const page = skuPage(args);
-    const rows = await ctx.loaders.categoryProducts.load({ parentId: category.id, fetch: page.fetch, after: page.after, filter: null });
-    return toConnection(rows, page, (p) => p.sku);
+    const found = await ctx.loaders.priceAt.load(priceKey(product.id, at ?? ctx.now));
+    return found?.price ? productPrice(found.price) : null;
   },
 };

@@ -1,6 +1,6 @@
-import { createLogger, InMemoryEventBus, newId, type RunningServer } from '@platform/kernel';
-import { StatementCounter } from '@platform/kernel/testing';
-import { createTestAuth, createTestDatabase, dropTestDatabases, gql, TestOrgTree, type GraphQLResponse } from '@platform/testkit';
+import { createLogger, InMemoryEventBus, type RunningServer } from '@platform/kernel';
+import { StatementCounter, type StandardTree, type TestAuth } from '@platform/kernel/testing';
+import { createTestDatabase, dropTestDatabases, gql, type GraphQLResponse } from '@platform/testkit';
 import { createCatalogSubgraph, readCatalogConfig, type CatalogSubgraph } from '../../src/index.ts';
 
 /** A clock the tests move: quotes expire, prices start, without waiting. */
@@ -19,19 +19,13 @@ export const DAY_MS = 86_400_000;
 /** Tests run at a fixed instant, after the seed's prices (2025-01-01) and VAT (2018-04-01) start. */
 export const TEST_NOW = '2026-06-01T08:00:00.000Z';
 
-export const ORGS = {
-  provider: newId(),
-  reseller1: newId(),
-  reseller2: newId(),
-  customer1: newId(), // under reseller1
-  customer2: newId(), // under reseller2
-} as const;
-
 export interface CatalogHarness {
   readonly url: string;
   readonly server: RunningServer;
   readonly subgraph: CatalogSubgraph;
   readonly clock: TestClock;
+  /** The standard tree the tokens act in (provider → resellerA → customerA, resellerB → customerB). */
+  readonly tree: StandardTree;
   /** Sees every statement of this subgraph's pool. */
   readonly statements: StatementCounter;
   readonly tokens: Awaited<ReturnType<typeof makeTokens>>;
@@ -44,39 +38,32 @@ function post(url: string, token: string | null, query: string, variables: Recor
   return gql(url, query, variables, token ? { token } : {});
 }
 
-async function makeTokens(auth: Awaited<ReturnType<typeof createTestAuth>>) {
+async function makeTokens(auth: TestAuth, tree: StandardTree) {
   const user = (sub: string, org: string, role: 'OWNER' | 'ADMIN' | 'MEMBER' | 'VIEWER' | 'BILLING') => auth.userToken({ sub, org, role });
   return {
-    providerAdmin: await user('provider-admin', ORGS.provider, 'ADMIN'),
-    providerMember: await user('provider-member', ORGS.provider, 'MEMBER'),
-    resellerAdmin: await user('reseller-admin', ORGS.reseller1, 'ADMIN'),
-    r1Member: await user('reseller1-member', ORGS.reseller1, 'MEMBER'),
-    c1Owner: await user('customer1-owner', ORGS.customer1, 'OWNER'),
-    c1Member: await user('customer1-member', ORGS.customer1, 'MEMBER'),
-    c1Viewer: await user('customer1-viewer', ORGS.customer1, 'VIEWER'),
-    c1Billing: await user('customer1-billing', ORGS.customer1, 'BILLING'),
-    c2Member: await user('customer2-member', ORGS.customer2, 'MEMBER'),
+    providerAdmin: await user('provider-admin', tree.provider, 'ADMIN'),
+    providerMember: await user('provider-member', tree.provider, 'MEMBER'),
+    resellerAdmin: await user('reseller-admin', tree.resellerA, 'ADMIN'),
+    r1Member: await user('reseller1-member', tree.resellerA, 'MEMBER'),
+    c1Owner: await user('customer1-owner', tree.customerA, 'OWNER'),
+    c1Member: await user('customer1-member', tree.customerA, 'MEMBER'),
+    c1Viewer: await user('customer1-viewer', tree.customerA, 'VIEWER'),
+    c1Billing: await user('customer1-billing', tree.customerA, 'BILLING'),
+    c2Member: await user('customer2-member', tree.customerB, 'MEMBER'),
     pricingService: await auth.serviceToken('vms', ['catalog:price']),
     otherService: await auth.serviceToken('billing', ['wallet:debit']),
   };
 }
 
 /**
- * The real catalog subgraph on port 0 over a fresh PostgreSQL database, seeded, with real EdDSA
- * tokens and an in-memory organisation tree (provider → 2 resellers → 1 customer each).
+ * The real catalog subgraph on port 0 over a fresh PostgreSQL database, seeded, with the file's real
+ * EdDSA keys and standard organisation tree (test/support/fixtures.ts hands it to each test file).
  */
-export async function startCatalog(label: string, { seed = true, now = TEST_NOW } = {}): Promise<CatalogHarness> {
-  const auth = await createTestAuth();
-  const tree = new TestOrgTree();
-  tree.add(ORGS.provider, 'PROVIDER');
-  tree.add(ORGS.reseller1, 'RESELLER', ORGS.provider);
-  tree.add(ORGS.reseller2, 'RESELLER', ORGS.provider);
-  tree.add(ORGS.customer1, 'CUSTOMER', ORGS.reseller1);
-  tree.add(ORGS.customer2, 'CUSTOMER', ORGS.reseller2);
+export async function startCatalog(auth: TestAuth, tree: StandardTree, { seed = true, now = TEST_NOW } = {}): Promise<CatalogHarness> {
   const clock = new TestClock(new Date(now));
   const statements = new StatementCounter();
   const config = readCatalogConfig({
-    DATABASE_URL: await createTestDatabase(`catalog_${label}`),
+    DATABASE_URL: await createTestDatabase('catalog'),
     PORT: '0',
     // Background jobs stay out of statement counts; tests call expireDueQuotes themselves.
     QUOTE_SWEEP_INTERVAL_MS: '3600000',
@@ -87,7 +74,7 @@ export async function startCatalog(label: string, { seed = true, now = TEST_NOW 
     {
       logger: createLogger({ service: 'catalog-test' }, 'error'),
       verifyToken: auth.verifyToken,
-      orgDirectory: tree,
+      orgDirectory: tree.directory,
       eventBus: new InMemoryEventBus(),
       serviceTokens: async () => auth.serviceToken('catalog', ['tenancy:read']),
       onQuery: statements.record,
@@ -96,12 +83,13 @@ export async function startCatalog(label: string, { seed = true, now = TEST_NOW 
   );
   const server = await subgraph.start();
   if (seed) await subgraph.seed();
-  const tokens = await makeTokens(auth);
+  const tokens = await makeTokens(auth, tree);
   return {
     url: server.url,
     server,
     subgraph,
     clock,
+    tree,
     statements,
     tokens,
     gql: (token, query, variables) => post(server.url, token, query, variables),
