@@ -2,6 +2,7 @@ export * from './auth/access.ts';
 export * from './auth/caller.ts';
 export * from './auth/org-directory.ts';
 export * from './auth/roles.ts';
+export * from './auth/role-grant.ts';
 export * from './auth/service-token.ts';
 export * from './auth/verify-token.ts';
 export * from './config.ts';

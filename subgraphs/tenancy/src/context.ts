@@ -1,9 +1,19 @@
-import type { RequestContext } from '@platform/kernel';
-import type { Kysely } from 'kysely';
-import type { TenancyDatabase } from './db/types.ts';
+import type { OrgDirectory, RequestContext } from '@platform/kernel';
+import type { MembershipService } from './domain/membership-service.ts';
+import type { OrganizationService } from './domain/organization-service.ts';
 import type { TenancyLoaders } from './loaders.ts';
 
-export interface TenancyContext extends RequestContext {
-  readonly db: Kysely<TenancyDatabase>;
-  readonly loaders: TenancyLoaders;
+/** Built once per process. */
+export interface TenancyServices {
+  readonly organizations: OrganizationService;
+  readonly memberships: MembershipService;
+  /** Tenancy is the org directory: it answers visibility from its own tables, cached. */
+  readonly orgDirectory: OrgDirectory;
+  /** Fresh loaders over the same pool, one set per request. */
+  readonly newLoaders: () => TenancyLoaders;
 }
+
+export type TenancyContext = RequestContext & {
+  readonly services: TenancyServices;
+  readonly loaders: TenancyLoaders;
+};

@@ -1,54 +1,46 @@
-import { cachedOrgDirectory, createDatabase, migrateToLatest, OutboxRelay, startSubgraphServer, type RunningServer, type SubgraphDeps } from '@platform/kernel';
+import { cachedOrgDirectory, defineSubgraph, type DefineSubgraphDeps, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { TenancyConfig } from './config.ts';
+import type { TenancyContext, TenancyServices } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { TenancyDatabase } from './db/types.ts';
+import { MembershipService } from './domain/membership-service.ts';
+import { OrganizationService } from './domain/organization-service.ts';
+import { seedTenancy, type TenancySeed } from './domain/seed.ts';
 import { createLoaders } from './loaders.ts';
 import { localOrgDirectory } from './local-org-directory.ts';
 import { buildTenancySchema } from './schema.ts';
-import { seedTenancy, type TenancySeed } from './seed.ts';
 
 export { readTenancyConfig, type TenancyConfig } from './config.ts';
-export type { TenancySeed } from './seed.ts';
+export type { TenancySeed } from './domain/seed.ts';
 export type { TenancyDatabase } from './db/types.ts';
 
-/** Tenancy needs no org directory from outside: it is the directory. */
-export type TenancyDeps = Omit<SubgraphDeps, 'orgDirectory'>;
+/** Tenancy needs no org directory from outside (it is the directory) and calls no other subgraph. */
+export type TenancyDeps = Omit<DefineSubgraphDeps, 'orgDirectory'> & Pick<SubgraphDeps, 'verifyToken'>;
 
 export function createTenancySubgraph(config: TenancyConfig, deps: TenancyDeps) {
-  const database = createDatabase<TenancyDatabase>({ url: config.databaseUrl, logger: deps.logger, onQuery: deps.onQuery });
-  const db = database.db;
-  const relay = new OutboxRelay(database.background, deps.eventBus, deps.logger);
-  let server: RunningServer | undefined;
+  const subgraph = defineSubgraph({
+    name: 'tenancy',
+    place: config,
+    deps,
+    migrations,
+    schema: buildTenancySchema(),
+    services: (database: Database<TenancyDatabase>): TenancyServices => ({
+      organizations: new OrganizationService(database.db),
+      memberships: new MembershipService(database.db),
+      orgDirectory: cachedOrgDirectory(localOrgDirectory(database.db)),
+      newLoaders: () => createLoaders(database.db),
+    }),
+    context: (base, services): TenancyContext => ({ ...base, services, loaders: services.newLoaders() }),
+    auth: (_database, services) => ({ orgDirectory: services.orgDirectory }),
+    // tenancy.organization.created / .updated
+    outbox: true,
+  });
   return {
-    db,
-    /** The directory other in-process subgraphs may share (embedded mode); others use HTTP. */
-    orgDirectory: cachedOrgDirectory(localOrgDirectory(db)),
-    async migrate() {
-      await migrateToLatest(db, migrations);
-    },
+    ...subgraph,
+    /** The directory other in-process subgraphs may share (embedded mode); others ask over HTTP. */
+    orgDirectory: subgraph.services.orgDirectory,
     /** Loads a fixed organisation tree and memberships (idempotent; see seedTenancy). */
-    seed: (seed: TenancySeed) => seedTenancy(db, seed),
-    async start(): Promise<RunningServer> {
-      await migrateToLatest(db, migrations);
-      server = await startSubgraphServer({
-        name: 'tenancy',
-        schema: buildTenancySchema(),
-        port: config.port,
-        host: config.host,
-        logger: deps.logger,
-        verifyToken: deps.verifyToken,
-        orgDirectory: this.orgDirectory,
-        extendContext: (base) => ({ ...base, db, loaders: createLoaders(db) }),
-        ready: () => database.ping(),
-      });
-      relay.start();
-      return server;
-    },
-    async stop() {
-      await server?.stop();
-      await relay.stop();
-      await database.close();
-    },
+    seed: (seed: TenancySeed) => seedTenancy(subgraph.db, seed),
   };
 }
 

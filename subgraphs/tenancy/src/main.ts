@@ -1,16 +1,14 @@
 import { createLogger, createTokenVerifier, eventBusFromEnv, stopOnSignals } from '@platform/kernel';
 import { createTenancySubgraph, readTenancyConfig } from './index.ts';
 
-// Standalone: `tsx subgraphs/tenancy/src/main.ts` with DATABASE_URL, JWKS_URL, PORT.
+// Standalone: `tsx subgraphs/tenancy/src/main.ts` with DATABASE_URL, JWKS_URL, PORT. Tenancy is the
+// org directory and calls no other subgraph, so it needs no SERVICE_SECRET (standaloneSubgraphDeps would).
 const config = readTenancyConfig();
 const logger = createLogger({ service: 'tenancy' }, config.logLevel);
 const tenancy = createTenancySubgraph(config, {
   logger,
   verifyToken: createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
   eventBus: eventBusFromEnv(logger),
-  serviceTokens: async () => {
-    throw new Error('tenancy calls no other subgraph');
-  },
 });
 await tenancy.start();
 stopOnSignals(tenancy, logger);

@@ -1,44 +1,49 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestAuth, gql } from '@platform/testkit';
+import { describe, expect } from 'vitest';
+import { gql } from '@platform/testkit';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
-import { createChildren, createOrg, expectError, ok, organizationEntities, statementsDuring, tokenCache } from '../support/tenancy-fixtures.ts';
+import { demoUser } from '../../src/test-platform.ts';
+import { createChildren, createOrg, expectError, ok, organizationEntities, PROVIDER_OWNER, statementsDuring, tenancyTest } from './support/fixtures.ts';
 
-let p: TestPlatform;
-const token = tokenCache(() => p);
-const serviceSecret = randomBytes(32).toString('base64url');
-const PROVIDER_OWNER = 'ops@highveld.example';
 const UNKNOWN_ORG = '01935c00-0000-7000-8000-00000000ffff';
 
-/** 100 and 10 customers under two fresh resellers, created in beforeAll (only ever read). */
-let big: { resellerId: string; childIds: string[] };
-let small: { resellerId: string; childIds: string[] };
-
-beforeAll(async () => {
-  p = await startTestPlatform({ serviceSecret });
-  const provider = await token(PROVIDER_OWNER);
-  const [bigReseller, smallReseller] = [await createOrg(p, provider, 'RESELLER', DEMO_ORGS.provider), await createOrg(p, provider, 'RESELLER', DEMO_ORGS.provider)];
-  big = { resellerId: bigReseller.id, childIds: await createChildren(p, provider, bigReseller.id, 100, 'Big') };
-  small = { resellerId: smallReseller.id, childIds: await createChildren(p, provider, smallReseller.id, 10, 'Small') };
-});
-afterAll(() => p?.close());
-
-/** A real service token from identity, the way a subgraph gets one. */
-async function serviceToken(service: string, scopes: string[]): Promise<string> {
-  const response = await fetch(new URL('/internal/service-token', p.urls.identity), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${serviceSecret}` },
-    body: JSON.stringify({ service, scopes }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { token: string }).token;
+interface Reseller {
+  readonly resellerId: string;
+  readonly childIds: string[];
 }
+
+const test = tenancyTest.extend<{ resellers: { big: Reseller; small: Reseller }; serviceToken: (service: string, scopes: string[]) => Promise<string> }>({
+  /** 100 and 10 customers under two fresh resellers (only ever read). */
+  resellers: [
+    async ({ platform, token }, use) => {
+      const provider = await token(PROVIDER_OWNER);
+      const reseller = async (n: number, prefix: string): Promise<Reseller> => {
+        const { id } = await createOrg(platform, provider, 'RESELLER', DEMO_ORGS.provider);
+        return { resellerId: id, childIds: await createChildren(platform, provider, id, n, prefix) };
+      };
+      await use({ big: await reseller(100, 'Big'), small: await reseller(10, 'Small') });
+    },
+    { scope: 'file' },
+  ],
+  /** A real service token from identity, the way a subgraph gets one. */
+  serviceToken: [
+    async ({ platform }, use) =>
+      use(async (service, scopes) => {
+        const response = await fetch(new URL('/internal/service-token', platform.urls.identity), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.serviceSecret}` },
+          body: JSON.stringify({ service, scopes }),
+        });
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { token: string }).token;
+      }),
+    { scope: 'file' },
+  ],
+});
 
 const names = (entities: ({ id: string; name: string } | null)[]) => entities.map((e) => e?.name ?? null);
 
 describe('_entities for Organization, straight at the tenancy subgraph', () => {
-  test('a caller gets its own organisation and those below it; foreign, higher and unknown ones are null', async () => {
+  test('a caller gets its own organisation and those below it; foreign, higher and unknown ones are null', async ({ platform: p, token }) => {
     const karoo = await token('admin@karoo.example');
     const refs = [DEMO_ORGS.karoo, DEMO_ORGS.protea, DEMO_ORGS.baobab, DEMO_ORGS.fynbos, DEMO_ORGS.atlantic, DEMO_ORGS.provider, UNKNOWN_ORG];
     const r = ok(await organizationEntities(p, refs, karoo));
@@ -50,15 +55,15 @@ describe('_entities for Organization, straight at the tenancy subgraph', () => {
     expect(names(customer._entities)).toEqual(['Protea Logistics', null, null, null]);
   });
 
-  test('without a token every reference is null, and nothing else is said', async () => {
+  test('without a token every reference is null, and nothing else is said', async ({ platform: p }) => {
     const r = await organizationEntities(p, [DEMO_ORGS.provider, DEMO_ORGS.protea, UNKNOWN_ORG]);
     expect(r).toEqual({ status: 200, data: { _entities: [null, null, null] } });
   });
 
-  test('a token signed by a key identity never published is UNAUTHENTICATED', async () => {
-    const forger = await createTestAuth();
+  test('a token signed by a key identity never published is UNAUTHENTICATED', async ({ platform: p, token, auth }) => {
+    // The file's test keys: real signing keys identity never published.
     const owner = demoUser(PROVIDER_OWNER);
-    const forged = await forger.userToken({ sub: owner.id, org: DEMO_ORGS.provider, role: 'OWNER' });
+    const forged = await auth.userToken({ sub: owner.id, org: DEMO_ORGS.provider, role: 'OWNER' });
     for (const bad of [forged, `${(await token(PROVIDER_OWNER)).slice(0, -4)}AAAA`, 'not.a.jwt']) {
       const r = await organizationEntities(p, [DEMO_ORGS.provider], bad);
       expect(r.status).toBe(401);
@@ -67,7 +72,7 @@ describe('_entities for Organization, straight at the tenancy subgraph', () => {
     }
   });
 
-  test('malformed ids in representations are null, for users and services alike', async () => {
+  test('malformed ids in representations are null, for users and services alike', async ({ platform: p, token, serviceToken }) => {
     const wallet = await serviceToken('wallet', ['tenancy:read']);
     for (const caller of [await token(PROVIDER_OWNER), wallet]) {
       const r = ok(await organizationEntities(p, [DEMO_ORGS.protea, 'not-a-uuid', DEMO_ORGS.protea.toUpperCase()], caller));
@@ -79,7 +84,7 @@ describe('_entities for Organization, straight at the tenancy subgraph', () => {
 describe('service-only operations', () => {
   const NODES = 'query($ids: [ID!]!) { internalOrganizationNodes(ids: $ids) { id kind ancestors } }';
 
-  test('internalOrganizationNodes refuses user tokens (FORBIDDEN) and answers a service with tenancy:read', async () => {
+  test('internalOrganizationNodes refuses user tokens (FORBIDDEN) and answers a service with tenancy:read', async ({ platform: p, token, serviceToken }) => {
     const user = await gql(p.urls.tenancy, NODES, { ids: [DEMO_ORGS.protea] }, { token: await token(PROVIDER_OWNER) });
     expectError(user, 'FORBIDDEN');
     expect(user.data ?? null).toBeNull();
@@ -88,7 +93,7 @@ describe('service-only operations', () => {
     expect(r).toEqual({ internalOrganizationNodes: [{ id: DEMO_ORGS.protea, kind: 'CUSTOMER', ancestors: [DEMO_ORGS.provider, DEMO_ORGS.karoo] }] });
   });
 
-  test('internalGrantMembership needs tenancy:write, and the gateway does not expose either', async () => {
+  test('internalGrantMembership needs tenancy:write, and the gateway does not expose either', async ({ platform: p, token, serviceToken }) => {
     const GRANT = 'mutation($u: ID!, $o: ID!) { internalGrantMembership(userId: $u, organizationId: $o, role: OWNER) }';
     const vars = { u: demoUser('dev@protea.example').id, o: DEMO_ORGS.protea };
     expectError(await gql(p.urls.tenancy, GRANT, vars, { token: await token(PROVIDER_OWNER) }), 'FORBIDDEN');
@@ -109,7 +114,7 @@ describe('service-only operations', () => {
 });
 
 describe('batching: statements do not grow with the number of references', () => {
-  test('_entities for 10 and for 100 organisations costs the same statements', async () => {
+  test('_entities for 10 and for 100 organisations costs the same statements', async ({ platform: p, token, resellers }) => {
     const provider = await token(PROVIDER_OWNER);
     const run = async (ids: string[]) => {
       let entities: ({ id: string; name: string } | null)[] = [];
@@ -120,17 +125,17 @@ describe('batching: statements do not grow with the number of references', () =>
       return statements;
     };
     // First sight of these ids (the org directory cache is cold for them), then again (warm).
-    const cold10 = await run(small.childIds);
-    const cold100 = await run(big.childIds);
+    const cold10 = await run(resellers.small.childIds);
+    const cold100 = await run(resellers.big.childIds);
     expect(cold100.length).toBe(cold10.length);
     expect(cold10.length).toBeLessThanOrEqual(2);
-    const warm10 = await run(small.childIds);
-    const warm100 = await run(big.childIds);
+    const warm10 = await run(resellers.small.childIds);
+    const warm100 = await run(resellers.big.childIds);
     expect(warm100.length).toBe(warm10.length);
     expect(warm10.length).toBeLessThanOrEqual(cold10.length);
   });
 
-  test('a parent with 10 or with 100 children, each with its own children count, costs the same statements', async () => {
+  test('a parent with 10 or with 100 children, each with its own children count, costs the same statements', async ({ platform: p, token, resellers }) => {
     const provider = await token(PROVIDER_OWNER);
     const QUERY = 'query($id: ID!) { organization(id: $id) { children(first: 100) { totalCount edges { node { name children { totalCount } } } } } }';
     type Tree = { organization: { children: { totalCount: number; edges: { node: { name: string; children: { totalCount: number } } }[] } } };
@@ -144,10 +149,10 @@ describe('batching: statements do not grow with the number of references', () =>
       expect(tree!.organization.children.edges.every((e) => e.node.children.totalCount === 0)).toBe(true);
       return statements;
     };
-    await run(small.resellerId, 10); // warms the org directory cache for both parents
-    await run(big.resellerId, 100);
-    const ten = await run(small.resellerId, 10);
-    const hundred = await run(big.resellerId, 100);
+    await run(resellers.small.resellerId, 10); // warms the org directory cache for both parents
+    await run(resellers.big.resellerId, 100);
+    const ten = await run(resellers.small.resellerId, 10);
+    const hundred = await run(resellers.big.resellerId, 100);
     expect(hundred.length).toBe(ten.length);
     expect(ten.length).toBeLessThanOrEqual(5);
   });

@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { encodeCursor, newId } from '@platform/kernel';
+import type { GraphQLResponse } from '@platform/testkit';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
-import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
-import { createOrg, expectError, ok, tokenCache, uniqueName } from '../support/tenancy-fixtures.ts';
-
-let p: TestPlatform;
-const token = tokenCache(() => p);
-const PROVIDER_OWNER = 'ops@highveld.example';
-const KAROO_ADMIN = 'admin@karoo.example';
-
-beforeAll(async () => {
-  p = await startTestPlatform();
-});
-afterAll(() => p?.close());
+import { demoUser } from '../../src/test-platform.ts';
+import { createOrg, expectError, KAROO_ADMIN, ok, PROVIDER_OWNER, tenancyTest, uniqueName } from './support/fixtures.ts';
 
 const ADD = 'mutation($o: ID!, $u: ID!, $r: Role!) { addMember(organizationId: $o, userId: $u, role: $r) { id role user { id } organization { id } } }';
 const CHANGE = 'mutation($o: ID!, $u: ID!, $r: Role!) { changeMemberRole(organizationId: $o, userId: $u, role: $r) { id role } }';
 const REMOVE = 'mutation($o: ID!, $u: ID!) { removeMember(organizationId: $o, userId: $u) }';
-
-const add = async (caller: string, organizationId: string, userId: string, role: string) => p.gateway(ADD, { o: organizationId, u: userId, r: role }, caller);
-const change = async (caller: string, organizationId: string, userId: string, role: string) => p.gateway(CHANGE, { o: organizationId, u: userId, r: role }, caller);
-const remove = async (caller: string, organizationId: string, userId: string) => p.gateway(REMOVE, { o: organizationId, u: userId }, caller);
 
 type MembersPage = {
   organization: {
@@ -31,42 +18,65 @@ const MEMBERS = `query($id: ID!, $first: Int, $after: String) {
   organization(id: $id) { members(first: $first, after: $after) { totalCount edges { node { role user { id } } } pageInfo { hasNextPage endCursor } } }
 }`;
 
-/** userId → role, as the provider sees the organisation's members. */
-async function rolesIn(organizationId: string): Promise<Record<string, string>> {
-  const r = ok(await p.gateway<MembersPage>(MEMBERS, { id: organizationId, first: 100 }, await token(PROVIDER_OWNER)));
-  expect(r.organization.members.totalCount).toBe(r.organization.members.edges.length);
-  return Object.fromEntries(r.organization.members.edges.map((e) => [e.node.user.id, e.node.role]));
+interface MemberFixtures {
+  add: (caller: string, organizationId: string, userId: string, role: string) => Promise<GraphQLResponse<{ addMember: { id: string; role: string } }>>;
+  change: (caller: string, organizationId: string, userId: string, role: string) => Promise<GraphQLResponse<{ changeMemberRole: { id: string; role: string } }>>;
+  remove: (caller: string, organizationId: string, userId: string) => Promise<GraphQLResponse<{ removeMember: string }>>;
+  /** userId → role, as the provider sees the organisation's members. */
+  rolesIn: (organizationId: string) => Promise<Record<string, string>>;
+  /** A new real user (created through identity), a VIEWER of a pool customer under karoo, so karoo's admins and the provider can see it and add it elsewhere. */
+  newUser: () => Promise<string>;
+  /** A fresh customer under karoo whose only OWNER is a new user, added by the provider owner. */
+  freshCustomer: () => Promise<{ orgId: string; ownerId: string }>;
 }
 
-let userPool: Promise<string> | undefined;
-/**
- * A new real user (created through identity), a VIEWER of a pool customer under karoo, so karoo's
- * admins and the provider can see it and add it elsewhere.
- */
-async function newUser(): Promise<string> {
-  const provider = await token(PROVIDER_OWNER);
-  userPool ??= createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.karoo, uniqueName('User pool')).then((o) => o.id);
-  const input = {
-    email: `${uniqueName('user').replace(' ', '.')}@pool.example`,
-    password: 'pool-user-password',
-    displayName: 'Pool user',
-    organizationId: await userPool,
-    role: 'VIEWER',
-  };
-  return ok(await p.gateway<{ createUser: { id: string } }>('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: input }, provider)).createUser.id;
-}
-
-/** A fresh customer under karoo whose only OWNER is a new user, added by the provider owner. */
-async function freshCustomer(): Promise<{ orgId: string; ownerId: string }> {
-  const provider = await token(PROVIDER_OWNER);
-  const org = await createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.karoo);
-  const ownerId = await newUser();
-  ok(await add(provider, org.id, ownerId, 'OWNER'));
-  return { orgId: org.id, ownerId };
-}
+const test = tenancyTest.extend<MemberFixtures>({
+  add: [async ({ platform }, use) => use((caller, o, u, r) => platform.gateway(ADD, { o, u, r }, caller)), { scope: 'file' }],
+  change: [async ({ platform }, use) => use((caller, o, u, r) => platform.gateway(CHANGE, { o, u, r }, caller)), { scope: 'file' }],
+  remove: [async ({ platform }, use) => use((caller, o, u) => platform.gateway(REMOVE, { o, u }, caller)), { scope: 'file' }],
+  rolesIn: [
+    async ({ platform, token }, use) =>
+      use(async (organizationId) => {
+        const r = ok(await platform.gateway<MembersPage>(MEMBERS, { id: organizationId, first: 100 }, await token(PROVIDER_OWNER)));
+        expect(r.organization.members.totalCount).toBe(r.organization.members.edges.length);
+        return Object.fromEntries(r.organization.members.edges.map((e) => [e.node.user.id, e.node.role]));
+      }),
+    { scope: 'file' },
+  ],
+  newUser: [
+    async ({ platform, token }, use) => {
+      let userPool: Promise<string> | undefined;
+      await use(async () => {
+        const provider = await token(PROVIDER_OWNER);
+        userPool ??= createOrg(platform, provider, 'CUSTOMER', DEMO_ORGS.karoo, uniqueName('User pool')).then((o) => o.id);
+        const input = {
+          email: `${uniqueName('user').replace(' ', '.')}@pool.example`,
+          password: 'pool-user-password',
+          displayName: 'Pool user',
+          organizationId: await userPool,
+          role: 'VIEWER',
+        };
+        const created = await platform.gateway<{ createUser: { id: string } }>('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: input }, provider);
+        return ok(created).createUser.id;
+      });
+    },
+    { scope: 'file' },
+  ],
+  freshCustomer: [
+    async ({ platform, token, add, newUser }, use) =>
+      use(async () => {
+        const provider = await token(PROVIDER_OWNER);
+        const org = await createOrg(platform, provider, 'CUSTOMER', DEMO_ORGS.karoo);
+        const ownerId = await newUser();
+        ok(await add(provider, org.id, ownerId, 'OWNER'));
+        return { orgId: org.id, ownerId };
+      }),
+    { scope: 'file' },
+  ],
+});
 
 describe('addMember', () => {
-  test("an admin adds a user from another organisation, who can then act in it", async () => {
+  test("an admin adds a user from another organisation, who can then act in it", async ({ platform: p, token, add, rolesIn, freshCustomer }) => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     const baobabAdmin = demoUser('admin@baobab.example');
@@ -80,7 +90,7 @@ describe('addMember', () => {
     expect(r.organization.id).toBe(orgId);
   });
 
-  test('a user the caller cannot see (or that does not exist) cannot be added: adding would reveal them', async () => {
+  test('a user the caller cannot see (or that does not exist) cannot be added: adding would reveal them', async ({ token, add, rolesIn }) => {
     const protea = await token('admin@protea.example');
     const before = await rolesIn(DEMO_ORGS.protea);
     expectError(await add(protea, DEMO_ORGS.protea, demoUser('admin@baobab.example').id, 'VIEWER'), 'NOT_FOUND', 'userId');
@@ -88,7 +98,7 @@ describe('addMember', () => {
     expect(await rolesIn(DEMO_ORGS.protea)).toEqual(before);
   });
 
-  test('nobody grants a role above their own: an ADMIN cannot make an OWNER', async () => {
+  test('nobody grants a role above their own: an ADMIN cannot make an OWNER', async ({ token, add, change, rolesIn, newUser, freshCustomer }) => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     const before = await rolesIn(orgId);
@@ -99,7 +109,7 @@ describe('addMember', () => {
     expect(await rolesIn(orgId)).toEqual({ ...before, [member]: 'MEMBER', [ownerId]: 'OWNER' });
   });
 
-  test('MEMBER, VIEWER and BILLING callers cannot manage members', async () => {
+  test('MEMBER, VIEWER and BILLING callers cannot manage members', async ({ token, add, change, remove, rolesIn }) => {
     const cases: [email: string, org: string][] = [
       ['dev@protea.example', DEMO_ORGS.protea],
       ['viewer@protea.example', DEMO_ORGS.protea],
@@ -115,7 +125,7 @@ describe('addMember', () => {
     }
   });
 
-  test('the same user twice is a CONFLICT naming userId, whatever the role', async () => {
+  test('the same user twice is a CONFLICT naming userId, whatever the role', async ({ token, add, rolesIn, newUser, freshCustomer }) => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     const user = await newUser();
@@ -125,7 +135,7 @@ describe('addMember', () => {
     expect(await rolesIn(orgId)).toEqual({ [ownerId]: 'OWNER', [user]: 'VIEWER' });
   });
 
-  test('bad ids name their field; foreign organisations and non-members are NOT_FOUND', async () => {
+  test('bad ids name their field; foreign organisations and non-members are NOT_FOUND', async ({ token, add, change, remove, rolesIn, freshCustomer }) => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     expectError(await add(karoo, 'nope', newId(), 'MEMBER'), 'BAD_USER_INPUT', 'organizationId');
@@ -142,7 +152,7 @@ describe('addMember', () => {
 });
 
 describe('changeMemberRole and removeMember', () => {
-  test('an ADMIN can neither demote nor remove an OWNER', async () => {
+  test('an ADMIN can neither demote nor remove an OWNER', async ({ token, add, change, remove, rolesIn, newUser, freshCustomer }) => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     const second = await newUser();
@@ -152,7 +162,7 @@ describe('changeMemberRole and removeMember', () => {
     expect(await rolesIn(orgId)).toEqual({ [ownerId]: 'OWNER', [second]: 'OWNER' });
   });
 
-  test('an ADMIN changes and removes members at or below its own role', async () => {
+  test('an ADMIN changes and removes members at or below its own role', async ({ token, add, change, remove, rolesIn, newUser, freshCustomer }) => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     const user = await newUser();
@@ -163,7 +173,7 @@ describe('changeMemberRole and removeMember', () => {
     expect(await rolesIn(orgId)).toEqual({ [ownerId]: 'OWNER' });
   });
 
-  test('the last OWNER can be neither demoted nor removed (INVALID_STATE), even by itself', async () => {
+  test('the last OWNER can be neither demoted nor removed (INVALID_STATE), even by itself', async ({ token, add, change, remove, rolesIn, newUser, freshCustomer }) => {
     const provider = await token(PROVIDER_OWNER);
     const { orgId, ownerId } = await freshCustomer();
     expectError(await change(provider, orgId, ownerId, 'ADMIN'), 'INVALID_STATE');
@@ -184,7 +194,7 @@ describe('changeMemberRole and removeMember', () => {
     expect(await rolesIn(orgId)).toEqual({ [ownerId]: 'ADMIN', [second]: 'OWNER' });
   });
 
-  test('two OWNERs removed at the same moment: exactly one goes, one OWNER remains', async () => {
+  test('two OWNERs removed at the same moment: exactly one goes, one OWNER remains', async ({ token, add, remove, rolesIn, newUser, freshCustomer }) => {
     const provider = await token(PROVIDER_OWNER);
     for (let round = 0; round < 3; round++) {
       const { orgId, ownerId } = await freshCustomer();
@@ -201,7 +211,7 @@ describe('changeMemberRole and removeMember', () => {
     }
   });
 
-  test('demoting two OWNERs at the same moment also leaves one', async () => {
+  test('demoting two OWNERs at the same moment also leaves one', async ({ token, add, change, rolesIn, newUser, freshCustomer }) => {
     const provider = await token(PROVIDER_OWNER);
     const { orgId, ownerId } = await freshCustomer();
     const second = await newUser();
@@ -214,7 +224,7 @@ describe('changeMemberRole and removeMember', () => {
 });
 
 describe('reading memberships', () => {
-  test('members page through first/after without repeating or skipping anyone', async () => {
+  test('members page through first/after without repeating or skipping anyone', async ({ platform: p, token }) => {
     // Protea's three members were seeded in one transaction, so they share one created_at.
     const provider = await token(PROVIDER_OWNER);
     const seen: string[] = [];
@@ -229,13 +239,13 @@ describe('reading memberships', () => {
     expect([...seen].sort()).toEqual([...expected].sort());
   });
 
-  test('a member cursor this API did not give out is bad input naming after', async () => {
+  test('a member cursor this API did not give out is bad input naming after', async ({ platform: p, token }) => {
     const provider = await token(PROVIDER_OWNER);
     const forged = [encodeCursor(['yesterday', newId()]), encodeCursor([new Date().toISOString(), 'x']), encodeCursor([1, 2]), encodeCursor('x')];
     for (const after of forged) expectError(await p.gateway(MEMBERS, { id: DEMO_ORGS.protea, first: 1, after }, provider), 'BAD_USER_INPUT', 'after');
   });
 
-  test("User.memberships shows another caller only the organisations it may see", async () => {
+  test("User.memberships shows another caller only the organisations it may see", async ({ platform: p, token, add }) => {
     const provider = await token(PROVIDER_OWNER);
     const fynbosOwner = demoUser('admin@fynbos.example');
     const karooCustomer = await createOrg(p, await token(KAROO_ADMIN), 'CUSTOMER', DEMO_ORGS.karoo);

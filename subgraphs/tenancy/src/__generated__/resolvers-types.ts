@@ -3,7 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Organization as OrganizationModel } from '../domain/organization.ts';
 import type { Membership as MembershipModel, UserRef as UserRefModel } from '../domain/membership.ts';
-import type { OrganizationConnectionModel as OrganizationConnectionModelModel, MembershipConnectionModel as MembershipConnectionModelModel } from '../resolvers/connection-models.ts';
+import type { OrganizationConnectionModel as OrganizationConnectionModelModel, MembershipConnectionModel as MembershipConnectionModelModel } from '../resolvers/connections.ts';
 import type { TenancyContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;

@@ -1,5 +1,5 @@
+import type { PageQuery, Role } from '@platform/kernel';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Role } from '@platform/kernel';
 import type { Membership } from '../domain/membership.ts';
 import { rankedWithin, rowAfter, type SortKey } from './batched-pages.ts';
 import type { MembershipsTable, TenancyDatabase } from './types.ts';
@@ -36,6 +36,13 @@ export async function membershipsOfUsers(db: Db, userIds: readonly string[]): Pr
   return rows.map(toMembership);
 }
 
+/** The same, per user (every id a key, possibly with no memberships). */
+export async function membershipsByUser(db: Db, userIds: readonly string[]): Promise<Map<string, Membership[]>> {
+  const byUser = new Map<string, Membership[]>(userIds.map((id) => [id, []]));
+  for (const m of await membershipsOfUsers(db, userIds)) byUser.get(m.userId)?.push(m);
+  return byUser;
+}
+
 export async function findMembership(trx: Transaction<TenancyDatabase>, organizationId: string, userId: string): Promise<Membership | undefined> {
   const row = await trx
     .selectFrom('memberships')
@@ -46,19 +53,23 @@ export async function findMembership(trx: Transaction<TenancyDatabase>, organiza
   return row && toMembership(row);
 }
 
-export async function insertMembership(
-  trx: Transaction<TenancyDatabase>,
-  m: { id: string; userId: string; organizationId: string; role: Role },
-  { ignoreExisting = false } = {},
-): Promise<Membership | undefined> {
-  const row = await trx
-    .insertInto('memberships')
-    .values({ id: m.id, user_id: m.userId, organization_id: m.organizationId, role: m.role })
-    .$if(ignoreExisting, (q) => q.onConflict((oc) => oc.constraint('memberships_one_per_org').doNothing()))
-    .returningAll()
-    .executeTakeFirst();
-  return row && toMembership(row);
+export type NewMembership = Pick<Membership, 'id' | 'userId' | 'organizationId' | 'role'>;
+
+export async function insertMembership(trx: Transaction<TenancyDatabase>, m: NewMembership): Promise<Membership> {
+  return toMembership(await insertRow(trx, m).returningAll().executeTakeFirstOrThrow());
 }
+
+/** Inserts unless the user is a member already (whatever the role); true when inserted. */
+export async function insertMembershipIfAbsent(trx: Transaction<TenancyDatabase>, m: NewMembership): Promise<boolean> {
+  const row = await insertRow(trx, m)
+    .onConflict((oc) => oc.constraint('memberships_one_per_org').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+const insertRow = (trx: Transaction<TenancyDatabase>, m: NewMembership) =>
+  trx.insertInto('memberships').values({ id: m.id, user_id: m.userId, organization_id: m.organizationId, role: m.role });
 
 export async function setMembershipRole(trx: Transaction<TenancyDatabase>, id: string, role: Role): Promise<Membership> {
   const row = await trx.updateTable('memberships').set({ role }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
@@ -80,12 +91,7 @@ export async function countOwners(trx: Transaction<TenancyDatabase>, organizatio
 }
 
 /** One page of members for each organisation, in a single statement. */
-export async function memberPages(
-  db: Db,
-  organizationIds: readonly string[],
-  fetch: number,
-  after: MemberCursor | null,
-): Promise<Map<string, Membership[]>> {
+export async function memberPages(db: Db, organizationIds: readonly string[], { fetch, after }: PageQuery<MemberCursor>): Promise<Map<string, Membership[]>> {
   const ranked = db
     .selectFrom('memberships')
     .selectAll()

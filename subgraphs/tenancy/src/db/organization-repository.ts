@@ -1,5 +1,6 @@
+import type { Page, PageQuery } from '@platform/kernel';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Organization, OrganizationStatus } from '../domain/organization.ts';
+import type { Organization, OrganizationStatus, SubtreeFilter } from '../domain/organization.ts';
 import { rankedWithin, rowAfter } from './batched-pages.ts';
 import type { OrganizationsTable, TenancyDatabase } from './types.ts';
 
@@ -29,17 +30,23 @@ export async function lockOrganization(trx: Transaction<TenancyDatabase>, id: st
   return row && toOrganization(row);
 }
 
-export async function insertOrganization(
-  trx: Transaction<TenancyDatabase>,
-  org: { id: string; kind: Organization['kind']; name: string; parentId: string | null; ancestors: readonly string[] },
-): Promise<Organization> {
-  const row = await trx
-    .insertInto('organizations')
-    .values({ id: org.id, kind: org.kind, name: org.name, parent_id: org.parentId, path: [...org.ancestors] })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toOrganization(row);
+export type NewOrganization = Pick<Organization, 'id' | 'kind' | 'name' | 'parentId' | 'ancestors'>;
+
+export async function insertOrganization(trx: Transaction<TenancyDatabase>, org: NewOrganization): Promise<Organization> {
+  return toOrganization(await insertRow(trx, org).returningAll().executeTakeFirstOrThrow());
 }
+
+/** Inserts unless the id exists already (seeding twice changes nothing); true when inserted. */
+export async function insertOrganizationIfAbsent(trx: Transaction<TenancyDatabase>, org: NewOrganization): Promise<boolean> {
+  const row = await insertRow(trx, org)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+const insertRow = (trx: Transaction<TenancyDatabase>, org: NewOrganization) =>
+  trx.insertInto('organizations').values({ id: org.id, kind: org.kind, name: org.name, parent_id: org.parentId, path: [...org.ancestors] });
 
 export async function updateOrganization(
   trx: Transaction<TenancyDatabase>,
@@ -56,12 +63,7 @@ export async function updateOrganization(
 }
 
 /** One page of children for each parent, in a single statement. */
-export async function childPages(
-  db: Db,
-  parentIds: readonly string[],
-  fetch: number,
-  after: OrgCursor | null,
-): Promise<Map<string, Organization[]>> {
+export async function childPages(db: Db, parentIds: readonly string[], { fetch, after }: PageQuery<OrgCursor>): Promise<Map<string, Organization[]>> {
   const ranked = db
     .selectFrom('organizations')
     .selectAll()
@@ -90,22 +92,17 @@ export async function countChildren(db: Db, parentIds: readonly string[]): Promi
   return new Map(rows.map((r) => [r.parent_id as string, Number(r.n)]));
 }
 
-export interface SubtreeFilter {
-  readonly kind?: Organization['kind'] | null;
-  readonly search?: string | null;
-}
-
-function subtree(db: Db, rootId: string, filter: SubtreeFilter) {
+function subtree(db: Db, filter: SubtreeFilter) {
   return db
     .selectFrom('organizations')
-    .where((eb) => eb.or([eb('id', '=', rootId), eb(sql`path`, '@>', sql`array[${rootId}]::uuid[]`)]))
+    .where((eb) => eb.or([eb('id', '=', filter.rootId), eb(sql`path`, '@>', sql`array[${filter.rootId}]::uuid[]`)]))
     .$if(Boolean(filter.kind), (q) => q.where('kind', '=', filter.kind!))
     .$if(Boolean(filter.search), (q) => q.where(sql`strpos(lower(name), lower(${filter.search}))`, '>', 0));
 }
 
 /** The root and everything below it, by name. */
-export async function listSubtree(db: Db, rootId: string, filter: SubtreeFilter, fetch: number, after: OrgCursor | null): Promise<Organization[]> {
-  const rows = await subtree(db, rootId, filter)
+export async function listSubtree(db: Db, filter: SubtreeFilter, { fetch, after }: Page<OrgCursor>): Promise<Organization[]> {
+  const rows = await subtree(db, filter)
     .selectAll()
     .$if(after !== null, (q) => q.where(rowAfter(['name', 'id'], after ?? [])))
     .orderBy('name')
@@ -115,7 +112,7 @@ export async function listSubtree(db: Db, rootId: string, filter: SubtreeFilter,
   return rows.map(toOrganization);
 }
 
-export async function countSubtree(db: Db, rootId: string, filter: SubtreeFilter): Promise<number> {
-  const row = await subtree(db, rootId, filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+export async function countSubtree(db: Db, filter: SubtreeFilter): Promise<number> {
+  const row = await subtree(db, filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }

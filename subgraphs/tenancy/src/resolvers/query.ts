@@ -1,11 +1,18 @@
-import { fail, isUuid, parseId, toConnection } from '@platform/kernel';
+import { badInput, fail, isUuid, parseId, parseOptionalText } from '@platform/kernel';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { membershipsOfUsers } from '../db/membership-repository.ts';
-import { countSubtree, listSubtree, type OrgCursor } from '../db/organization-repository.ts';
+import { organizationConnection, readOrganizationPage } from './connections.ts';
 import { visibleOrganization } from './organization.ts';
-import { readOrgPage } from './page-cursors.ts';
 
 const MAX_INTERNAL_BATCH = 1000;
+
+/**
+ * The ids of an internal batch lookup, lower-cased. Like representations they come from other
+ * services' requests, many batched together: a malformed one is not found rather than failing them all.
+ */
+function lookupIds(ids: readonly string[], field: string): string[] {
+  if (ids.length > MAX_INTERNAL_BATCH) throw badInput(field, `at most ${MAX_INTERNAL_BATCH} per call.`);
+  return ids.filter(isUuid).map((id) => id.toLowerCase());
+}
 
 export const Query: QueryResolvers = {
   organization: async (_root, { id }, ctx) => {
@@ -16,21 +23,20 @@ export const Query: QueryResolvers = {
   },
   organizations: async (_root, { filter, first, after }, ctx) => {
     const caller = ctx.access.requireMember();
-    const page = readOrgPage({ first, after });
-    const subtreeFilter = { kind: filter?.kind ?? null, search: filter?.search ?? null };
-    const rows = await listSubtree(ctx.db, caller.org, subtreeFilter, page.fetch, page.after);
-    return { ...toConnection(rows, page, (o): OrgCursor => [o.name, o.id]), count: () => countSubtree(ctx.db, caller.org, subtreeFilter) };
+    const page = readOrganizationPage({ first, after });
+    const search = parseOptionalText(filter?.search, 'filter.search', { max: 200, trim: false });
+    const subtree = { rootId: caller.org, kind: filter?.kind ?? null, search };
+    const rows = await ctx.services.organizations.subtree(subtree, page);
+    return organizationConnection(rows, page, () => ctx.services.organizations.countSubtree(subtree));
   },
   internalOrganizationNodes: async (_root, { ids }, ctx) => {
     ctx.access.requireServiceScope('tenancy:read');
-    if (ids.length > MAX_INTERNAL_BATCH) throw fail('BAD_USER_INPUT', `ids: at most ${MAX_INTERNAL_BATCH} per call.`, { field: 'ids' });
-    const orgs = await ctx.loaders.organization.loadMany(ids.filter(isUuid).map((id) => id.toLowerCase()));
+    const orgs = await ctx.loaders.organization.loadMany(lookupIds(ids, 'ids'));
     return orgs.flatMap((o) => (o && !(o instanceof Error) ? [{ id: o.id, kind: o.kind, ancestors: [...o.ancestors] }] : []));
   },
   internalMembershipsOfUsers: async (_root, { userIds }, ctx) => {
     ctx.access.requireServiceScope('tenancy:read');
-    if (userIds.length > MAX_INTERNAL_BATCH) throw fail('BAD_USER_INPUT', `userIds: at most ${MAX_INTERNAL_BATCH} per call.`, { field: 'userIds' });
-    const memberships = await membershipsOfUsers(ctx.db, userIds.filter(isUuid));
+    const memberships = await ctx.services.memberships.ofUsers(lookupIds(userIds, 'userIds'));
     return memberships.map((m) => ({ userId: m.userId, organizationId: m.organizationId, role: m.role, createdAt: m.createdAt }));
   },
 };

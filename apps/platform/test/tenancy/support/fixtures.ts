@@ -1,22 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { StatementCounter } from '@platform/kernel/testing';
-import { gql, type GraphQLResponse } from '@platform/testkit';
-import type { TestPlatform } from '../../src/test-platform.ts';
+import { gql, orgTest, type GraphQLResponse } from '@platform/testkit';
+import { startTestPlatform, type TestPlatform } from '../../../src/test-platform.ts';
 
-/** Logs each demo user in once per file (logging in costs a scrypt hash). */
-export function tokenCache(p: () => TestPlatform) {
-  const tokens = new Map<string, Promise<string>>();
-  return (email: string, organizationId?: string): Promise<string> => {
-    const key = `${email}|${organizationId ?? ''}`;
-    let token = tokens.get(key);
-    if (!token) {
-      token = p().login(email, organizationId);
-      tokens.set(key, token);
-    }
-    return token;
-  };
-}
+/** A demo user's access token, acting in its first organisation or in `organizationId`. */
+export type TokenOf = (email: string, organizationId?: string) => Promise<string>;
+
+/**
+ * Tenancy is tested through the whole platform (identity signs the tokens, the gateway composes):
+ * one platform per file, with the demo dataset, and each demo user logged in once per file
+ * (logging in costs a scrypt hash).
+ */
+export const tenancyTest = orgTest.extend<{ platform: TestPlatform; token: TokenOf }>({
+  platform: [
+    // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
+    async ({}, use) => {
+      const platform = await startTestPlatform();
+      try {
+        await use(platform);
+      } finally {
+        await platform.close();
+      }
+    },
+    { scope: 'file' },
+  ],
+  token: [
+    async ({ platform }, use) => {
+      const tokens = new Map<string, Promise<string>>();
+      await use((email, organizationId) => {
+        const key = `${email}|${organizationId ?? ''}`;
+        if (!tokens.has(key)) tokens.set(key, platform.login(email, organizationId));
+        return tokens.get(key)!;
+      });
+    },
+    { scope: 'file' },
+  ],
+});
+
+export const PROVIDER_OWNER = 'ops@highveld.example';
+export const KAROO_ADMIN = 'admin@karoo.example';
 
 /** A name no other test uses, so tests that create organisations stay independent. */
 export const uniqueName = (prefix: string): string => `${prefix} ${randomBytes(4).toString('hex')}`;

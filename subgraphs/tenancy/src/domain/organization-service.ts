@@ -1,0 +1,82 @@
+import { writeOutbox } from '@platform/events';
+import { badInput, fail, inTransaction, isUniqueViolation, newId, type OrganizationKind, type Page } from '@platform/kernel';
+import type { Kysely, Transaction } from 'kysely';
+import { countSubtree, insertOrganization, listSubtree, lockOrganization, updateOrganization, type OrgCursor } from '../db/organization-repository.ts';
+import type { TenancyDatabase } from '../db/types.ts';
+import { ALLOWED_PARENT_KINDS, type Organization, type OrganizationStatus, type SubtreeFilter } from './organization.ts';
+
+export interface CreateOrganization {
+  readonly kind: OrganizationKind;
+  readonly name: string;
+  readonly parentId: string;
+}
+
+export interface UpdateOrganization {
+  readonly organizationId: string;
+  readonly name: string | null;
+  readonly status: OrganizationStatus | null;
+  /** Where the caller acts: nobody changes the status of their own organisation. */
+  readonly actorOrganizationId: string;
+}
+
+/** The organisation tree: creating, renaming and suspending; every change is announced through the outbox. */
+export class OrganizationService {
+  constructor(private readonly db: Kysely<TenancyDatabase>) {}
+
+  /** A reseller or customer below an existing, active parent of a kind it may sit under. */
+  create(command: CreateOrganization): Promise<Organization> {
+    const { kind, name, parentId } = command;
+    if (kind === 'PROVIDER') throw badInput('kind', 'there is exactly one provider; create a RESELLER or a CUSTOMER.');
+    return inTransaction(this.db, async (trx) => {
+      const parent = await lockOrThrow(trx, parentId, 'parentId');
+      if (!ALLOWED_PARENT_KINDS[kind].includes(parent.kind)) {
+        throw badInput('parentId', `a ${kind} must sit under ${ALLOWED_PARENT_KINDS[kind].join(' or ')}, not under a ${parent.kind}.`);
+      }
+      if (parent.status !== 'ACTIVE') throw fail('INVALID_STATE', `The parent organization is ${parent.status}; nothing can be created under it.`);
+      const org = await uniqueName(name, () => insertOrganization(trx, { id: newId(), kind, name, parentId, ancestors: [...parent.ancestors, parent.id] }));
+      await writeOutbox(trx, 'tenancy.organization.created', { organizationId: org.id, kind: org.kind, parentId });
+      return org;
+    });
+  }
+
+  /** Renames, or changes the status: only from above, and never the provider's. */
+  update(command: UpdateOrganization): Promise<Organization> {
+    const { organizationId, name, status } = command;
+    return inTransaction(this.db, async (trx) => {
+      const current = await lockOrThrow(trx, organizationId);
+      if (status !== null && status !== current.status) {
+        if (current.parentId === null) throw badInput('status', 'the provider cannot be suspended.');
+        if (command.actorOrganizationId === organizationId) throw fail('FORBIDDEN', 'An organization above this one must change its status.');
+      }
+      const changes = { ...(name !== null ? { name } : {}), ...(status !== null ? { status } : {}) };
+      const org = await uniqueName(name, () => updateOrganization(trx, organizationId, changes));
+      await writeOutbox(trx, 'tenancy.organization.updated', { organizationId, name: org.name, status: org.status });
+      return org;
+    });
+  }
+
+  subtree(filter: SubtreeFilter, page: Page<OrgCursor>): Promise<Organization[]> {
+    return listSubtree(this.db, filter, page);
+  }
+
+  countSubtree(filter: SubtreeFilter): Promise<number> {
+    return countSubtree(this.db, filter);
+  }
+}
+
+/** Locks the organisation until the transaction ends, or NOT_FOUND. */
+export async function lockOrThrow(trx: Transaction<TenancyDatabase>, id: string, field?: string): Promise<Organization> {
+  const org = await lockOrganization(trx, id);
+  if (!org) throw fail('NOT_FOUND', 'Organization not found.', field ? { field } : {});
+  return org;
+}
+
+/** Sibling names are unique (case and spacing aside): the index refusing one is a CONFLICT naming `name`. */
+async function uniqueName<T>(name: string | null, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error, 'organizations_sibling_name')) throw fail('CONFLICT', `name: "${name}" already exists under this parent.`, { field: 'name' });
+    throw error;
+  }
+}
