@@ -36,6 +36,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     password,
     persistent: options.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
+    // Every whole-platform test file opens five subgraph pools; two test workers at once outgrow the default 100.
+    postgresFlags: ['-c', 'max_connections=300'],
     onLog: () => {},
     onError: () => {},
   });

@@ -10,6 +10,7 @@ import type { OrgDirectory } from '../auth/org-directory.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { createRequestContext, type RequestContext } from '../context.ts';
 import { maskError } from '../errors.ts';
+import { guardEntityRepresentations, nulCharacterGuard } from './input-guards.ts';
 import { graphqlRoutes } from '../http/graphql-route.ts';
 import { closeServer, createHttpServer, listen, sendJson, type HttpRoute } from '../http/http-server.ts';
 import type { Logger } from '../logger.ts';
@@ -44,7 +45,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
   // eslint-disable-next-line prefer-const -- assigned once Apollo exists; the drain hook passed to Apollo reads it
   let httpServer: http.Server | undefined;
   const apollo = new ApolloServer<Ctx>({
-    schema: options.schema,
+    schema: guardEntityRepresentations(options.schema),
     csrfPrevention: true,
     introspection: true, // subgraphs sit behind the gateway; composition tools read their SDL
     includeStacktraceInErrorResponses: false,
@@ -56,6 +57,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
       ApolloServerPluginCacheControlDisabled(), // responses carry per-user data and are never HTTP-cached
       { async serverWillStart() { return { async drainServer() { if (httpServer) await closeServer(httpServer); } }; } },
       requestIdPlugin(),
+      nulCharacterGuard(),
     ],
   });
   await apollo.start();
