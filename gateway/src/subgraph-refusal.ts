@@ -23,7 +23,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { DateTimeScalar, ERROR_CODES } from '@platform/kernel';
+import { DateTimeScalar, ERROR_CODES, isPublicError } from '@platform/kernel';
 
 /**
  * A subgraph that refuses a whole operation (HTTP 4xx with GraphQL errors: a custom scalar it could
@@ -50,17 +50,30 @@ const KNOWN_SCALARS: Readonly<Record<string, GraphQLScalarType>> = { DateTime: D
 /** How many times a query is sent again without the fields refused so far (each round removes at least one). */
 const MAX_RESENDS = 4;
 
-/** The refusal inside an error thrown by RemoteGraphQLDataSource for a non-2xx answer, if it is one. */
+/**
+ * The refusal inside an error thrown by RemoteGraphQLDataSource for a non-2xx answer, if it is one: a
+ * 4xx (other than 401/403, which Apollo already maps to UNAUTHENTICATED/FORBIDDEN with a bare message)
+ * whose body is GraphQL errors that all carry a public code. A subgraph masks everything else itself,
+ * so an error without a public code is a fault (or not our subgraph) and stays internal.
+ */
 export function refusalOf(error: unknown): Refusal | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
   const response = error.extensions['response'] as { status?: unknown; body?: unknown } | undefined;
   const status = typeof response?.status === 'number' ? response.status : 0;
-  if (status < 400 || status > 499) return undefined;
+  if (status < 400 || status > 499 || status === 401 || status === 403) return undefined;
   const body = response?.body as { errors?: unknown } | undefined;
   const errors = typeof body === 'object' && body !== null && Array.isArray(body.errors) ? (body.errors as unknown[]) : [];
-  const valid = errors.filter((e): e is GraphQLFormattedError => typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string');
-  return valid.length > 0 ? { status, errors: valid } : undefined;
+  if (errors.length === 0) return undefined;
+  const refused = errors.filter(
+    (e): e is GraphQLFormattedError =>
+      typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' && isPublicError((e as GraphQLFormattedError).extensions?.['code']),
+  );
+  if (refused.length !== errors.length || refused.some((e) => LEAKY.test(e.message))) return undefined;
+  return { status, errors: refused };
 }
+
+/** What a refusal's message must never carry (DESIGN §4): URLs, stack frames, SQL. Such a refusal is treated as a fault. */
+const LEAKY = /:\/\/|\(\S+:\d+:\d+\)|\bat file:|\b(select|insert|update|delete)\b.+\b(from|into|set)\b|ECONN/i;
 
 /** One refused argument: where it sits in the subgraph operation and how the client would name it. */
 interface Culprit {
