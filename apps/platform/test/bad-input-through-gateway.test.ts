@@ -88,3 +88,28 @@ describe('a malformed id', () => {
     });
   });
 });
+
+/**
+ * Classes the fuzzer found straight at the subgraphs (supergraph-fuzz.slow.test.ts). Both fail until
+ * the fixes proposed in the issue 14 report are applied to the kernel / catalog.
+ */
+describe('bad input straight to a subgraph', () => {
+  const SUBGRAPH_NAMES = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'] as const;
+  test.each(SUBGRAPH_NAMES)('%s: _entities with a representation that is not an object, or of a type it does not own: BAD_USER_INPUT, not internal', async (name) => {
+    for (const representations of [['nope'], [{ __typename: 'NotAType', id: DEMO_ORGS.protea }]]) {
+      const r = await fetch(p.urls[name], {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${staff}` },
+        body: JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: representations } }),
+      });
+      const body = (await r.json()) as { errors?: Err[] };
+      expect(r.status).toBeLessThan(500);
+      expect(body.errors?.map((e) => e.extensions?.['code']), JSON.stringify(representations)).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
+  test('productBySku with a NUL character: BAD_USER_INPUT naming sku, not a database error', async () => {
+    const r = await p.gateway('query($s: String!) { productBySku(sku: $s) { id } }', { s: 'VM-\u0000' }, admin);
+    expect(r.errors).toEqual([expect.objectContaining({ path: ['productBySku'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'sku' }) })]);
+  });
+});

@@ -142,8 +142,16 @@ export function inputValue(g: Gen, type: GraphQLInputType, ids: Ids, depth = 0):
     const value = chance(g, 5) ? 'NOT_A_VALUE' : pick(g, values);
     return { json: value, literal: value };
   }
+  if (isScalarType(type) && type.name === '_Any' && chance(g, 70)) {
+    // An entity representation: a known type with a hostile key (straight-to-subgraph calls only).
+    const typename = pick(g, ENTITY_TYPES);
+    const id = scalarValue(g, 'ID', ids);
+    return { json: { __typename: typename, id: id.json }, literal: `{__typename: ${JSON.stringify(typename)}, id: ${id.literal}}` };
+  }
   return scalarValue(g, isScalarType(type) ? type.name : 'String', ids);
 }
+
+const ENTITY_TYPES = ['Organization', 'User', 'Wallet', 'Product', 'VirtualMachine', 'Quote', 'Membership', 'Category', 'NotAType'];
 
 export interface GeneratedOperation {
   readonly query: string;
