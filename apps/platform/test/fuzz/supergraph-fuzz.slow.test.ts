@@ -80,11 +80,19 @@ test(`${RUNS} generated operations through the gateway and straight to the subgr
       const op = generateOperation(g, schema, ids);
       const url = target === 'gateway' ? p.gatewayUrl : p.urls[target as keyof typeof p.urls];
       const token = tokens[caller];
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(op),
-      });
+      const send = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(op),
+        });
+      // A connection that breaks is a failure class of its own (after one retry, which rules out a keep-alive race).
+      const response = await send().catch(() => send()).catch((error: unknown) => error as Error);
+      if (response instanceof Error) {
+        const cause = (response.cause as { code?: string; message?: string } | undefined) ?? {};
+        failures.push({ class: `${target}: connection failed (${cause.code ?? cause.message ?? response.message})`, target, caller, ...op, status: 0, body: '' });
+        return true;
+      }
       const text = await response.text();
       for (const cls of judge(response.status, text)) {
         failures.push({ class: `${target}: ${cls}`, target, caller, ...op, status: response.status, body: text.slice(0, 600) });
