@@ -1,10 +1,16 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { isGatewayContext, type GatewayContext } from './context.ts';
 import type { Fetcher } from './subgraph-fetcher.ts';
+import { answerRefusal, refusalOf } from './subgraph-refusal.ts';
 
 /**
  * Sends the caller's verified token and the request id to every subgraph. Subgraphs verify the
  * token again (DESIGN §4); nothing else from the client's headers is passed on.
+ *
+ * A subgraph that refuses an operation (4xx with GraphQL errors: bad input it could not coerce) ran
+ * nothing; its errors reach the client as BAD_USER_INPUT at the client's path, and a refused query is
+ * asked again without the refused fields (see subgraph-refusal.ts). Anything else that fails (5xx,
+ * network, timeout) stays a thrown error, masked as an internal one.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, fetcher: Fetcher) {
@@ -19,5 +25,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     headers.set('x-request-id', requestId);
     if (caller.kind === 'authenticated') headers.set('authorization', `Bearer ${caller.token}`);
     else headers.delete('authorization');
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || !('incomingRequestContext' in options) || !options.request.query) throw error;
+      const schema = options.incomingRequestContext.schema;
+      return answerRefusal({ query: options.request.query, variables: options.request.variables ?? {}, schema }, refusal, (query, variables) =>
+        super.process({ ...options, request: { ...options.request, query, variables } }),
+      );
+    }
   }
 }

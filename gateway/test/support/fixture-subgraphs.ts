@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { startSubgraphServer, type Logger, type RequestContext, type RunningServer, type TokenVerifier } from '@platform/kernel';
+import { DateTimeScalar, startSubgraphServer, type Logger, type RequestContext, type RunningServer, type TokenVerifier } from '@platform/kernel';
 import { TestOrgTree } from '@platform/testkit';
 
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
@@ -12,11 +12,17 @@ export const alphaSdl = (withColor: boolean) => `
   type Thing @key(fields: "id") { id: ID! name: String! ${withColor ? 'color: String' : ''} }
 `;
 
-/** beta adds fields to Thing: an echo of what it was sent, one that fails with a secret, one that hangs. */
+/**
+ * beta adds fields to Thing: an echo of what it was sent, one that fails with a secret, one that hangs;
+ * and DateTime arguments it refuses (HTTP 400) when malformed, at the root, on an entity and in a mutation.
+ */
 export const betaSdl = `
   ${LINK}
-  type Query { betaPing: String }
+  scalar DateTime
+  type Query { betaPing: String betaWhen(at: DateTime!): String betaStamps: Int }
+  type Mutation { betaStamp(at: DateTime!): String }
   type Thing @key(fields: "id") {
+    seenAt(at: DateTime): String
     id: ID!
     extra: String
     seenBy: String
@@ -39,6 +45,7 @@ export interface FixtureSubgraphs {
 
 export async function startFixtureSubgraphs(deps: { verifyToken: TokenVerifier; logger: Logger }): Promise<FixtureSubgraphs> {
   const hanging: ((value: string | null) => void)[] = [];
+  let stamps = 0;
   const common = { port: 0, host: '127.0.0.1', orgDirectory: new TestOrgTree(), ready: async () => true, extendContext: (c: RequestContext) => c, ...deps };
   const alpha = await startSubgraphServer({
     ...common,
@@ -61,8 +68,16 @@ export async function startFixtureSubgraphs(deps: { verifyToken: TokenVerifier; 
     schema: buildSubgraphSchema([{
       typeDefs: parse(betaSdl),
       resolvers: {
-        Query: { betaPing: () => 'pong' },
+        DateTime: DateTimeScalar,
+        Query: { betaPing: () => 'pong', betaWhen: (_: unknown, args: { at: Date }) => args.at.toISOString(), betaStamps: () => stamps },
+        Mutation: {
+          betaStamp: (_: unknown, args: { at: Date }) => {
+            stamps++;
+            return args.at.toISOString();
+          },
+        },
         Thing: {
+          seenAt: (_: unknown, args: { at?: Date | null }) => args.at?.toISOString() ?? null,
           __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
           extra: (thing: { id: string }) => `extra for ${thing.id}`,
           seenBy: (_: unknown, _a: unknown, ctx: RequestContext) => (ctx.caller.kind === 'authenticated' ? ctx.caller.sub : null),
