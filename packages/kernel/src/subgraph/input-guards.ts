@@ -51,14 +51,23 @@ function pathOfNul(value: unknown, path: string): string | null {
   return null;
 }
 
-/** The argument whose string literal holds a NUL character, or null. */
-function argumentWithNul(document: DocumentNode): string | null {
+/**
+ * The argument path at which a NUL character arrives, or null: in a string literal (the enclosing
+ * argument), or in a variable (the argument the variable is passed to, plus the path inside it).
+ */
+function argumentWithNul(document: DocumentNode, variables: Record<string, unknown>): string | null {
   let found: string | null = null;
   const args: string[] = [];
   visit(document, {
     Argument: { enter: (node) => void args.push(node.name.value), leave: () => void args.pop() },
+    ObjectField: { enter: (node) => void args.push(node.name.value), leave: () => void args.pop() },
     StringValue(node) {
-      if (found === null && node.value.includes(NUL)) found = args.at(-1) ?? 'argument';
+      if (found === null && node.value.includes(NUL)) found = args.join('.') || 'argument';
+    },
+    Variable(node) {
+      if (found !== null || args.length === 0) return; // a definition, not a use
+      const inner = pathOfNul(variables[node.name.value], '');
+      if (inner !== null) found = args.join('.') + inner;
     },
   });
   return found;
@@ -73,7 +82,8 @@ export function nulCharacterGuard() {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }: { request: { variables?: Record<string, unknown> }; document: DocumentNode }) {
-          const field = pathOfNul(request.variables ?? {}, '')?.slice(1) ?? argumentWithNul(document);
+          const variables = request.variables ?? {};
+          const field = argumentWithNul(document, variables) ?? pathOfNul(variables, '')?.slice(1) ?? null;
           if (field !== null) {
             throw fail('BAD_USER_INPUT', `${field}: must not contain a NUL character.`, { field }, 400);
           }
