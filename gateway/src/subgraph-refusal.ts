@@ -277,6 +277,13 @@ function culpritsOf(error: GraphQLFormattedError, document: DocumentNode, query:
     const site = sites.find((s) => s.argument.loc && s.argument.loc.start <= offset && offset < s.argument.loc.end);
     if (site) return [{ fieldPath: site.fieldPath, argument: site.argument.name.value }];
   }
+  // A request-level refusal (no location) that names an argument path, e.g. `input.text`: the field
+  // carrying that argument, when exactly one does.
+  if (typeof field === 'string') {
+    const argument = field.split(/[.[]/)[0];
+    const named = sites.filter((site) => site.argument.name.value === argument);
+    if (named.length === 1 && named[0]) return [{ fieldPath: named[0].fieldPath, argument: field }];
+  }
   return [];
 }
 

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import '@platform/testkit';
 import { composeSupergraph, readSupergraphConfig } from '../compose.ts';
 import { runNewSubgraph } from '../new-subgraph.ts';
 
@@ -50,7 +51,12 @@ export default defineConfig({
 /** Runs a workspace binary; resolves with its exit code and output. */
 function run(bin: string, args: readonly string[], cwd: string): Promise<{ code: number | null; output: string }> {
   // A vitest started from inside a vitest worker must not think it is that worker.
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST'))), NO_COLOR: '1' };
+  // It uses this run's database server rather than starting an embedded one of its own in the scratch folder.
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST'))),
+    NO_COLOR: '1',
+    TEST_DATABASE_URL: inject('adminDatabaseUrl'),
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(BIN, bin), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
