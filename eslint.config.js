@@ -36,6 +36,9 @@ export default tseslint.config(
     },
     plugins: { 'import-x': importX },
     settings: {
+      // no-cycle parses the files an import leads to: it must know how to read TypeScript.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json'] })],
     },
     rules: {

@@ -14,7 +14,6 @@ export type TokenOf = (email: string, organizationId?: string) => Promise<string
  */
 export const tenancyTest = orgTest.extend<{ platform: TestPlatform; token: TokenOf }>({
   platform: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
     async ({}, use) => {
       const platform = await startTestPlatform();
       try {
