@@ -16,7 +16,12 @@ const subgraphBoundaries = SUBGRAPHS.map((name) => ({
       {
         patterns: [
           {
-            group: [...SUBGRAPHS.filter((other) => other !== name).map((other) => `@platform/${other}`), '@platform/gateway', '@platform/platform', '@platform/platform/*'],
+            group: [
+              ...SUBGRAPHS.filter((other) => other !== name).map((other) => `@platform/${other}`),
+              '@platform/gateway',
+              '@platform/platform',
+              '@platform/platform/*',
+            ],
             message: 'A subgraph talks to others over GraphQL (kernel service client) or events, never by import.',
           },
           { group: ['**/subgraphs/*/**', '**/apps/**', '**/gateway/**'], message: 'No relative imports across workspaces.' },

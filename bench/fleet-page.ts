@@ -41,7 +41,13 @@ try {
   await seedDemo(platform);
   const seedMs = Math.round(performance.now() - seedStarted);
   const login = async (email: string) =>
-    (await gql<{ logIn: { accessToken: string } }>(platform.gatewayUrl, 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', { e: email, p: DEMO_PASSWORD })).data!.logIn.accessToken;
+    (
+      await gql<{ logIn: { accessToken: string } }>(
+        platform.gatewayUrl,
+        'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
+        { e: email, p: DEMO_PASSWORD },
+      )
+    ).data!.logIn.accessToken;
   const customer = await login('admin@protea.example'); // the largest demo customer
   const staff = await login('ops@highveld.example');
 

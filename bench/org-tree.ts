@@ -44,10 +44,14 @@ try {
     ],
     memberships: [],
   });
-  const login = await gql<{ logIn: { accessToken: string } }>(platform.gatewayUrl, 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', {
-    e: 'ops@highveld.example',
-    p: DEMO_PASSWORD,
-  });
+  const login = await gql<{ logIn: { accessToken: string } }>(
+    platform.gatewayUrl,
+    'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
+    {
+      e: 'ops@highveld.example',
+      p: DEMO_PASSWORD,
+    },
+  );
   const token = login.data!.logIn.accessToken;
 
   const statementsFor = async (orgId: string) => {

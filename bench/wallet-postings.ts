@@ -25,7 +25,13 @@ const tree = new TestOrgTree();
 const provider = tree.add(newId(), 'PROVIDER');
 const counter = new StatementCounter();
 const wallet = createWalletSubgraph(
-  readWalletConfig({ DATABASE_URL: await dbs.database('wallet'), PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'error', DATABASE_POOL_SIZE: String(CONCURRENCY) }),
+  readWalletConfig({
+    DATABASE_URL: await dbs.database('wallet'),
+    PORT: '0',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    DATABASE_POOL_SIZE: String(CONCURRENCY),
+  }),
   {
     logger: createLogger({ service: 'wallet-bench' }, 'error'),
     verifyToken: auth.verifyToken,
@@ -63,7 +69,13 @@ try {
     counter.reset();
     const { durations, wallMs } = await runConcurrently(POSTINGS, CONCURRENCY, (i) => post(orgs[i % orgs.length] as string));
     const stats = summarise(durations, wallMs);
-    return { postingsPerSecond: stats.perSecond, p50Ms: stats.p50Ms, p95Ms: stats.p95Ms, p99Ms: stats.p99Ms, sqlStatementsPerPosting: Math.round((counter.count / POSTINGS) * 100) / 100 };
+    return {
+      postingsPerSecond: stats.perSecond,
+      p50Ms: stats.p50Ms,
+      p95Ms: stats.p95Ms,
+      p99Ms: stats.p99Ms,
+      sqlStatementsPerPosting: Math.round((counter.count / POSTINGS) * 100) / 100,
+    };
   };
 
   const perScenario = POSTINGS + 50;

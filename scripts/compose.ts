@@ -30,8 +30,7 @@ export interface SubgraphSource {
 }
 
 export type ComposeOutcome =
-  | { readonly ok: true; readonly supergraphSdl: string; readonly hints: readonly string[] }
-  | { readonly ok: false; readonly errors: readonly string[] };
+  { readonly ok: true; readonly supergraphSdl: string; readonly hints: readonly string[] } | { readonly ok: false; readonly errors: readonly string[] };
 
 /** A mistake in supergraph.yaml or a subgraph file: reported as one line, naming where. */
 export class ComposeConfigError extends Error {}

@@ -59,11 +59,19 @@ const platform = await startPlatform({
   nodeEnv: 'development',
 });
 running.push(platform);
-progress(`subgraphs up: ${Object.entries(platform.urls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
+progress(
+  `subgraphs up: ${Object.entries(platform.urls)
+    .map(([n, u]) => `${n} ${u}`)
+    .join(', ')}`,
+);
 
 const seeded = await seedDemo(platform);
 const added = Object.entries(seeded).filter(([, n]) => n > 0);
-progress(added.length > 0 ? `seeded ${added.map(([what, n]) => `${n} ${what.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`).join(', ')}` : 'demo data already present');
+progress(
+  added.length > 0
+    ? `seeded ${added.map(([what, n]) => `${n} ${what.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`).join(', ')}`
+    : 'demo data already present',
+);
 
 console.log(`
   Cloud data platform is running.

@@ -9,10 +9,7 @@ export interface GatewayContext {
 }
 
 /** No header → anonymous; a bad or forged token → UNAUTHENTICATED (401) before anything is planned. */
-export async function createGatewayContext(
-  req: http.IncomingMessage,
-  deps: { verifyToken: TokenVerifier; logger: Logger },
-): Promise<GatewayContext> {
+export async function createGatewayContext(req: http.IncomingMessage, deps: { verifyToken: TokenVerifier; logger: Logger }): Promise<GatewayContext> {
   const requestId = requestIdFrom(req);
   const caller = await callerFromAuthorization(req.headers.authorization, deps.verifyToken);
   return { requestId, caller, logger: deps.logger.child({ requestId }) };

@@ -51,8 +51,7 @@ const MISSING_FILE_POLL_MS = 200;
  */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const logger = deps.logger.child({ service: 'gateway' });
-  const verifyToken =
-    deps.verifyToken ?? createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const verifyToken = deps.verifyToken ?? createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
   const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
   const urlOverrides: Record<string, string> = { ...config.subgraphUrls };
   for (const [name, url] of Object.entries(deps.serviceUrls ?? {})) urlOverrides[subgraphKey(name)] = url;
@@ -101,9 +100,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       return;
     }
     apollo = server;
-    graphqlHandlers = new Map(
-      graphqlRoutes('/graphql', server, (req) => createGatewayContext(req, { verifyToken, logger })).map((r) => [r.method, r.handler]),
-    );
+    graphqlHandlers = new Map(graphqlRoutes('/graphql', server, (req) => createGatewayContext(req, { verifyToken, logger })).map((r) => [r.method, r.handler]));
     phase = 'loaded';
     logger.info('supergraph loaded', { path: config.supergraphPath });
   };

@@ -12,7 +12,10 @@ export interface SubgraphFetcher {
 
 /** Thrown when a subgraph does not answer within the timeout; masked for the client, logged with the cause. */
 export class SubgraphTimeoutError extends Error {
-  constructor(readonly url: string, readonly timeoutMs: number) {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
     super(`subgraph request to ${url} timed out after ${timeoutMs} ms`);
     this.name = 'SubgraphTimeoutError';
   }
@@ -20,7 +23,10 @@ export class SubgraphTimeoutError extends Error {
 
 /** A subgraph could not be reached or broke the connection; names the URL for the logs (never the client). */
 export class SubgraphRequestError extends Error {
-  constructor(readonly url: string, cause: unknown) {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
     super(`subgraph request to ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'SubgraphRequestError';
   }

@@ -66,7 +66,10 @@ export function refusalOf(error: unknown): Refusal | undefined {
   if (errors.length === 0) return undefined;
   const refused = errors.filter(
     (e): e is GraphQLFormattedError =>
-      typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' && isPublicError((e as GraphQLFormattedError).extensions?.['code']),
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as { message?: unknown }).message === 'string' &&
+      isPublicError((e as GraphQLFormattedError).extensions?.['code']),
   );
   if (refused.length !== errors.length || refused.some((e) => LEAKY.test(e.message))) return undefined;
   return { status, errors: refused };
@@ -126,7 +129,10 @@ export async function answerRefusal(request: RefusalRequest, first: Refusal, sen
 
   let current = document;
   for (let round = 0; round < MAX_RESENDS; round++) {
-    const pruned = withoutFields(current, culprits.map((c) => c.fieldPath));
+    const pruned = withoutFields(
+      current,
+      culprits.map((c) => c.fieldPath),
+    );
     if (!pruned) return finish(undefined);
     current = pruned;
     const query = print(current);

@@ -30,11 +30,19 @@ subgraphs:
 async function compose(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await runCompose(['--config', config, '--out', out, ...args], (l) => stdout.push(l), (l) => stderr.push(l));
+  const code = await runCompose(
+    ['--config', config, '--out', out, ...args],
+    (l) => stdout.push(l),
+    (l) => stderr.push(l),
+  );
   return { code, out: stdout.join('\n'), err: stderr.join('\n') };
 }
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 beforeEach(async () => {
   dir = await tempDir();
@@ -96,15 +104,31 @@ describe('compose', () => {
 
   test.each([
     ['a subgraph SDL that does not parse', async () => writeFile(dir.file('schemas/beta.graphql'), 'type Thing {'), /\[beta\] .*beta\.graphql: Syntax Error/],
-    ['a missing schema file', async () => writeFile(config, YAML_OK.replace('schemas/beta.graphql', 'schemas/gone.graphql')), /subgraph beta: cannot read .*gone\.graphql \(ENOENT\)/],
-    ['a missing routing_url', async () => writeFile(config, YAML_OK.replace('    routing_url: http://127.0.0.1:4102/graphql\n', '')), /subgraphs\.beta\.routing_url must be an http\(s\) URL/],
-    ['an introspection source', async () => writeFile(config, YAML_OK.replace('file: schemas/beta.graphql', 'subgraph_url: http://x/graphql')), /subgraphs\.beta\.schema\.file must name/],
+    [
+      'a missing schema file',
+      async () => writeFile(config, YAML_OK.replace('schemas/beta.graphql', 'schemas/gone.graphql')),
+      /subgraph beta: cannot read .*gone\.graphql \(ENOENT\)/,
+    ],
+    [
+      'a missing routing_url',
+      async () => writeFile(config, YAML_OK.replace('    routing_url: http://127.0.0.1:4102/graphql\n', '')),
+      /subgraphs\.beta\.routing_url must be an http\(s\) URL/,
+    ],
+    [
+      'an introspection source',
+      async () => writeFile(config, YAML_OK.replace('file: schemas/beta.graphql', 'subgraph_url: http://x/graphql')),
+      /subgraphs\.beta\.schema\.file must name/,
+    ],
     ['Federation 1', async () => writeFile(config, YAML_OK.replace('=2.7.0', '1')), /federation_version must be 2/],
     ['no subgraphs', async () => writeFile(config, 'federation_version: 2\nsubgraphs: {}\n'), /subgraphs must list at least one subgraph/],
     ['invalid YAML', async () => writeFile(config, 'subgraphs: [unclosed'), /supergraph\.yaml: /],
-    ['a missing config file', async () => {
-      config = dir.file('nope.yaml');
-    }, /nope\.yaml: ENOENT/],
+    [
+      'a missing config file',
+      async () => {
+        config = dir.file('nope.yaml');
+      },
+      /nope\.yaml: ENOENT/,
+    ],
   ])('%s: a one-line error naming it, exit 1, nothing written', async (_name, breakIt, message) => {
     await breakIt();
     const result = await compose();
@@ -121,7 +145,11 @@ describe('compose', () => {
 
   test('the CLI (tsx scripts/compose.ts) exits 0 when it writes and 1 on a stale --check', async () => {
     const run = (...args: string[]) =>
-      promisify(execFile)(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'scripts', 'compose.ts'), '--config', config, '--out', out, ...args], { cwd: ROOT }).then(
+      promisify(execFile)(
+        path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+        [path.join(ROOT, 'scripts', 'compose.ts'), '--config', config, '--out', out, ...args],
+        { cwd: ROOT },
+      ).then(
         (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
       );

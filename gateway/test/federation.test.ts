@@ -127,7 +127,11 @@ describe('a failing subgraph', () => {
     const leaky = http.createServer((req, res) => {
       req.resume();
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: `${SECRET_ERROR} at http://10.0.0.7:4002/graphql`, extensions: { stacktrace: ['Error: x', '    at q (/srv/app.js:1:2)'] } }] }));
+      res.end(
+        JSON.stringify({
+          errors: [{ message: `${SECRET_ERROR} at http://10.0.0.7:4002/graphql`, extensions: { stacktrace: ['Error: x', '    at q (/srv/app.js:1:2)'] } }],
+        }),
+      );
     });
     const port = await listen(leaky, 0, '127.0.0.1');
     try {

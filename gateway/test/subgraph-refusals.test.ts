@@ -26,7 +26,11 @@ const FAULTS = {
   '500 with GraphQL errors': [500, json, JSON.stringify({ errors: [{ message: 'boom at postgres://app:secret@db', extensions: { code: 'BAD_USER_INPUT' } }] })],
   '404 with HTML': [404, 'text/html', '<html>nope at http://10.0.0.5/</html>'],
   '400 whose error has no public code': [400, json, JSON.stringify({ errors: [{ message: 'relation "vms" does not exist' }] })],
-  '400 whose message leaks a URL': [400, json, JSON.stringify({ errors: [{ message: 'at: bad, see http://10.0.0.5:4004/graphql', extensions: { code: 'BAD_USER_INPUT' } }] })],
+  '400 whose message leaks a URL': [
+    400,
+    json,
+    JSON.stringify({ errors: [{ message: 'at: bad, see http://10.0.0.5:4004/graphql', extensions: { code: 'BAD_USER_INPUT' } }] }),
+  ],
   '400 with no errors': [400, json, JSON.stringify({ data: null })],
 } as const;
 let mode: keyof typeof FAULTS = '500 with GraphQL errors';
@@ -37,7 +41,10 @@ beforeAll(async () => {
   dir = await tempDir();
   const supergraphPath = dir.file('supergraph.graphql');
   await writeFile(supergraphPath, composeFixtures());
-  main = await startGateway({ SUPERGRAPH_PATH: supergraphPath }, { logger, verifyToken: auth.verifyToken, serviceUrls: { alpha: subgraphs.alpha.url, beta: subgraphs.beta.url } });
+  main = await startGateway(
+    { SUPERGRAPH_PATH: supergraphPath },
+    { logger, verifyToken: auth.verifyToken, serviceUrls: { alpha: subgraphs.alpha.url, beta: subgraphs.beta.url } },
+  );
   // A beta that answers 500 / 404 with a body that is not a GraphQL response: real faults.
   brokenServer = http.createServer((req, res) => {
     req.resume();
@@ -48,7 +55,10 @@ beforeAll(async () => {
     });
   });
   const port = await listen(brokenServer, 0, '127.0.0.1');
-  broken = await startGateway({ SUPERGRAPH_PATH: supergraphPath }, { logger, verifyToken: auth.verifyToken, serviceUrls: { alpha: subgraphs.alpha.url, beta: `http://127.0.0.1:${port}/graphql` } });
+  broken = await startGateway(
+    { SUPERGRAPH_PATH: supergraphPath },
+    { logger, verifyToken: auth.verifyToken, serviceUrls: { alpha: subgraphs.alpha.url, beta: `http://127.0.0.1:${port}/graphql` } },
+  );
 });
 
 afterAll(async () => {
@@ -66,7 +76,11 @@ describe('a subgraph refusal reaches the client', () => {
     expect(r.status).toBe(200);
     expect(r.json().data).toEqual({ betaWhen: null, betaPing: 'pong', thing: { name: 'thing t1' } });
     expect(errorsOf(r)).toEqual([
-      { message: expect.stringMatching(/^at: must be an ISO-8601 date and time with a zone/), path: ['betaWhen'], extensions: { code: 'BAD_USER_INPUT', field: 'at' } },
+      {
+        message: expect.stringMatching(/^at: must be an ISO-8601 date and time with a zone/),
+        path: ['betaWhen'],
+        extensions: { code: 'BAD_USER_INPUT', field: 'at' },
+      },
     ]);
     expect(leaksIn(r.text)).toEqual([]);
   });
@@ -79,13 +93,13 @@ describe('a subgraph refusal reaches the client', () => {
     ]);
   });
 
-  test('a good and a bad literal of the same scalar: only the bad one is refused; aliases are the client\'s path', async () => {
+  test("a good and a bad literal of the same scalar: only the bad one is refused; aliases are the client's path", async () => {
     const r = await postQuery(main.server.url, '{ good: betaWhen(at: "2026-01-31T10:00:00Z") bad: betaWhen(at: "2026-13-99") }');
     expect(r.json().data).toEqual({ good: '2026-01-31T10:00:00.000Z', bad: null });
     expect(errorsOf(r).map((e) => [e.path, e.extensions?.['code'], e.extensions?.['field']])).toEqual([[['bad'], 'BAD_USER_INPUT', 'at']]);
   });
 
-  test('on an entity field (an _entities fetch), the path is the client\'s field on the entity', async () => {
+  test("on an entity field (an _entities fetch), the path is the client's field on the entity", async () => {
     const r = await postQuery(main.server.url, '{ thing(id: "t2") { name extra seenAt(at: "yesterday") } }');
     expect(r.json().data).toEqual({ thing: { name: 'thing t2', extra: 'extra for t2', seenAt: null } });
     expect(errorsOf(r)).toEqual([

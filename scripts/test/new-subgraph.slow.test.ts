@@ -70,7 +70,11 @@ function run(bin: string, args: readonly string[], cwd: string): Promise<{ code:
 async function generate(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runNewSubgraph([...argv, '--root', root], (line) => out.push(line), (line) => err.push(line));
+  const code = await runNewSubgraph(
+    [...argv, '--root', root],
+    (line) => out.push(line),
+    (line) => err.push(line),
+  );
   return { code, out, err };
 }
 

@@ -1,14 +1,6 @@
 import { createGateway, readGatewayConfig } from '@platform/gateway';
 import { createIdentitySubgraph, readIdentityConfig } from '@platform/identity';
-import {
-  createTokenVerifier,
-  InMemoryEventBus,
-  lazyRemoteJwks,
-  remoteServiceTokens,
-  type EventBus,
-  type Logger,
-  type RunningServer,
-} from '@platform/kernel';
+import { createTokenVerifier, InMemoryEventBus, lazyRemoteJwks, remoteServiceTokens, type EventBus, type Logger, type RunningServer } from '@platform/kernel';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
 import { createVmsSubgraph, readVmsConfig, type VmsOptions } from '@platform/vms';

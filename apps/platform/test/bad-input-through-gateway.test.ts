@@ -32,7 +32,9 @@ describe('a malformed DateTime', () => {
 
   test('the same in a variable names the argument and the variable', async () => {
     const r = await p.gateway('query($when: DateTime) { vatRate(at: $when) { basisPoints } categories { name } }', { when: 'nope' }, admin);
-    expect(r.errors).toEqual([{ message: expect.stringMatching(ISO), path: ['vatRate'], extensions: { code: 'BAD_USER_INPUT', field: 'at', variable: 'when' } }]);
+    expect(r.errors).toEqual([
+      { message: expect.stringMatching(ISO), path: ['vatRate'], extensions: { code: 'BAD_USER_INPUT', field: 'at', variable: 'when' } },
+    ]);
     expect(r.data.categories).toHaveLength(10);
   });
 
@@ -51,7 +53,9 @@ describe('a malformed DateTime', () => {
       { o: DEMO_ORGS.protea },
       admin,
     );
-    expect(r.errors).toEqual([{ message: expect.stringMatching(/^startsAt: must be an ISO-8601/), path: ['createQuote'], extensions: { code: 'BAD_USER_INPUT', field: 'startsAt' } }]);
+    expect(r.errors).toEqual([
+      { message: expect.stringMatching(/^startsAt: must be an ISO-8601/), path: ['createQuote'], extensions: { code: 'BAD_USER_INPUT', field: 'startsAt' } },
+    ]);
   });
 });
 
@@ -62,7 +66,10 @@ describe('a malformed DateTime', () => {
  */
 const ids: Ids = { organizations: [DEMO_ORGS.protea], users: [DEMO_USERS[0]!.id], other: [] };
 const idCases: { root: 'query' | 'mutation'; field: GraphQLField<unknown, unknown>; argument: string }[] = [];
-for (const [root, type] of [['query', apiSchema.getQueryType()], ['mutation', apiSchema.getMutationType()]] as const) {
+for (const [root, type] of [
+  ['query', apiSchema.getQueryType()],
+  ['mutation', apiSchema.getMutationType()],
+] as const) {
   for (const field of Object.values(type?.getFields() ?? {})) {
     for (const arg of field.args) if (String(arg.type).replace(/!$/, '') === 'ID') idCases.push({ root, field, argument: arg.name });
   }
@@ -76,12 +83,22 @@ describe('a malformed id', () => {
     const defs = c.field.args.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
     const call = c.field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
     const variables = Object.fromEntries(
-      c.field.args.map((a) => [a.name, a.name === c.argument ? 'not-a-uuid' : (WELL_FORMED[a.name] ?? (isNonNullType(a.type) ? validValue(a.type, ids) : null))]),
+      c.field.args.map((a) => [
+        a.name,
+        a.name === c.argument ? 'not-a-uuid' : (WELL_FORMED[a.name] ?? (isNonNullType(a.type) ? validValue(a.type, ids) : null)),
+      ]),
     );
-    const r = await p.gateway(`${c.root}${defs ? `(${defs})` : ''} { ${c.field.name}${call ? `(${call})` : ''}${minimalSelection(c.field)} }`, variables, staff);
+    const r = await p.gateway(
+      `${c.root}${defs ? `(${defs})` : ''} { ${c.field.name}${call ? `(${call})` : ''}${minimalSelection(c.field)} }`,
+      variables,
+      staff,
+    );
     const errors = (r.errors ?? []) as Err[];
     expect(errors.map((e) => e.extensions?.['code'])).not.toContain('INTERNAL_SERVER_ERROR');
-    expect(errors.find((e) => e.extensions?.['field'] === c.argument), JSON.stringify(errors)).toMatchObject({
+    expect(
+      errors.find((e) => e.extensions?.['field'] === c.argument),
+      JSON.stringify(errors),
+    ).toMatchObject({
       message: `${c.argument}: must be a UUID.`,
       path: [c.field.name],
       extensions: { code: 'BAD_USER_INPUT', field: c.argument },
@@ -95,21 +112,29 @@ describe('a malformed id', () => {
  */
 describe('bad input straight to a subgraph', () => {
   const SUBGRAPH_NAMES = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'] as const;
-  test.each(SUBGRAPH_NAMES)('%s: _entities with a representation that is not an object, or of a type it does not own: BAD_USER_INPUT, not internal', async (name) => {
-    for (const representations of [['nope'], [{ __typename: 'NotAType', id: DEMO_ORGS.protea }]]) {
-      const r = await fetch(p.urls[name], {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${staff}` },
-        body: JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: representations } }),
-      });
-      const body = (await r.json()) as { errors?: Err[] };
-      expect(r.status).toBeLessThan(500);
-      expect(body.errors?.map((e) => e.extensions?.['code']), JSON.stringify(representations)).toEqual(['BAD_USER_INPUT']);
-    }
-  });
+  test.each(SUBGRAPH_NAMES)(
+    '%s: _entities with a representation that is not an object, or of a type it does not own: BAD_USER_INPUT, not internal',
+    async (name) => {
+      for (const representations of [['nope'], [{ __typename: 'NotAType', id: DEMO_ORGS.protea }]]) {
+        const r = await fetch(p.urls[name], {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${staff}` },
+          body: JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: representations } }),
+        });
+        const body = (await r.json()) as { errors?: Err[] };
+        expect(r.status).toBeLessThan(500);
+        expect(
+          body.errors?.map((e) => e.extensions?.['code']),
+          JSON.stringify(representations),
+        ).toEqual(['BAD_USER_INPUT']);
+      }
+    },
+  );
 
   test('productBySku with a NUL character: BAD_USER_INPUT naming sku, not a database error', async () => {
     const r = await p.gateway('query($s: String!) { productBySku(sku: $s) { id } }', { s: 'VM-\u0000' }, admin);
-    expect(r.errors).toEqual([expect.objectContaining({ path: ['productBySku'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'sku' }) })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ path: ['productBySku'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'sku' }) }),
+    ]);
   });
 });

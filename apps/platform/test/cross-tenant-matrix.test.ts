@@ -202,7 +202,18 @@ describe('errors leak nothing', () => {
       [q('{ organization('), karoo], // parse error
       ['{"query": "{ organizations { totalCount } }", "variables": ', karoo], // malformed JSON body
     ];
-    const forbidden = [/stack/i, /\bselect\s/i, /\binsert\s/i, /postgres(ql)?:\/\//i, /127\.0\.0\.1/, /localhost/i, /node_modules/, /\.ts:\d+/, /organizations_sibling_name/, /duplicate key/i];
+    const forbidden = [
+      /stack/i,
+      /\bselect\s/i,
+      /\binsert\s/i,
+      /postgres(ql)?:\/\//i,
+      /127\.0\.0\.1/,
+      /localhost/i,
+      /node_modules/,
+      /\.ts:\d+/,
+      /organizations_sibling_name/,
+      /duplicate key/i,
+    ];
     for (const url of [p.gatewayUrl, p.urls.tenancy]) {
       for (const [body, caller] of cases) {
         const errors = await rawErrors(url, body, caller);

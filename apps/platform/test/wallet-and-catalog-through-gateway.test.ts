@@ -33,7 +33,7 @@ describe('wallets through the gateway', () => {
     expect(after.data.organization.wallet.balance.amount).toBe('25150.50');
   });
 
-  test('a reseller sees its customers\' wallets; a customer cannot see or top up another customer\'s', async () => {
+  test("a reseller sees its customers' wallets; a customer cannot see or top up another customer's", async () => {
     const karoo = await p.login('admin@karoo.example');
     const tree = await p.gateway(
       `query($id: ID!) { organization(id: $id) { children { edges { node { name wallet { available { amount } } } } } } }`,
@@ -41,7 +41,10 @@ describe('wallets through the gateway', () => {
       karoo,
     );
     expect(tree.errors).toBeUndefined();
-    expect(tree.data.organization.children.edges.map((e: { node: { name: string; wallet: unknown } }) => e.node.name)).toEqual(['Baobab Health', 'Protea Logistics']);
+    expect(tree.data.organization.children.edges.map((e: { node: { name: string; wallet: unknown } }) => e.node.name)).toEqual([
+      'Baobab Health',
+      'Protea Logistics',
+    ]);
     expect(tree.data.organization.children.edges.every((e: { node: { wallet: unknown } }) => e.node.wallet !== null)).toBe(true);
 
     const protea = await p.login('admin@protea.example');
@@ -72,7 +75,11 @@ describe('wallets through the gateway', () => {
 describe('the catalog through the gateway', () => {
   test('a product list with categories and prices', async () => {
     const token = await p.login('dev@protea.example');
-    const r = await p.gateway(`{ categories { name } products(first: 100) { edges { node { sku name category { name } price { monthly { amount currency } hourly { amount } } } } } }`, {}, token);
+    const r = await p.gateway(
+      `{ categories { name } products(first: 100) { edges { node { sku name category { name } price { monthly { amount currency } hourly { amount } } } } } }`,
+      {},
+      token,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.categories).toHaveLength(10);
     expect(r.data.products.edges).toHaveLength(39);
@@ -107,7 +114,13 @@ describe('the catalog through the gateway', () => {
     expect(created.errors).toBeUndefined();
     const quote = created.data.createQuote;
     // (2 × 155 + 4 × 38 + 180) = 642 a month; × 3 × 12 = 23,112.00; VAT 3,466.80
-    expect(quote).toMatchObject({ status: 'DRAFT', organization: { id: DEMO_ORGS.protea, name: 'Protea Logistics' }, subtotal: { amount: '23112.00' }, vat: { amount: '3466.80' }, total: { amount: '26578.80' } });
+    expect(quote).toMatchObject({
+      status: 'DRAFT',
+      organization: { id: DEMO_ORGS.protea, name: 'Protea Logistics' },
+      subtotal: { amount: '23112.00' },
+      vat: { amount: '3466.80' },
+      total: { amount: '26578.80' },
+    });
     const other = await p.login('admin@baobab.example');
     expect((await p.gateway('query($id: ID!) { quote(id: $id) { id } }', { id: quote.id }, other)).data.quote).toBeNull();
   });

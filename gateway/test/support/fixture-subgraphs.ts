@@ -65,30 +65,32 @@ export async function startFixtureSubgraphs(deps: { verifyToken: TokenVerifier; 
   const beta = await startSubgraphServer({
     ...common,
     name: 'beta',
-    schema: buildSubgraphSchema([{
-      typeDefs: parse(betaSdl),
-      resolvers: {
-        DateTime: DateTimeScalar,
-        Query: { betaPing: () => 'pong', betaWhen: (_: unknown, args: { at: Date }) => args.at.toISOString(), betaStamps: () => stamps },
-        Mutation: {
-          betaStamp: (_: unknown, args: { at: Date }) => {
-            stamps++;
-            return args.at.toISOString();
+    schema: buildSubgraphSchema([
+      {
+        typeDefs: parse(betaSdl),
+        resolvers: {
+          DateTime: DateTimeScalar,
+          Query: { betaPing: () => 'pong', betaWhen: (_: unknown, args: { at: Date }) => args.at.toISOString(), betaStamps: () => stamps },
+          Mutation: {
+            betaStamp: (_: unknown, args: { at: Date }) => {
+              stamps++;
+              return args.at.toISOString();
+            },
           },
-        },
-        Thing: {
-          seenAt: (_: unknown, args: { at?: Date | null }) => args.at?.toISOString() ?? null,
-          __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-          extra: (thing: { id: string }) => `extra for ${thing.id}`,
-          seenBy: (_: unknown, _a: unknown, ctx: RequestContext) => (ctx.caller.kind === 'authenticated' ? ctx.caller.sub : null),
-          seenRequestId: (_: unknown, _a: unknown, ctx: RequestContext) => ctx.requestId,
-          broken: () => {
-            throw new Error(SECRET_ERROR);
+          Thing: {
+            seenAt: (_: unknown, args: { at?: Date | null }) => args.at?.toISOString() ?? null,
+            __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+            extra: (thing: { id: string }) => `extra for ${thing.id}`,
+            seenBy: (_: unknown, _a: unknown, ctx: RequestContext) => (ctx.caller.kind === 'authenticated' ? ctx.caller.sub : null),
+            seenRequestId: (_: unknown, _a: unknown, ctx: RequestContext) => ctx.requestId,
+            broken: () => {
+              throw new Error(SECRET_ERROR);
+            },
+            slow: () => new Promise<string | null>((resolve) => hanging.push(resolve)),
           },
-          slow: () => new Promise<string | null>((resolve) => hanging.push(resolve)),
         },
       },
-    }]),
+    ]),
   });
   const releaseHanging = () => {
     for (const resolve of hanging.splice(0)) resolve(null);

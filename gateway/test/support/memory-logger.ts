@@ -8,9 +8,11 @@ export interface LogEntry {
 
 /** A logger that keeps its entries, so a test can check a cause was logged (and not sent to the client). */
 export function memoryLogger(entries: LogEntry[] = [], base: Record<string, unknown> = {}): Logger & { entries: LogEntry[]; text(): string } {
-  const write = (level: LogLevel) => (msg: string, fields: Record<string, unknown> = {}) => {
-    entries.push({ level, msg, fields: { ...base, ...fields } });
-  };
+  const write =
+    (level: LogLevel) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      entries.push({ level, msg, fields: { ...base, ...fields } });
+    };
   return {
     entries,
     debug: write('debug'),

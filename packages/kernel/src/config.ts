@@ -3,7 +3,10 @@
  * variable stops the process with a message naming it (DESIGN §7.2).
  */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Configuration error: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }

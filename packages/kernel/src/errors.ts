@@ -49,12 +49,7 @@ export function isPublicError(code: unknown): boolean {
  * Masks everything that is not an expected error: "Internal error" plus the request id, with
  * the cause logged. Never lets a stack trace, SQL or internal URL reach a client.
  */
-export function maskError(
-  formatted: GraphQLFormattedError,
-  original: unknown,
-  logger: Logger,
-  requestId: string | undefined,
-): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, original: unknown, logger: Logger, requestId: string | undefined): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isPublicError(code)) {
     const { stacktrace: _s, exception: _e, http: _h, ...rest } = (formatted.extensions ?? {}) as Record<string, unknown>;

@@ -43,7 +43,10 @@ test('assertMember: outside the subtree is NOT_FOUND naming the argument, a weak
     message: 'id: no VM you can see has this id.',
     field: 'id',
   });
-  expect(await refusal(() => member.assertMember(CUSTOMER, 'BILLING'))).toEqual({ code: 'FORBIDDEN', message: 'This needs the BILLING role; you have MEMBER.' });
+  expect(await refusal(() => member.assertMember(CUSTOMER, 'BILLING'))).toEqual({
+    code: 'FORBIDDEN',
+    message: 'This needs the BILLING role; you have MEMBER.',
+  });
   expect(await refusal(() => accessOf(user(CUSTOMER, 'VIEWER')).assertMember(CUSTOMER))).toEqual({
     code: 'FORBIDDEN',
     message: 'This needs the MEMBER role; you have VIEWER.',

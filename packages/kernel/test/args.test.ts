@@ -89,7 +89,11 @@ test('parsePage with an id cursor: first is bounded, after must be an id this AP
   expect(parsePage({}, { cursor: 'id' })).toEqual({ size: 20, fetch: 21, after: null });
   expect(parsePage({ first: 5, after: encodeCursor(id) }, { cursor: 'id' })).toEqual({ size: 5, fetch: 6, after: id });
   expect(parsePage({ first: 50 }, { cursor: 'id', max: 50, fallback: 10 })).toEqual({ size: 50, fetch: 51, after: null });
-  expect(refusal(() => parsePage({ first: 101 }, { cursor: 'id' }))).toEqual({ message: 'first: must be between 1 and 100.', code: 'BAD_USER_INPUT', field: 'first' });
+  expect(refusal(() => parsePage({ first: 101 }, { cursor: 'id' }))).toEqual({
+    message: 'first: must be between 1 and 100.',
+    code: 'BAD_USER_INPUT',
+    field: 'first',
+  });
   expect(refusal(() => parsePage({ first: 0 }, { cursor: 'id' })).field).toBe('first');
   const notACursor = { message: 'after: is not a cursor this API gave out.', code: 'BAD_USER_INPUT', field: 'after' };
   expect(refusal(() => parsePage({ after: encodeCursor('not-an-id') }, { cursor: 'id' }))).toEqual(notACursor);

@@ -40,7 +40,10 @@ const migrations: Migrations = {
 class Notes {
   constructor(private readonly db: Kysely<NotesDB>) {}
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('notes').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('notes')
+      .select(sql<string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
   add(body: string): Promise<void> {
@@ -91,7 +94,11 @@ test('a subgraph defined by declaration starts on port 0, answers, relays its ou
           held = true;
           await hold;
         }
-        await database.background.insertInto('notes').values({ body: 'tick' }).execute().catch((error: unknown) => (passError = error));
+        await database.background
+          .insertInto('notes')
+          .values({ body: 'tick' })
+          .execute()
+          .catch((error: unknown) => (passError = error));
       }),
     ],
     consumers: () => [{ name: 'note recorder', topics: ['note.added'], handle: async (event) => void delivered.push(event) }],

@@ -2,7 +2,16 @@ import type { Kysely } from 'kysely';
 import { afterAll, expect, test, vi } from 'vitest';
 import { dropTestDatabases } from './support/databases.ts';
 import { InMemoryEventBus, OutboxRelay, type DeliveryPolicy } from '../src/index.ts';
-import { eventDatabase, handledCounts, logger, recordingConsumer, unpublishedCount, waitFor, writeEvents, type EventTestTables } from './support/event-fixture.ts';
+import {
+  eventDatabase,
+  handledCounts,
+  logger,
+  recordingConsumer,
+  unpublishedCount,
+  waitFor,
+  writeEvents,
+  type EventTestTables,
+} from './support/event-fixture.ts';
 
 afterAll(() => dropTestDatabases());
 // Thousands of handler transactions: generous under a loaded machine (CI shares two cores).
@@ -18,7 +27,10 @@ async function published(label: string) {
   const bus = new InMemoryEventBus({ policy, logger });
   const relay = new OutboxRelay(db, bus, logger, 20);
   relay.start();
-  await waitFor(() => unpublishedCount(db), (n) => n === 0);
+  await waitFor(
+    () => unpublishedCount(db),
+    (n) => n === 0,
+  );
   const close = async () => {
     await relay.stop();
     await bus.close(); // stops its consumers
@@ -28,7 +40,12 @@ async function published(label: string) {
 }
 
 async function expectAllHandledOnce(db: Kysely<EventTestTables>): Promise<void> {
-  expect(await waitFor(() => handledCounts(db), (c) => c.distinct === 1_000)).toEqual({ rows: 1_000, distinct: 1_000 });
+  expect(
+    await waitFor(
+      () => handledCounts(db),
+      (c) => c.distinct === 1_000,
+    ),
+  ).toEqual({ rows: 1_000, distinct: 1_000 });
 }
 
 test('a consumer registered after 1,000 events were published gets every one, once', async () => {
@@ -41,7 +58,10 @@ test('a consumer registered after 1,000 events were published gets every one, on
 test('a consumer stopped mid-batch and registered again loses nothing and applies nothing twice', async () => {
   const { db, bus, close } = await published('bus_restart');
   const first = bus.register(recordingConsumer(db, 'restarting', 1));
-  await waitFor(() => handledCounts(db), (c) => c.rows >= 200);
+  await waitFor(
+    () => handledCounts(db),
+    (c) => c.rows >= 200,
+  );
   await first.stop();
   const atStop = await handledCounts(db);
   expect(atStop.distinct).toBeLessThan(1_000);
@@ -55,8 +75,14 @@ test('a poison event is parked after maxAttempts while the events behind it flow
   const poisonId = ids[10]!;
   await db.insertInto('poison').values({ event_id: poisonId }).execute();
   bus.register(recordingConsumer(db, 'poisoned'));
-  await waitFor(() => handledCounts(db), (c) => c.distinct === 999);
-  const [parked] = await waitFor(() => bus.parked('poisoned'), (list) => list.length === 1);
+  await waitFor(
+    () => handledCounts(db),
+    (c) => c.distinct === 999,
+  );
+  const [parked] = await waitFor(
+    () => bus.parked('poisoned'),
+    (list) => list.length === 1,
+  );
   expect(parked).toMatchObject({ event: { id: poisonId }, attempts: 3, error: `poison ${poisonId}` });
   await db.deleteFrom('poison').execute(); // the bug is fixed
   expect(await bus.replayParked('poisoned')).toBe(1);
@@ -78,7 +104,10 @@ test('two consumers of one topic both get everything', async () => {
 test('after a process restart (new bus, new relay) the relay republishes retained events and nothing is lost', async () => {
   const { db, bus, relay, close } = await published('bus_process_restart');
   const consumer = bus.register(recordingConsumer(db, 'survivor', 1));
-  await waitFor(() => handledCounts(db), (c) => c.rows >= 200);
+  await waitFor(
+    () => handledCounts(db),
+    (c) => c.rows >= 200,
+  );
   await consumer.stop();
   await relay.stop();
   await bus.close(); // the in-memory history is gone with the "process" (its database stays)

@@ -60,7 +60,12 @@ test.each([
   ['a string literal', 'query { echo(text: "a\\u0000b") }', {}, 'text'],
   ['a variable', 'query($t: String!) { echo(text: $t) }', { t: 'a\u0000b' }, 'text'],
   ['an input object literal', 'mutation { addNote(input: { text: "x\\u0000" }) { id } }', {}, 'input.text'],
-  ['a variable inside an input object', 'mutation($i: NoteInput!) { addNote(input: $i) { id } }', { i: { text: 'ok', tags: ['fine', 'bad\u0000'] } }, 'input.tags[1]'],
+  [
+    'a variable inside an input object',
+    'mutation($i: NoteInput!) { addNote(input: $i) { id } }',
+    { i: { text: 'ok', tags: ['fine', 'bad\u0000'] } },
+    'input.tags[1]',
+  ],
 ])('a NUL character in %s is refused up front, naming the argument path', async (_where, query, variables, field) => {
   const r = await gql(server.url, query, variables);
   expect(r.status).toBe(400);

@@ -37,9 +37,7 @@ test('half-even division: ties go to the even neighbour, both signs', () => {
 });
 
 test('parse ∘ format is the identity on every amount in range', () => {
-  fc.assert(
-    fc.property(fc.bigInt({ min: 1n, max: MAX_MINOR }), (minor) => parseAmount(toMoney(minor).amount, 'amount') === minor),
-  );
+  fc.assert(fc.property(fc.bigInt({ min: 1n, max: MAX_MINOR }), (minor) => parseAmount(toMoney(minor).amount, 'amount') === minor));
 });
 
 test('half-even division is within half a unit of the exact quotient', () => {

@@ -46,7 +46,11 @@ test('published rows are deleted only once past the retention window; pending on
   const relay = new OutboxRelay(db, bus, logger, 10);
   const [old, recent, pendingOld] = await writeEvents(db, 3);
   await relay.relayOnce();
-  await db.updateTable('outbox').set({ created_at: sql<Date>`now() - interval '2 hours'` }).where('id', 'in', [old!, pendingOld!]).execute();
+  await db
+    .updateTable('outbox')
+    .set({ created_at: sql<Date>`now() - interval '2 hours'` })
+    .where('id', 'in', [old!, pendingOld!])
+    .execute();
   await db.updateTable('outbox').set({ published_at: null }).where('id', '=', pendingOld!).execute();
   expect(await relay.deleteExpired()).toBe(1);
   const left = await db.selectFrom('outbox').select('id').orderBy('id').execute();

@@ -59,12 +59,18 @@ test('loading the kernel leaves process.exit(3) alone', () => {
 });
 
 test('loading the kernel leaves SIGTERM alone: the process dies of the signal (no hook turns it into an exit code)', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "await import('@platform/kernel'); console.log('ready'); setInterval(() => {}, 1000);"], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', "await import('@platform/kernel'); console.log('ready'); setInterval(() => {}, 1000);"],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString('utf8').includes('ready') && resolve()));
   child.kill('SIGTERM');
   expect(await exited).toEqual({ code: null, signal: 'SIGTERM' });

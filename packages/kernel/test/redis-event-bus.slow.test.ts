@@ -64,7 +64,10 @@ describe.skipIf(!REDIS_URL)('Redis Streams bus across two processes', () => {
     const ids = await writeEvents(producer.db, count);
     const relay = new OutboxRelay(producer.db, bus, logger, 20);
     relay.start();
-    await waitFor(() => unpublishedCount(producer.db), (n) => n === 0);
+    await waitFor(
+      () => unpublishedCount(producer.db),
+      (n) => n === 0,
+    );
     await relay.stop();
     return ids;
   }
@@ -72,13 +75,22 @@ describe.skipIf(!REDIS_URL)('Redis Streams bus across two processes', () => {
   test('1,000 events published before the consumer exists all reach it once, across a SIGKILL mid-batch', async () => {
     await relayAll(1_000);
     const first = await startConsumer('billing', 2);
-    await waitFor(() => handledCounts(consumerDb.database.db), (c) => c.rows >= 200);
+    await waitFor(
+      () => handledCounts(consumerDb.database.db),
+      (c) => c.rows >= 200,
+    );
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect((await handledCounts(consumerDb.database.db)).distinct).toBeLessThan(1_000);
 
     const second = await startConsumer('billing');
-    expect(await waitFor(() => handledCounts(consumerDb.database.db), (c) => c.distinct === 1_000, 60_000)).toEqual({ rows: 1_000, distinct: 1_000 });
+    expect(
+      await waitFor(
+        () => handledCounts(consumerDb.database.db),
+        (c) => c.distinct === 1_000,
+        60_000,
+      ),
+    ).toEqual({ rows: 1_000, distinct: 1_000 });
     second.kill('SIGTERM');
     await new Promise((resolve) => second.once('exit', resolve));
     // Everything acknowledged, nothing parked, and nothing applied twice.
@@ -94,13 +106,22 @@ describe.skipIf(!REDIS_URL)('Redis Streams bus across two processes', () => {
     await consumerDb.database.db.insertInto('poison').values({ event_id: poisonId }).execute();
     const relay = new OutboxRelay(producer.db, bus, logger, 20);
     relay.start();
-    await waitFor(() => handledCounts(consumerDb.database.db), (c) => c.distinct === 49);
-    const [parked] = await waitFor(() => bus.parked('billing'), (list) => list.length === 1);
+    await waitFor(
+      () => handledCounts(consumerDb.database.db),
+      (c) => c.distinct === 49,
+    );
+    const [parked] = await waitFor(
+      () => bus.parked('billing'),
+      (list) => list.length === 1,
+    );
     expect(parked).toMatchObject({ event: { id: poisonId, topic: TOPIC }, attempts: policy.maxAttempts, error: `poison ${poisonId}` });
 
     await consumerDb.database.db.deleteFrom('poison').execute(); // the bug is fixed
     expect(await bus.replayParked('billing')).toBe(1);
-    await waitFor(() => consumerDb.database.db.selectFrom('handled').select('event_id').where('event_id', '=', poisonId).execute(), (rows) => rows.length === 1);
+    await waitFor(
+      () => consumerDb.database.db.selectFrom('handled').select('event_id').where('event_id', '=', poisonId).execute(),
+      (rows) => rows.length === 1,
+    );
     expect(await bus.parked('billing')).toEqual([]);
     expect(await handledCounts(consumerDb.database.db)).toEqual({ rows: 50, distinct: 50 });
     await relay.stop();

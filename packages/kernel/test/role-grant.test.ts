@@ -10,10 +10,15 @@ const OTHER = tree.add('01900000-0000-7000-8000-000000000003', 'CUSTOMER', PROVI
 
 const accessAs = (org: string, role: Role) =>
   new Access({ kind: 'authenticated', sub: `user-${role}`, typ: 'user', org, role, scopes: [], token: 't' } satisfies AuthenticatedCaller, tree);
-const codeOf = (run: Promise<unknown>) => run.then(() => 'granted', (e: GraphQLError) => e.extensions['code']);
+const codeOf = (run: Promise<unknown>) =>
+  run.then(
+    () => 'granted',
+    (e: GraphQLError) => e.extensions['code'],
+  );
 
 test('an ADMIN grants roles it holds itself; an OWNER grants any role', async () => {
-  for (const role of ['ADMIN', 'MEMBER', 'VIEWER', 'BILLING'] as const) expect(await codeOf(assertMayGrant(accessAs(CUSTOMER, 'ADMIN'), CUSTOMER, role))).toBe('granted');
+  for (const role of ['ADMIN', 'MEMBER', 'VIEWER', 'BILLING'] as const)
+    expect(await codeOf(assertMayGrant(accessAs(CUSTOMER, 'ADMIN'), CUSTOMER, role))).toBe('granted');
   expect(await codeOf(assertMayGrant(accessAs(PROVIDER, 'OWNER'), CUSTOMER, 'OWNER'))).toBe('granted');
 });
 

@@ -44,7 +44,9 @@ test('request posts the query and variables with the service token and resolves 
 
 test('an expected refusal (a code of the closed set) is a ServiceRefusal with code, message and extensions', async () => {
   reply = json({ data: null, errors: [{ message: 'Available funds are short by R 10.00.', extensions: { code: 'INSUFFICIENT_FUNDS', shortBy: '10.00' } }] });
-  const error = await client().request('mutation { x }').catch((e: unknown) => e);
+  const error = await client()
+    .request('mutation { x }')
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ServiceRefusal);
   expect(error).toMatchObject({
     name: 'ServiceRefusal',
@@ -57,14 +59,22 @@ test('an expected refusal (a code of the closed set) is a ServiceRefusal with co
 test('a masked error, an HTTP failure or a response without data is a plain (transient) Error naming the host only', async () => {
   const host = new URL(url).host;
   const cases: [Reply, string][] = [
-    [json({ errors: [{ message: 'Internal error (request r1)', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }), `service call to ${host} failed: Internal error (request r1)`],
+    [
+      json({ errors: [{ message: 'Internal error (request r1)', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+      `service call to ${host} failed: Internal error (request r1)`,
+    ],
     [{ status: 502, body: '<html>bad gateway</html>' }, `service call to ${host} failed with HTTP 502`],
     [json({}), `service call to ${host} failed with HTTP 200`],
-    [json({ errors: [{ message: 'Cannot query field "x".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }, 400), `service call to ${host} failed: Cannot query field "x".`],
+    [
+      json({ errors: [{ message: 'Cannot query field "x".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }, 400),
+      `service call to ${host} failed: Cannot query field "x".`,
+    ],
   ];
   for (const [r, message] of cases) {
     reply = r;
-    const error = await client().request('{ x }').catch((e: unknown) => e);
+    const error = await client()
+      .request('{ x }')
+      .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(ServiceRefusal);
     expect((error as Error).message).toBe(message);
   }
@@ -73,7 +83,9 @@ test('a masked error, an HTTP failure or a response without data is a plain (tra
 test('a timeout and a refused connection are plain Errors too', async () => {
   reply = 'hang';
   const started = Date.now();
-  const timedOut = await client(150).request('{ x }').catch((e: unknown) => e);
+  const timedOut = await client(150)
+    .request('{ x }')
+    .catch((e: unknown) => e);
   expect(timedOut).toBeInstanceOf(Error);
   expect(timedOut).not.toBeInstanceOf(ServiceRefusal);
   expect((timedOut as Error).message).toMatch(/^service call to 127\.0\.0\.1:\d+ failed: /);
@@ -83,7 +95,9 @@ test('a timeout and a refused connection are plain Errors too', async () => {
   await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
   const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/graphql`;
   await new Promise((r) => closed.close(r));
-  const refused = await createServiceClient({ url: deadUrl, tokens: async () => 't' }).request('{ x }').catch((e: unknown) => e);
+  const refused = await createServiceClient({ url: deadUrl, tokens: async () => 't' })
+    .request('{ x }')
+    .catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(Error);
   expect(refused).not.toBeInstanceOf(ServiceRefusal);
 });

@@ -23,13 +23,23 @@ afterAll(async () => {
 
 async function reset(): Promise<void> {
   await sql`truncate counters`.execute(db);
-  await db.insertInto('counters').values([{ id: 1, value: 0 }, { id: 2, value: 0 }]).execute();
+  await db
+    .insertInto('counters')
+    .values([
+      { id: 1, value: 0 },
+      { id: 2, value: 0 },
+    ])
+    .execute();
 }
 
-const valueOf = async (id: number): Promise<number> =>
-  (await db.selectFrom('counters').select('value').where('id', '=', id).executeTakeFirstOrThrow()).value;
+const valueOf = async (id: number): Promise<number> => (await db.selectFrom('counters').select('value').where('id', '=', id).executeTakeFirstOrThrow()).value;
 
-const bump = (trx: Kysely<DB>, id: number) => trx.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('id', '=', id).execute();
+const bump = (trx: Kysely<DB>, id: number) =>
+  trx
+    .updateTable('counters')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 
 test('a real deadlock (40P01) between two connections is retried: both units of work commit once', async () => {
   await reset();

@@ -10,12 +10,6 @@ import { test } from 'vitest';
  *   });
  */
 export const orgTest = test.extend<{ auth: TestAuth; tree: StandardTree }>({
-  auth: [
-    async ({}, use) => use(await createTestAuth()),
-    { scope: 'file' },
-  ],
-  tree: [
-    async ({}, use) => use(standardTree()),
-    { scope: 'file' },
-  ],
+  auth: [async ({}, use) => use(await createTestAuth()), { scope: 'file' }],
+  tree: [async ({}, use) => use(standardTree()), { scope: 'file' }],
 });

@@ -28,7 +28,10 @@ export function createLoaders(db: Kysely<CatalogDatabase>, now: Date) {
     category: byId((ids) => findCategoriesByIds(db, ids)),
     categoryProducts: pageLoader<Product, string>((ids, page) => listProductsOfCategories(db, ids, page.fetch, page.after)),
     /** Every Product.price(at) of a request in one statement, whatever the instants. */
-    priceAt: byIdLoader<{ key: string; price: PriceInForce | null }>((keys) => pricesAt(db, keys), (found) => found.key),
+    priceAt: byIdLoader<{ key: string; price: PriceInForce | null }>(
+      (keys) => pricesAt(db, keys),
+      (found) => found.key,
+    ),
     quote: byId((ids) => findQuotesByIds(db, ids)),
     quoteLines: groupedLoader<null, QuoteLine[]>((quoteIds) => findLinesOfQuotes(db, quoteIds), []),
     organizationQuotes: pageLoader<Quote, string, QuoteStatus | null>((ids, page) =>

@@ -21,7 +21,10 @@ export async function seedCatalog<DB>(db: Kysely<DB>): Promise<SeedResult> {
   // Callers may hold the handle under any schema type; after migrating, these are the catalog's tables.
   const catalog = db as unknown as Kysely<CatalogDatabase>;
   return inTransaction(catalog, async (trx) => {
-    const categoryIds = await ensureCategories(trx, SEED_CATEGORIES.map((c) => ({ ...c, id: newId() })));
+    const categoryIds = await ensureCategories(
+      trx,
+      SEED_CATEGORIES.map((c) => ({ ...c, id: newId() })),
+    );
     const productsAdded = await ensureProducts(
       trx,
       SEED_PRODUCTS.map((p) => {

@@ -44,7 +44,17 @@ describe('provider administrators curate the catalogue', () => {
       kind: 'VM_SIZE',
       active: true,
       category: { name: 'General purpose VMs' },
-      spec: { __typename: 'VmSpec', vcpu: 2, cpuSpeed: 'STANDARD', cpuClockMhz: 2000, memoryGib: 8, diskGib: 100, storageTier: 'STANDARD', licences: ['LIC-WIN-SRV'], addOns: [] },
+      spec: {
+        __typename: 'VmSpec',
+        vcpu: 2,
+        cpuSpeed: 'STANDARD',
+        cpuClockMhz: 2000,
+        memoryGib: 8,
+        diskGib: 100,
+        storageTier: 'STANDARD',
+        licences: ['LIC-WIN-SRV'],
+        addOns: [],
+      },
       price: { monthly: { amount: '883.00' }, effectiveFrom: TEST_NOW },
     });
     expect(codesOf(await admin(CREATE, { input }))).toEqual(['CONFLICT']);
@@ -54,12 +64,22 @@ describe('provider administrators curate the catalogue', () => {
     const from = new Date(new Date(TEST_NOW).getTime() + DAY_MS).toISOString();
     const p = dataOf(
       await admin(CREATE, {
-        input: { sku: 'STO-NVME-100G', name: 'NVMe storage, 100 GiB', kind: 'STORAGE', categoryId: categories['Block storage'], storageBlock: { sizeGib: 100, tier: 'PREMIUM' }, monthlyPrice: '350', priceEffectiveFrom: from },
+        input: {
+          sku: 'STO-NVME-100G',
+          name: 'NVMe storage, 100 GiB',
+          kind: 'STORAGE',
+          categoryId: categories['Block storage'],
+          storageBlock: { sizeGib: 100, tier: 'PREMIUM' },
+          monthlyPrice: '350',
+          priceEffectiveFrom: from,
+        },
       }),
     ).createProduct;
     expect(p.spec).toEqual({ __typename: 'StorageBlockSpec', sizeGib: 100, tier: 'PREMIUM' });
     expect(p.price).toBeNull();
-    const later = dataOf(await h.gql(h.tokens.c1Member, 'query($id: ID!, $at: DateTime) { product(id: $id) { price(at: $at) { monthly { amount } } } }', { id: p.id, at: from }));
+    const later = dataOf(
+      await h.gql(h.tokens.c1Member, 'query($id: ID!, $at: DateTime) { product(id: $id) { price(at: $at) { monthly { amount } } } }', { id: p.id, at: from }),
+    );
     expect(later.product.price.monthly.amount).toBe('350.00');
   });
 
@@ -89,10 +109,14 @@ describe('provider administrators curate the catalogue', () => {
 
   test('update name, description, category and active flag; never the SKU or spec', async () => {
     const id = dataOf(await h.gql(h.tokens.c1Member, '{ productBySku(sku: "ADD-MONITOR") { id } }')).productBySku.id;
-    const updated = dataOf(await admin(UPDATE, { id, input: { name: 'Monitoring & alerting', description: 'Now with SMS.', categoryId: categories['Backup'], active: false } })).updateProduct;
+    const updated = dataOf(
+      await admin(UPDATE, { id, input: { name: 'Monitoring & alerting', description: 'Now with SMS.', categoryId: categories['Backup'], active: false } }),
+    ).updateProduct;
     expect(updated).toEqual({ id, name: 'Monitoring & alerting', description: 'Now with SMS.', active: false, category: { name: 'Backup' } });
     expect(firstError(await admin(UPDATE, { id, input: {} }))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'input' } });
-    expect(firstError(await admin(UPDATE, { id, input: { categoryId: '0190b3c4-0000-7000-8000-000000000000' } }))).toMatchObject({ extensions: { field: 'input.categoryId' } });
+    expect(firstError(await admin(UPDATE, { id, input: { categoryId: '0190b3c4-0000-7000-8000-000000000000' } }))).toMatchObject({
+      extensions: { field: 'input.categoryId' },
+    });
     expect(codesOf(await admin(UPDATE, { id: '0190b3c4-0000-7000-8000-000000000000', input: { name: 'x' } }))).toEqual(['NOT_FOUND']);
     const schema = await admin(`mutation($id: ID!) { updateProduct(id: $id, input: { sku: "X" }) { id } }`, { id });
     expect(codesOf(schema)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
@@ -101,7 +125,13 @@ describe('provider administrators curate the catalogue', () => {
 
 describe('browsing products', () => {
   const list = async (filter: Record<string, unknown>, first = 100, after: string | null = null) =>
-    dataOf(await h.gql(h.tokens.c1Viewer, 'query($f: ProductFilter, $first: Int, $after: String) { products(filter: $f, first: $first, after: $after) { edges { node { sku } } pageInfo { hasNextPage endCursor } } }', { f: filter, first, after })).products;
+    dataOf(
+      await h.gql(
+        h.tokens.c1Viewer,
+        'query($f: ProductFilter, $first: Int, $after: String) { products(filter: $f, first: $first, after: $after) { edges { node { sku } } pageInfo { hasNextPage endCursor } } }',
+        { f: filter, first, after },
+      ),
+    ).products;
   const skus = (page: { edges: { node: { sku: string } }[] }) => page.edges.map((e) => e.node.sku);
 
   test('by category, kind, active, size and search', async () => {
@@ -129,8 +159,14 @@ describe('browsing products', () => {
   });
 
   test('bad filters name the field', async () => {
-    expect(firstError(await h.gql(h.tokens.c1Viewer, '{ products(filter: { category: "nope" }) { edges { cursor } } }'))).toMatchObject({ extensions: { field: 'filter.category' } });
-    expect(firstError(await h.gql(h.tokens.c1Viewer, '{ products(filter: { minVcpu: -1 }) { edges { cursor } } }'))).toMatchObject({ extensions: { field: 'filter.minVcpu' } });
-    expect(firstError(await h.gql(h.tokens.c1Viewer, `{ products(filter: { search: "${'x'.repeat(101)}" }) { edges { cursor } } }`))).toMatchObject({ extensions: { field: 'filter.search' } });
+    expect(firstError(await h.gql(h.tokens.c1Viewer, '{ products(filter: { category: "nope" }) { edges { cursor } } }'))).toMatchObject({
+      extensions: { field: 'filter.category' },
+    });
+    expect(firstError(await h.gql(h.tokens.c1Viewer, '{ products(filter: { minVcpu: -1 }) { edges { cursor } } }'))).toMatchObject({
+      extensions: { field: 'filter.minVcpu' },
+    });
+    expect(firstError(await h.gql(h.tokens.c1Viewer, `{ products(filter: { search: "${'x'.repeat(101)}" }) { edges { cursor } } }`))).toMatchObject({
+      extensions: { field: 'filter.search' },
+    });
   });
 });

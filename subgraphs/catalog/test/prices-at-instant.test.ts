@@ -18,7 +18,10 @@ async function priceAt(at: string | null) {
 }
 
 async function priceRows(): Promise<number> {
-  const row = await h.subgraph.db.selectFrom('prices').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await h.subgraph.db
+    .selectFrom('prices')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -112,7 +115,9 @@ describe('past prices are never edited, only succeeded', () => {
   test('two prices cannot start at the same instant: of 10 racing schedules exactly one wins, 9 get CONFLICT', async () => {
     const at = ms(T, 5 * DAY_MS);
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => h.gql(h.tokens.providerAdmin, SCHEDULE, { input: { productId: vcpuId, monthlyPrice: `${200 + i}.00`, effectiveFrom: at } })),
+      Array.from({ length: 10 }, (_, i) =>
+        h.gql(h.tokens.providerAdmin, SCHEDULE, { input: { productId: vcpuId, monthlyPrice: `${200 + i}.00`, effectiveFrom: at } }),
+      ),
     );
     expect(results.filter((r) => !r.errors).length).toBe(1);
     expect(results.flatMap(codesOf).sort()).toEqual(Array(9).fill('CONFLICT'));

@@ -23,7 +23,10 @@ async function draft(lines: unknown[] = [{ productId: ids['VM-GP-2C8G'], quantit
 }
 
 async function countRows(table: 'quotes' | 'quote_lines' | 'outbox'): Promise<number> {
-  const row = await h.subgraph.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await h.subgraph.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -103,7 +106,12 @@ describe('createQuote', () => {
   });
 
   test('reads back, in a fresh request, exactly what it returned', async () => {
-    const created = dataOf(await create([{ productId: ids['VM-PERF-4C16G'], quantity: 3, months: 12 }, { productId: ids['ADD-BACKUP'], quantity: 3, months: 12 }])).createQuote;
+    const created = dataOf(
+      await create([
+        { productId: ids['VM-PERF-4C16G'], quantity: 3, months: 12 },
+        { productId: ids['ADD-BACKUP'], quantity: 3, months: 12 },
+      ]),
+    ).createQuote;
     const read = dataOf(await h.gql(h.tokens.c1Viewer, GET_QUOTE, { id: created.id })).quote;
     expect(read).toEqual(created);
     recompute(read);
@@ -144,7 +152,11 @@ describe('bad input: a clear error naming the field, and nothing written', () =>
     ['an unknown product', () => [good(), { ...good(), productId: unknownId }], 'lines[1].productId'],
     ['a product id that is not an id', () => [{ ...good(), productId: 'VM-GP-2C8G' }], 'lines[0].productId'],
     ['a spec out of range', () => [{ spec: { vcpu: 65, memoryGib: 1, diskGib: 20 }, quantity: 1, months: 1 }], 'lines[0].spec.vcpu'],
-    ['an unknown licence', () => [{ spec: { vcpu: 1, memoryGib: 1, diskGib: 20, licences: ['LIC-NONE'] }, quantity: 1, months: 1 }], 'lines[0].spec.licences[0]'],
+    [
+      'an unknown licence',
+      () => [{ spec: { vcpu: 1, memoryGib: 1, diskGib: 20, licences: ['LIC-NONE'] }, quantity: 1, months: 1 }],
+      'lines[0].spec.licences[0]',
+    ],
     ['no lines', () => [], 'lines'],
     ['51 lines', () => Array.from({ length: 51 }, good), 'lines'],
     ['a start in the past', () => [good()], 'startsAt', { startsAt: '2026-06-01T07:59:59.999Z' }],
@@ -162,7 +174,9 @@ describe('bad input: a clear error naming the field, and nothing written', () =>
 
   test('a product no longer sold cannot be quoted, but its old quotes still read', async () => {
     const quoteId = await draft([{ productId: ids['VM-ECO-1C1G'], quantity: 1, months: 1 }]);
-    const off = await h.gql(h.tokens.providerAdmin, 'mutation($id: ID!) { updateProduct(id: $id, input: { active: false }) { active } }', { id: ids['VM-ECO-1C1G'] });
+    const off = await h.gql(h.tokens.providerAdmin, 'mutation($id: ID!) { updateProduct(id: $id, input: { active: false }) { active } }', {
+      id: ids['VM-ECO-1C1G'],
+    });
     expect(dataOf(off).updateProduct.active).toBe(false);
     const r = await create([{ productId: ids['VM-ECO-1C1G'], quantity: 1, months: 1 }]);
     expect(firstError(r)).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'lines[0].productId' } });
@@ -239,7 +253,9 @@ describe('lifecycle: DRAFT → ACCEPTED | EXPIRED', () => {
 
   test('a written quote cannot be altered in the database: figures are fixed, accepted quotes are final', async () => {
     const id = await draft();
-    await expect(sql`update quotes set total_minor = total_minor + 1, vat_minor = vat_minor + 1 where id = ${id}`.execute(h.subgraph.db)).rejects.toThrow(/immutable/);
+    await expect(sql`update quotes set total_minor = total_minor + 1, vat_minor = vat_minor + 1 where id = ${id}`.execute(h.subgraph.db)).rejects.toThrow(
+      /immutable/,
+    );
     await expect(sql`update quote_lines set amount_minor = 1 where quote_id = ${id}`.execute(h.subgraph.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from quotes where id = ${id}`.execute(h.subgraph.db)).rejects.toThrow(/append-only/);
     dataOf(await h.gql(h.tokens.c1Member, ACCEPT_QUOTE, { id }));

@@ -29,7 +29,12 @@ describe('federation', () => {
     expect(query.field('internalPrices')).toBeUndefined();
     expect(api.type('PriceRequest')).toBeUndefined();
     expect(api.type('InternalPrice')).toBeUndefined();
-    expect(query.field('priceVirtualMachine')?.arguments().map((a) => a.name)).toEqual(['spec', 'at']);
+    expect(
+      query
+        .field('priceVirtualMachine')
+        ?.arguments()
+        .map((a) => a.name),
+    ).toEqual(['spec', 'at']);
     expect(api.type('Quote')).toBeDefined();
   });
 });

@@ -35,7 +35,11 @@ describe('seedCatalog', () => {
     const prices = new Map<string, string>();
     const data = dataOf(await h.gql(h.tokens.c1Member, ALL_PRODUCTS));
     for (const { node } of data.products.edges) prices.set(node.sku, node.price.monthly.amount);
-    expect(Object.fromEntries(['CPU-STD-VCPU', 'CPU-ECO-VCPU', 'RAM-GIB', 'STO-STD-100G', 'STO-PRM-100G', 'LIC-WIN-SRV', 'ADD-BACKUP', 'ADD-MONITOR'].map((s) => [s, prices.get(s)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ['CPU-STD-VCPU', 'CPU-ECO-VCPU', 'RAM-GIB', 'STO-STD-100G', 'STO-PRM-100G', 'LIC-WIN-SRV', 'ADD-BACKUP', 'ADD-MONITOR'].map((s) => [s, prices.get(s)]),
+      ),
+    ).toEqual({
       'CPU-STD-VCPU': '155.00',
       'CPU-ECO-VCPU': '78.00',
       'RAM-GIB': '38.00',
@@ -57,7 +61,10 @@ describe('seedCatalog', () => {
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(counts.n)).toBe(39);
-    const prices = await h.subgraph.db.selectFrom('prices').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const prices = await h.subgraph.db
+      .selectFrom('prices')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(prices.n)).toBe(39);
     const vat = await h.subgraph.db.selectFrom('vat_rates').selectAll().execute();
     expect(vat.map((v) => v.rate_bp)).toEqual([1500]);
@@ -67,7 +74,15 @@ describe('seedCatalog', () => {
     const seeded = SEED_PRODUCTS.filter((p) => p.kind === 'VM_SIZE');
     const sizes = await h.subgraph.activeVmSizes();
     expect(sizes.map((s) => s.sku)).toEqual(seeded.map((p) => p.sku).sort());
-    expect(sizes.find((s) => s.sku === 'VM-GP-2C8G')).toEqual({ id: expect.any(String), sku: 'VM-GP-2C8G', vcpu: 2, cpuSpeed: 'STANDARD', memoryGib: 8, diskGib: 100, storageTier: 'STANDARD' });
+    expect(sizes.find((s) => s.sku === 'VM-GP-2C8G')).toEqual({
+      id: expect.any(String),
+      sku: 'VM-GP-2C8G',
+      vcpu: 2,
+      cpuSpeed: 'STANDARD',
+      memoryGib: 8,
+      diskGib: 100,
+      storageTier: 'STANDARD',
+    });
   });
 
   test('SKUs are stable and unique', () => {

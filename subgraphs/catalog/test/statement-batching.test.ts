@@ -15,12 +15,16 @@ test.beforeAll(async ({ catalog }) => {
   // 39 seeded + 61 more = 100 products.
   await Promise.all(
     Array.from({ length: 61 }, (_, i) =>
-      h.gql(h.tokens.providerAdmin, `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, {
-        input: { sku: `ADD-EXTRA-${i}`, name: `Extra add-on ${i}`, kind: 'ADD_ON', categoryId: category, monthlyPrice: `${i + 1}.00` },
-      }).then(dataOf),
+      h
+        .gql(h.tokens.providerAdmin, `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, {
+          input: { sku: `ADD-EXTRA-${i}`, name: `Extra add-on ${i}`, kind: 'ADD_ON', categoryId: category, monthlyPrice: `${i + 1}.00` },
+        })
+        .then(dataOf),
     ),
   );
-  productIds = dataOf(await h.gql(h.tokens.c1Member, '{ products(first: 100) { edges { node { id } } } }')).products.edges.map((e: { node: { id: string } }) => e.node.id);
+  productIds = dataOf(await h.gql(h.tokens.c1Member, '{ products(first: 100) { edges { node { id } } } }')).products.edges.map(
+    (e: { node: { id: string } }) => e.node.id,
+  );
   expect(productIds).toHaveLength(100);
 });
 
@@ -30,7 +34,8 @@ async function countStatements(token: string, query: string, variables: Record<s
   return { data, count: h.statements.count, statements: [...h.statements.statements] };
 }
 
-const ENTITIES = (selection: string) => `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { ${selection} } } }`;
+const ENTITIES = (selection: string) =>
+  `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { ${selection} } } }`;
 
 describe('_entities for 100 Product references', () => {
   test('runs ONE SQL statement', async () => {
@@ -73,7 +78,9 @@ describe('lists and nested fields batch too', () => {
       h.tokens.c1Member,
       '{ products(first: 100) { edges { node { id now: price { monthly { amount } } then: price(at: "2025-06-01T00:00:00Z") { monthly { amount } } category { name } } } } }',
     );
-    const nodes = (data.products.edges as { node: { id: string; now: { monthly: { amount: string } } | null; then: unknown; category: { name: string } | null } }[]).map((e) => e.node);
+    const nodes = (
+      data.products.edges as { node: { id: string; now: { monthly: { amount: string } } | null; then: unknown; category: { name: string } | null } }[]
+    ).map((e) => e.node);
     expect(nodes).toHaveLength(100);
     expect(new Set(nodes.map((n) => n.id))).toEqual(new Set(productIds));
     for (const n of nodes) {
@@ -86,7 +93,10 @@ describe('lists and nested fields batch too', () => {
   });
 
   test('every category with its products and their prices: 3 statements', async () => {
-    const { data, count } = await countStatements(h.tokens.c1Member, '{ categories { name products(first: 100) { edges { node { sku price { monthly { amount } } } } } } }');
+    const { data, count } = await countStatements(
+      h.tokens.c1Member,
+      '{ categories { name products(first: 100) { edges { node { sku price { monthly { amount } } } } } } }',
+    );
     expect(data.categories).toHaveLength(10);
     const skus = (data.categories as { products: { edges: { node: { sku: string; price: { monthly: { amount: string } } | null } }[] } }[]).flatMap((c) =>
       c.products.edges.map((e) => e.node),
@@ -101,7 +111,10 @@ describe('lists and nested fields batch too', () => {
   test('20 quotes by reference with their lines and products: 3 statements', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const lines = [{ productId: productIds[i], quantity: 1, months: 1 }, { productId: productIds[i + 20], quantity: 2, months: 1 }];
+      const lines = [
+        { productId: productIds[i], quantity: 1, months: 1 },
+        { productId: productIds[i + 20], quantity: 2, months: 1 },
+      ];
       ids.push(dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: h.tree.customerA, lines })).createQuote.id);
     }
     const { data, count } = await countStatements(
@@ -125,7 +138,10 @@ describe('the batched price lookup for other subgraphs', () => {
     const requests = Array.from({ length: 50 }, (_, i) =>
       i % 2 === 0
         ? { productId: productIds[i], at: new Date(Date.UTC(2026, 5, 1 + i, 8)).toISOString() }
-        : { spec: { vcpu: 1 + (i % 64), memoryGib: 2 * i, diskGib: 20 + 100 * i, licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP'] }, at: '2026-01-01T00:00:00Z' },
+        : {
+            spec: { vcpu: 1 + (i % 64), memoryGib: 2 * i, diskGib: 20 + 100 * i, licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP'] },
+            at: '2026-01-01T00:00:00Z',
+          },
     );
     const { data, count } = await countStatements(
       h.tokens.pricingService,

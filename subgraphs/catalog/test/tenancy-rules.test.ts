@@ -30,7 +30,11 @@ test.beforeAll(async ({ catalog }) => {
 describe('a malformed id is bad input naming the argument, wherever it is given', () => {
   test('product, quote, acceptQuote, expireQuote and updateProduct say `id: must be a UUID.`; a well-formed unknown id stays null', async () => {
     for (const q of ['{ product(id: "abc") { id } }', '{ quote(id: "abc") { id } }']) {
-      expect(firstError(await h.gql(h.tokens.c1Member, q)), q).toMatchObject({ code: 'BAD_USER_INPUT', message: 'id: must be a UUID.', extensions: { field: 'id' } });
+      expect(firstError(await h.gql(h.tokens.c1Member, q)), q).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: 'id: must be a UUID.',
+        extensions: { field: 'id' },
+      });
     }
     for (const m of [ACCEPT_QUOTE, EXPIRE_QUOTE]) {
       expect(firstError(await h.gql(h.tokens.c1Member, m, { id: 'abc' }))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
@@ -38,10 +42,13 @@ describe('a malformed id is bad input naming the argument, wherever it is given'
     const update = 'mutation { updateProduct(id: "abc", input: { name: "x" }) { id } }';
     expect(firstError(await h.gql(h.tokens.providerAdmin, update))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'id' } });
     const unknown = '0190b3c4-0000-7000-8000-000000000000';
-    expect(dataOf(await h.gql(h.tokens.c1Member, `{ product(id: "${unknown}") { id } quote(id: "${unknown}") { id } }`))).toEqual({ product: null, quote: null });
+    expect(dataOf(await h.gql(h.tokens.c1Member, `{ product(id: "${unknown}") { id } quote(id: "${unknown}") { id } }`))).toEqual({
+      product: null,
+      quote: null,
+    });
   });
 
-  test('createQuote names organizationId and a line\'s productId', async () => {
+  test("createQuote names organizationId and a line's productId", async () => {
     expect(firstError(await create(h.tokens.c1Member, 'abc'))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'organizationId' } });
     const badLine = await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: h.tree.customerA, lines: [{ productId: 'abc', quantity: 1, months: 1 }] });
     expect(firstError(badLine)).toMatchObject({ code: 'BAD_USER_INPUT', message: 'lines[0].productId: must be a UUID.' });
@@ -50,7 +57,13 @@ describe('a malformed id is bad input naming the argument, wherever it is given'
 
 describe('catalogue reads need an authenticated caller, nothing more', () => {
   test('anonymous callers get UNAUTHENTICATED from every query', async () => {
-    for (const q of ['{ products { edges { node { id } } } }', `{ product(id: "${ramId}") { id } }`, '{ categories { id } }', '{ vatRate { basisPoints } }', `{ quote(id: "${c1Quote}") { id } }`]) {
+    for (const q of [
+      '{ products { edges { node { id } } } }',
+      `{ product(id: "${ramId}") { id } }`,
+      '{ categories { id } }',
+      '{ vatRate { basisPoints } }',
+      `{ quote(id: "${c1Quote}") { id } }`,
+    ]) {
       expect(codesOf(await h.gql(null, q)), q).toEqual(['UNAUTHENTICATED']);
     }
   });
@@ -98,7 +111,7 @@ describe('quotes follow the organisation tree', () => {
     }
   });
 
-  test('accepting or expiring another tenant\'s quote is NOT_FOUND, a viewer\'s attempt FORBIDDEN; nothing changes', async () => {
+  test("accepting or expiring another tenant's quote is NOT_FOUND, a viewer's attempt FORBIDDEN; nothing changes", async () => {
     expect(codesOf(await h.gql(h.tokens.c2Member, ACCEPT_QUOTE, { id: c1Quote }))).toEqual(['NOT_FOUND']);
     expect(codesOf(await h.gql(h.tokens.c2Member, EXPIRE_QUOTE, { id: c1Quote }))).toEqual(['NOT_FOUND']);
     expect(codesOf(await h.gql(h.tokens.c1Viewer, ACCEPT_QUOTE, { id: c1Quote }))).toEqual(['FORBIDDEN']);
@@ -108,8 +121,11 @@ describe('quotes follow the organisation tree', () => {
     expect(dataOf(await h.gql(h.tokens.r1Member, ACCEPT_QUOTE, { id: c1Quote })).acceptQuote.status).toBe('ACCEPTED');
   });
 
-  test('_entities: a foreign quote and a foreign organisation\'s quotes show nothing', async () => {
-    const reps = [{ __typename: 'Quote', id: c1Quote }, { __typename: 'Organization', id: h.tree.customerA }];
+  test("_entities: a foreign quote and a foreign organisation's quotes show nothing", async () => {
+    const reps = [
+      { __typename: 'Quote', id: c1Quote },
+      { __typename: 'Organization', id: h.tree.customerA },
+    ];
     const foreign = await entities(h.tokens.c2Member, reps);
     expect(foreign.errors).toBeUndefined();
     expect(foreign.data?._entities).toEqual([null, { id: h.tree.customerA, quotes: null }]);
@@ -145,10 +161,17 @@ describe('quotes follow the organisation tree', () => {
     expect(rest.pageInfo.hasNextPage).toBe(false);
     expect((await page(10, null, 'EXPIRED')).edges.map((e: QuoteEdge) => e.node.id)).toEqual([ids[0]]);
     expect((await page(10, null, 'DRAFT')).edges.every((e: QuoteEdge) => e.node.status === 'DRAFT')).toBe(true);
-    expect(codesOf(await h.gql(h.tokens.c2Member, `{ _entities(representations: [{ __typename: "Organization", id: "${h.tree.customerB}" }]) { ... on Organization { quotes(first: 101) { edges { cursor } } } } }`))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      codesOf(
+        await h.gql(
+          h.tokens.c2Member,
+          `{ _entities(representations: [{ __typename: "Organization", id: "${h.tree.customerB}" }]) { ... on Organization { quotes(first: 101) { edges { cursor } } } } }`,
+        ),
+      ),
+    ).toEqual(['BAD_USER_INPUT']);
   });
 
-  test('Quote.organization is a reference to tenancy\'s Organization', async () => {
+  test("Quote.organization is a reference to tenancy's Organization", async () => {
     const r = await h.gql(h.tokens.c1Member, `{ quote(id: "${c1Quote}") { organization { __typename id } } }`);
     expect(dataOf(r).quote.organization).toEqual({ __typename: 'Organization', id: h.tree.customerA });
   });

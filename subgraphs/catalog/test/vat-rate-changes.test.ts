@@ -20,11 +20,13 @@ test.beforeAll(async ({ catalog }) => {
 
 // 10 GiB of RAM for a month = R380.00: 15 % VAT → 57.00, 16 % → 60.80.
 const line = () => [{ productId: ramId, quantity: 10, months: 1 }];
-const quoteAt = async (startsAt?: string) => dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: h.tree.customerA, lines: line(), startsAt })).createQuote;
+const quoteAt = async (startsAt?: string) =>
+  dataOf(await h.gql(h.tokens.c1Member, CREATE_QUOTE, { org: h.tree.customerA, lines: line(), startsAt })).createQuote;
 
 describe('the VAT rate is effective-dated like prices', () => {
   test('the rate in force 1 ms before, exactly at, and after the change', async () => {
-    const rate = async (a: string) => dataOf(await h.gql(h.tokens.c1Member, 'query($a: DateTime) { vatRate(at: $a) { basisPoints } }', { a })).vatRate.basisPoints;
+    const rate = async (a: string) =>
+      dataOf(await h.gql(h.tokens.c1Member, 'query($a: DateTime) { vatRate(at: $a) { basisPoints } }', { a })).vatRate.basisPoints;
     expect([await rate(at(-1)), await rate(at(0)), await rate(at(1))]).toEqual([1500, 1600, 1600]);
   });
 
@@ -44,8 +46,16 @@ describe('the VAT rate is effective-dated like prices', () => {
     const before = dataOf(await h.gql(h.tokens.c1Member, q, { a: at(-1) })).priceVirtualMachine;
     const after = dataOf(await h.gql(h.tokens.c1Member, q, { a: at(0) })).priceVirtualMachine;
     // 155 + 76 + 180 = 411.00 a month: VAT 61.65 → 65.76. Hourly lines 0.21 + 0.10 + 0.24 = 0.55: VAT 8.25 c → 8, 8.8 c → 9.
-    expect(before).toEqual({ vatRate: { basisPoints: 1500 }, monthly: { vat: { amount: '61.65' } }, hourly: { subtotal: { amount: '0.55' }, vat: { amount: '0.08' } } });
-    expect(after).toEqual({ vatRate: { basisPoints: 1600 }, monthly: { vat: { amount: '65.76' } }, hourly: { subtotal: { amount: '0.55' }, vat: { amount: '0.09' } } });
+    expect(before).toEqual({
+      vatRate: { basisPoints: 1500 },
+      monthly: { vat: { amount: '61.65' } },
+      hourly: { subtotal: { amount: '0.55' }, vat: { amount: '0.08' } },
+    });
+    expect(after).toEqual({
+      vatRate: { basisPoints: 1600 },
+      monthly: { vat: { amount: '65.76' } },
+      hourly: { subtotal: { amount: '0.55' }, vat: { amount: '0.09' } },
+    });
   });
 
   test('mid-period: a quote written before the change keeps its figures when read and accepted after it', async () => {

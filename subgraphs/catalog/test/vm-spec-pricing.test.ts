@@ -23,16 +23,53 @@ const price = (spec: Record<string, unknown>, token = h.tokens.c1Member) => h.gq
 
 describe('priceVirtualMachine: a priced breakdown', () => {
   test('lines per component, monthly and hourly columns, VAT once on each subtotal', async () => {
-    const r = dataOf(await price({ vcpu: 4, memoryGib: 16, diskGib: 250, storageTier: 'PREMIUM', licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP', 'ADD-MONITOR'] }));
+    const r = dataOf(
+      await price({ vcpu: 4, memoryGib: 16, diskGib: 250, storageTier: 'PREMIUM', licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP', 'ADD-MONITOR'] }),
+    );
     const b = r.priceVirtualMachine;
     expect(b.pricedAt).toBe('2026-06-01T08:00:00.000Z');
     expect(b.lines).toEqual([
-      { sku: 'CPU-STD-VCPU', description: 'vCPU, 2.0 GHz', quantity: 4, unitMonthly: { amount: '155.00' }, monthly: { amount: '620.00' }, hourly: { amount: '0.83' } },
+      {
+        sku: 'CPU-STD-VCPU',
+        description: 'vCPU, 2.0 GHz',
+        quantity: 4,
+        unitMonthly: { amount: '155.00' },
+        monthly: { amount: '620.00' },
+        hourly: { amount: '0.83' },
+      },
       { sku: 'RAM-GIB', description: 'RAM, 1 GiB', quantity: 16, unitMonthly: { amount: '38.00' }, monthly: { amount: '608.00' }, hourly: { amount: '0.82' } },
-      { sku: 'STO-PRM-100G', description: 'Premium storage, 100 GiB', quantity: 3, unitMonthly: { amount: '275.00' }, monthly: { amount: '825.00' }, hourly: { amount: '1.11' } },
-      { sku: 'LIC-WIN-SRV', description: 'Windows Server licence', quantity: 1, unitMonthly: { amount: '89.00' }, monthly: { amount: '89.00' }, hourly: { amount: '0.12' } },
-      { sku: 'ADD-BACKUP', description: 'Daily backup', quantity: 1, unitMonthly: { amount: '45.00' }, monthly: { amount: '45.00' }, hourly: { amount: '0.06' } },
-      { sku: 'ADD-MONITOR', description: 'Monitoring', quantity: 1, unitMonthly: { amount: '25.00' }, monthly: { amount: '25.00' }, hourly: { amount: '0.03' } },
+      {
+        sku: 'STO-PRM-100G',
+        description: 'Premium storage, 100 GiB',
+        quantity: 3,
+        unitMonthly: { amount: '275.00' },
+        monthly: { amount: '825.00' },
+        hourly: { amount: '1.11' },
+      },
+      {
+        sku: 'LIC-WIN-SRV',
+        description: 'Windows Server licence',
+        quantity: 1,
+        unitMonthly: { amount: '89.00' },
+        monthly: { amount: '89.00' },
+        hourly: { amount: '0.12' },
+      },
+      {
+        sku: 'ADD-BACKUP',
+        description: 'Daily backup',
+        quantity: 1,
+        unitMonthly: { amount: '45.00' },
+        monthly: { amount: '45.00' },
+        hourly: { amount: '0.06' },
+      },
+      {
+        sku: 'ADD-MONITOR',
+        description: 'Monitoring',
+        quantity: 1,
+        unitMonthly: { amount: '25.00' },
+        monthly: { amount: '25.00' },
+        hourly: { amount: '0.03' },
+      },
     ]);
     expect(b.vatRate).toEqual({ basisPoints: 1500, percent: '15.00' });
     // 620 + 608 + 825 + 89 + 45 + 25 = 2212.00; VAT 331.80; total 2543.80
@@ -52,11 +89,17 @@ describe('priceVirtualMachine: a priced breakdown', () => {
 
   test('every seeded VM size costs exactly what the same custom spec costs', async () => {
     const sizes = SEED_PRODUCTS.filter((p) => p.vmSpec);
-    const listed = dataOf(await h.gql(h.tokens.c1Member, '{ products(filter: { kind: VM_SIZE }, first: 100) { edges { node { sku price { monthly { amount } } } } } }'));
-    const bySku = new Map(listed.products.edges.map((e: { node: { sku: string; price: { monthly: { amount: string } } } }) => [e.node.sku, e.node.price.monthly.amount]));
+    const listed = dataOf(
+      await h.gql(h.tokens.c1Member, '{ products(filter: { kind: VM_SIZE }, first: 100) { edges { node { sku price { monthly { amount } } } } } }'),
+    );
+    const bySku = new Map(
+      listed.products.edges.map((e: { node: { sku: string; price: { monthly: { amount: string } } } }) => [e.node.sku, e.node.price.monthly.amount]),
+    );
     for (const size of sizes) {
       const spec = size.vmSpec!;
-      const custom = dataOf(await price({ vcpu: spec.vcpu, memoryGib: spec.memoryGib, diskGib: spec.diskGib, cpuSpeed: spec.cpuSpeed, storageTier: spec.storageTier }));
+      const custom = dataOf(
+        await price({ vcpu: spec.vcpu, memoryGib: spec.memoryGib, diskGib: spec.diskGib, cpuSpeed: spec.cpuSpeed, storageTier: spec.storageTier }),
+      );
       expect(custom.priceVirtualMachine.monthly.subtotal.amount, size.sku).toBe(bySku.get(size.sku));
     }
   });

@@ -9,7 +9,10 @@ import type { Organization } from './domain/organization.ts';
 /** Fresh per request (DESIGN §7.4): one statement per kind of read, however many parents ask. */
 export function createLoaders(db: Kysely<TenancyDatabase>) {
   return {
-    organization: byIdLoader((ids) => findOrganizations(db, ids), (o: Organization) => o.id),
+    organization: byIdLoader(
+      (ids) => findOrganizations(db, ids),
+      (o: Organization) => o.id,
+    ),
     childPage: pageLoader<Organization, OrgCursor>((parentIds, page) => childPages(db, parentIds, page)),
     childCount: groupedLoader<null, number>((parentIds) => countChildren(db, parentIds), 0),
     memberPage: pageLoader<Membership, MemberCursor>((organizationIds, page) => memberPages(db, organizationIds, page)),

@@ -8,7 +8,10 @@ import type { OrgScope, ResourceSummary, Vm, VmEvent } from './domain/vm.ts';
 /** Fresh per request (DESIGN §7.4): every fetch by id or parent goes through one of these. */
 export function createLoaders(db: Kysely<VmsDatabase>) {
   return {
-    vm: byIdLoader((ids) => findVmsByIds(db, ids), (vm: Vm) => vm.id),
+    vm: byIdLoader(
+      (ids) => findVmsByIds(db, ids),
+      (vm: Vm) => vm.id,
+    ),
     organizationVms: groupedLoader<VmPageQuery, Vm[]>((ids, q) => pagesOfOrganizations(db, ids, q), []),
     organizationSummary: groupedLoader<OrgScope, ResourceSummary | null>((ids, scope) => summariesOfOrganizations(db, ids, scope), null),
     vmEvents: groupedLoader<{ fetch: number; after: string | null }, VmEvent[]>((ids, q) => eventPagesOfVms(db, ids, q.fetch, q.after), []),

@@ -6,7 +6,15 @@ const base = { DATABASE_URL: 'postgres://localhost/vms' };
 
 test('defaults: port 4005, a simulator that takes a while and rarely fails, day-long holds', () => {
   const config = readVmsConfig(base);
-  expect(config).toMatchObject({ serviceName: 'vms', port: 4005, buildDelayMs: 3000, buildFailurePercent: 2, holdTtlSeconds: 86_400, catalogUrl: 'http://127.0.0.1:4004/graphql', walletUrl: 'http://127.0.0.1:4003/graphql' });
+  expect(config).toMatchObject({
+    serviceName: 'vms',
+    port: 4005,
+    buildDelayMs: 3000,
+    buildFailurePercent: 2,
+    holdTtlSeconds: 86_400,
+    catalogUrl: 'http://127.0.0.1:4004/graphql',
+    walletUrl: 'http://127.0.0.1:4003/graphql',
+  });
   expect(Object.isFrozen(config)).toBe(true);
 });
 

@@ -26,16 +26,23 @@ vmsTest('the demo fleet: 3,260 VMs spread unevenly, sized from the catalogue, in
   expect(performance.now() - started).toBeLessThan(10_000);
   expect(await h.subgraph.seedFleet(customers, products, 3260)).toBe(0);
 
-  const { rows: perOrg } = await sql<{ organization_id: string; n: string }>`select organization_id, count(*) as n from virtual_machines group by organization_id`.execute(h.db);
+  const { rows: perOrg } = await sql<{
+    organization_id: string;
+    n: string;
+  }>`select organization_id, count(*) as n from virtual_machines group by organization_id`.execute(h.db);
   const counts = Object.fromEntries(perOrg.map((r) => [r.organization_id, Number(r.n)]));
   expect(counts).toEqual({ [h.orgs.customerA]: 2329, [h.orgs.customerA2]: 776, [h.orgs.directCustomer]: 155 }); // by weight; the rounding remainder to the first
   const { rows: states } = await sql<{ status: string; n: string }>`select status, count(*) as n from virtual_machines group by status`.execute(h.db);
   const byStatus = Object.fromEntries(states.map((r) => [r.status, Number(r.n)]));
   expect(byStatus['RUNNING']).toBeGreaterThan(2000);
   for (const status of ['STOPPED', 'SUSPENDED', 'ERROR', 'DELETED']) expect(byStatus[status], status).toBeGreaterThan(20);
-  const { rows: unknownProduct } = await sql<{ n: string }>`select count(*) as n from virtual_machines where product_id <> all(${products.map((p) => p.id)}::uuid[])`.execute(h.db);
+  const { rows: unknownProduct } = await sql<{
+    n: string;
+  }>`select count(*) as n from virtual_machines where product_id <> all(${products.map((p) => p.id)}::uuid[])`.execute(h.db);
   expect(Number(unknownProduct[0]!.n)).toBe(0);
-  const { rows: dupes } = await sql<{ n: string }>`select count(*) as n from (select organization_id, name from virtual_machines group by 1, 2 having count(*) > 1) d`.execute(h.db);
+  const { rows: dupes } = await sql<{
+    n: string;
+  }>`select count(*) as n from (select organization_id, name from virtual_machines group by 1, 2 having count(*) > 1) d`.execute(h.db);
   expect(Number(dupes[0]!.n)).toBe(0);
 
   // The provider's whole fleet in one total.

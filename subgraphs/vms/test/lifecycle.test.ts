@@ -20,7 +20,8 @@ const POWER_OF: Record<VmStatus, PowerState> = {
   ERROR: 'POWERED_OFF',
   DELETED: 'POWERED_OFF',
 };
-const RESIZE = 'mutation($id: ID!, $spec: VirtualMachineSpecInput!) { resizeVirtualMachine(id: $id, spec: $spec) { id status spec { vcpu memoryMib diskGib } product { id } } }';
+const RESIZE =
+  'mutation($id: ID!, $spec: VirtualMachineSpecInput!) { resizeVirtualMachine(id: $id, spec: $spec) { id status spec { vcpu memoryMib diskGib } product { id } } }';
 
 /**
  * The expected state machine, written out (DESIGN and the schema's mutation docs): for each action and
@@ -33,12 +34,12 @@ const SUSPENDED: Outcome = { status: 'SUSPENDED', powerState: 'SUSPENDED' };
 const DELETED_OFF: Outcome = { status: 'DELETED', powerState: 'POWERED_OFF' };
 const EXPECTED: Record<VmAction, Record<VmStatus, Outcome>> = {
   //            PROVISIONING        RUNNING            STOPPED             SUSPENDED           ERROR               DELETED
-  POWER_ON:  { PROVISIONING: null, RUNNING: null,        STOPPED: RUNNING_ON,  SUSPENDED: RUNNING_ON,  ERROR: null,        DELETED: null },
-  POWER_OFF: { PROVISIONING: null, RUNNING: STOPPED_OFF, STOPPED: null,        SUSPENDED: STOPPED_OFF, ERROR: null,        DELETED: null },
-  RESTART:   { PROVISIONING: null, RUNNING: RUNNING_ON,  STOPPED: null,        SUSPENDED: null,        ERROR: null,        DELETED: null },
-  SUSPEND:   { PROVISIONING: null, RUNNING: SUSPENDED,   STOPPED: null,        SUSPENDED: null,        ERROR: null,        DELETED: null },
-  RESIZE:    { PROVISIONING: null, RUNNING: null,        STOPPED: STOPPED_OFF, SUSPENDED: null,        ERROR: null,        DELETED: null },
-  DELETE:    { PROVISIONING: null, RUNNING: null,        STOPPED: DELETED_OFF, SUSPENDED: DELETED_OFF, ERROR: DELETED_OFF, DELETED: null },
+  POWER_ON: { PROVISIONING: null, RUNNING: null, STOPPED: RUNNING_ON, SUSPENDED: RUNNING_ON, ERROR: null, DELETED: null },
+  POWER_OFF: { PROVISIONING: null, RUNNING: STOPPED_OFF, STOPPED: null, SUSPENDED: STOPPED_OFF, ERROR: null, DELETED: null },
+  RESTART: { PROVISIONING: null, RUNNING: RUNNING_ON, STOPPED: null, SUSPENDED: null, ERROR: null, DELETED: null },
+  SUSPEND: { PROVISIONING: null, RUNNING: SUSPENDED, STOPPED: null, SUSPENDED: null, ERROR: null, DELETED: null },
+  RESIZE: { PROVISIONING: null, RUNNING: null, STOPPED: STOPPED_OFF, SUSPENDED: null, ERROR: null, DELETED: null },
+  DELETE: { PROVISIONING: null, RUNNING: null, STOPPED: DELETED_OFF, SUSPENDED: DELETED_OFF, ERROR: DELETED_OFF, DELETED: null },
 };
 const STATUSES: VmStatus[] = ['PROVISIONING', 'RUNNING', 'STOPPED', 'SUSPENDED', 'ERROR', 'DELETED'];
 
@@ -92,7 +93,11 @@ vmsTest('a transition writes one history line and one outbox event; a refused on
     select topic, payload from outbox order by id desc limit 1`.execute(h.db);
   expect(rows[0]!.topic).toBe('vms.vm.powered_off');
   expect(rows[0]!.payload).toMatchObject({ vmId: vm!.id, organizationId: h.orgs.customerA2, spec: { vcpu: 2, memoryMib: 4096 } });
-  const history = await h.call(`query($id: ID!) { virtualMachine(id: $id) { events(first: 5) { edges { node { kind fromStatus toStatus actor at } } } } }`, { id: vm!.id }, token);
+  const history = await h.call(
+    `query($id: ID!) { virtualMachine(id: $id) { events(first: 5) { edges { node { kind fromStatus toStatus actor at } } } } }`,
+    { id: vm!.id },
+    token,
+  );
   expect(history.data.virtualMachine.events.edges.map((e: { node: unknown }) => e.node)).toEqual([
     expect.objectContaining({ kind: 'POWERED_OFF', fromStatus: 'RUNNING', toStatus: 'STOPPED', actor: expect.any(String) }),
   ]);

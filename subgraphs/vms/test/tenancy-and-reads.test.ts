@@ -11,9 +11,16 @@ const test = vmsTest.extend<{ fleet: { vmA: Vm[]; vmA2: Vm[]; vmB: Vm[] } }>({
     async ({ vms: h }, use) => {
       const vmA = await h.addVms(h.orgs.customerA, 12);
       const vmA2 = [
-        ...(await h.addVms(h.orgs.customerA2, 3, { status: 'STOPPED', powerState: 'POWERED_OFF', spec: { vcpu: 4, cpuSpeed: 'STANDARD', memoryMib: 8192, diskGib: 1024, storageTier: 'PREMIUM' } })),
+        ...(await h.addVms(h.orgs.customerA2, 3, {
+          status: 'STOPPED',
+          powerState: 'POWERED_OFF',
+          spec: { vcpu: 4, cpuSpeed: 'STANDARD', memoryMib: 8192, diskGib: 1024, storageTier: 'PREMIUM' },
+        })),
         ...(await h.addVms(h.orgs.customerA2, 1, { status: 'DELETED', powerState: 'POWERED_OFF' })),
-        ...(await h.addVms(h.orgs.customerA2, 1, { name: 'legacy-db', spec: { vcpu: null, cpuSpeed: 'STANDARD', memoryMib: null, diskGib: 50, storageTier: 'STANDARD' } })),
+        ...(await h.addVms(h.orgs.customerA2, 1, {
+          name: 'legacy-db',
+          spec: { vcpu: null, cpuSpeed: 'STANDARD', memoryMib: null, diskGib: 50, storageTier: 'STANDARD' },
+        })),
       ];
       await use({ vmA, vmA2, vmB: await h.addVms(h.orgs.customerB, 2) });
     },
@@ -21,7 +28,8 @@ const test = vmsTest.extend<{ fleet: { vmA: Vm[]; vmA2: Vm[]; vmB: Vm[] } }>({
   ],
 });
 
-const ENTITIES = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on VirtualMachine { id name } ... on Organization { id virtualMachines(first: 100) { edges { node { id } } } resourceSummary { vmCount } } } }';
+const ENTITIES =
+  'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on VirtualMachine { id name } ... on Organization { id virtualMachines(first: 100) { edges { node { id } } } resourceSummary { vmCount } } } }';
 
 describe('who sees a VM (customer A1 VM): virtualMachine(id) and _entities', () => {
   const cases: [string, VmsOrg, boolean][] = [
@@ -82,7 +90,10 @@ describe('fleet reads', () => {
     const r = await h.call(PAGE, { representations: [{ __typename: 'Organization', id: orgId }], ...vars }, token);
     expect(r.errors).toBeUndefined();
     return r.data._entities[0] as {
-      virtualMachines: { edges: { cursor: string; node: { id: string; name: string; status: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      virtualMachines: {
+        edges: { cursor: string; node: { id: string; name: string; status: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
       resourceSummary: Record<string, number>;
     };
   };
@@ -107,18 +118,31 @@ describe('fleet reads', () => {
   test('SUBTREE: a reseller sees its customers\u2019 fleets in one page and one total; SELF only its own', async ({ vms: h, fleet }) => {
     const token = await h.user(h.orgs.resellerA, 'VIEWER');
     const subtree = await page(h, h.orgs.resellerA, { first: 100, scope: 'SUBTREE' }, token);
-    expect(new Set(subtree.virtualMachines.edges.map((e) => e.node.id))).toEqual(new Set([...fleet.vmA, ...fleet.vmA2].filter((v) => v.status !== 'DELETED').map((v) => v.id)));
+    expect(new Set(subtree.virtualMachines.edges.map((e) => e.node.id))).toEqual(
+      new Set([...fleet.vmA, ...fleet.vmA2].filter((v) => v.status !== 'DELETED').map((v) => v.id)),
+    );
     const deleted = await page(h, h.orgs.resellerA, { scope: 'SUBTREE', filter: { status: ['DELETED'] } }, token);
     expect(deleted.virtualMachines.edges.map((e) => e.node.id)).toEqual(fleet.vmA2.filter((v) => v.status === 'DELETED').map((v) => v.id));
     // DELETED VMs are neither listed (unless asked for) nor counted; an unreported spec is counted apart.
-    expect(subtree.resourceSummary).toEqual({ vmCount: 16, running: 13, vcpuTotal: 12 * 2 + 3 * 4, memoryGib: (12 * 4096 + 3 * 8192) / 1024, diskTib: 4.22 /* (12×100 + 3×1024 + 50) GiB */, specUnknown: 1 });
+    expect(subtree.resourceSummary).toEqual({
+      vmCount: 16,
+      running: 13,
+      vcpuTotal: 12 * 2 + 3 * 4,
+      memoryGib: (12 * 4096 + 3 * 8192) / 1024,
+      diskTib: 4.22 /* (12×100 + 3×1024 + 50) GiB */,
+      specUnknown: 1,
+    });
     const self = await page(h, h.orgs.resellerA, { first: 100, scope: 'SELF' }, token);
     expect(self.virtualMachines.edges).toEqual([]);
     expect(self.resourceSummary).toEqual({ vmCount: 0, running: 0, vcpuTotal: 0, memoryGib: 0, diskTib: 0, specUnknown: 0 });
     const provider = await page(h, h.orgs.provider, { first: 100, scope: 'SUBTREE' }, await h.user(h.orgs.provider, 'VIEWER'));
     expect(provider.resourceSummary['vmCount']).toBe(18);
     // A customer cannot widen its view by asking for its reseller's subtree.
-    const r = await h.call(PAGE, { representations: [{ __typename: 'Organization', id: h.orgs.resellerA }], scope: 'SUBTREE' }, await h.user(h.orgs.customerA, 'OWNER'));
+    const r = await h.call(
+      PAGE,
+      { representations: [{ __typename: 'Organization', id: h.orgs.resellerA }], scope: 'SUBTREE' },
+      await h.user(h.orgs.customerA, 'OWNER'),
+    );
     expect(r.data._entities[0]).toEqual({ virtualMachines: null, resourceSummary: null });
   });
 
@@ -148,7 +172,10 @@ describe('fleet reads', () => {
     }
   });
 
-  test('statements: a page of 10 and a page of 100 (with product, organization and events) cost the same; many VM references cost one', async ({ vms: h, fleet }) => {
+  test('statements: a page of 10 and a page of 100 (with product, organization and events) cost the same; many VM references cost one', async ({
+    vms: h,
+    fleet,
+  }) => {
     const product = '01935c00-0000-7000-8000-00000000cafe';
     const direct = await h.addVms(h.orgs.directCustomer, 100, { productId: product });
     // One history line per VM, so every page also has events to load.

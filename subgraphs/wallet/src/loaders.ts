@@ -11,8 +11,16 @@ import type { Wallet } from './domain/wallet.ts';
 /** Fresh per request (DESIGN §7.4): one statement per batch, results in key order; malformed ids never reach SQL. */
 export function createLoaders(db: Kysely<WalletDatabase>) {
   return {
-    walletById: byIdLoader((ids) => findWalletsByIds(db, ids), (w: Wallet) => w.id, isUuid),
-    walletByOrganization: byIdLoader((orgIds) => findWalletsByOrganizations(db, orgIds), (w: Wallet) => w.organizationId, isUuid),
+    walletById: byIdLoader(
+      (ids) => findWalletsByIds(db, ids),
+      (w: Wallet) => w.id,
+      isUuid,
+    ),
+    walletByOrganization: byIdLoader(
+      (orgIds) => findWalletsByOrganizations(db, orgIds),
+      (w: Wallet) => w.organizationId,
+      isUuid,
+    ),
     walletHolds: pageLoader<Hold, string, HoldStatus | null>((walletIds, query) => holdPages(db, walletIds, query)),
     walletPostings: pageLoader<Posting, string, TransferFilter>((walletIds, query) => postingPages(db, walletIds, query)),
   };

@@ -64,7 +64,9 @@ function drawSchedule(seed: number, count: number): Planned[] {
 type Step = 'transfer' | 'place live hold' | 'place expiring hold' | 'capture live hold' | 'release live hold' | 'capture expired hold';
 
 describe('the bank test', () => {
-  test('1,000 concurrent random transfers, holds, captures and releases across 10 wallets: money constant, never below zero, every snapshot balanced against its journal; live holds always resolve, expired ones are refused', async ({ wallet: h }) => {
+  test('1,000 concurrent random transfers, holds, captures and releases across 10 wallets: money constant, never below zero, every snapshot balanced against its journal; live holds always resolve, expired ones are refused', async ({
+    wallet: h,
+  }) => {
     const SEED = 20261122;
     const wallets = h.subgraph.wallets;
     const ledger = wallets.ledger;
@@ -136,7 +138,11 @@ describe('the bank test', () => {
           .execute(async (trx) => {
             const row = await trx
               .selectFrom('accounts')
-              .select([sql<string>`sum(balance)`.as('total'), sql<string>`min(balance)`.as('min_balance'), sql<string>`min(balance - held)`.as('min_available')])
+              .select([
+                sql<string>`sum(balance)`.as('total'),
+                sql<string>`min(balance)`.as('min_balance'),
+                sql<string>`min(balance - held)`.as('min_available'),
+              ])
               .where('id', 'in', ids)
               .executeTakeFirstOrThrow();
             return { row, audit: await auditLedger(trx) };
@@ -215,7 +221,12 @@ describe('the bank test', () => {
       RELEASED: ok('release live hold'),
       EXPIRED: ok('place expiring hold'),
     });
-    const captures = await h.db.selectFrom('transfers').select(sql<string>`count(*)`.as('n')).where('kind', '=', 'HOLD_CAPTURE').where('debit_account_id', 'in', ids).executeTakeFirstOrThrow();
+    const captures = await h.db
+      .selectFrom('transfers')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('kind', '=', 'HOLD_CAPTURE')
+      .where('debit_account_id', 'in', ids)
+      .executeTakeFirstOrThrow();
     expect(Number(captures.n)).toBe(ok('capture live hold'));
     const audit = await auditLedger(h.db);
     expect(audit).toMatchObject({ mismatched: [], belowFloor: [] });
@@ -238,7 +249,13 @@ const CAPTURE = `mutation($input: CaptureHoldInput!) { internalCaptureHold(input
 
 async function fundedOrg(h: WalletHarness, amount: string) {
   const organizationId = newId();
-  await h.subgraph.wallets.topUp({ organizationId, amount: BigInt(Math.round(Number(amount) * 100)), currency: 'ZAR', paymentReference: 'seed', idempotencyKey: key() });
+  await h.subgraph.wallets.topUp({
+    organizationId,
+    amount: BigInt(Math.round(Number(amount) * 100)),
+    currency: 'ZAR',
+    paymentReference: 'seed',
+    idempotencyKey: key(),
+  });
   return { organizationId, walletId: await h.subgraph.wallets.requireWallet(organizationId) };
 }
 

@@ -86,7 +86,13 @@ async function run(ctx: LedgerHarness, ops: Op[]): Promise<void> {
           model.keys.set(`t${o.w}:${o.k}`, o.amount);
         }
         await attempt(() =>
-          ctx.wallets.topUp({ organizationId: orgs[o.w] as string, amount: o.amount, currency: 'ZAR', paymentReference: 'p', idempotencyKey: topUpKeys[o.k] as string }),
+          ctx.wallets.topUp({
+            organizationId: orgs[o.w] as string,
+            amount: o.amount,
+            currency: 'ZAR',
+            paymentReference: 'p',
+            idempotencyKey: topUpKeys[o.k] as string,
+          }),
         );
         break;
       }
@@ -114,8 +120,12 @@ async function run(ctx: LedgerHarness, ops: Op[]): Promise<void> {
         }
         await attempt(() =>
           ctx.ledger.transfer({
-            kind: 'TRANSFER', debitAccountId: walletIds[o.from] as string, creditAccountId: walletIds[o.to] as string,
-            amount: o.amount, currency: 'ZAR', idempotency: { scope: 'model', key: key(), request: {} },
+            kind: 'TRANSFER',
+            debitAccountId: walletIds[o.from] as string,
+            creditAccountId: walletIds[o.to] as string,
+            amount: o.amount,
+            currency: 'ZAR',
+            idempotency: { scope: 'model', key: key(), request: {} },
           }),
         );
         break;
@@ -124,7 +134,15 @@ async function run(ctx: LedgerHarness, ops: Op[]): Promise<void> {
         const fits = model.available(o.w) >= o.amount;
         if (!fits) expected = 'INSUFFICIENT_FUNDS';
         const placed = (await attempt(() =>
-          ctx.wallets.placeHold({ organizationId: orgs[o.w] as string, amount: o.amount, currency: 'ZAR', idempotencyKey: key(), description: null, reference: null, expiresInSeconds: o.ttl }),
+          ctx.wallets.placeHold({
+            organizationId: orgs[o.w] as string,
+            amount: o.amount,
+            currency: 'ZAR',
+            idempotencyKey: key(),
+            description: null,
+            reference: null,
+            expiresInSeconds: o.ttl,
+          }),
         )) as { id: string } | undefined;
         if (fits && placed) {
           model.add(model.held, o.w, o.amount);
@@ -180,5 +198,8 @@ async function run(ctx: LedgerHarness, ops: Op[]): Promise<void> {
 }
 
 walletTest('random operation sequences leave every wallet exactly where a simple model of the ledger says', async ({ ledger: ctx }) => {
-  await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 15, maxLength: 40 }), (ops) => run(ctx, ops)), { numRuns: 20 });
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { minLength: 15, maxLength: 40 }), (ops) => run(ctx, ops)),
+    { numRuns: 20 },
+  );
 });

@@ -93,7 +93,12 @@ describe('postings', () => {
     const { organizationId, walletId } = await fundedWallet(ctx, 100);
     const wrong = await bill(ctx, organizationId, 40);
     const refund = await ctx.wallets.adjust({
-      organizationId, amount: R(40), currency: 'ZAR', reason: 'billed twice', correctsTransferId: wrong.id, idempotencyKey: key(),
+      organizationId,
+      amount: R(40),
+      currency: 'ZAR',
+      reason: 'billed twice',
+      correctsTransferId: wrong.id,
+      idempotencyKey: key(),
     });
     expect(refund).toMatchObject({ kind: 'ADJUSTMENT', amount: R(40), balanceAfter: R(100), correctsTransferId: wrong.id, description: 'billed twice' });
     const fee = await ctx.wallets.adjust({ organizationId, amount: -R(5), currency: 'ZAR', reason: 'fee', correctsTransferId: null, idempotencyKey: key() });
@@ -109,13 +114,28 @@ describe('postings', () => {
     const b = await fundedWallet(ctx, 10);
     const foreign = await bill(ctx, b.organizationId, 1);
     await expect(
-      ctx.wallets.adjust({ organizationId: a.organizationId, amount: R(1), currency: 'ZAR', reason: 'x', correctsTransferId: foreign.id, idempotencyKey: key() }),
+      ctx.wallets.adjust({
+        organizationId: a.organizationId,
+        amount: R(1),
+        currency: 'ZAR',
+        reason: 'x',
+        correctsTransferId: foreign.id,
+        idempotencyKey: key(),
+      }),
     ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'correctsTransactionId' } });
   });
 
   walletTest('commission is paid from the provider’s commission account into the wallet', async ({ ledger: ctx }) => {
     const resellerId = newId();
-    const posting = await ctx.wallets.payCommission({ resellerId, resellerKind: 'RESELLER', amount: R(12.5), currency: 'ZAR', reference: 'stmt-1', description: null, idempotencyKey: key() });
+    const posting = await ctx.wallets.payCommission({
+      resellerId,
+      resellerKind: 'RESELLER',
+      amount: R(12.5),
+      currency: 'ZAR',
+      reference: 'stmt-1',
+      description: null,
+      idempotencyKey: key(),
+    });
     expect(posting).toMatchObject({ kind: 'COMMISSION', amount: R(12.5), balanceAfter: R(12.5) });
     const transfer = await ctx.db.selectFrom('transfers').select('debit_account_id').where('id', '=', posting.id).executeTakeFirstOrThrow();
     expect(transfer.debit_account_id).toBe(SYSTEM_ACCOUNTS.COMMISSION);
@@ -142,7 +162,12 @@ describe('holds', () => {
     expect(captured).toMatchObject({ status: 'CAPTURED', capturedAmount: R(45) });
     expect(await walletOf(ctx, walletId)).toEqual({ balance: R(55), available: R(55), held: 0n });
     const transfer = await ctx.db.selectFrom('transfers').selectAll().where('hold_id', '=', h.id).executeTakeFirstOrThrow();
-    expect(transfer).toMatchObject({ kind: 'HOLD_CAPTURE', amount: String(R(45)), credit_account_id: SYSTEM_ACCOUNTS.REVENUE, debit_balance_after: String(R(55)) });
+    expect(transfer).toMatchObject({
+      kind: 'HOLD_CAPTURE',
+      amount: String(R(45)),
+      credit_account_id: SYSTEM_ACCOUNTS.REVENUE,
+      debit_balance_after: String(R(55)),
+    });
   });
 
   walletTest('a full capture is the default', async ({ ledger: ctx }) => {
@@ -207,12 +232,24 @@ describe('what the database itself refuses', () => {
     await expect(sql`update transfers set amount = 1 where id = ${posting.id}`.execute(ctx.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from transfers where id = ${posting.id}`.execute(ctx.db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate transfers cascade`.execute(ctx.db)).rejects.toThrow(/append-only/);
-    await expect(sql`insert into transfers (id, kind, debit_account_id, credit_account_id, amount, currency) values (${newId()}, 'TRANSFER', ${SYSTEM_ACCOUNTS.REVENUE}, ${SYSTEM_ACCOUNTS.EXTERNAL}, 0, 'ZAR')`.execute(ctx.db)).rejects.toThrow(/check/);
+    await expect(
+      sql`insert into transfers (id, kind, debit_account_id, credit_account_id, amount, currency) values (${newId()}, 'TRANSFER', ${SYSTEM_ACCOUNTS.REVENUE}, ${SYSTEM_ACCOUNTS.EXTERNAL}, 0, 'ZAR')`.execute(
+        ctx.db,
+      ),
+    ).rejects.toThrow(/check/);
   });
 
   walletTest('a resolved hold cannot be changed again', async ({ ledger: ctx }) => {
     const { organizationId } = await fundedWallet(ctx, 10);
-    const h = await ctx.wallets.placeHold({ organizationId, amount: R(1), currency: 'ZAR', idempotencyKey: key(), description: null, reference: null, expiresInSeconds: null });
+    const h = await ctx.wallets.placeHold({
+      organizationId,
+      amount: R(1),
+      currency: 'ZAR',
+      idempotencyKey: key(),
+      description: null,
+      reference: null,
+      expiresInSeconds: null,
+    });
     await ctx.wallets.releaseHold(h.id, key());
     await expect(sql`update holds set status = 'PENDING', resolved_at = null where id = ${h.id}`.execute(ctx.db)).rejects.toThrow(/already RELEASED/);
   });
@@ -221,7 +258,9 @@ describe('what the database itself refuses', () => {
     const { walletId } = await fundedWallet(ctx, 10);
     await expect(sql`update accounts set balance = -1 where id = ${walletId}`.execute(ctx.db)).rejects.toThrow(/accounts_wallet_(balance|available)_floor/);
     await expect(sql`update accounts set held = 1001 where id = ${walletId}`.execute(ctx.db)).rejects.toThrow(/accounts_wallet_available_floor/);
-    await expect(sql`update accounts set balance = 5 where id = ${SYSTEM_ACCOUNTS.REVENUE}`.execute(ctx.db)).rejects.toThrow(/accounts_system_balance_from_journal/);
+    await expect(sql`update accounts set balance = 5 where id = ${SYSTEM_ACCOUNTS.REVENUE}`.execute(ctx.db)).rejects.toThrow(
+      /accounts_system_balance_from_journal/,
+    );
   });
 
   walletTest('a credit limit lowers the floor, and no further', async ({ ledger: ctx }) => {
@@ -236,11 +275,20 @@ describe('what the database itself refuses', () => {
 describe('statements and events', () => {
   walletTest('transactions list newest first across both sides of the journal, with paging and filters', async ({ ledger: ctx }) => {
     const { organizationId, walletId } = await fundedWallet(ctx, 100);
-    const h = await ctx.wallets.placeHold({ organizationId, amount: R(10), currency: 'ZAR', idempotencyKey: key(), description: null, reference: null, expiresInSeconds: null });
+    const h = await ctx.wallets.placeHold({
+      organizationId,
+      amount: R(10),
+      currency: 'ZAR',
+      idempotencyKey: key(),
+      description: null,
+      reference: null,
+      expiresInSeconds: null,
+    });
     await ctx.wallets.captureHold(h.id, R(7), key());
     await bill(ctx, organizationId, 3);
     await ctx.wallets.topUp({ organizationId, amount: R(5), currency: 'ZAR', paymentReference: 'EFT-9', idempotencyKey: key() });
-    const postings = async (after: string | null, filter = {}, fetch = 11) => (await postingPages(ctx.db, [walletId], { fetch, after, filter })).get(walletId) ?? [];
+    const postings = async (after: string | null, filter = {}, fetch = 11) =>
+      (await postingPages(ctx.db, [walletId], { fetch, after, filter })).get(walletId) ?? [];
     const all = await postings(null);
     expect(all.map((p) => [p.kind, p.amount, p.balanceAfter])).toEqual([
       ['TOP_UP', R(5), R(95)],
@@ -256,20 +304,40 @@ describe('statements and events', () => {
     expect(future).toHaveLength(0);
   });
 
-  walletTest('crossing below the low-balance threshold writes one wallet.low_balance event; placing a hold writes wallet.hold_placed', async ({ ledger: ctx }) => {
-    const { organizationId, walletId } = await fundedWallet(ctx, 100);
-    await ctx.wallets.setLowBalanceThreshold(organizationId, 'ZAR', R(50));
-    const events = () =>
-      ctx.db.selectFrom('outbox').select(['topic', 'payload']).where(sql<boolean>`payload->>'walletId' = ${walletId}`).orderBy('id').execute();
-    await bill(ctx, organizationId, 40); // 60 left: above
-    expect(await events()).toEqual([]);
-    await ctx.wallets.placeHold({ organizationId, amount: R(20), currency: 'ZAR', idempotencyKey: key(), description: null, reference: 'vm-9', expiresInSeconds: null }); // 40: crosses
-    await bill(ctx, organizationId, 10); // 30: already below
-    const written = await events();
-    expect(written.map((e) => e.topic)).toEqual(['wallet.low_balance', 'wallet.hold_placed']);
-    expect(written[0]?.payload).toMatchObject({ organizationId, available: { amountMinor: '4000', currency: 'ZAR' }, threshold: { amountMinor: '5000', currency: 'ZAR' } });
-    expect(written[1]?.payload).toMatchObject({ organizationId, amount: { amountMinor: '2000', currency: 'ZAR' }, reference: 'vm-9' });
-  });
+  walletTest(
+    'crossing below the low-balance threshold writes one wallet.low_balance event; placing a hold writes wallet.hold_placed',
+    async ({ ledger: ctx }) => {
+      const { organizationId, walletId } = await fundedWallet(ctx, 100);
+      await ctx.wallets.setLowBalanceThreshold(organizationId, 'ZAR', R(50));
+      const events = () =>
+        ctx.db
+          .selectFrom('outbox')
+          .select(['topic', 'payload'])
+          .where(sql<boolean>`payload->>'walletId' = ${walletId}`)
+          .orderBy('id')
+          .execute();
+      await bill(ctx, organizationId, 40); // 60 left: above
+      expect(await events()).toEqual([]);
+      await ctx.wallets.placeHold({
+        organizationId,
+        amount: R(20),
+        currency: 'ZAR',
+        idempotencyKey: key(),
+        description: null,
+        reference: 'vm-9',
+        expiresInSeconds: null,
+      }); // 40: crosses
+      await bill(ctx, organizationId, 10); // 30: already below
+      const written = await events();
+      expect(written.map((e) => e.topic)).toEqual(['wallet.low_balance', 'wallet.hold_placed']);
+      expect(written[0]?.payload).toMatchObject({
+        organizationId,
+        available: { amountMinor: '4000', currency: 'ZAR' },
+        threshold: { amountMinor: '5000', currency: 'ZAR' },
+      });
+      expect(written[1]?.payload).toMatchObject({ organizationId, amount: { amountMinor: '2000', currency: 'ZAR' }, reference: 'vm-9' });
+    },
+  );
 
   walletTest('after all of the above, every balance equals its journal and the journal sums to zero', async ({ ledger: ctx }) => {
     const audit = await auditLedger(ctx.db);

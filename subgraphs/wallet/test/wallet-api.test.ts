@@ -34,17 +34,32 @@ describe('the tenancy matrix', () => {
     const r = await h.call(WALLET, { id: wallets.customerA }, await tokenAs(auth, tree.customerA, 'VIEWER'));
     expect(r.errors).toBeUndefined();
     expect(r.data?.wallet).toEqual({
-      id: wallets.customerA, currency: 'ZAR', balance: { amount: '100.00', currency: 'ZAR' }, available: { amount: '100.00' },
-      organization: { id: tree.customerA }, lowBalanceThreshold: null,
+      id: wallets.customerA,
+      currency: 'ZAR',
+      balance: { amount: '100.00', currency: 'ZAR' },
+      available: { amount: '100.00' },
+      organization: { id: tree.customerA },
+      lowBalanceThreshold: null,
     });
   });
 
-  test('a customer cannot read another customer’s wallet, by id, through its organisation, or through _entities', async ({ wallet: h, tree, auth, wallets }) => {
+  test('a customer cannot read another customer’s wallet, by id, through its organisation, or through _entities', async ({
+    wallet: h,
+    tree,
+    auth,
+    wallets,
+  }) => {
     const token = await tokenAs(auth, tree.customerA, 'OWNER');
     expect((await h.call(WALLET, { id: wallets.customerB }, token)).data?.wallet).toBeNull();
     const r = await h.call(
       ENTITIES,
-      { representations: [{ __typename: 'Wallet', id: wallets.customerB }, { __typename: 'Organization', id: tree.customerB }, { __typename: 'Wallet', id: wallets.resellerA }] },
+      {
+        representations: [
+          { __typename: 'Wallet', id: wallets.customerB },
+          { __typename: 'Organization', id: tree.customerB },
+          { __typename: 'Wallet', id: wallets.resellerA },
+        ],
+      },
       token,
     );
     expect(r.errors).toBeUndefined();
@@ -55,7 +70,13 @@ describe('the tenancy matrix', () => {
     const token = await tokenAs(auth, tree.resellerA, 'VIEWER');
     const r = await h.call(
       ENTITIES,
-      { representations: [{ __typename: 'Wallet', id: wallets.customerA }, { __typename: 'Wallet', id: wallets.customerB }, { __typename: 'Organization', id: tree.customerA }] },
+      {
+        representations: [
+          { __typename: 'Wallet', id: wallets.customerA },
+          { __typename: 'Wallet', id: wallets.customerB },
+          { __typename: 'Organization', id: tree.customerA },
+        ],
+      },
       token,
     );
     expect(r.data?._entities).toEqual([
@@ -66,7 +87,12 @@ describe('the tenancy matrix', () => {
   });
 
   test('the provider sees every wallet; an anonymous caller sees none', async ({ wallet: h, tree, auth, wallets }) => {
-    const reps = { representations: [{ __typename: 'Wallet', id: wallets.customerA }, { __typename: 'Wallet', id: wallets.customerB }] };
+    const reps = {
+      representations: [
+        { __typename: 'Wallet', id: wallets.customerA },
+        { __typename: 'Wallet', id: wallets.customerB },
+      ],
+    };
     const provider = await h.call(ENTITIES, reps, await tokenAs(auth, tree.provider, 'VIEWER'));
     expect(provider.data?._entities.map((w: { id: string } | null) => w?.id)).toEqual([wallets.customerA, wallets.customerB]);
     expect((await h.call(ENTITIES, reps)).data?._entities).toEqual([null, null]);
@@ -75,15 +101,30 @@ describe('the tenancy matrix', () => {
 
   test('an organisation with no wallet yet has wallet null, and an unknown wallet id is null', async ({ wallet: h, tree, auth, wallets: _opened }) => {
     const token = await tokenAs(auth, tree.provider, 'VIEWER');
-    const r = await h.call(ENTITIES, { representations: [{ __typename: 'Organization', id: tree.directCustomer }, { __typename: 'Wallet', id: newId() }] }, token);
+    const r = await h.call(
+      ENTITIES,
+      {
+        representations: [
+          { __typename: 'Organization', id: tree.directCustomer },
+          { __typename: 'Wallet', id: newId() },
+        ],
+      },
+      token,
+    );
     expect(r.data?._entities).toEqual([{ id: tree.directCustomer, wallet: null }, null]);
   });
 
   test('_entities batches: eight wallets and eight organisations cost one statement each', async ({ wallet: h, tree, auth, wallets }) => {
     const token = await tokenAs(auth, tree.provider, 'VIEWER');
     const representations = [
-      ...Array.from({ length: 4 }, () => [{ __typename: 'Wallet', id: wallets.customerA }, { __typename: 'Wallet', id: newId() }]).flat(),
-      ...Array.from({ length: 4 }, () => [{ __typename: 'Organization', id: tree.customerA }, { __typename: 'Organization', id: tree.customerB }]).flat(),
+      ...Array.from({ length: 4 }, () => [
+        { __typename: 'Wallet', id: wallets.customerA },
+        { __typename: 'Wallet', id: newId() },
+      ]).flat(),
+      ...Array.from({ length: 4 }, () => [
+        { __typename: 'Organization', id: tree.customerA },
+        { __typename: 'Organization', id: tree.customerB },
+      ]).flat(),
     ];
     h.statements.reset();
     const r = await h.call(ENTITIES, { representations }, token);
@@ -151,8 +192,16 @@ describe('topUpWallet', () => {
       [{ idempotencyKey: '' }, 'idempotencyKey'],
     ];
     for (const [override, field] of cases) {
-      const r = await h.call(TOP_UP, { input: { organizationId: tree.customerA, amount: '1.00', paymentReference: 'EFT', idempotencyKey: key(), ...override } }, token);
-      expect({ override, codes: codesOf(r), field: r.errors?.[0]?.extensions?.['field'] }).toEqual({ override, codes: ['BAD_USER_INPUT'], field: `input.${field}` });
+      const r = await h.call(
+        TOP_UP,
+        { input: { organizationId: tree.customerA, amount: '1.00', paymentReference: 'EFT', idempotencyKey: key(), ...override } },
+        token,
+      );
+      expect({ override, codes: codesOf(r), field: r.errors?.[0]?.extensions?.['field'] }).toEqual({
+        override,
+        codes: ['BAD_USER_INPUT'],
+        field: `input.${field}`,
+      });
       expect(r.errors?.[0]?.message).toContain(`input.${field}`);
     }
     expect(await Promise.all([countRows(h.db, 'transfers'), countRows(h.db, 'idempotency_keys')])).toEqual(before);
@@ -183,7 +232,11 @@ describe('adjustWallet and setLowBalanceThreshold', () => {
   });
 
   test('nobody else may: reseller ADMIN, provider MEMBER, customer OWNER are FORBIDDEN', async ({ wallet: h, tree, auth }) => {
-    for (const token of [await tokenAs(auth, tree.resellerB, 'ADMIN'), await tokenAs(auth, tree.provider, 'MEMBER'), await tokenAs(auth, tree.customerB, 'OWNER')]) {
+    for (const token of [
+      await tokenAs(auth, tree.resellerB, 'ADMIN'),
+      await tokenAs(auth, tree.provider, 'MEMBER'),
+      await tokenAs(auth, tree.customerB, 'OWNER'),
+    ]) {
       expect(codesOf(await adjust(h, tree.customerB, token))).toEqual(['FORBIDDEN']);
     }
   });
@@ -221,7 +274,11 @@ describe('operations for other subgraphs', () => {
   test('place, list, capture in part and release holds', async ({ wallet: h, tree, auth, wallets }) => {
     const token = await h.service('wallet:hold');
     const viewer = await tokenAs(auth, tree.customerA, 'VIEWER');
-    const placed = await h.call(HOLD, { input: { organizationId: tree.customerA, amount: '10.00', idempotencyKey: key(), reference: 'vm-7', expiresInSeconds: 600 } }, token);
+    const placed = await h.call(
+      HOLD,
+      { input: { organizationId: tree.customerA, amount: '10.00', idempotencyKey: key(), reference: 'vm-7', expiresInSeconds: 600 } },
+      token,
+    );
     expect(placed.data?.internalPlaceHold).toMatchObject({ status: 'PENDING', amount: { amount: '10.00' }, capturedAmount: null, reference: 'vm-7' });
     const holdId = placed.data?.internalPlaceHold.id as string;
     const open = await h.call(HOLDS, { id: wallets.customerA }, viewer);
@@ -275,7 +332,12 @@ describe('Wallet.transactions', () => {
     wallet(id: $id) { transactions(first: $first, after: $after, filter: $filter) {
       edges { cursor node { id kind amount { amount } balanceAfter { amount } createdAt } } pageInfo { hasNextPage endCursor } } } }`;
 
-  test('pages newest first with cursors, filters by kind and time, and refuses forged cursors naming after', async ({ wallet: h, tree, auth, wallets: _opened }) => {
+  test('pages newest first with cursors, filters by kind and time, and refuses forged cursors naming after', async ({
+    wallet: h,
+    tree,
+    auth,
+    wallets: _opened,
+  }) => {
     const organizationId = tree.resellerB;
     const billing = await tokenAs(auth, organizationId, 'BILLING');
     for (const amount of ['1.00', '2.00', '3.00']) await topUp(h, organizationId, amount, billing);

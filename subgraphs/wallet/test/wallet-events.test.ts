@@ -40,7 +40,10 @@ describe('organisations announced by tenancy', () => {
     const good = created(newId());
     await h.bus.publish([{ ...created('not-a-uuid'), payload: { organizationId: 'not-a-uuid' } }, { ...created(newId()), payload: null }, good]);
     // Events are handled in order: once the good one is done, the malformed ones were skipped.
-    await eventually(() => countRows(h.db, 'accounts'), (n) => n === before + 1);
+    await eventually(
+      () => countRows(h.db, 'accounts'),
+      (n) => n === before + 1,
+    );
     expect(await countRows(h.db, 'accounts')).toBe(before + 1);
     expect(await h.bus.parked('wallet.create-wallets')).toEqual([]);
   });
@@ -49,23 +52,49 @@ describe('organisations announced by tenancy', () => {
 describe('events the wallet writes', () => {
   test('the relay publishes wallet.hold_placed and wallet.low_balance from the outbox', async ({ wallet: h, tree }) => {
     const received: PlatformEvent[] = [];
-    const consumer = h.bus.register({ name: 'test.wallet-events', topics: ['wallet.hold_placed', 'wallet.low_balance'], handle: async (e) => void received.push(e) });
+    const consumer = h.bus.register({
+      name: 'test.wallet-events',
+      topics: ['wallet.hold_placed', 'wallet.low_balance'],
+      handle: async (e) => void received.push(e),
+    });
     const organizationId = tree.customerB;
     await h.subgraph.wallets.topUp({ organizationId, amount: 50_00n, currency: 'ZAR', paymentReference: 'x', idempotencyKey: key() });
     await h.subgraph.wallets.setLowBalanceThreshold(organizationId, 'ZAR', 20_00n);
-    const hold = await h.subgraph.wallets.placeHold({ organizationId, amount: 35_00n, currency: 'ZAR', idempotencyKey: key(), description: null, reference: 'vm-1', expiresInSeconds: null });
-    const events = await eventually(async () => received.filter((e) => (e.payload as { organizationId?: string }).organizationId === organizationId), (list) => list.length >= 2);
+    const hold = await h.subgraph.wallets.placeHold({
+      organizationId,
+      amount: 35_00n,
+      currency: 'ZAR',
+      idempotencyKey: key(),
+      description: null,
+      reference: 'vm-1',
+      expiresInSeconds: null,
+    });
+    const events = await eventually(
+      async () => received.filter((e) => (e.payload as { organizationId?: string }).organizationId === organizationId),
+      (list) => list.length >= 2,
+    );
     await consumer.stop();
     expect(events.map((e) => e.topic).sort()).toEqual(['wallet.hold_placed', 'wallet.low_balance']);
     expect(events.find((e) => e.topic === 'wallet.hold_placed')?.payload).toMatchObject({ holdId: hold.id, amount: { amountMinor: '3500', currency: 'ZAR' } });
-    expect(events.find((e) => e.topic === 'wallet.low_balance')?.payload).toMatchObject({ available: { amountMinor: '1500', currency: 'ZAR' }, threshold: { amountMinor: '2000', currency: 'ZAR' } });
+    expect(events.find((e) => e.topic === 'wallet.low_balance')?.payload).toMatchObject({
+      available: { amountMinor: '1500', currency: 'ZAR' },
+      threshold: { amountMinor: '2000', currency: 'ZAR' },
+    });
   });
 
   test('the running sweeper gives an expired hold’s funds back', async ({ wallet: h, tree }) => {
     const organizationId = tree.customerA;
     await h.subgraph.wallets.topUp({ organizationId, amount: 10_00n, currency: 'ZAR', paymentReference: 'x', idempotencyKey: key() });
     const walletId = await h.subgraph.wallets.requireWallet(organizationId);
-    const hold = await h.subgraph.wallets.placeHold({ organizationId, amount: 8_00n, currency: 'ZAR', idempotencyKey: key(), description: null, reference: null, expiresInSeconds: 60 });
+    const hold = await h.subgraph.wallets.placeHold({
+      organizationId,
+      amount: 8_00n,
+      currency: 'ZAR',
+      idempotencyKey: key(),
+      description: null,
+      reference: null,
+      expiresInSeconds: 60,
+    });
     const held = () => h.db.selectFrom('accounts').select('held').where('id', '=', walletId).executeTakeFirstOrThrow();
     expect(await held()).toEqual({ held: '800' });
     h.clock.advance(61);

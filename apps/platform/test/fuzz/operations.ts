@@ -48,12 +48,85 @@ export const ALLOWED_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** What must never reach a client. */
-export const LEAK_PATTERNS = [/postgres(ql)?:\/\//i, /https?:\/\/(127\.0\.0\.1|localhost)/, /\(\S+\.[jt]s:\d+:\d+\)/, /\bat file:/, /"stacktrace"/, /ECONNREFUSED/, /\bsyntax error at or near\b/i, /\brelation "\w+"/];
+export const LEAK_PATTERNS = [
+  /postgres(ql)?:\/\//i,
+  /https?:\/\/(127\.0\.0\.1|localhost)/,
+  /\(\S+\.[jt]s:\d+:\d+\)/,
+  /\bat file:/,
+  /"stacktrace"/,
+  /ECONNREFUSED/,
+  /\bsyntax error at or near\b/i,
+  /\brelation "\w+"/,
+];
 
-export const MALFORMED_IDS = ['', 'x', 'not-a-uuid', '1', '-1', "' OR 1=1 --", '01935c00-0000-7000-8000-00000000010', '01935c00-0000-7000-8000-0000000001010', 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz', '{}', '\u0000', '٣٣٣', 'ＡＢＣ'];
-const MALFORMED_DATES = ['nope', '', '2026-13-45T00:00:00Z', '2026-01-31', '2026-01-31T10:00:00', '99999-01-01T00:00:00Z', '0000-00-00T00:00:00Z', '2026-02-30T25:61:00+99:99', '1e3', 'NaN'];
-const MONEYISH = ['0', '-0', '-1', '0.001', '1e3', '1e309', 'NaN', 'Infinity', '12,50', ' 10 ', '99999999999999999999999999', '-99999999999999999999.99', '10.00', '0.1', '1.', '.5', '+5'];
-const HOSTILE_STRINGS = ['', ' ', 'a'.repeat(10_000), '\u0000\u0001\u0007\u001b[31m', '\n\r\t', 'Ω≈ç√∫˜µ≤≥÷', '🦓🦒🐘'.repeat(50), '\u202e\u200b\ufeff', "'; DROP TABLE users; --", '%s%n%x', '${jndi:ldap://x}', '<script>alert(1)</script>', 'null', 'undefined', '__proto__', 'ZAR', 'USD', 'UBUNTU_64', 'demo-password-2026', 'admin@protea.example'];
+export const MALFORMED_IDS = [
+  '',
+  'x',
+  'not-a-uuid',
+  '1',
+  '-1',
+  "' OR 1=1 --",
+  '01935c00-0000-7000-8000-00000000010',
+  '01935c00-0000-7000-8000-0000000001010',
+  'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz',
+  '{}',
+  '\u0000',
+  '٣٣٣',
+  'ＡＢＣ',
+];
+const MALFORMED_DATES = [
+  'nope',
+  '',
+  '2026-13-45T00:00:00Z',
+  '2026-01-31',
+  '2026-01-31T10:00:00',
+  '99999-01-01T00:00:00Z',
+  '0000-00-00T00:00:00Z',
+  '2026-02-30T25:61:00+99:99',
+  '1e3',
+  'NaN',
+];
+const MONEYISH = [
+  '0',
+  '-0',
+  '-1',
+  '0.001',
+  '1e3',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '12,50',
+  ' 10 ',
+  '99999999999999999999999999',
+  '-99999999999999999999.99',
+  '10.00',
+  '0.1',
+  '1.',
+  '.5',
+  '+5',
+];
+const HOSTILE_STRINGS = [
+  '',
+  ' ',
+  'a'.repeat(10_000),
+  '\u0000\u0001\u0007\u001b[31m',
+  '\n\r\t',
+  'Ω≈ç√∫˜µ≤≥÷',
+  '🦓🦒🐘'.repeat(50),
+  '\u202e\u200b\ufeff',
+  "'; DROP TABLE users; --",
+  '%s%n%x',
+  '${jndi:ldap://x}',
+  '<script>alert(1)</script>',
+  'null',
+  'undefined',
+  '__proto__',
+  'ZAR',
+  'USD',
+  'UBUNTU_64',
+  'demo-password-2026',
+  'admin@protea.example',
+];
 const HOSTILE_INTS = [0, -1, 1, 2, 10, 100, 101, 1000, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 53, 2 ** 53 + 2, -(2 ** 53)];
 
 /** A value generator for one run: `fc.gen()` drives every choice, so a seed replays the whole run. */
@@ -220,7 +293,11 @@ export function validValue(type: GraphQLInputType, ids: Ids): unknown {
   if (isNonNullType(type)) return validValue(type.ofType, ids);
   if (isListType(type)) return [validValue(type.ofType, ids)];
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, validValue(f.type, ids)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, validValue(f.type, ids)]),
+    );
   }
   if (isEnumType(type)) return type.getValues()[0]?.name;
   switch (isScalarType(type) ? type.name : '') {

@@ -87,10 +87,19 @@ test(`${RUNS} generated operations through the gateway and straight to the subgr
           body: JSON.stringify(op),
         });
       // A connection that breaks is a failure class of its own (after one retry, which rules out a keep-alive race).
-      const response = await send().catch(() => send()).catch((error: unknown) => error as Error);
+      const response = await send()
+        .catch(() => send())
+        .catch((error: unknown) => error as Error);
       if (response instanceof Error) {
         const cause = (response.cause as { code?: string; message?: string } | undefined) ?? {};
-        failures.push({ class: `${target}: connection failed (${cause.code ?? cause.message ?? response.message})`, target, caller, ...op, status: 0, body: '' });
+        failures.push({
+          class: `${target}: connection failed (${cause.code ?? cause.message ?? response.message})`,
+          target,
+          caller,
+          ...op,
+          status: 0,
+          body: '',
+        });
         return true;
       }
       const text = await response.text();
@@ -105,8 +114,17 @@ test(`${RUNS} generated operations through the gateway and straight to the subgr
   const byClass = new Map<string, Failure[]>();
   for (const f of failures) byClass.set(f.class, [...(byClass.get(f.class) ?? []), f]);
   const report = [...byClass].map(([cls, list]) =>
-    [`${cls}: ${list.length}`, ...list.slice(0, 3).map((f) => `  caller=${f.caller} target=${f.target}\n  ${f.query}\n  variables=${JSON.stringify(f.variables).slice(0, 400)}\n  -> ${f.status} ${f.body}`)].join('\n'),
+    [
+      `${cls}: ${list.length}`,
+      ...list
+        .slice(0, 3)
+        .map(
+          (f) => `  caller=${f.caller} target=${f.target}\n  ${f.query}\n  variables=${JSON.stringify(f.variables).slice(0, 400)}\n  -> ${f.status} ${f.body}`,
+        ),
+    ].join('\n'),
   );
-  console.log(`fuzz: ${RUNS} operations in ${seconds} s, seed ${SEED} (replay: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}); ${failures.length} failures in ${byClass.size} classes`);
+  console.log(
+    `fuzz: ${RUNS} operations in ${seconds} s, seed ${SEED} (replay: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}); ${failures.length} failures in ${byClass.size} classes`,
+  );
   expect(failures.length, `seed ${SEED} — replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n${report.join('\n\n')}`).toBe(0);
 }, 900_000);

@@ -89,7 +89,9 @@ describe('refresh tokens', () => {
     expect(codesOf(await p.gateway(REFRESH, { t: second.refreshToken }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  test('two concurrent refreshes with one token: exactly one wins, the other is refused as a reuse, and the whole family ends revoked', async ({ platform: p }) => {
+  test('two concurrent refreshes with one token: exactly one wins, the other is refused as a reuse, and the whole family ends revoked', async ({
+    platform: p,
+  }) => {
     for (let round = 0; round < 5; round++) {
       const first = await logIn(p, 'admin@fynbos.example');
       const results = await Promise.all([p.gateway(REFRESH, { t: first.refreshToken }), p.gateway(REFRESH, { t: first.refreshToken })]);
@@ -104,7 +106,9 @@ describe('refresh tokens', () => {
       expect(codesOf(await p.gateway(REFRESH, { t: winners[0]!.data.refreshSession.refreshToken }))).toEqual(['UNAUTHENTICATED']);
       const family = await sql<{ n: string; revoked: string }>`
         select count(*) as n, count(revoked_at) as revoked from refresh_tokens
-        where family_id = (select family_id from refresh_tokens where token_hash = ${createHash('sha256').update(first.refreshToken).digest()})`.execute(p.identity.db);
+        where family_id = (select family_id from refresh_tokens where token_hash = ${createHash('sha256').update(first.refreshToken).digest()})`.execute(
+        p.identity.db,
+      );
       expect(family.rows[0]).toEqual({ n: '2', revoked: '2' }); // the presented token and its one successor
     }
   });
@@ -138,7 +142,11 @@ describe('refresh tokens', () => {
     const me = await p.gateway('{ me { memberships { role organization { name } } } }', {}, switched.accessToken);
     expect(me.data.me.memberships.map((m: { organization: { name: string } }) => m.organization.name).sort()).toEqual(['Baobab Health', 'Protea Logistics']);
     // Promoted while signed in: the next refresh carries the new role.
-    await p.gateway('mutation($o: ID!, $u: ID!) { changeMemberRole(organizationId: $o, userId: $u, role: MEMBER) { role } }', { o: DEMO_ORGS.protea, u: user.id }, owner);
+    await p.gateway(
+      'mutation($o: ID!, $u: ID!) { changeMemberRole(organizationId: $o, userId: $u, role: MEMBER) { role } }',
+      { o: DEMO_ORGS.protea, u: user.id },
+      owner,
+    );
     const refreshed = (await p.gateway(REFRESH, { t: switched.refreshToken })).data.refreshSession;
     expect(refreshed).toMatchObject({ role: 'MEMBER', organization: { id: DEMO_ORGS.protea } });
   });

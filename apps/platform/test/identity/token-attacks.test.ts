@@ -108,14 +108,18 @@ describe('service tokens', () => {
     expect(r.data?.internalOrganizationNodes).toEqual([{ id: DEMO_ORGS.protea, kind: 'CUSTOMER', ancestors: [DEMO_ORGS.provider, DEMO_ORGS.karoo] }]);
   });
 
-  test('internal operations refuse user tokens, even the provider owner\'s, and are not in the public supergraph', async ({ platform: p }) => {
+  test("internal operations refuse user tokens, even the provider owner's, and are not in the public supergraph", async ({ platform: p }) => {
     const owner = await p.login('ops@highveld.example');
     expect(codesOf(await gql(p.urls.tenancy, nodes, {}, { token: owner }))).toEqual(['FORBIDDEN']);
     expect(codesOf(await p.gateway(nodes, {}, owner))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 });
 
-test('signing keys rotate: the new key is published first, signs after its lead time, and old tokens stay valid', async ({ platform: p, validToken, signingKey }) => {
+test('signing keys rotate: the new key is published first, signs after its lead time, and old tokens stay valid', async ({
+  platform: p,
+  validToken,
+  signingKey,
+}) => {
   const owner = await p.login('ops@highveld.example');
   const rotated = await p.gateway('mutation { rotateSigningKey { kid activatesAt } }', {}, owner);
   expect(rotated.errors).toBeUndefined();
@@ -131,7 +135,11 @@ test('signing keys rotate: the new key is published first, signs after its lead 
   expect(JSON.parse(new TextDecoder().decode(base64url.decode(before.split('.')[0]!))).kid).toBe(signingKey.kid);
 
   // Let the lead time pass (moved in the database), then new tokens carry the new kid and verify everywhere.
-  await p.identity.db.updateTable('signing_keys').set({ activates_at: new Date(Date.now() - 1000) }).where('kid', '=', newKid).execute();
+  await p.identity.db
+    .updateTable('signing_keys')
+    .set({ activates_at: new Date(Date.now() - 1000) })
+    .where('kid', '=', newKid)
+    .execute();
   await new Promise((r) => setTimeout(r, 5_100)); // identity caches its key list for 5 s
   const after = await p.login(karooAdmin.email);
   expect(JSON.parse(new TextDecoder().decode(base64url.decode(after.split('.')[0]!))).kid).toBe(newKid);

@@ -15,7 +15,15 @@ const input = (overrides: Record<string, unknown> = {}) => ({
   role: 'MEMBER',
   ...overrides,
 });
-const userCount = async (p: TestPlatform) => Number((await p.identity.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const userCount = async (p: TestPlatform) =>
+  Number(
+    (
+      await p.identity.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('createUser', () => {
   test('an admin creates a user in its own organisation; the user can sign in there', async ({ platform: p }) => {

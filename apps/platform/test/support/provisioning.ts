@@ -36,4 +36,5 @@ export const PROVISION = `mutation($input: ProvisionVirtualMachineInput!) {
   provisionVirtualMachine(input: $input) { id name status powerState organization { id } product { id } spec { vcpu memoryMib diskGib storageTier } }
 }`;
 
-export const VM_STATUS = 'query($id: ID!) { virtualMachine(id: $id) { id status powerState ipAddress statusReason events(first: 10) { edges { node { kind fromStatus toStatus actor } } } } }';
+export const VM_STATUS =
+  'query($id: ID!) { virtualMachine(id: $id) { id status powerState ipAddress statusReason events(first: 10) { edges { node { kind fromStatus toStatus actor } } } } }';

@@ -20,7 +20,12 @@ const MEMBERS = `query($id: ID!, $first: Int, $after: String) {
 
 interface MemberFixtures {
   add: (caller: string, organizationId: string, userId: string, role: string) => Promise<GraphQLResponse<{ addMember: { id: string; role: string } }>>;
-  change: (caller: string, organizationId: string, userId: string, role: string) => Promise<GraphQLResponse<{ changeMemberRole: { id: string; role: string } }>>;
+  change: (
+    caller: string,
+    organizationId: string,
+    userId: string,
+    role: string,
+  ) => Promise<GraphQLResponse<{ changeMemberRole: { id: string; role: string } }>>;
   remove: (caller: string, organizationId: string, userId: string) => Promise<GraphQLResponse<{ removeMember: string }>>;
   /** userId → role, as the provider sees the organisation's members. */
   rolesIn: (organizationId: string) => Promise<Record<string, string>>;
@@ -56,7 +61,11 @@ const test = tenancyTest.extend<MemberFixtures>({
           organizationId: await userPool,
           role: 'VIEWER',
         };
-        const created = await platform.gateway<{ createUser: { id: string } }>('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: input }, provider);
+        const created = await platform.gateway<{ createUser: { id: string } }>(
+          'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }',
+          { i: input },
+          provider,
+        );
         return ok(created).createUser.id;
       });
     },
@@ -76,7 +85,7 @@ const test = tenancyTest.extend<MemberFixtures>({
 });
 
 describe('addMember', () => {
-  test("an admin adds a user from another organisation, who can then act in it", async ({ platform: p, token, add, rolesIn, freshCustomer }) => {
+  test('an admin adds a user from another organisation, who can then act in it', async ({ platform: p, token, add, rolesIn, freshCustomer }) => {
     const karoo = await token(KAROO_ADMIN);
     const { orgId, ownerId } = await freshCustomer();
     const baobabAdmin = demoUser('admin@baobab.example');
@@ -173,7 +182,15 @@ describe('changeMemberRole and removeMember', () => {
     expect(await rolesIn(orgId)).toEqual({ [ownerId]: 'OWNER' });
   });
 
-  test('the last OWNER can be neither demoted nor removed (INVALID_STATE), even by itself', async ({ token, add, change, remove, rolesIn, newUser, freshCustomer }) => {
+  test('the last OWNER can be neither demoted nor removed (INVALID_STATE), even by itself', async ({
+    token,
+    add,
+    change,
+    remove,
+    rolesIn,
+    newUser,
+    freshCustomer,
+  }) => {
     const provider = await token(PROVIDER_OWNER);
     const { orgId, ownerId } = await freshCustomer();
     expectError(await change(provider, orgId, ownerId, 'ADMIN'), 'INVALID_STATE');
@@ -218,7 +235,10 @@ describe('changeMemberRole and removeMember', () => {
     ok(await add(provider, orgId, second, 'OWNER'));
     const results = await Promise.all([change(provider, orgId, ownerId, 'MEMBER'), change(provider, orgId, second, 'MEMBER')]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
-    expectError(results.find((r) => r.errors)!, 'INVALID_STATE');
+    expectError(
+      results.find((r) => r.errors)!,
+      'INVALID_STATE',
+    );
     expect(Object.values(await rolesIn(orgId)).sort()).toEqual(['MEMBER', 'OWNER']);
   });
 });
@@ -230,7 +250,8 @@ describe('reading memberships', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 5; i++) {
-      const page: MembersPage['organization']['members'] = ok(await p.gateway<MembersPage>(MEMBERS, { id: DEMO_ORGS.protea, first: 1, after }, provider)).organization.members;
+      const page: MembersPage['organization']['members'] = ok(await p.gateway<MembersPage>(MEMBERS, { id: DEMO_ORGS.protea, first: 1, after }, provider))
+        .organization.members;
       seen.push(...page.edges.map((e) => e.node.user.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -245,7 +266,7 @@ describe('reading memberships', () => {
     for (const after of forged) expectError(await p.gateway(MEMBERS, { id: DEMO_ORGS.protea, first: 1, after }, provider), 'BAD_USER_INPUT', 'after');
   });
 
-  test("User.memberships shows another caller only the organisations it may see", async ({ platform: p, token, add }) => {
+  test('User.memberships shows another caller only the organisations it may see', async ({ platform: p, token, add }) => {
     const provider = await token(PROVIDER_OWNER);
     const fynbosOwner = demoUser('admin@fynbos.example');
     const karooCustomer = await createOrg(p, await token(KAROO_ADMIN), 'CUSTOMER', DEMO_ORGS.karoo);
@@ -261,7 +282,13 @@ describe('reading memberships', () => {
     expect(await orgsSeenBy(await token(KAROO_ADMIN))).toEqual([`${karooCustomer.id}:VIEWER`]);
     expect(await orgsSeenBy(await token('admin@atlantic.example'))).toEqual([`${DEMO_ORGS.fynbos}:OWNER`]);
     // The user themself sees every membership.
-    const me = ok(await p.gateway<{ me: { memberships: { organization: { id: string } }[] } }>('{ me { memberships { organization { id } } } }', {}, await token(fynbosOwner.email)));
+    const me = ok(
+      await p.gateway<{ me: { memberships: { organization: { id: string } }[] } }>(
+        '{ me { memberships { organization { id } } } }',
+        {},
+        await token(fynbosOwner.email),
+      ),
+    );
     expect(me.me.memberships.map((m) => m.organization.id).sort()).toEqual([DEMO_ORGS.fynbos, karooCustomer.id].sort());
     // A caller who sees none of them cannot see the user at all.
     expectError(await p.gateway(USER, { id: fynbosOwner.id }, await token('admin@protea.example')), 'NOT_FOUND');

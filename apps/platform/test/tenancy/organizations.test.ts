@@ -91,7 +91,8 @@ describe('createOrganization', () => {
     const foreignCustomer = expectError(await create(DEMO_ORGS.fynbos), 'NOT_FOUND');
     const above = expectError(await create(DEMO_ORGS.provider), 'NOT_FOUND');
     // Indistinguishable: same message, same extensions, whatever the parent really is.
-    for (const e of [foreign, foreignCustomer, above]) expect({ message: e.message, extensions: e.extensions }).toEqual({ message: unknown.message, extensions: unknown.extensions });
+    for (const e of [foreign, foreignCustomer, above])
+      expect({ message: e.message, extensions: e.extensions }).toEqual({ message: unknown.message, extensions: unknown.extensions });
   });
 
   test('a malformed parent id is bad input naming input.parentId', async ({ platform: p, token, withoutWrites }) => {
@@ -130,7 +131,11 @@ describe('createOrganization', () => {
     expect((await createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.provider, `  ${spaced.replace(' ', '   ')}\t`)).name).toBe(spaced);
   });
 
-  test('a sibling with the same name, in any case or spacing, is a CONFLICT; a cousin with that name is fine', async ({ platform: p, token, withoutWrites }) => {
+  test('a sibling with the same name, in any case or spacing, is a CONFLICT; a cousin with that name is fine', async ({
+    platform: p,
+    token,
+    withoutWrites,
+  }) => {
     const karoo = await token(KAROO_ADMIN);
     for (const name of ['Protea Logistics', 'PROTEA LOGISTICS', '  protea   logistics ']) {
       const r = await withoutWrites(() => createOrganizationRequest(p, karoo, { kind: 'CUSTOMER', name, parentId: DEMO_ORGS.karoo }));
@@ -245,7 +250,9 @@ describe('pagination', () => {
     organization(id: $id) { children(first: $first, after: $after) { totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }
   }`;
   type ChildrenPage = {
-    organization: { children: { totalCount: number; edges: { cursor: string; node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    organization: {
+      children: { totalCount: number; edges: { cursor: string; node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    };
   };
 
   test('children page by name with first/after until hasNextPage is false', async ({ platform: p, token }) => {
@@ -256,7 +263,8 @@ describe('pagination', () => {
     const pages: boolean[] = [];
     let after: string | null = null;
     do {
-      const page: ChildrenPage['organization']['children'] = ok(await p.gateway<ChildrenPage>(CHILDREN, { id: reseller.id, first: 2, after }, provider)).organization.children;
+      const page: ChildrenPage['organization']['children'] = ok(await p.gateway<ChildrenPage>(CHILDREN, { id: reseller.id, first: 2, after }, provider))
+        .organization.children;
       expect(page.totalCount).toBe(5);
       expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
       names.push(...page.edges.map((e) => e.node.name));
@@ -265,7 +273,13 @@ describe('pagination', () => {
     } while (after);
     expect(names).toEqual(['Page 000', 'Page 001', 'Page 002', 'Page 003', 'Page 004']);
     expect(pages).toEqual([true, true, false]);
-    const empty = ok(await p.gateway<ChildrenPage>(CHILDREN, { id: reseller.id, first: 5, after: encodeCursor(['Page 004', 'ffffffff-ffff-7fff-bfff-ffffffffffff']) }, provider));
+    const empty = ok(
+      await p.gateway<ChildrenPage>(
+        CHILDREN,
+        { id: reseller.id, first: 5, after: encodeCursor(['Page 004', 'ffffffff-ffff-7fff-bfff-ffffffffffff']) },
+        provider,
+      ),
+    );
     expect(empty.organization.children).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
@@ -275,7 +289,9 @@ describe('pagination', () => {
       expectError(await p.gateway(CHILDREN, { id: DEMO_ORGS.provider, first }, provider), 'BAD_USER_INPUT', 'first');
       expectError(await p.gateway('query($first: Int) { organizations(first: $first) { totalCount } }', { first }, provider), 'BAD_USER_INPUT', 'first');
     }
-    expect(ok(await p.gateway<ChildrenPage>(CHILDREN, { id: DEMO_ORGS.provider, first: 100 }, provider)).organization.children.totalCount).toBeGreaterThanOrEqual(4);
+    expect(
+      ok(await p.gateway<ChildrenPage>(CHILDREN, { id: DEMO_ORGS.provider, first: 100 }, provider)).organization.children.totalCount,
+    ).toBeGreaterThanOrEqual(4);
   });
 
   test('a cursor this API did not give out is bad input naming after', async ({ platform: p, token }) => {
@@ -283,7 +299,11 @@ describe('pagination', () => {
     const forged = ['%%%', encodeCursor({ name: 'x' }), encodeCursor([1]), encodeCursor(['Karoo', 'not-a-uuid']), encodeCursor(['a', 'b', 'c'])];
     for (const after of forged) {
       expectError(await p.gateway(CHILDREN, { id: DEMO_ORGS.provider, first: 2, after }, provider), 'BAD_USER_INPUT', 'after');
-      expectError(await p.gateway('query($after: String) { organizations(first: 2, after: $after) { totalCount } }', { after }, provider), 'BAD_USER_INPUT', 'after');
+      expectError(
+        await p.gateway('query($after: String) { organizations(first: 2, after: $after) { totalCount } }', { after }, provider),
+        'BAD_USER_INPUT',
+        'after',
+      );
     }
   });
 });

@@ -27,12 +27,19 @@ test('a customer admin through the gateway: sees the fleet, provisions a VM, wat
   expect(org.name).toBe('Fynbos Media');
   expect(org.virtualMachines.edges).toHaveLength(10);
   expect(org.virtualMachines.pageInfo.hasNextPage).toBe(true);
-  expect(org.virtualMachines.edges[0].node.product).toMatchObject({ name: expect.any(String), price: { monthly: { amount: expect.stringMatching(/^\d+\.\d\d$/) } } });
+  expect(org.virtualMachines.edges[0].node.product).toMatchObject({
+    name: expect.any(String),
+    price: { monthly: { amount: expect.stringMatching(/^\d+\.\d\d$/) } },
+  });
   expect(org.resourceSummary.vmCount).toBeGreaterThan(400); // the seeded fleet, not "0 VMs"
   expect(org.resourceSummary.running).toBeGreaterThan(0);
   const availableBefore = cents(org.wallet.available.amount);
 
-  const sizes = await p.gateway('{ products(filter: { kind: VM_SIZE, minVcpu: 4 }, first: 1) { edges { node { id name price { monthly { amount } } } } } }', {}, token);
+  const sizes = await p.gateway(
+    '{ products(filter: { kind: VM_SIZE, minVcpu: 4 }, first: 1) { edges { node { id name price { monthly { amount } } } } } }',
+    {},
+    token,
+  );
   const size = sizes.data.products.edges[0].node;
   const provisioned = await p.gateway(
     'mutation($input: ProvisionVirtualMachineInput!) { provisionVirtualMachine(input: $input) { id name status } }',

@@ -39,7 +39,12 @@ test('the same idempotency key sent concurrently: one VM, built once, one hold, 
   const ids = new Set(results.map((r) => r.data.provisionVirtualMachine.id));
   expect(ids.size).toBe(1);
   const vm = results[0]!.data.provisionVirtualMachine;
-  expect(vm).toMatchObject({ name: 'web-concurrent-01', organization: { id: DEMO_ORGS.protea }, product: { id: gp2c8g.id }, spec: { vcpu: 2, memoryMib: 8192, diskGib: 100, storageTier: 'STANDARD' } });
+  expect(vm).toMatchObject({
+    name: 'web-concurrent-01',
+    organization: { id: DEMO_ORGS.protea },
+    product: { id: gp2c8g.id },
+    spec: { vcpu: 2, memoryMib: 8192, diskGib: 100, storageTier: 'STANDARD' },
+  });
   expect(await countVmsNamed('web-concurrent-01')).toBe(1);
 
   const running = await untilStatus(vm.id, protea, 'RUNNING');

@@ -46,10 +46,19 @@ async function startInstance(hooks: SagaHooks = {}) {
     }),
     {
       logger: createLogger({ service: 'vms-crash-test' }, 'error'),
-      verifyToken: createTokenVerifier({ keys: lazyRemoteJwks(() => `${identityBase}/.well-known/jwks.json`), issuer: 'cloud-platform/identity', audience: 'cloud-platform' }),
+      verifyToken: createTokenVerifier({
+        keys: lazyRemoteJwks(() => `${identityBase}/.well-known/jwks.json`),
+        issuer: 'cloud-platform/identity',
+        audience: 'cloud-platform',
+      }),
       orgDirectory: p.tenancy.orgDirectory,
       eventBus: p.eventBus,
-      serviceTokens: remoteServiceTokens({ identityUrl: identityBase, service: 'vms', secret: p.serviceSecret, scopes: ['tenancy:read', 'catalog:price', 'wallet:hold'] }),
+      serviceTokens: remoteServiceTokens({
+        identityUrl: identityBase,
+        service: 'vms',
+        secret: p.serviceSecret,
+        scopes: ['tenancy:read', 'catalog:price', 'wallet:hold'],
+      }),
     },
     { compute: compute.provider, hooks },
   );
@@ -59,8 +68,10 @@ async function startInstance(hooks: SagaHooks = {}) {
 }
 
 const sagaOf = async (db: Kysely<VmsDatabase>, name: string) =>
-  (await sql<{ id: string; state: string; vm_id: string | null; hold_id: string | null }>`
-    select id, state, vm_id, hold_id from provision_sagas where request->>'name' = ${name}`.execute(db)).rows[0];
+  (
+    await sql<{ id: string; state: string; vm_id: string | null; hold_id: string | null }>`
+    select id, state, vm_id, hold_id from provision_sagas where request->>'name' = ${name}`.execute(db)
+  ).rows[0];
 
 type ChildMessage =
   | { type: 'listening'; url: string }
@@ -91,7 +102,9 @@ function spawnInstanceA() {
   children.push(child);
   const messages: ChildMessage[] = [];
   child.on('message', (m) => void messages.push(m as ChildMessage));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   /** Waits for a message matching `pick`, failing early if the child dies. */
   const message = async <M extends ChildMessage>(pick: (m: ChildMessage) => m is M): Promise<M> =>
     until(async () => {
@@ -103,7 +116,9 @@ function spawnInstanceA() {
 
 test('SIGKILL at a saga hook (twice after the hold, once after the build): a new instance on the same database finishes every saga exactly once', async () => {
   const before = await walletOf(p, provider, DEMO_ORGS.protea);
-  const price = cents((await p.gateway('{ productBySku(sku: "VM-GP-2C8G") { price { monthly { amount } } } }', {}, protea)).data.productBySku.price.monthly.amount);
+  const price = cents(
+    (await p.gateway('{ productBySku(sku: "VM-GP-2C8G") { price { monthly { amount } } } }', {}, protea)).data.productBySku.price.monthly.amount,
+  );
   const productId = (await p.gateway('{ productBySku(sku: "VM-GP-2C8G") { id } }', {}, protea)).data.productBySku.id;
   expect(price).toBe(79_400n); // R794.00 a month
 
@@ -112,7 +127,10 @@ test('SIGKILL at a saga hook (twice after the hold, once after the build): a new
   const { url } = await a.message((m): m is Extract<ChildMessage, { type: 'listening' }> => m.type === 'listening');
   const provision = (target: string, name: string, key: string) =>
     gql(target, PROVISION, { input: { organizationId: DEMO_ORGS.protea, name, productId, guestOs: 'UBUNTU_64', idempotencyKey: key } }, { token: protea });
-  const hook = (point: string, name: string) => (m: ChildMessage): m is Extract<ChildMessage, { type: 'hook' }> => m.type === 'hook' && m.point === point && m.name === name;
+  const hook =
+    (point: string, name: string) =>
+    (m: ChildMessage): m is Extract<ChildMessage, { type: 'hook' }> =>
+      m.type === 'hook' && m.point === point && m.name === name;
 
   // These two requests never get an answer: the process dies while they wait at afterHold.
   const resumed = provision(url, 'crash-hold-01', 'crash-a');

@@ -21,7 +21,10 @@ export interface MemberTarget {
 export class Access {
   private readonly nodes: DataLoader<string, OrgNode | null>;
 
-  constructor(readonly caller: Caller, directory: OrgDirectory) {
+  constructor(
+    readonly caller: Caller,
+    directory: OrgDirectory,
+  ) {
     this.nodes = new DataLoader(async (ids) => {
       const found = await directory.lookup(ids);
       return ids.map((id) => found.get(id) ?? null);

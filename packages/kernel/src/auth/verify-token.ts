@@ -33,9 +33,7 @@ const VERIFIED_CACHE_SIZE = 10_000;
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const getKey =
-    typeof options.keys === 'string'
-      ? createRemoteJWKSet(new URL(options.keys), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 })
-      : options.keys;
+    typeof options.keys === 'string' ? createRemoteJWKSet(new URL(options.keys), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 }) : options.keys;
   // Only tokens that passed every check get in, keyed by the whole token (a changed byte is a miss),
   // and a hit still honours `exp`. Access tokens are short-lived and not revocable, so this answers
   // exactly what verifying again would.

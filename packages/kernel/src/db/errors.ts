@@ -15,5 +15,4 @@ export const isUniqueViolation = (error: unknown, constraint?: string): boolean 
 export const isCheckViolation = (error: unknown, constraint?: string): boolean =>
   isPgError(error) && error.code === '23514' && (constraint === undefined || error.constraint === constraint);
 
-export const isSerializationFailure = (error: unknown): boolean =>
-  isPgError(error) && (error.code === '40001' || error.code === '40P01');
+export const isSerializationFailure = (error: unknown): boolean => isPgError(error) && (error.code === '40001' || error.code === '40P01');

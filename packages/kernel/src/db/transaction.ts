@@ -14,11 +14,7 @@ export interface TransactionOptions {
  * attempt did survived; `work` must not have effects outside the transaction (no HTTP calls).
  * The caller owns the transaction: repositories take the `trx` this hands out.
  */
-export async function inTransaction<DB, T>(
-  db: Kysely<DB>,
-  work: (trx: Transaction<DB>) => Promise<T>,
-  options: TransactionOptions = {},
-): Promise<T> {
+export async function inTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const builder = options.isolation ? db.transaction().setIsolationLevel(options.isolation) : db.transaction();

@@ -78,7 +78,11 @@ export class OutboxRelay<DB> {
       await trx
         .updateTable('outbox')
         .set({ published_at: sql<Date>`now()` })
-        .where('id', 'in', rows.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .execute();
       return rows.length;
     });

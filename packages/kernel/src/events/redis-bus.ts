@@ -84,7 +84,11 @@ export class RedisEventBus implements EventBus {
     const parkedKey = this.keys.parked(consumerName);
     const entries = parseEntries(await this.redis.call('XRANGE', parkedKey, '-', '+'));
     for (const entry of entries) {
-      await this.redis.multi().xadd(this.keys.replay(consumerName), '*', ...eventFields(entry.event)).xdel(parkedKey, entry.streamId).exec();
+      await this.redis
+        .multi()
+        .xadd(this.keys.replay(consumerName), '*', ...eventFields(entry.event))
+        .xdel(parkedKey, entry.streamId)
+        .exec();
     }
     return entries.length;
   }

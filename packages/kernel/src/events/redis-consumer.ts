@@ -78,8 +78,17 @@ export class RedisConsumerLoop {
   private async readNew(): Promise<void> {
     const streams = this.streams;
     const reply = (await this.redis.call(
-      'XREADGROUP', 'GROUP', this.consumer.name, this.member, 'COUNT', BATCH, 'BLOCK', this.blockMs,
-      'STREAMS', ...streams, ...streams.map(() => '>'),
+      'XREADGROUP',
+      'GROUP',
+      this.consumer.name,
+      this.member,
+      'COUNT',
+      BATCH,
+      'BLOCK',
+      this.blockMs,
+      'STREAMS',
+      ...streams,
+      ...streams.map(() => '>'),
     )) as [string, unknown][] | null;
     for (const [stream, entries] of reply ?? []) {
       for (const entry of parseEntries(entries)) await this.handle(stream, entry, 1);
@@ -90,9 +99,10 @@ export class RedisConsumerLoop {
   private async takeOver(stream: string): Promise<void> {
     let cursor = '0-0';
     do {
-      const [next, raw] = (await this.redis.call(
-        'XAUTOCLAIM', stream, this.consumer.name, this.member, this.policy.retryDelayMs, cursor, 'COUNT', BATCH,
-      )) as [string, unknown];
+      const [next, raw] = (await this.redis.call('XAUTOCLAIM', stream, this.consumer.name, this.member, this.policy.retryDelayMs, cursor, 'COUNT', BATCH)) as [
+        string,
+        unknown,
+      ];
       const entries = parseEntries(raw);
       const deliveries = await this.deliveryCounts(stream, entries);
       for (const entry of entries) await this.handle(stream, entry, deliveries.get(entry.streamId) ?? 1);
@@ -105,7 +115,12 @@ export class RedisConsumerLoop {
     if (entries.length === 0) return counts;
     const first = entries[0]!.streamId;
     const last = entries[entries.length - 1]!.streamId;
-    const rows = (await this.redis.call('XPENDING', stream, this.consumer.name, first, last, entries.length, this.member)) as [string, string, number, number][];
+    const rows = (await this.redis.call('XPENDING', stream, this.consumer.name, first, last, entries.length, this.member)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
     for (const [id, , , count] of rows) counts.set(id, Number(count));
     return counts;
   }

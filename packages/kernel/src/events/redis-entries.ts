@@ -18,7 +18,14 @@ export interface StreamEntry {
 
 /** The stream fields of an event: our event id travels as a field (the stream id is Redis's). */
 export const eventFields = (event: PlatformEvent): string[] => [
-  'id', event.id, 'topic', event.topic, 'payload', JSON.stringify(event.payload), 'occurredAt', event.occurredAt,
+  'id',
+  event.id,
+  'topic',
+  event.topic,
+  'payload',
+  JSON.stringify(event.payload),
+  'occurredAt',
+  event.occurredAt,
 ];
 
 export function pairs(flat: readonly unknown[]): Record<string, string> {

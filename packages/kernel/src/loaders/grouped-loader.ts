@@ -12,10 +12,7 @@ export interface ParentKey<Q> {
  * query are one `load(parentIds, query)` call, so a page of 100 parents costs one statement, not 100.
  * `load` answers per parent id; a parent it leaves out gets `empty`.
  */
-export function groupedLoader<Q, T>(
-  load: (parentIds: string[], query: Q) => Promise<ReadonlyMap<string, T>>,
-  empty: T,
-): DataLoader<ParentKey<Q>, T, string> {
+export function groupedLoader<Q, T>(load: (parentIds: string[], query: Q) => Promise<ReadonlyMap<string, T>>, empty: T): DataLoader<ParentKey<Q>, T, string> {
   const groupOf = (query: Q) => JSON.stringify(query);
   return new DataLoader<ParentKey<Q>, T, string>(
     async (keys) => {

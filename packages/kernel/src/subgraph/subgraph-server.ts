@@ -55,7 +55,15 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(), // no usage reporting: traces would only cost time
       ApolloServerPluginCacheControlDisabled(), // responses carry per-user data and are never HTTP-cached
-      { async serverWillStart() { return { async drainServer() { if (httpServer) await closeServer(httpServer); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              if (httpServer) await closeServer(httpServer);
+            },
+          };
+        },
+      },
       requestIdPlugin(),
       nulCharacterGuard(),
     ],

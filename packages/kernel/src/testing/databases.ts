@@ -1,4 +1,3 @@
-
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensureDatabase, withDatabase } from '../db/admin.ts';

@@ -31,7 +31,16 @@ export function standardTree(): StandardTree {
   const customerA = directory.add(newId(), 'CUSTOMER', resellerA);
   const customerB = directory.add(newId(), 'CUSTOMER', resellerB);
   const directCustomer = directory.add(newId(), 'CUSTOMER', provider);
-  return { directory, provider, resellerA, resellerB, customerA, customerB, directCustomer, all: [provider, resellerA, resellerB, customerA, customerB, directCustomer] };
+  return {
+    directory,
+    provider,
+    resellerA,
+    resellerB,
+    customerA,
+    customerB,
+    directCustomer,
+    all: [provider, resellerA, resellerB, customerA, customerB, directCustomer],
+  };
 }
 
 /** A signed user token acting in `org` with `role`; a new user id unless `sub` is given. */

@@ -1,7 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Generated, type Kysely } from 'kysely';
 import { createTestDatabase } from './databases.ts';
-import { consumeOnce, createDatabase, createLogger, inTransaction, outboxWriter, type Database, type EventConsumer, type OutboxTables } from '../../src/index.ts';
+import {
+  consumeOnce,
+  createDatabase,
+  createLogger,
+  inTransaction,
+  outboxWriter,
+  type Database,
+  type EventConsumer,
+  type OutboxTables,
+} from '../../src/index.ts';
 
 /** A subgraph's event tables, plus what the test consumer records and a switch that makes an event fail. */
 export interface EventTestTables extends OutboxTables {

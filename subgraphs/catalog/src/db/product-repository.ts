@@ -9,13 +9,21 @@ type Db = Kysely<CatalogDatabase>;
 /** One statement for any number of ids. */
 export async function findProductsByIds(db: Db, ids: readonly string[]): Promise<Product[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('products').selectAll().where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('products')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
   return rows.map(toProduct);
 }
 
 export async function findProductsBySkus(db: Db, skus: readonly string[]): Promise<Product[]> {
   if (skus.length === 0) return [];
-  const rows = await db.selectFrom('products').selectAll().where('sku', 'in', [...skus]).execute();
+  const rows = await db
+    .selectFrom('products')
+    .selectAll()
+    .where('sku', 'in', [...skus])
+    .execute();
   return rows.map(toProduct);
 }
 
@@ -80,7 +88,11 @@ export async function updateProduct(trx: Transaction<CatalogDatabase>, id: strin
 
 export async function findCategoriesByIds(db: Db, ids: readonly string[]): Promise<Category[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('categories').select(['id', 'code', 'name']).where('id', 'in', [...ids]).execute();
+  return db
+    .selectFrom('categories')
+    .select(['id', 'code', 'name'])
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 /** Categories are reference data (tens, not thousands); `limit` keeps the list bounded anyway. */

@@ -125,7 +125,11 @@ export async function insertQuote(trx: Transaction<CatalogDatabase>, quote: Quot
 
 export async function findQuotesByIds(db: Db, ids: readonly string[]): Promise<Quote[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('quotes').selectAll().where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('quotes')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
   return rows.map(toQuote);
 }
 
@@ -133,7 +137,13 @@ export async function findQuotesByIds(db: Db, ids: readonly string[]): Promise<Q
 export async function findLinesOfQuotes(db: Db, quoteIds: readonly string[]): Promise<Map<string, QuoteLine[]>> {
   const byQuote = new Map<string, QuoteLine[]>(quoteIds.map((id) => [id, []]));
   if (quoteIds.length === 0) return byQuote;
-  const rows = await db.selectFrom('quote_lines').selectAll().where('quote_id', 'in', [...quoteIds]).orderBy('quote_id').orderBy('position').execute();
+  const rows = await db
+    .selectFrom('quote_lines')
+    .selectAll()
+    .where('quote_id', 'in', [...quoteIds])
+    .orderBy('quote_id')
+    .orderBy('position')
+    .execute();
   for (const row of rows) byQuote.get(row.quote_id)?.push(toLine(row));
   return byQuote;
 }

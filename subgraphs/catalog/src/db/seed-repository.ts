@@ -8,8 +8,20 @@ type Trx = Transaction<CatalogDatabase>;
 
 /** Returns category ids by code, existing ones included. */
 export async function ensureCategories(trx: Trx, categories: readonly (SeedCategory & { id: string })[]): Promise<Map<string, string>> {
-  await trx.insertInto('categories').values([...categories]).onConflict((oc) => oc.doNothing()).execute();
-  const rows = await trx.selectFrom('categories').select(['id', 'code']).where('code', 'in', categories.map((c) => c.code)).execute();
+  await trx
+    .insertInto('categories')
+    .values([...categories])
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const rows = await trx
+    .selectFrom('categories')
+    .select(['id', 'code'])
+    .where(
+      'code',
+      'in',
+      categories.map((c) => c.code),
+    )
+    .execute();
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 

@@ -72,7 +72,12 @@ export interface ProductPatch {
 }
 
 /** Name, description, category and active flag: a product's spec and SKU are its identity and never change. */
-export function parseProductPatch(input: { name?: string | null; description?: string | null; categoryId?: string | null; active?: boolean | null }): ProductPatch {
+export function parseProductPatch(input: {
+  name?: string | null;
+  description?: string | null;
+  categoryId?: string | null;
+  active?: boolean | null;
+}): ProductPatch {
   const patch: ProductPatch = {
     ...(input.name != null ? { name: parseText(input.name, 'name', NAME) } : {}),
     ...(input.description != null ? { description: parseText(input.description, 'description', DESCRIPTION) } : {}),

@@ -148,7 +148,13 @@ export function breakdownOf(item: PricedItem, vatRate: VatRate): PriceBreakdown 
     currency: item.currency,
     lines: item.lines,
     vatRate,
-    monthly: totalsOf(item.lines.map((l) => l.monthlyMinor), vatRate.basisPoints),
-    hourly: totalsOf(item.lines.map((l) => hourlyFromMonthly(l.monthlyMinor)), vatRate.basisPoints),
+    monthly: totalsOf(
+      item.lines.map((l) => l.monthlyMinor),
+      vatRate.basisPoints,
+    ),
+    hourly: totalsOf(
+      item.lines.map((l) => hourlyFromMonthly(l.monthlyMinor)),
+      vatRate.basisPoints,
+    ),
   };
 }

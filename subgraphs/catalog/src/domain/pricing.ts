@@ -28,8 +28,7 @@ export function lineAmount(unitMonthlyMinor: bigint, quantity: number, duration:
 }
 
 /** Rule 4 (VAT on the sum). */
-export const vatOn = (subtotalMinor: bigint, rateBasisPoints: number): bigint =>
-  divideHalfEven(subtotalMinor * BigInt(rateBasisPoints), BASIS_POINTS);
+export const vatOn = (subtotalMinor: bigint, rateBasisPoints: number): bigint => divideHalfEven(subtotalMinor * BigInt(rateBasisPoints), BASIS_POINTS);
 
 export interface Totals {
   readonly subtotalMinor: bigint;

@@ -31,10 +31,19 @@ export class ProductService {
   async activeVmSizes(): Promise<VmSizeOffer[]> {
     const sizes: VmSizeOffer[] = [];
     const fetch = 500;
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await this.list({ kind: 'VM_SIZE', active: true }, { fetch, after });
       for (const { id, sku, vmSpec } of page) {
-        if (vmSpec) sizes.push({ id, sku, vcpu: vmSpec.vcpu, cpuSpeed: vmSpec.cpuSpeed, memoryGib: vmSpec.memoryGib, diskGib: vmSpec.diskGib, storageTier: vmSpec.storageTier });
+        if (vmSpec)
+          sizes.push({
+            id,
+            sku,
+            vcpu: vmSpec.vcpu,
+            cpuSpeed: vmSpec.cpuSpeed,
+            memoryGib: vmSpec.memoryGib,
+            diskGib: vmSpec.diskGib,
+            storageTier: vmSpec.storageTier,
+          });
       }
       if (page.length < fetch) return sizes;
       after = page[page.length - 1]!.sku;

@@ -34,7 +34,10 @@ export class QuoteService {
   async create(request: QuoteRequest, now: Date): Promise<QuoteWithLines> {
     const { pricedAt } = request;
     const [items, vatRate] = await allSettledOrThrow([
-      this.lookup.price(request.lines.map((l) => l.query), { requireActive: true }),
+      this.lookup.price(
+        request.lines.map((l) => l.query),
+        { requireActive: true },
+      ),
       findVatRateAt(this.db, pricedAt),
     ]);
     if (!vatRate) throw fail('INVALID_STATE', `No VAT rate is in force at ${pricedAt.toISOString()}.`);
@@ -57,7 +60,10 @@ export class QuoteService {
         components: item.lines,
       };
     });
-    const totals = totalsOf(lines.map((l) => l.amountMinor), vatRate.basisPoints);
+    const totals = totalsOf(
+      lines.map((l) => l.amountMinor),
+      vatRate.basisPoints,
+    );
     const quote: Quote = {
       id: quoteId,
       organizationId: request.organizationId,

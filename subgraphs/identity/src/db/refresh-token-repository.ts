@@ -41,7 +41,11 @@ export async function findRefreshToken(db: Db, tokenHash: Buffer, { lock = false
 }
 
 export async function spendRefreshToken(db: Db, id: string): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ used_at: sql<Date>`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function revokeFamily(db: Db, familyId: string): Promise<void> {

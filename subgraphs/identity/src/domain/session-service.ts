@@ -13,12 +13,7 @@ import { SCOPES_BY_ROLE, type Session } from './session.ts';
 
 export type SessionPolicy = Pick<
   IdentityConfig,
-  | 'accessTokenTtlSeconds'
-  | 'refreshTokenTtlSeconds'
-  | 'passwordScryptLog2N'
-  | 'loginMaxFailures'
-  | 'loginWindowSeconds'
-  | 'loginLockSeconds'
+  'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'passwordScryptLog2N' | 'loginMaxFailures' | 'loginWindowSeconds' | 'loginLockSeconds'
 >;
 
 export interface LogInCommand {

@@ -70,7 +70,10 @@ export class UserService {
 
   /** Loads fixed users; existing ones are left alone (not re-hashed). Returns how many were added. */
   async seed(users: readonly IdentitySeedUser[]): Promise<number> {
-    const existing = await existingUserIds(this.db, users.map((u) => u.id));
+    const existing = await existingUserIds(
+      this.db,
+      users.map((u) => u.id),
+    );
     const fresh = users.filter((u) => !existing.has(u.id));
     // Hash in parallel: the libuv pool runs several scrypt computations at once.
     const hashes = await Promise.all(fresh.map((u) => hashPassword(u.password, this.scryptLog2N)));

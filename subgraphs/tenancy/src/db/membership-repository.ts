@@ -26,13 +26,7 @@ const toMembership = (row: Selectable<MembershipsTable>): Membership => ({
 /** Every membership of these users, oldest first (a user has few). */
 export async function membershipsOfUsers(db: Db, userIds: readonly string[]): Promise<Membership[]> {
   if (userIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('memberships')
-    .selectAll()
-    .where('user_id', 'in', userIds)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const rows = await db.selectFrom('memberships').selectAll().where('user_id', 'in', userIds).orderBy('created_at').orderBy('id').execute();
   return rows.map(toMembership);
 }
 
@@ -44,12 +38,7 @@ export async function membershipsByUser(db: Db, userIds: readonly string[]): Pro
 }
 
 export async function findMembership(trx: Transaction<TenancyDatabase>, organizationId: string, userId: string): Promise<Membership | undefined> {
-  const row = await trx
-    .selectFrom('memberships')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  const row = await trx.selectFrom('memberships').selectAll().where('organization_id', '=', organizationId).where('user_id', '=', userId).executeTakeFirst();
   return row && toMembership(row);
 }
 

@@ -70,13 +70,7 @@ export async function childPages(db: Db, parentIds: readonly string[], { fetch, 
     .select(rankedWithin('parent_id', ['name', 'id']).as('rank'))
     .where('parent_id', 'in', parentIds)
     .$if(after !== null, (q) => q.where(rowAfter(['name', 'id'], after ?? [])));
-  const rows = await db
-    .selectFrom(ranked.as('ranked'))
-    .selectAll()
-    .where('rank', '<=', fetch)
-    .orderBy('parent_id')
-    .orderBy('rank')
-    .execute();
+  const rows = await db.selectFrom(ranked.as('ranked')).selectAll().where('rank', '<=', fetch).orderBy('parent_id').orderBy('rank').execute();
   const pages = new Map<string, Organization[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) pages.get(row.parent_id as string)?.push(toOrganization(row));
   return pages;
@@ -113,6 +107,8 @@ export async function listSubtree(db: Db, filter: SubtreeFilter, { fetch, after 
 }
 
 export async function countSubtree(db: Db, filter: SubtreeFilter): Promise<number> {
-  const row = await subtree(db, filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await subtree(db, filter)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

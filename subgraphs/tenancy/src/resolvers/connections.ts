@@ -1,4 +1,14 @@
-import { isInstantIdCursor, isTextIdCursor, parsePage, toConnection, type Connection, type Page, type PageArgs, type PageQuery, type ParentKey } from '@platform/kernel';
+import {
+  isInstantIdCursor,
+  isTextIdCursor,
+  parsePage,
+  toConnection,
+  type Connection,
+  type Page,
+  type PageArgs,
+  type PageQuery,
+  type ParentKey,
+} from '@platform/kernel';
 import type { MemberCursor } from '../db/membership-repository.ts';
 import type { OrgCursor } from '../db/organization-repository.ts';
 import type { Membership } from '../domain/membership.ts';
@@ -28,7 +38,10 @@ export const membershipConnection = (rows: readonly Membership[], page: Page<Mem
 });
 
 /** The page loader key of one parent's page. */
-export const pageOf = <C>(parentId: string, page: Page<C>): ParentKey<PageQuery<C>> => ({ parentId, query: { fetch: page.fetch, after: page.after, filter: null } });
+export const pageOf = <C>(parentId: string, page: Page<C>): ParentKey<PageQuery<C>> => ({
+  parentId,
+  query: { fetch: page.fetch, after: page.after, filter: null },
+});
 
 /** The loader key of a per-parent read that takes no query (a count, a user's memberships). */
 export const parentKey = (parentId: string): ParentKey<null> => ({ parentId, query: null });

@@ -24,6 +24,5 @@ const isSelf = (userId: string, ctx: TenancyContext) => ctx.caller.kind === 'aut
 export const User: UserResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   /** The user sees all their memberships; anyone else only those in organisations they may see. */
-  memberships: (user, _args, ctx) =>
-    isSelf(user.id, ctx) ? ctx.loaders.membershipsOfUser.load(parentKey(user.id)) : visibleMemberships(user.id, ctx),
+  memberships: (user, _args, ctx) => (isSelf(user.id, ctx) ? ctx.loaders.membershipsOfUser.load(parentKey(user.id)) : visibleMemberships(user.id, ctx)),
 };

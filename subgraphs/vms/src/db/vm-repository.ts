@@ -40,9 +40,7 @@ export async function pagesOfOrganizations(db: VmsDb, orgIds: readonly string[],
   if (q.after) {
     const [k, id] = q.after;
     conditions.push(
-      q.order === 'NAME_ASC'
-        ? sql<boolean>`(vm.name, vm.id) > (${k}, ${id}::uuid)`
-        : sql<boolean>`(vm.created_at, vm.id) < (${k}::timestamptz, ${id}::uuid)`,
+      q.order === 'NAME_ASC' ? sql<boolean>`(vm.name, vm.id) > (${k}, ${id}::uuid)` : sql<boolean>`(vm.created_at, vm.id) < (${k}::timestamptz, ${id}::uuid)`,
     );
   }
   const orderBy = q.order === 'NAME_ASC' ? sql`vm.name asc, vm.id asc` : sql`vm.created_at desc, vm.id desc`;
@@ -105,7 +103,11 @@ export async function insertVmsIgnoringExisting(db: VmsDb, vms: readonly Vm[], c
   let inserted = 0;
   for (let i = 0; i < vms.length; i += chunk) {
     const rows = vms.slice(i, i + chunk).map((vm) => rowFromVm(vm));
-    const result = await db.insertInto('virtual_machines').values(rows).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    const result = await db
+      .insertInto('virtual_machines')
+      .values(rows)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
   return inserted;

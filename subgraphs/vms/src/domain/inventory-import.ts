@@ -38,7 +38,14 @@ export class InventoryImport {
     const unmappedPools = [...new Set(snapshot.vms.filter((v) => !pools.has(v.resourcePool)).map((v) => v.resourcePool))].sort();
     const now = new Date();
     return inTransaction(this.db, async (trx) => {
-      const known = new Map((await lockVmsByInstanceUuids(trx, mapped.map((v) => v.instanceUuid))).map((vm) => [vm.instanceUuid!, vm]));
+      const known = new Map(
+        (
+          await lockVmsByInstanceUuids(
+            trx,
+            mapped.map((v) => v.instanceUuid),
+          )
+        ).map((vm) => [vm.instanceUuid!, vm]),
+      );
       const added: Vm[] = [];
       const changed: { before: Vm; after: Vm }[] = [];
       for (const s of mapped) {

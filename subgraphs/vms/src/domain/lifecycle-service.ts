@@ -46,11 +46,14 @@ export class Lifecycle {
         if (!current) throw fail('NOT_FOUND', 'id: no VM you can see has this id.', { field: 'id' });
         throw fail('INVALID_STATE', invalidStateMessage(action, current.status), { status: current.status });
       }
-      await insertEvents(trx, [{ id: newId(), vmId: vm.id, organizationId: vm.organizationId, kind: t.event, fromStatus: vm.status, toStatus: t.to, actor, detail, at: now }]);
+      await insertEvents(trx, [
+        { id: newId(), vmId: vm.id, organizationId: vm.organizationId, kind: t.event, fromStatus: vm.status, toStatus: t.to, actor, detail, at: now },
+      ]);
       await writeOutbox(trx, t.topic, eventPayload(changed, now, spec ? { previousSpec: vm.spec } : {}));
       return changed;
     });
   }
 }
 
-const describe = (s: VmSpec) => `${s.vcpu ?? '?'} vCPU, ${s.memoryMib === null ? '?' : s.memoryMib / 1024} GiB, ${s.diskGib} GiB ${s.storageTier.toLowerCase()}`;
+const describe = (s: VmSpec) =>
+  `${s.vcpu ?? '?'} vCPU, ${s.memoryMib === null ? '?' : s.memoryMib / 1024} GiB, ${s.diskGib} GiB ${s.storageTier.toLowerCase()}`;

@@ -21,12 +21,60 @@ export interface Transition {
  * A resize needs the VM powered off (no hot-add); a delete needs it not running.
  */
 export const TRANSITIONS: Readonly<Record<VmAction, Transition>> = {
-  POWER_ON: { from: ['STOPPED', 'SUSPENDED'], to: 'RUNNING', powerState: 'POWERED_ON', event: 'POWERED_ON', topic: 'vms.vm.powered_on', verb: 'powered on', hint: 'it must be STOPPED or SUSPENDED' },
-  POWER_OFF: { from: ['RUNNING', 'SUSPENDED'], to: 'STOPPED', powerState: 'POWERED_OFF', event: 'POWERED_OFF', topic: 'vms.vm.powered_off', verb: 'powered off', hint: 'it must be RUNNING or SUSPENDED' },
-  RESTART: { from: ['RUNNING'], to: 'RUNNING', powerState: 'POWERED_ON', event: 'RESTARTED', topic: 'vms.vm.restarted', verb: 'restarted', hint: 'it must be RUNNING' },
-  SUSPEND: { from: ['RUNNING'], to: 'SUSPENDED', powerState: 'SUSPENDED', event: 'SUSPENDED', topic: 'vms.vm.suspended', verb: 'suspended', hint: 'it must be RUNNING' },
-  RESIZE: { from: ['STOPPED'], to: 'STOPPED', powerState: 'POWERED_OFF', event: 'RESIZED', topic: 'vms.vm.resized', verb: 'resized', hint: 'power it off first' },
-  DELETE: { from: ['STOPPED', 'SUSPENDED', 'ERROR'], to: 'DELETED', powerState: 'POWERED_OFF', event: 'DELETED', topic: 'vms.vm.deleted', verb: 'deleted', hint: 'power it off first' },
+  POWER_ON: {
+    from: ['STOPPED', 'SUSPENDED'],
+    to: 'RUNNING',
+    powerState: 'POWERED_ON',
+    event: 'POWERED_ON',
+    topic: 'vms.vm.powered_on',
+    verb: 'powered on',
+    hint: 'it must be STOPPED or SUSPENDED',
+  },
+  POWER_OFF: {
+    from: ['RUNNING', 'SUSPENDED'],
+    to: 'STOPPED',
+    powerState: 'POWERED_OFF',
+    event: 'POWERED_OFF',
+    topic: 'vms.vm.powered_off',
+    verb: 'powered off',
+    hint: 'it must be RUNNING or SUSPENDED',
+  },
+  RESTART: {
+    from: ['RUNNING'],
+    to: 'RUNNING',
+    powerState: 'POWERED_ON',
+    event: 'RESTARTED',
+    topic: 'vms.vm.restarted',
+    verb: 'restarted',
+    hint: 'it must be RUNNING',
+  },
+  SUSPEND: {
+    from: ['RUNNING'],
+    to: 'SUSPENDED',
+    powerState: 'SUSPENDED',
+    event: 'SUSPENDED',
+    topic: 'vms.vm.suspended',
+    verb: 'suspended',
+    hint: 'it must be RUNNING',
+  },
+  RESIZE: {
+    from: ['STOPPED'],
+    to: 'STOPPED',
+    powerState: 'POWERED_OFF',
+    event: 'RESIZED',
+    topic: 'vms.vm.resized',
+    verb: 'resized',
+    hint: 'power it off first',
+  },
+  DELETE: {
+    from: ['STOPPED', 'SUSPENDED', 'ERROR'],
+    to: 'DELETED',
+    powerState: 'POWERED_OFF',
+    event: 'DELETED',
+    topic: 'vms.vm.deleted',
+    verb: 'deleted',
+    hint: 'power it off first',
+  },
 };
 
 export const canTransition = (action: VmAction, from: VmStatus): boolean => TRANSITIONS[action].from.includes(from);

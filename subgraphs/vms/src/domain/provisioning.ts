@@ -84,7 +84,9 @@ export class Provisioning {
     }
     if (saga.state === 'REJECTED') {
       // Refused earlier with nothing held (e.g. short of funds): the same request may be tried again.
-      saga = (await moveSaga(this.db, saga.id, ['REJECTED'], { state: 'HOLDING', attempt: 'increment', errorCode: null, errorMessage: null })) ?? (await this.reload(this.db, saga));
+      saga =
+        (await moveSaga(this.db, saga.id, ['REJECTED'], { state: 'HOLDING', attempt: 'increment', errorCode: null, errorMessage: null })) ??
+        (await this.reload(this.db, saga));
     }
     if (saga.state === 'HOLDING') saga = await this.holdAndCreate(this.db, saga);
     if (saga.state === 'REJECTED') throw fail(publicCode(saga.errorCode), saga.errorMessage ?? 'The VM could not be provisioned.');
@@ -108,7 +110,8 @@ export class Provisioning {
         reference: `vm:${request.vmId}`,
         expiresInSeconds: this.options.holdTtlSeconds,
       });
-      if (hold.status !== 'PENDING') throw new ServiceRefusal('INVALID_STATE', `The funds hold was ${hold.status.toLowerCase()} before the VM was created; provision again.`, {});
+      if (hold.status !== 'PENDING')
+        throw new ServiceRefusal('INVALID_STATE', `The funds hold was ${hold.status.toLowerCase()} before the VM was created; provision again.`, {});
     } catch (error) {
       if (!(error instanceof ServiceRefusal)) throw error;
       const rejected = await moveSaga(db, saga.id, ['HOLDING'], { state: 'REJECTED', errorCode: error.code, errorMessage: error.message });
@@ -123,7 +126,13 @@ export class Provisioning {
       orgPath: request.orgPath,
       name: request.name,
       productId: request.productId,
-      spec: { vcpu: request.spec.vcpu, cpuSpeed: request.spec.cpuSpeed, memoryMib: memoryMib(request.spec), diskGib: request.spec.diskGib, storageTier: request.spec.storageTier },
+      spec: {
+        vcpu: request.spec.vcpu,
+        cpuSpeed: request.spec.cpuSpeed,
+        memoryMib: memoryMib(request.spec),
+        diskGib: request.spec.diskGib,
+        storageTier: request.spec.storageTier,
+      },
       guestOs: request.guestOs,
       powerState: 'POWERED_OFF',
       status: 'PROVISIONING',
@@ -176,10 +185,23 @@ export class Provisioning {
   private async build(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
     const { request } = saga;
     try {
-      const built = await this.options.compute.build({ vmId: request.vmId, organizationId: saga.organizationId, name: request.name, spec: request.spec, guestOs: request.guestOs });
+      const built = await this.options.compute.build({
+        vmId: request.vmId,
+        organizationId: saga.organizationId,
+        name: request.name,
+        spec: request.spec,
+        guestOs: request.guestOs,
+      });
       const next = await inTransaction(db, async (trx) => {
         const moved = await moveSaga(trx, saga.id, ['BUILDING'], { state: 'BUILT', ipAddress: built.ipAddress });
-        if (moved) await changeVm(trx, request.vmId, ['PROVISIONING'], { status: 'PROVISIONING', powerState: 'POWERED_OFF', ipAddress: built.ipAddress, resourcePool: built.resourcePool, at: new Date() });
+        if (moved)
+          await changeVm(trx, request.vmId, ['PROVISIONING'], {
+            status: 'PROVISIONING',
+            powerState: 'POWERED_OFF',
+            ipAddress: built.ipAddress,
+            resourcePool: built.resourcePool,
+            at: new Date(),
+          });
         return moved;
       });
       if (next) await this.options.hooks?.afterBuild?.(next);
@@ -214,7 +236,12 @@ export class Provisioning {
     }
     const now = new Date();
     const next = await inTransaction(db, async (trx) => {
-      const moved = await moveSaga(trx, saga.id, ['BUILT'], reason ? { state: 'FAILED', errorCode: 'CAPTURE_FAILED', errorMessage: reason } : { state: 'COMPLETED' });
+      const moved = await moveSaga(
+        trx,
+        saga.id,
+        ['BUILT'],
+        reason ? { state: 'FAILED', errorCode: 'CAPTURE_FAILED', errorMessage: reason } : { state: 'COMPLETED' },
+      );
       if (!moved) return null;
       const vm = reason
         ? await changeVm(trx, saga.request.vmId, ['PROVISIONING'], { status: 'ERROR', powerState: 'POWERED_OFF', statusReason: reason, at: now })
@@ -293,7 +320,9 @@ function publicCode(code: string | null): ErrorCode {
 }
 
 function isPublic(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'extensions' in error && typeof (error as { extensions: { code?: unknown } }).extensions.code === 'string';
+  return (
+    typeof error === 'object' && error !== null && 'extensions' in error && typeof (error as { extensions: { code?: unknown } }).extensions.code === 'string'
+  );
 }
 
 /** Only the machine-readable detail a client may see (available/requested amounts), never internals. */

@@ -55,7 +55,13 @@ export interface ClientRequest {
 }
 
 export function requestHash(request: ClientRequest): string {
-  const canonical = JSON.stringify([request.organizationId, request.name, request.productId, request.spec && Object.entries(request.spec).sort(), request.guestOs]);
+  const canonical = JSON.stringify([
+    request.organizationId,
+    request.name,
+    request.productId,
+    request.spec && Object.entries(request.spec).sort(),
+    request.guestOs,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

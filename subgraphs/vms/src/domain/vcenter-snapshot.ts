@@ -68,7 +68,8 @@ export function parseSnapshot(text: string, field = 'snapshot'): Snapshot {
     if (isRecord(disks)) {
       for (const [key, disk] of Object.entries(disks)) {
         const capacity = isRecord(disk) ? disk['capacity'] : null;
-        if (typeof capacity !== 'number' || !Number.isFinite(capacity) || capacity < 0) throw badInput(`${at}.info.disks.${key}.capacity`, 'must be a size in bytes.');
+        if (typeof capacity !== 'number' || !Number.isFinite(capacity) || capacity < 0)
+          throw badInput(`${at}.info.disks.${key}.capacity`, 'must be a size in bytes.');
         bytes += capacity;
       }
     }

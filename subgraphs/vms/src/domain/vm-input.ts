@@ -26,7 +26,9 @@ export function parseGuestOs(value: string, field = 'guestOs'): string {
 const anyOf = <T extends string>(values: readonly T[] | null | undefined): readonly T[] | null =>
   values && values.length > 0 ? [...new Set(values)].sort() : null;
 
-export function parseVmFilter(filter: { status?: readonly VmStatus[] | null; powerState?: readonly PowerState[] | null; search?: string | null } | null | undefined): VmFilter {
+export function parseVmFilter(
+  filter: { status?: readonly VmStatus[] | null; powerState?: readonly PowerState[] | null; search?: string | null } | null | undefined,
+): VmFilter {
   return {
     status: anyOf(filter?.status),
     powerState: anyOf(filter?.powerState),

@@ -15,7 +15,10 @@ async function operate(ctx: VmsContext, id: string, action: VmAction, resize?: V
   return ctx.services.lifecycle.apply(vm, action, caller.sub, resize);
 }
 
-const transition = (action: VmAction): MutationResolvers['powerOnVirtualMachine'] => (_p, { id }, ctx) => operate(ctx, parseId(id, 'id'), action);
+const transition =
+  (action: VmAction): MutationResolvers['powerOnVirtualMachine'] =>
+  (_p, { id }, ctx) =>
+    operate(ctx, parseId(id, 'id'), action);
 
 /** Each pool once, mapped to an organisation that exists (any: only provider staff import). */
 async function parsePoolMappings(ctx: VmsContext, mappings: readonly ResourcePoolMapping[]): Promise<Map<string, PoolTarget>> {

@@ -80,7 +80,15 @@ export async function expireDueHolds(trx: WalletTrx, now: Date, limit: number): 
     .updateTable('holds')
     .set({ status: 'EXPIRED', resolved_at: now })
     .where('id', 'in', (q) =>
-      q.selectFrom('holds').select('id').where('status', '=', 'PENDING').where('expires_at', '<=', now).orderBy('expires_at').limit(limit).forUpdate().skipLocked(),
+      q
+        .selectFrom('holds')
+        .select('id')
+        .where('status', '=', 'PENDING')
+        .where('expires_at', '<=', now)
+        .orderBy('expires_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
     )
     .where('status', '=', 'PENDING')
     .returning(['wallet_id', 'amount'])

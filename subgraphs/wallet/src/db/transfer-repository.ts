@@ -82,7 +82,8 @@ export async function postingPages(
   const pages = await pagesByParent<WalletDatabase, Selectable<TransfersTable>>(
     db,
     walletIds,
-    (walletId) => sql`select * from ((${side(walletId, 'debit_account_id')}) union all (${side(walletId, 'credit_account_id')})) as t order by id desc limit ${fetch}`,
+    (walletId) =>
+      sql`select * from ((${side(walletId, 'debit_account_id')}) union all (${side(walletId, 'credit_account_id')})) as t order by id desc limit ${fetch}`,
   );
   return new Map([...pages].map(([walletId, rows]) => [walletId, rows.map((row) => postingOf(toTransfer(row), walletId))]));
 }

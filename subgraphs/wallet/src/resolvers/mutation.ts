@@ -1,4 +1,13 @@
-import { fieldsUnder, parseCurrency, parseId, parseIdempotencyKey, parseMoneyInput, parseOptionalId, parseOptionalMoneyAmount, parseText } from '@platform/kernel';
+import {
+  fieldsUnder,
+  parseCurrency,
+  parseId,
+  parseIdempotencyKey,
+  parseMoneyInput,
+  parseOptionalId,
+  parseOptionalMoneyAmount,
+  parseText,
+} from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 
 type PublicMutations = Pick<MutationResolvers, 'topUpWallet' | 'adjustWallet' | 'setLowBalanceThreshold'>;

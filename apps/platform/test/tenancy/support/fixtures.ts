@@ -89,8 +89,7 @@ export async function createChildren(p: TestPlatform, token: string, parentId: s
 
 /** How many organisations exist, as the provider sees them (everything). */
 export async function organizationCount(p: TestPlatform, providerToken: string): Promise<number> {
-  return ok(await p.gateway<{ organizations: { totalCount: number } }>('{ organizations { totalCount } }', {}, providerToken)).organizations
-    .totalCount;
+  return ok(await p.gateway<{ organizations: { totalCount: number } }>('{ organizations { totalCount } }', {}, providerToken)).organizations.totalCount;
 }
 
 /** SQL statements `run` caused (background work such as the outbox relay is not counted by the kernel). */

@@ -14,7 +14,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('products')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
-    .addColumn('sku', 'text', (c) => c.notNull().unique().check(sql`sku ~ '^[A-Z0-9][A-Z0-9-]{1,39}$'`))
+    .addColumn('sku', 'text', (c) =>
+      c
+        .notNull()
+        .unique()
+        .check(sql`sku ~ '^[A-Z0-9][A-Z0-9-]{1,39}$'`),
+    )
     .addColumn('name', 'text', (c) => c.notNull().check(sql`length(name) between 1 and 200`))
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('VM_SIZE', 'CPU', 'MEMORY', 'STORAGE', 'LICENCE', 'ADD_ON')`))
@@ -96,10 +101,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expired_at', 'timestamptz')
     .addCheckConstraint('quotes_total_is_sum', sql`total_minor = subtotal_minor + vat_minor`)
     .addCheckConstraint('quotes_valid_after_created', sql`valid_until > created_at`)
-    .addCheckConstraint(
-      'quotes_status_dates',
-      sql`(status = 'ACCEPTED') = (accepted_at is not null) and (status = 'EXPIRED') = (expired_at is not null)`,
-    )
+    .addCheckConstraint('quotes_status_dates', sql`(status = 'ACCEPTED') = (accepted_at is not null) and (status = 'EXPIRED') = (expired_at is not null)`)
     .execute();
   await db.schema.createIndex('quotes_organization').on('quotes').columns(['organization_id', 'id']).execute();
   await db.schema.createIndex('quotes_draft_valid_until').on('quotes').column('valid_until').where(sql.ref('status'), '=', 'DRAFT').execute();

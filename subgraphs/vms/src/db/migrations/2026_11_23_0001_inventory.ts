@@ -63,9 +63,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('idempotency_key', 'text', (c) => c.notNull())
     .addColumn('request_hash', 'text', (c) => c.notNull())
     .addColumn('request', 'jsonb', (c) => c.notNull())
-    .addColumn('state', 'text', (c) =>
-      c.notNull().check(sql`state in ('HOLDING', 'BUILDING', 'BUILT', 'COMPENSATING', 'COMPLETED', 'FAILED', 'REJECTED')`),
-    )
+    .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('HOLDING', 'BUILDING', 'BUILT', 'COMPENSATING', 'COMPLETED', 'FAILED', 'REJECTED')`))
     .addColumn('attempt', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('price_minor', 'bigint', (c) => c.notNull().check(sql`price_minor > 0`))
     .addColumn('currency', 'text', (c) => c.notNull())
