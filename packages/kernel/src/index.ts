@@ -42,7 +42,6 @@ export * from './args/idempotency-key.ts';
 export * from './args/page.ts';
 export * from './args/text.ts';
 export * from './args/money.ts';
-export * from './events/consumer.ts';
 export * from './loaders/by-id-loader.ts';
 export * from './loaders/grouped-loader.ts';
 export * from './service-client/service-client.ts';

@@ -37,7 +37,7 @@ export class Access {
     return this.caller;
   }
 
-  /** A user or API key acting in an organisation, or UNAUTHENTICATED. */
+  /** A user or API key acting in an organisation: UNAUTHENTICATED without a token, FORBIDDEN for a caller acting in none (a service). */
   requireMember(): MemberCaller {
     const caller = this.requireCaller();
     if (caller.org === null || caller.role === null) throw fail('FORBIDDEN', 'This needs a caller acting in an organisation.');
