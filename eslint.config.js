@@ -71,6 +71,13 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmarks run under plain node: the test kit's fixtures need a vitest runner.
+    files: ['bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@platform/testkit', message: 'Use @platform/kernel/testing: the test kit only loads under vitest.' }] }],
+    },
+  },
+  {
     files: ['**/test/**/*.ts', 'bench/**/*.ts', 'packages/kernel/src/testing/**/*.ts', 'apps/platform/src/test-platform.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
