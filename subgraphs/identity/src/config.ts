@@ -34,14 +34,13 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
   });
 }
 
-/** `name=sha256hex,…`: each a service identity knows (SERVICE_SCOPES), once, with a 64-digit hex digest. */
+/** `name=sha256hex,…`: each a service identity knows (SERVICE_SCOPES) but itself, once, with a 64-digit hex digest. */
 function parseServiceCredentials(raw: string): ReadonlyMap<string, string> {
   const credentials = new Map<string, string>();
-  for (const entry of raw
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)) {
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries.filter(Boolean)) {
     const [name = '', hash = ''] = entry.split('=');
+    if (name === 'identity') throw new ConfigError('SERVICE_CREDENTIALS', 'identity signs its own service tokens and takes no credential');
     if (!Object.hasOwn(SERVICE_SCOPES, name))
       throw new ConfigError('SERVICE_CREDENTIALS', `unknown service "${name}" (known: ${Object.keys(SERVICE_SCOPES).join(', ')})`);
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new ConfigError('SERVICE_CREDENTIALS', `${name}: the credential must be the SHA-256 of its secret, 64 hex digits`);
