@@ -156,3 +156,22 @@ describe('a customer under a suspended reseller', () => {
     expect(await vmsNamed('under-susp-01')).toBe(1);
   });
 });
+
+describe('suspending while writes are in flight', () => {
+  test('each concurrent top-up either lands before the suspension or is refused by it; none after it lands; the ledger balances', async () => {
+    const balance = async () => (await p.gateway(READ, { id: DEMO_ORGS.baobab }, provider)).data.organization.wallet.balance.amount as string;
+    const start = await balance();
+    const racing = Array.from({ length: 12 }, (_, i) => p.gateway(TOP_UP, topUp(`race-${i}`, DEMO_ORGS.baobab), provider));
+    const suspended = p.gateway(SET_STATUS, { id: DEMO_ORGS.baobab, s: 'SUSPENDED' }, karoo);
+    const results = await Promise.all(racing);
+    expect((await suspended).data.updateOrganization.status).toBe('SUSPENDED');
+    const landed = results.filter((r) => r.errors === undefined).length;
+    for (const r of results) if (r.errors) expect(refusal(r)).toMatchObject({ code: 'INVALID_STATE', suspended: DEMO_ORGS.baobab });
+    // Exactly the ones that answered with a balance moved money: R 100 each.
+    expect(Number(await balance()) - Number(start)).toBe(100 * landed);
+    const after = await Promise.all(Array.from({ length: 4 }, (_, i) => p.gateway(TOP_UP, topUp(`race-after-${i}`, DEMO_ORGS.baobab), provider)));
+    for (const r of after) expect(refusal(r).code).toBe('INVALID_STATE');
+    expect(Number(await balance()) - Number(start)).toBe(100 * landed);
+    expect((await p.gateway(SET_STATUS, { id: DEMO_ORGS.baobab, s: 'ACTIVE' }, karoo)).data.updateOrganization.status).toBe('ACTIVE');
+  });
+});
