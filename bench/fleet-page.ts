@@ -5,7 +5,6 @@
  * req/s at fixed concurrency; and the provider's resource totals over its whole fleet (3,260+ VMs).
  * Run: npx tsx bench/fleet-page.ts  (or `npm run bench -- fleet`).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createLogger } from '@platform/kernel';
 import { gql, StatementCounter } from '@platform/kernel/testing';
@@ -30,7 +29,6 @@ const counter = new StatementCounter();
 const platform = await startPlatform({
   databaseUrls: urls,
   logger: createLogger({}, 'error'),
-  serviceSecret: randomBytes(32).toString('base64url'),
   scryptLog2N: 14,
   nodeEnv: 'test',
   onQuery: { vms: counter.record },

@@ -4,7 +4,6 @@
  * per request for a parent with 10 vs 100 children (equal when batching works).
  * Run: npx tsx bench/org-tree.ts  (or `npm run bench` for every benchmark).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createLogger } from '@platform/kernel';
 import { gql, StatementCounter } from '@platform/kernel/testing';
@@ -23,7 +22,6 @@ const counter = new StatementCounter();
 const platform = await startPlatform({
   databaseUrls: urls,
   logger: createLogger({}, 'error'),
-  serviceSecret: randomBytes(32).toString('base64url'),
   scryptLog2N: 14,
   nodeEnv: 'test',
   onQuery: { tenancy: counter.record },

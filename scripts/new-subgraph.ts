@@ -150,10 +150,10 @@ export async function runNewSubgraph(argv: readonly string[], out: (line: string
       'npm run codegen && npm run compose   (resolver types; schema/supergraph.graphql)',
       `npx vitest run subgraphs/${name}   (the example tests pass as generated)`,
       'rename the example Note to your entity (schema.graphql, codegen.json mappers, domain/, db/, resolvers/, test/)',
-      `wire it into apps/platform/src/start-platform.ts: add '${name}' to SUBGRAPHS and Platform, start it with\n` +
+      `wire it into apps/platform/src/start-platform.ts: add '${name}' to SUBGRAPHS, CALLING_SERVICES and Platform, start it with\n` +
         `       create${Name}Subgraph(read${Name}Config({ ...common('${name}'), JWKS_URL: jwksUrl }), depsFor('${name}', ['tenancy:read']))\n` +
         `     and add it to urls; its port ${result.port} to scripts/start.ts; @platform/${name} to apps/platform/package.json`,
-      `list '${name}' with its scopes (tenancy:read) in SERVICE_SCOPES, subgraphs/identity/src/http/service-token-route.ts`,
+      `list '${name}' with its scopes (tenancy:read) in SERVICE_SCOPES, subgraphs/identity/src/domain/service-tokens.ts`,
       'its events: topics in packages/events/src/contracts.ts; then npm run typecheck && npm run check:generated && npm test',
     ];
     out('');

@@ -3,7 +3,6 @@
  * unless DATABASE_URL names a server, creates one database per subgraph, migrates, seeds the demo
  * dataset when empty, starts every subgraph and the gateway, and prints where to go.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, EnvReader, ensureDatabase, stopOnSignals, withDatabase } from '@platform/kernel';
@@ -55,7 +54,6 @@ const platform = await startPlatform({
   databaseUrls,
   ports: { gateway: gatewayPort, identity: 4001, tenancy: 4002, wallet: 4003, catalog: 4004, vms: 4005 },
   logger,
-  serviceSecret: randomBytes(32).toString('base64url'),
   nodeEnv: 'development',
 });
 running.push(platform);

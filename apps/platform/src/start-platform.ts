@@ -1,6 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { createGateway, readGatewayConfig } from '@platform/gateway';
 import { createIdentitySubgraph, readIdentityConfig } from '@platform/identity';
-import { createTokenVerifier, InMemoryEventBus, lazyRemoteJwks, remoteServiceTokens, type EventBus, type Logger, type RunningServer } from '@platform/kernel';
+import {
+  createTokenVerifier,
+  InMemoryEventBus,
+  lazyRemoteJwks,
+  remoteServiceTokens,
+  serviceCredentialsEnv,
+  type EventBus,
+  type Logger,
+  type RunningServer,
+} from '@platform/kernel';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
 import { createVmsSubgraph, readVmsConfig, type VmsOptions } from '@platform/vms';
@@ -8,6 +18,9 @@ import { createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 
 export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** The services that ask identity for service tokens (identity signs its own), each with its own credential. */
+export const CALLING_SERVICES = ['tenancy', 'wallet', 'catalog', 'vms'] as const;
+export type CallingService = (typeof CALLING_SERVICES)[number];
 
 export interface PlatformOptions {
   /** One database per subgraph. */
@@ -16,8 +29,11 @@ export interface PlatformOptions {
   readonly ports?: Partial<Record<SubgraphName | 'gateway', number>>;
   readonly host?: string;
   readonly logger: Logger;
-  /** Secret services present to identity for service tokens. */
-  readonly serviceSecret: string;
+  /**
+   * Each service's own secret, presented to identity for service tokens (identity is given only their
+   * SHA-256). Generated per service when absent (npm start, tests).
+   */
+  readonly serviceSecrets?: Readonly<Partial<Record<CallingService, string>>>;
   /** Lower in tests only; the default is OWASP's 2^17. */
   readonly scryptLog2N?: number;
   readonly supergraphPath?: string;
@@ -39,6 +55,8 @@ export interface Platform {
   readonly catalog: ReturnType<typeof createCatalogSubgraph>;
   readonly vms: ReturnType<typeof createVmsSubgraph>;
   readonly eventBus: EventBus;
+  /** Each calling service's secret (what it presents to identity's /internal/service-token). */
+  readonly serviceSecrets: Readonly<Record<CallingService, string>>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +73,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const port = (name: SubgraphName | 'gateway') => String(options.ports?.[name] ?? 0);
   const nodeEnv = options.nodeEnv ?? 'development';
   const eventBus = options.eventBus ?? new InMemoryEventBus();
+  const serviceSecrets = Object.fromEntries(
+    CALLING_SERVICES.map((name) => [name, options.serviceSecrets?.[name] ?? randomBytes(32).toString('base64url')]),
+  ) as Record<CallingService, string>;
   const common = (name: SubgraphName) => ({ DATABASE_URL: options.databaseUrls[name], PORT: port(name), HOST: host, NODE_ENV: nodeEnv });
   const started: { stop(): Promise<void> }[] = [];
   // A bus made here is closed last (stopAll goes in reverse); one passed in belongs to the caller.
@@ -68,7 +89,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const identity = createIdentitySubgraph(
       readIdentityConfig({
         ...common('identity'),
-        SERVICE_SECRET: options.serviceSecret,
+        SERVICE_CREDENTIALS: serviceCredentialsEnv(serviceSecrets),
         PASSWORD_SCRYPT_LOG2N: options.scryptLog2N === undefined ? undefined : String(options.scryptLog2N),
       }),
       { logger: logger.child({ service: 'identity' }), eventBus, onQuery: options.onQuery?.identity, tenancyUrl: () => tenancyUrl },
@@ -90,13 +111,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const tenancyServer = await tenancy.start();
     started.push(tenancy);
     tenancyUrl = tenancyServer.url;
-    const depsFor = (name: SubgraphName, scopes: string[]) => ({
+    const depsFor = (name: CallingService, scopes: string[]) => ({
       logger: logger.child({ service: name }),
       verifyToken: verifier(),
       orgDirectory: tenancy.orgDirectory,
       eventBus,
       onQuery: options.onQuery?.[name],
-      serviceTokens: remoteServiceTokens({ identityUrl: identityServer.baseUrl, service: name, secret: options.serviceSecret, scopes }),
+      serviceTokens: remoteServiceTokens({ identityUrl: identityServer.baseUrl, service: name, secret: serviceSecrets[name], scopes }),
     });
 
     const wallet = createWalletSubgraph(readWalletConfig({ ...common('wallet'), JWKS_URL: jwksUrl }), depsFor('wallet', ['tenancy:read']));
@@ -139,7 +160,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
-    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, eventBus, stop: stopAll };
+    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, eventBus, serviceSecrets, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

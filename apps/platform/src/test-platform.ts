@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createLogger } from '@platform/kernel';
 import { StatementCounter } from '@platform/kernel/testing';
 import { createTestDatabase, dropTestDatabases, gql } from '@platform/testkit';
@@ -10,7 +9,6 @@ import { startPlatform, SUBGRAPHS, type Platform, type PlatformOptions, type Sub
 export const TEST_SCRYPT_LOG2N = 14;
 
 export interface TestPlatform extends Platform {
-  readonly serviceSecret: string;
   /** Statements per subgraph, for batching assertions. */
   readonly statements: Readonly<Record<SubgraphName, StatementCounter>>;
   /** Logs a demo user in (by email) through the gateway; returns the access token. */
@@ -31,11 +29,9 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     databaseUrls[name] = await createTestDatabase(name);
     statements[name] = new StatementCounter();
   }
-  const serviceSecret = randomBytes(32).toString('base64url');
   const platform = await startPlatform({
     databaseUrls,
     logger: createLogger({}, 'error'),
-    serviceSecret,
     scryptLog2N: TEST_SCRYPT_LOG2N,
     nodeEnv: 'test',
     onQuery: Object.fromEntries(SUBGRAPHS.map((n) => [n, statements[n].record])),
@@ -46,7 +42,6 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     gql<D>(platform.gatewayUrl, query, variables, token ? { token } : {});
   return {
     ...platform,
-    serviceSecret,
     statements,
     gateway,
     async login(email, organizationId) {

@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { TestOrgTree } from '../src/testing/index.ts';
 import { Access, ANONYMOUS, type AuthenticatedCaller, type Role } from '../src/index.ts';
 
@@ -86,4 +86,50 @@ test('assertProviderStaff refuses a weaker role on the provider and any role els
   });
   expect((await refusal(() => accessOf(ANONYMOUS).assertProviderStaff())).code).toBe('UNAUTHENTICATED');
   expect((await refusal(() => accessOf(service).assertProviderStaff())).code).toBe('FORBIDDEN');
+});
+
+test('a service token sees no organisation and holds no role: only its scopes count', async () => {
+  const vms = accessOf(service);
+  expect(await vms.canSee(CUSTOMER)).toBe(false);
+  expect(await vms.filterVisible([PROVIDER, CUSTOMER])).toEqual([]);
+  expect(await refusal(() => vms.assertCanSee(CUSTOMER))).toEqual({ code: 'NOT_FOUND', message: 'Organization not found.' });
+  expect(await refusal(() => vms.assertRole(CUSTOMER, 'VIEWER', 'Quote'))).toEqual({
+    code: 'FORBIDDEN',
+    message: 'This needs a caller acting in an organisation.',
+  });
+  expect(vms.requireServiceScope('tenancy:read')).toBe(service);
+  expect((await refusal(async () => vms.requireServiceScope('wallet:hold'))).code).toBe('FORBIDDEN');
+});
+
+describe('suspension', () => {
+  const suspendedTree = new TestOrgTree();
+  const root = suspendedTree.add(PROVIDER, 'PROVIDER');
+  const reseller = suspendedTree.add(RESELLER, 'RESELLER', root);
+  const customer = suspendedTree.add(CUSTOMER, 'CUSTOMER', reseller);
+  const write = { write: true };
+  const member = () => new Access(user(reseller, 'ADMIN'), suspendedTree);
+
+  test('reads go on; a write on a suspended organisation, or one below it, is INVALID_STATE naming the suspended one', async () => {
+    suspendedTree.setSuspended(reseller, true);
+    const access = member();
+    expect(await access.assertMember(customer)).toMatchObject({ org: reseller });
+    expect(await refusal(() => access.assertMember(customer, 'MEMBER', write))).toEqual({
+      code: 'INVALID_STATE',
+      message: `Organisation ${customer} is suspended because organisation ${reseller} above it is suspended: it can still read, but cannot write or spend until it is resumed.`,
+    });
+    expect(await refusal(() => access.assertActive(reseller))).toEqual({
+      code: 'INVALID_STATE',
+      message: `Organisation ${reseller} is suspended: it can still read, but cannot write or spend until it is resumed.`,
+    });
+    expect((await refusal(() => access.assertRole(customer, 'MEMBER', 'Quote', write))).code).toBe('INVALID_STATE');
+    await access.assertActive(root); // above the suspension: active
+    suspendedTree.setSuspended(reseller, false);
+    expect(await member().assertMember(customer, 'MEMBER', write)).toMatchObject({ org: reseller });
+  });
+
+  test('visibility and role come first: a foreign or under-privileged caller learns nothing about the suspension', async () => {
+    suspendedTree.setSuspended(customer, true);
+    expect((await refusal(() => new Access(user(root, 'VIEWER'), suspendedTree).assertMember(customer, 'MEMBER', write))).code).toBe('FORBIDDEN');
+    suspendedTree.setSuspended(customer, false);
+  });
 });

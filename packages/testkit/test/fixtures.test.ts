@@ -7,11 +7,29 @@ orgTest('the standard tree: provider → two resellers with a customer each, and
   firstTreeIds = tree.all;
   const nodes = await tree.directory.lookup(tree.all);
   expect(nodes.size).toBe(6);
-  expect(nodes.get(tree.provider)).toEqual({ id: tree.provider, kind: 'PROVIDER', ancestors: [] });
-  expect(nodes.get(tree.resellerA)).toEqual({ id: tree.resellerA, kind: 'RESELLER', ancestors: [tree.provider] });
-  expect(nodes.get(tree.customerA)).toEqual({ id: tree.customerA, kind: 'CUSTOMER', ancestors: [tree.provider, tree.resellerA] });
-  expect(nodes.get(tree.customerB)).toEqual({ id: tree.customerB, kind: 'CUSTOMER', ancestors: [tree.provider, tree.resellerB] });
-  expect(nodes.get(tree.directCustomer)).toEqual({ id: tree.directCustomer, kind: 'CUSTOMER', ancestors: [tree.provider] });
+  expect(nodes.get(tree.provider)).toEqual({ id: tree.provider, kind: 'PROVIDER', ancestors: [], status: 'ACTIVE', suspendedBy: null });
+  expect(nodes.get(tree.resellerA)).toEqual({ id: tree.resellerA, kind: 'RESELLER', ancestors: [tree.provider], status: 'ACTIVE', suspendedBy: null });
+  expect(nodes.get(tree.customerA)).toEqual({
+    id: tree.customerA,
+    kind: 'CUSTOMER',
+    ancestors: [tree.provider, tree.resellerA],
+    status: 'ACTIVE',
+    suspendedBy: null,
+  });
+  expect(nodes.get(tree.customerB)).toEqual({
+    id: tree.customerB,
+    kind: 'CUSTOMER',
+    ancestors: [tree.provider, tree.resellerB],
+    status: 'ACTIVE',
+    suspendedBy: null,
+  });
+  expect(nodes.get(tree.directCustomer)).toEqual({
+    id: tree.directCustomer,
+    kind: 'CUSTOMER',
+    ancestors: [tree.provider],
+    status: 'ACTIVE',
+    suspendedBy: null,
+  });
 });
 
 orgTest('tokenAs signs a user token the kernel verifier accepts, acting in the org with the role', async ({ auth, tree }) => {

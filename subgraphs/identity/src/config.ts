@@ -1,10 +1,11 @@
 import { ConfigError, EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
+import { SERVICE_SCOPES } from './domain/service-tokens.ts';
 
 export interface IdentityConfig extends ServiceConfig {
   /** Tenancy's GraphQL endpoint, for memberships. */
   readonly tenancyUrl: string;
-  /** Shared secret other services present to get service tokens. */
-  readonly serviceSecret: string;
+  /** Each service's credential (SHA-256 of its SERVICE_SECRET, hex), by service name: only these get service tokens. */
+  readonly serviceCredentials: ReadonlyMap<string, string>;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
   /** A new signing key is published this long before it signs (longer than verifiers cache the JWKS). */
@@ -18,12 +19,11 @@ export interface IdentityConfig extends ServiceConfig {
 
 export function readIdentityConfig(env: Env = process.env): IdentityConfig {
   const r = new EnvReader(env);
-  const serviceSecret = r.string('SERVICE_SECRET');
-  if (serviceSecret.length < 32) throw new ConfigError('SERVICE_SECRET', 'must be at least 32 characters');
+  const serviceCredentials = parseServiceCredentials(r.string('SERVICE_CREDENTIALS'));
   return Object.freeze({
     ...readServiceConfig('identity', 4001, env),
     tenancyUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
-    serviceSecret,
+    serviceCredentials,
     accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 3600 }),
     refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 14 * 24 * 3600, { min: 300 }),
     keyPublishLeadSeconds: r.int('KEY_PUBLISH_LEAD_SECONDS', 900, { min: 0 }),
@@ -32,4 +32,21 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, { min: 1 }),
     loginLockSeconds: r.int('LOGIN_LOCK_SECONDS', 900, { min: 1 }),
   });
+}
+
+/** `name=sha256hex,…`: each a service identity knows (SERVICE_SCOPES) but itself, once, with a 64-digit hex digest. */
+function parseServiceCredentials(raw: string): ReadonlyMap<string, string> {
+  const credentials = new Map<string, string>();
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries.filter(Boolean)) {
+    const [name = '', hash = ''] = entry.split('=');
+    if (name === 'identity') throw new ConfigError('SERVICE_CREDENTIALS', 'identity signs its own service tokens and takes no credential');
+    if (!Object.hasOwn(SERVICE_SCOPES, name))
+      throw new ConfigError('SERVICE_CREDENTIALS', `unknown service "${name}" (known: ${Object.keys(SERVICE_SCOPES).join(', ')})`);
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new ConfigError('SERVICE_CREDENTIALS', `${name}: the credential must be the SHA-256 of its secret, 64 hex digits`);
+    if (credentials.has(name)) throw new ConfigError('SERVICE_CREDENTIALS', `${name} is listed twice`);
+    credentials.set(name, hash);
+  }
+  if (credentials.size === 0) throw new ConfigError('SERVICE_CREDENTIALS', 'must list at least one service (name=sha256hex)');
+  return credentials;
 }

@@ -35,7 +35,7 @@ export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDep
       verifyToken: createTokenVerifier({ keys: keys.keyResolver, issuer: config.jwtIssuer, audience: config.jwtAudience }),
       orgDirectory,
     }),
-    routes: ({ keys }) => [jwksRoute(keys), serviceTokenRoute(keys, config.serviceSecret)],
+    routes: ({ keys }) => [jwksRoute(keys), serviceTokenRoute(keys, config.serviceCredentials)],
     beforeStart: ({ keys }) => keys.ensureKey(),
   });
   return {

@@ -1,10 +1,11 @@
-import { standaloneSubgraphDeps, stopOnSignals } from '@platform/kernel';
+import { createLogger, eventBusFromEnv, stopOnSignals } from '@platform/kernel';
 import { createIdentitySubgraph, readIdentityConfig } from './index.ts';
 
-// Standalone: `tsx subgraphs/identity/src/main.ts` with DATABASE_URL, SERVICE_SECRET, TENANCY_URL, PORT.
+// Standalone: `tsx subgraphs/identity/src/main.ts` with DATABASE_URL, SERVICE_CREDENTIALS (name=sha256 of each service's SERVICE_SECRET, comma-separated), TENANCY_URL, PORT.
 const config = readIdentityConfig();
 // Identity verifies with its own keys and signs its own service tokens: only the logger and bus are taken.
-const { logger, eventBus } = standaloneSubgraphDeps(config, []);
+const logger = createLogger({ service: 'identity' }, config.logLevel);
+const eventBus = eventBusFromEnv(logger);
 const identity = createIdentitySubgraph(config, { logger, eventBus });
 await identity.start();
 stopOnSignals(identity, logger);

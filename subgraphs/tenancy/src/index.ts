@@ -24,12 +24,16 @@ export function createTenancySubgraph(config: TenancyConfig, deps: TenancyDeps) 
     deps,
     migrations,
     schema: buildTenancySchema(),
-    services: (database: Database<TenancyDatabase>): TenancyServices => ({
-      organizations: new OrganizationService(database.db),
-      memberships: new MembershipService(database.db),
-      orgDirectory: cachedOrgDirectory(localOrgDirectory(database.db)),
-      newLoaders: () => createLoaders(database.db),
-    }),
+    services: (database: Database<TenancyDatabase>): TenancyServices => {
+      const orgDirectory = cachedOrgDirectory(localOrgDirectory(database.db));
+      return {
+        // A committed status change drops the cached nodes: a suspension applies at once here and in process.
+        organizations: new OrganizationService(database.db, () => orgDirectory.invalidate()),
+        memberships: new MembershipService(database.db),
+        orgDirectory,
+        newLoaders: () => createLoaders(database.db),
+      };
+    },
     context: (base, services): TenancyContext => ({ ...base, services, loaders: services.newLoaders() }),
     auth: (_database, services) => ({ orgDirectory: services.orgDirectory }),
     // tenancy.organization.created / .updated

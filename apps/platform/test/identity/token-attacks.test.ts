@@ -96,16 +96,33 @@ describe('service tokens', () => {
     });
   const nodes = '{ internalOrganizationNodes(ids: ["' + DEMO_ORGS.protea + '"]) { id kind ancestors } }';
 
-  test('are minted only with the service secret and only with the scopes that service may have', async ({ platform: p }) => {
+  test("are minted only with that service's own secret and only with the scopes that service may have", async ({ platform: p }) => {
     expect((await mint(p, 'wrong-secret', { service: 'wallet', scopes: ['tenancy:read'] })).status).toBe(401);
-    expect((await mint(p, p.serviceSecret, { service: 'wallet', scopes: ['tenancy:write'] })).status).toBe(403);
-    expect((await mint(p, p.serviceSecret, { service: 'nobody', scopes: [] })).status).toBe(400);
-    const ok = await mint(p, p.serviceSecret, { service: 'wallet', scopes: ['tenancy:read'] });
+    expect((await mint(p, p.serviceSecrets.wallet, { service: 'wallet', scopes: ['tenancy:write'] })).status).toBe(403);
+    expect((await mint(p, p.serviceSecrets.wallet, { service: 'nobody', scopes: [] })).status).toBe(400);
+    const ok = await mint(p, p.serviceSecrets.wallet, { service: 'wallet', scopes: ['tenancy:read'] });
     expect(ok.status).toBe(200);
     const { token } = (await ok.json()) as { token: string };
     const r = await gql(p.urls.tenancy, nodes, {}, { token });
     expect(r.errors).toBeUndefined();
     expect(r.data?.internalOrganizationNodes).toEqual([{ id: DEMO_ORGS.protea, kind: 'CUSTOMER', ancestors: [DEMO_ORGS.provider, DEMO_ORGS.karoo] }]);
+  });
+
+  test("a service presenting another service's name with its own secret is refused", async ({ platform: p }) => {
+    // vms may hold wallet money; wallet's secret must not buy that, nor billing's wallet:debit (billing has no credential here).
+    const claims = [
+      [p.serviceSecrets.wallet, { service: 'vms', scopes: ['wallet:hold'] }],
+      [p.serviceSecrets.vms, { service: 'wallet', scopes: [] }],
+      [p.serviceSecrets.tenancy, { service: 'vms', scopes: ['catalog:price'] }],
+      [p.serviceSecrets.vms, { service: 'billing', scopes: ['wallet:debit'] }],
+      [p.serviceSecrets.vms, { service: 'identity', scopes: ['tenancy:write'] }],
+    ] as const;
+    for (const [secret, body] of claims) {
+      const r = await mint(p, secret, body);
+      expect({ body, status: r.status }).toEqual({ body, status: 401 });
+      expect(await r.json()).toEqual({ errors: [{ message: 'invalid service credentials' }] });
+    }
+    expect((await mint(p, p.serviceSecrets.vms, { service: 'vms', scopes: ['wallet:hold'] })).status).toBe(200);
   });
 
   test("internal operations refuse user tokens, even the provider owner's, and are not in the public supergraph", async ({ platform: p }) => {

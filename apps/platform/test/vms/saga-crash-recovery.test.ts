@@ -56,7 +56,7 @@ async function startInstance(hooks: SagaHooks = {}) {
       serviceTokens: remoteServiceTokens({
         identityUrl: identityBase,
         service: 'vms',
-        secret: p.serviceSecret,
+        secret: p.serviceSecrets.vms,
         scopes: ['tenancy:read', 'catalog:price', 'wallet:hold'],
       }),
     },
@@ -93,7 +93,7 @@ function spawnInstanceA() {
       TENANCY_URL: p.urls.tenancy,
       IDENTITY_URL: identityBase,
       JWKS_URL: `${identityBase}/.well-known/jwks.json`,
-      SERVICE_SECRET: p.serviceSecret,
+      SERVICE_SECRET: p.serviceSecrets.vms,
       VMS_SAGA_STALE_MS: '0',
       VMS_SAGA_RECOVERY_MS: '600000',
     },

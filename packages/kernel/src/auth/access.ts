@@ -11,12 +11,17 @@ export type MemberCaller = AuthenticatedCaller & { readonly org: string; readonl
 export interface MemberTarget {
   readonly field?: string;
   readonly what?: string;
+  /** A write or a spend: refused (INVALID_STATE) while the organisation or one above it is suspended. */
+  readonly write?: boolean;
 }
 
 /**
  * The visibility rule of DESIGN §4, per request: a caller sees the organisation it acts in and
  * everything below it (the provider therefore sees all). Lookups are batched into one directory
- * call per tick. Services are trusted internal callers; each service-only operation checks its scope.
+ * call per tick. A service token sees no organisation and holds no role: it passes only the
+ * service-only operations whose scope it carries (`requireServiceScope`).
+ * A suspended organisation (or one below a suspended one) still reads; `assertMember(…, { write: true })`
+ * and `assertActive` refuse its writes and spending with INVALID_STATE naming the suspension.
  */
 export class Access {
   private readonly nodes: DataLoader<string, OrgNode | null>;
@@ -49,11 +54,24 @@ export class Access {
    * the subtree is NOT_FOUND naming the argument, so a caller cannot tell a foreign one from a missing one.
    */
   async assertMember(orgId: string, role: Role = 'MEMBER', target: MemberTarget = {}): Promise<MemberCaller> {
-    const { field = 'organizationId', what = 'organisation' } = target;
+    const { field = 'organizationId', what = 'organisation', write = false } = target;
     const caller = this.requireMember();
     if (!(await this.canSee(orgId))) throw fail('NOT_FOUND', `${field}: no ${what} you can see has this id.`, { field });
     if (!roleSatisfies(caller.role, role)) throw fail('FORBIDDEN', `This needs the ${role} role; you have ${caller.role}.`);
+    if (write) await this.assertActive(orgId);
     return caller;
+  }
+
+  /**
+   * INVALID_STATE when the organisation or one above it is suspended (it may read, not write or spend).
+   * Checks no visibility: callers check that first; services use it on the organisation they act for.
+   */
+  async assertActive(orgId: string): Promise<void> {
+    const node = await this.nodes.load(orgId);
+    if (node?.status !== 'SUSPENDED') return;
+    const by = node.suspendedBy ?? orgId;
+    const why = by === orgId ? `Organisation ${orgId} is suspended` : `Organisation ${orgId} is suspended because organisation ${by} above it is suspended`;
+    throw fail('INVALID_STATE', `${why}: it can still read, but cannot write or spend until it is resumed.`, { suspendedOrganizationId: by });
   }
 
   /** Does the caller act in the root PROVIDER organisation with at least `role`? */
@@ -85,7 +103,6 @@ export class Access {
 
   async canSee(orgId: string): Promise<boolean> {
     if (this.caller.kind !== 'authenticated') return false;
-    if (this.caller.typ === 'service') return true;
     const org = this.caller.org;
     if (org === null) return false;
     if (org === orgId) return true;
@@ -105,13 +122,11 @@ export class Access {
     if (!(await this.canSee(orgId))) throw fail('NOT_FOUND', `${what} not found.`);
   }
 
-  /** The org must be visible and the caller's role must include `role`. */
-  async assertRole(orgId: string, role: Role, what = 'Organization'): Promise<void> {
+  /** A user or API key: the org must be visible and the caller's role must include `role`; a service is FORBIDDEN. */
+  async assertRole(orgId: string, role: Role, what = 'Organization', target: Pick<MemberTarget, 'write'> = {}): Promise<void> {
+    const caller = this.requireMember();
     await this.assertCanSee(orgId, what);
-    const caller = this.requireCaller();
-    if (caller.typ === 'service') return;
-    if (caller.role === null || !roleSatisfies(caller.role, role)) {
-      throw fail('FORBIDDEN', `This needs the ${role} role; you have ${caller.role ?? 'none'}.`);
-    }
+    if (!roleSatisfies(caller.role, role)) throw fail('FORBIDDEN', `This needs the ${role} role; you have ${caller.role}.`);
+    if (target.write) await this.assertActive(orgId);
   }
 }

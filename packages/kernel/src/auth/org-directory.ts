@@ -3,11 +3,19 @@ import type { ServiceTokenSource } from './service-token.ts';
 
 export type OrganizationKind = 'PROVIDER' | 'RESELLER' | 'CUSTOMER';
 
-/** Where an organisation sits in the tree. `ancestors` runs from the root down, without the org itself. */
+export type OrganizationStatus = 'ACTIVE' | 'SUSPENDED';
+
+/**
+ * Where an organisation sits in the tree. `ancestors` runs from the root down, without the org itself.
+ * `status` is the effective one: SUSPENDED when the org or any ancestor is suspended, and then
+ * `suspendedBy` names the nearest suspended one (the org itself, or the ancestor closest to it).
+ */
 export interface OrgNode {
   readonly id: string;
   readonly kind: OrganizationKind;
   readonly ancestors: readonly string[];
+  readonly status: OrganizationStatus;
+  readonly suspendedBy: string | null;
 }
 
 /** Looks organisations up by id. Tenancy answers from its database; every other subgraph over HTTP. */
@@ -15,7 +23,12 @@ export interface OrgDirectory {
   lookup(ids: readonly string[]): Promise<ReadonlyMap<string, OrgNode>>;
 }
 
-const NODES_QUERY = 'query OrgNodes($ids: [ID!]!) { internalOrganizationNodes(ids: $ids) { id kind ancestors } }';
+/** A directory that keeps nodes: `invalidate()` forgets them all (tenancy calls it when a status changes). */
+export interface CachedOrgDirectory extends OrgDirectory {
+  invalidate(): void;
+}
+
+const NODES_QUERY = 'query OrgNodes($ids: [ID!]!) { internalOrganizationNodes(ids: $ids) { id kind ancestors status suspendedBy } }';
 
 /** Asks the tenancy subgraph with a service token (scope `tenancy:read`); one request per batch. */
 export function remoteOrgDirectory(tenancyGraphqlUrl: string | (() => string), tokens: ServiceTokenSource): OrgDirectory {
@@ -29,25 +42,43 @@ export function remoteOrgDirectory(tenancyGraphqlUrl: string | (() => string), t
   };
 }
 
+/** How long a cached node is trusted: a suspension reaches a subgraph that asks tenancy over HTTP within this. */
+export const ORG_NODE_TTL_MS = 5_000;
+
 /**
- * An organisation's parent never changes (tenancy refuses moves), so a node once found can be
- * cached for the life of the process. Misses are not cached: the org may be created a moment later.
+ * Caches nodes for `ttlMs`. An organisation's parent never changes (tenancy refuses moves), but its
+ * status does: entries expire, and `invalidate()` drops them all at once. Tenancy invalidates its own
+ * directory when it commits a status change, so in-process subgraphs sharing it (embedded mode) see a
+ * suspension at once; a subgraph asking over HTTP sees it within `ttlMs`. A lookup that began before an
+ * invalidation does not store what it read (it may predate the change). Misses are not cached: the org
+ * may be created a moment later.
  */
-export function cachedOrgDirectory(inner: OrgDirectory, maxEntries = 50_000): OrgDirectory {
-  const cache = new Map<string, OrgNode>();
+export function cachedOrgDirectory(inner: OrgDirectory, options: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}): CachedOrgDirectory {
+  const { maxEntries = 50_000, ttlMs = ORG_NODE_TTL_MS, now = Date.now } = options;
+  const cache = new Map<string, { node: OrgNode; expiresAt: number }>();
+  let generation = 0;
   return {
+    invalidate() {
+      generation += 1;
+      cache.clear();
+    },
     async lookup(ids) {
       const result = new Map<string, OrgNode>();
       const missing: string[] = [];
+      const at = now();
       for (const id of ids) {
         const hit = cache.get(id);
-        if (hit) result.set(id, hit);
+        if (hit && hit.expiresAt > at) result.set(id, hit.node);
         else missing.push(id);
       }
       if (missing.length > 0) {
+        const started = generation;
         for (const [id, node] of await inner.lookup(missing)) {
-          if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-          cache.set(id, node);
+          if (generation === started) {
+            cache.delete(id);
+            if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+            cache.set(id, { node, expiresAt: now() + ttlMs });
+          }
           result.set(id, node);
         }
       }

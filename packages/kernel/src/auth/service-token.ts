@@ -1,9 +1,23 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Short-lived service tokens for subgraph-to-subgraph calls (DESIGN §4). A service asks identity
- * for a token with the scopes it needs, proving itself with the shared service secret, and keeps
- * the token until shortly before it expires.
+ * for a token with the scopes it needs, proving itself with its own secret (SERVICE_SECRET, one per
+ * service), and keeps the token until shortly before it expires.
  */
 export type ServiceTokenSource = () => Promise<string>;
+
+/**
+ * What identity stores of a service's secret (SERVICE_CREDENTIALS): its SHA-256, hex. The secrets
+ * are random (32 bytes or more), so a fast hash is enough; identity never holds them in the clear.
+ */
+export const hashServiceSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+/** SERVICE_CREDENTIALS for identity: `name=sha256hex,…` from each service's secret. */
+export const serviceCredentialsEnv = (secrets: Readonly<Record<string, string>>): string =>
+  Object.entries(secrets)
+    .map(([name, secret]) => `${name}=${hashServiceSecret(secret)}`)
+    .join(',');
 
 export interface RemoteServiceTokenOptions {
   readonly identityUrl: string; // base URL of the identity service, e.g. http://127.0.0.1:4001

@@ -1,12 +1,15 @@
 import { cachedOrgDirectory, remoteOrgDirectory } from '../auth/org-directory.ts';
 import { remoteServiceTokens } from '../auth/service-token.ts';
 import { createTokenVerifier } from '../auth/verify-token.ts';
-import { EnvReader, type Env, type ServiceConfig } from '../config.ts';
+import { ConfigError, EnvReader, type Env, type ServiceConfig } from '../config.ts';
 import { eventBusFromEnv } from '../events/bus-from-env.ts';
 import { createLogger } from '../logger.ts';
 import type { SubgraphDeps } from './subgraph-deps.ts';
 
-/** Where a standalone subgraph finds the others: read once from IDENTITY_URL, TENANCY_URL, SERVICE_SECRET. */
+/**
+ * Where a standalone subgraph finds the others: read once from IDENTITY_URL, TENANCY_URL, and
+ * SERVICE_SECRET (this service's own; identity holds its SHA-256 in SERVICE_CREDENTIALS).
+ */
 export interface RemoteServicesConfig {
   readonly identityUrl: string;
   readonly tenancyGraphqlUrl: string;
@@ -15,11 +18,11 @@ export interface RemoteServicesConfig {
 
 export function readRemoteServicesConfig(env: Env = process.env): RemoteServicesConfig {
   const r = new EnvReader(env);
-  return Object.freeze({
-    identityUrl: r.url('IDENTITY_URL', 'http://127.0.0.1:4001'),
-    tenancyGraphqlUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
-    serviceSecret: r.string('SERVICE_SECRET'),
-  });
+  const identityUrl = r.url('IDENTITY_URL', 'http://127.0.0.1:4001');
+  const tenancyGraphqlUrl = r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql');
+  const serviceSecret = r.string('SERVICE_SECRET');
+  if (serviceSecret.length < 32) throw new ConfigError('SERVICE_SECRET', 'must be at least 32 characters');
+  return Object.freeze({ identityUrl, tenancyGraphqlUrl, serviceSecret });
 }
 
 /**

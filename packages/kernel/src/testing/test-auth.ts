@@ -43,7 +43,8 @@ export async function createTestAuth(): Promise<TestAuth> {
  * `add(kind, parent?)` returns the new id. End-to-end tests use the real tenancy subgraph.
  */
 export class TestOrgTree implements OrgDirectory {
-  private readonly nodes = new Map<string, OrgNode>();
+  private readonly nodes = new Map<string, Pick<OrgNode, 'id' | 'kind' | 'ancestors'>>();
+  private readonly suspended = new Set<string>();
 
   add(id: string, kind: OrgNode['kind'], parentId?: string): string {
     const parent = parentId ? this.nodes.get(parentId) : undefined;
@@ -52,11 +53,19 @@ export class TestOrgTree implements OrgDirectory {
     return id;
   }
 
+  /** Suspends (or resumes) an organisation: it and everything below it read as SUSPENDED. */
+  setSuspended(id: string, suspended: boolean): void {
+    if (suspended) this.suspended.add(id);
+    else this.suspended.delete(id);
+  }
+
   async lookup(ids: readonly string[]): Promise<ReadonlyMap<string, OrgNode>> {
     const found = new Map<string, OrgNode>();
     for (const id of ids) {
       const node = this.nodes.get(id);
-      if (node) found.set(id, node);
+      if (!node) continue;
+      const suspendedBy = [id, ...[...node.ancestors].reverse()].find((a) => this.suspended.has(a)) ?? null;
+      found.set(id, { ...node, status: suspendedBy ? 'SUSPENDED' : 'ACTIVE', suspendedBy });
     }
     return found;
   }

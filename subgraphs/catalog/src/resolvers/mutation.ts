@@ -9,12 +9,12 @@ import { vatRate } from './vat-rate.ts';
 const CHANGE_CATALOGUE = 'change the catalogue';
 
 /** A quote the caller may change (MEMBER+ on its organisation), else NOT_FOUND / FORBIDDEN. */
-async function assertCanChangeQuote(ctx: CatalogContext, rawId: string): Promise<string> {
+async function assertCanChangeQuote(ctx: CatalogContext, rawId: string, write = false): Promise<string> {
   ctx.access.requireCaller();
   const id = parseId(rawId, 'id');
   const quote = await ctx.loaders.quote.load(id);
   if (!quote) throw fail('NOT_FOUND', 'Quote not found.');
-  await ctx.access.assertRole(quote.organizationId, 'MEMBER', 'Quote');
+  await ctx.access.assertRole(quote.organizationId, 'MEMBER', 'Quote', { write });
   return id;
 }
 
@@ -29,7 +29,7 @@ export const Mutation: MutationResolvers = {
     return created.quote;
   },
   async acceptQuote(_root, args, ctx) {
-    return ctx.services.quotes.accept(await assertCanChangeQuote(ctx, args.id), ctx.now);
+    return ctx.services.quotes.accept(await assertCanChangeQuote(ctx, args.id, true), ctx.now);
   },
   async expireQuote(_root, args, ctx) {
     return ctx.services.quotes.expire(await assertCanChangeQuote(ctx, args.id), ctx.now);

@@ -30,13 +30,12 @@ export class UserService {
 
   /**
    * The users among `ids` the caller may see: itself, or anyone with a membership in an organisation
-   * the caller may see (services see all). One SQL statement and one tenancy call.
+   * the caller may see (a service sees none). One SQL statement and one tenancy call.
    */
   async visibleTo(access: Access, ids: readonly string[]): Promise<User[]> {
     const caller = access.caller;
     if (caller.kind !== 'authenticated') return [];
     const users = await findUsers(this.db, ids);
-    if (caller.typ === 'service') return users;
     const others = users.filter((u) => u.id !== caller.sub).map((u) => u.id);
     const memberships = await this.tenancy.membershipsOfUsers(others);
     const visibleOrgs = new Set(await access.filterVisible([...new Set(memberships.map((m) => m.organizationId))]));

@@ -3,20 +3,27 @@ import { HttpError, sendJson, type HttpRoute } from '@platform/kernel';
 import type { KeyRing } from '../domain/key-ring.ts';
 import { mintServiceToken, SERVICE_SCOPES, SERVICE_TOKEN_TTL_SECONDS } from '../domain/service-tokens.ts';
 
-// Digests first: timingSafeEqual needs equal lengths, and comparing digests leaks no length.
-const digest = (value: string) => createHash('sha256').update(value).digest();
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+const NO_CREDENTIAL = Buffer.alloc(32);
 
-/** POST /internal/service-token {service, scopes} with `Authorization: Bearer <SERVICE_SECRET>`. */
-export function serviceTokenRoute(keys: KeyRing, secret: string): HttpRoute {
+/**
+ * POST /internal/service-token {service, scopes} with `Authorization: Bearer <that service's SERVICE_SECRET>`.
+ * Each service proves itself with its own secret (identity holds only its SHA-256) and may ask only for
+ * the scopes SERVICE_SCOPES gives it: another service's name with one's own secret is 401.
+ */
+export function serviceTokenRoute(keys: KeyRing, credentials: ReadonlyMap<string, string>): HttpRoute {
   return {
     method: 'POST',
     path: '/internal/service-token',
     handler: async (req, res, body) => {
       const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (!timingSafeEqual(digest(presented), digest(secret))) throw new HttpError(401, 'invalid service credentials');
       const { service, scopes } = (body ?? {}) as { service?: unknown; scopes?: unknown };
-      const allowed = typeof service === 'string' ? SERVICE_SCOPES[service] : undefined;
+      const allowed = typeof service === 'string' && Object.hasOwn(SERVICE_SCOPES, service) ? SERVICE_SCOPES[service] : undefined;
       if (typeof service !== 'string' || !allowed) throw new HttpError(400, 'unknown service');
+      // Digests of equal length, compared in constant time; an unconfigured service compares against zeros.
+      const expected = credentials.get(service);
+      const matches = timingSafeEqual(sha256(presented), expected ? Buffer.from(expected, 'hex') : NO_CREDENTIAL);
+      if (!expected || !matches) throw new HttpError(401, 'invalid service credentials');
       if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && allowed.includes(s))) {
         throw new HttpError(403, `scopes must be a subset of: ${allowed.join(', ')}`);
       }

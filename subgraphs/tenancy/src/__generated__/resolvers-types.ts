@@ -46,6 +46,10 @@ export type InternalOrganizationNode = {
   ancestors: Array<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
   kind: OrganizationKind;
+  /** SUSPENDED when the organisation or any ancestor is suspended (it may read, not write or spend). */
+  status: OrganizationStatus;
+  /** The nearest suspended organisation at or above this one, if any. */
+  suspendedBy: Maybe<Scalars['ID']['output']>;
 };
 
 export type Membership = {
@@ -399,6 +403,8 @@ export type InternalOrganizationNodeResolvers<ContextType = TenancyContext, Pare
   ancestors?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OrganizationKind'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrganizationStatus'], ParentType, ContextType>;
+  suspendedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type MembershipResolvers<ContextType = TenancyContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = ResolversObject<{

@@ -1,4 +1,4 @@
-import type { Page, PageQuery } from '@platform/kernel';
+import type { OrgNode, Page, PageQuery } from '@platform/kernel';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Organization, OrganizationStatus, SubtreeFilter } from '../domain/organization.ts';
 import { rankedWithin, rowAfter } from './batched-pages.ts';
@@ -22,6 +22,24 @@ export async function findOrganizations(db: Db, ids: readonly string[]): Promise
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute();
   return rows.map(toOrganization);
+}
+
+/** Tree nodes with the nearest suspended organisation at or above each (null when all are active). One statement. */
+export async function findOrgNodes(db: Db, ids: readonly string[]): Promise<OrgNode[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('organizations as o')
+    .select(['o.id', 'o.kind', 'o.path'])
+    .select(
+      sql<
+        string | null
+      >`(select a.id from organizations a where a.status = 'SUSPENDED' and (a.id = o.id or a.id = any(o.path)) order by cardinality(a.path) desc limit 1)`.as(
+        'suspended_by',
+      ),
+    )
+    .where('o.id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind, ancestors: r.path, status: r.suspended_by ? 'SUSPENDED' : 'ACTIVE', suspendedBy: r.suspended_by }));
 }
 
 /** Locks the row until the transaction ends: serialises membership changes within one organisation. */

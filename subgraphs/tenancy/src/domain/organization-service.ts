@@ -21,7 +21,11 @@ export interface UpdateOrganization {
 
 /** The organisation tree: creating, renaming and suspending; every change is announced through the outbox. */
 export class OrganizationService {
-  constructor(private readonly db: Kysely<TenancyDatabase>) {}
+  constructor(
+    private readonly db: Kysely<TenancyDatabase>,
+    /** Called after a status change commits (tenancy's org directory forgets its cached nodes). */
+    private readonly onStatusChanged: () => void = () => {},
+  ) {}
 
   /** A reseller or customer below an existing, active parent of a kind it may sit under. */
   create(command: CreateOrganization): Promise<Organization> {
@@ -40,19 +44,23 @@ export class OrganizationService {
   }
 
   /** Renames, or changes the status: only from above, and never the provider's. */
-  update(command: UpdateOrganization): Promise<Organization> {
+  async update(command: UpdateOrganization): Promise<Organization> {
     const { organizationId, name, status } = command;
-    return inTransaction(this.db, async (trx) => {
+    let statusChanged = false;
+    const updated = await inTransaction(this.db, async (trx) => {
       const current = await lockOrThrow(trx, organizationId);
       if (status !== null && status !== current.status) {
         if (current.parentId === null) throw badInput('status', 'the provider cannot be suspended.');
         if (command.actorOrganizationId === organizationId) throw fail('FORBIDDEN', 'An organization above this one must change its status.');
       }
+      statusChanged = status !== null && status !== current.status;
       const changes = { ...(name !== null ? { name } : {}), ...(status !== null ? { status } : {}) };
       const org = await uniqueName(name, () => updateOrganization(trx, organizationId, changes));
       await writeOutbox(trx, 'tenancy.organization.updated', { organizationId, name: org.name, status: org.status });
       return org;
     });
+    if (statusChanged) this.onStatusChanged();
+    return updated;
   }
 
   subtree(filter: SubtreeFilter, page: Page<OrgCursor>): Promise<Organization[]> {

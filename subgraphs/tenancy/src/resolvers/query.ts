@@ -31,8 +31,8 @@ export const Query: QueryResolvers = {
   },
   internalOrganizationNodes: async (_root, { ids }, ctx) => {
     ctx.access.requireServiceScope('tenancy:read');
-    const orgs = await ctx.loaders.organization.loadMany(lookupIds(ids, 'ids'));
-    return orgs.flatMap((o) => (o && !(o instanceof Error) ? [{ id: o.id, kind: o.kind, ancestors: [...o.ancestors] }] : []));
+    const found = await ctx.services.orgDirectory.lookup(lookupIds(ids, 'ids'));
+    return [...found.values()].map((n) => ({ ...n, ancestors: [...n.ancestors] }));
   },
   internalMembershipsOfUsers: async (_root, { userIds }, ctx) => {
     ctx.access.requireServiceScope('tenancy:read');

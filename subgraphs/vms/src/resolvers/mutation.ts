@@ -6,12 +6,15 @@ import type { VmAction } from '../domain/lifecycle.ts';
 import { parseSnapshot } from '../domain/vcenter-snapshot.ts';
 import { parseGuestOs, parseVmName } from '../domain/vm-input.ts';
 
+/** What a suspended organisation may not do to its VMs (powering off and deleting stop spending, so stay allowed). */
+const SPENDS: readonly VmAction[] = ['POWER_ON', 'RESTART', 'RESIZE'];
+
 /** A VM to operate on: NOT_FOUND unless the caller sees it, FORBIDDEN below MEMBER on its organisation. */
 async function operate(ctx: VmsContext, id: string, action: VmAction, resize?: VmSize) {
   ctx.access.requireMember();
   const vm = await ctx.loaders.vm.load(id);
   if (!vm) throw fail('NOT_FOUND', 'id: no VM you can see has this id.', { field: 'id' });
-  const caller = await ctx.access.assertMember(vm.organizationId, 'MEMBER', { field: 'id', what: 'VM' });
+  const caller = await ctx.access.assertMember(vm.organizationId, 'MEMBER', { field: 'id', what: 'VM', write: SPENDS.includes(action) });
   return ctx.services.lifecycle.apply(vm, action, caller.sub, resize);
 }
 
@@ -46,7 +49,7 @@ export const Mutation: MutationResolvers = {
       if ((productId === null) === (spec === null)) throw badInput(productId ? 'spec' : 'productId', 'give productId or spec, exactly one of them.');
       const guestOs = parseGuestOs(input.guestOs);
       const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
-      const caller = await ctx.access.assertMember(organizationId);
+      const caller = await ctx.access.assertMember(organizationId, 'MEMBER', { write: true });
       const node = await ctx.access.node(organizationId);
       if (!node) throw fail('NOT_FOUND', 'organizationId: no organisation you can see has this id.', { field: 'organizationId' });
       const orgPath = [...node.ancestors, organizationId];

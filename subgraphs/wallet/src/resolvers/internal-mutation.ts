@@ -13,8 +13,10 @@ export const internalMutations: InternalMutations = {
   async internalPlaceHold(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
       ctx.access.requireServiceScope('wallet:hold');
+      const organizationId = parseId(input.organizationId, 'organizationId');
+      await ctx.access.assertActive(organizationId); // a suspended organisation spends nothing
       return ctx.wallets.placeHold({
-        organizationId: parseId(input.organizationId, 'organizationId'),
+        organizationId,
         ...parseMoneyInput(input),
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
         description: description(input.description),

@@ -24,7 +24,7 @@ export const publicMutations: PublicMutations = {
         paymentReference: parseText(input.paymentReference, 'paymentReference', { max: 200 }),
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
-      await ctx.access.assertMember(organizationId, 'BILLING');
+      await ctx.access.assertMember(organizationId, 'BILLING', { write: true });
       return ctx.wallets.topUp(command);
     });
   },
