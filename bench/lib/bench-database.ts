@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ensureDatabase, withDatabase } from '@platform/kernel';
 import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
-import { freePort } from '@platform/testkit';
+import { freePort } from '@platform/kernel/testing';
 
 /**
  * Databases for a benchmark run: on BENCH_DATABASE_URL's server when set, otherwise on an embedded

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createGateway, readGatewayConfig } from '@platform/gateway';
 import { createIdentitySubgraph, readIdentityConfig } from '@platform/identity';
 import { createTokenVerifier, InMemoryEventBus, lazyRemoteJwks, remoteServiceTokens, type EventBus, type Logger, type RunningServer } from '@platform/kernel';
@@ -18,6 +19,10 @@ export interface PlatformOptions {
   readonly logger: Logger;
   /** Secret services present to identity for service tokens. */
   readonly serviceSecret: string;
+  /** Seals identity's private signing keys (32 bytes, base64); generated when absent (keys then die with the process). */
+  readonly keyEncryptionKey?: string;
+  /** Extra identity env (e.g. LOGIN_MAX_FAILURES, PASSWORD_HASH_QUEUE). */
+  readonly identityEnv?: Readonly<Record<string, string>>;
   /** Lower in tests only; the default is OWASP's 2^17. */
   readonly scryptLog2N?: number;
   readonly supergraphPath?: string;
@@ -70,6 +75,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ...common('identity'),
         SERVICE_SECRET: options.serviceSecret,
         PASSWORD_SCRYPT_LOG2N: options.scryptLog2N === undefined ? undefined : String(options.scryptLog2N),
+        KEY_ENCRYPTION_KEY: options.keyEncryptionKey ?? randomBytes(32).toString('base64'),
+        ...options.identityEnv,
       }),
       { logger: logger.child({ service: 'identity' }), eventBus, onQuery: options.onQuery?.identity, tenancyUrl: () => tenancyUrl },
     );

@@ -11,6 +11,8 @@ export const TEST_SCRYPT_LOG2N = 14;
 
 export interface TestPlatform extends Platform {
   readonly serviceSecret: string;
+  /** Identity's key-encryption key (base64), for tests that open a sealed signing key. */
+  readonly keyEncryptionKey: string;
   /** Statements per subgraph, for batching assertions. */
   readonly statements: Readonly<Record<SubgraphName, StatementCounter>>;
   /** Logs a demo user in (by email) through the gateway; returns the access token. */
@@ -32,10 +34,12 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     statements[name] = new StatementCounter();
   }
   const serviceSecret = randomBytes(32).toString('base64url');
+  const keyEncryptionKey = overrides.keyEncryptionKey ?? randomBytes(32).toString('base64');
   const platform = await startPlatform({
     databaseUrls,
     logger: createLogger({}, 'error'),
     serviceSecret,
+    keyEncryptionKey,
     scryptLog2N: TEST_SCRYPT_LOG2N,
     nodeEnv: 'test',
     onQuery: Object.fromEntries(SUBGRAPHS.map((n) => [n, statements[n].record])),
@@ -47,6 +51,7 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
   return {
     ...platform,
     serviceSecret,
+    keyEncryptionKey,
     statements,
     gateway,
     async login(email, organizationId) {
