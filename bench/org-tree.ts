@@ -7,9 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createLogger } from '@platform/kernel';
-import { StatementCounter } from '@platform/kernel/testing';
+import { gql, StatementCounter } from '@platform/kernel/testing';
 import { DEMO_ORGS, DEMO_PASSWORD, seedDemo, startPlatform, SUBGRAPHS, type SubgraphName } from '@platform/platform';
-import { gql } from '@platform/testkit';
 import { benchDatabases } from './lib/bench-database.ts';
 import { runConcurrently, summarise } from './lib/stats.ts';
 

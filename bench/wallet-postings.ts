@@ -8,8 +8,7 @@
 import { cpus } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createLogger, InMemoryEventBus, newId } from '@platform/kernel';
-import { StatementCounter } from '@platform/kernel/testing';
-import { createTestAuth, gql, TestOrgTree } from '@platform/testkit';
+import { createTestAuth, gql, StatementCounter, TestOrgTree } from '@platform/kernel/testing';
 import { auditLedger, createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 import { benchDatabases } from './lib/bench-database.ts';
 import { runConcurrently, summarise } from './lib/stats.ts';
