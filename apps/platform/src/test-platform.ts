@@ -55,10 +55,17 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     statements,
     gateway,
     async login(email, organizationId) {
-      const r = await gateway<{ logIn: { accessToken: string } }>(
-        'mutation($e: String!, $p: String!, $o: ID) { logIn(email: $e, password: $p, organizationId: $o) { accessToken } }',
-        { e: email, p: DEMO_PASSWORD, o: organizationId ?? null },
-      );
+      const attempt = () =>
+        gateway<{ logIn: { accessToken: string } }>(
+          'mutation($e: String!, $p: String!, $o: ID) { logIn(email: $e, password: $p, organizationId: $o) { accessToken } }',
+          { e: email, p: DEMO_PASSWORD, o: organizationId ?? null },
+        );
+      let r = await attempt();
+      // Many tests sign several users in at once: a busy hashing queue answers RATE_LIMITED, and a client retries after the time it names.
+      for (let i = 0; i < 30 && r.errors?.[0]?.extensions?.['code'] === 'RATE_LIMITED'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, Number(r.errors![0]!.extensions!['retryAfterSeconds'] ?? 1) * 1000));
+        r = await attempt();
+      }
       if (!r.data?.logIn) throw new Error(`login failed for ${email}: ${JSON.stringify(r.errors)}`);
       return r.data.logIn.accessToken;
     },
