@@ -79,7 +79,7 @@ describe('per-address throttle and the hashing queue (own platform: LOGIN_ADDRES
     } finally {
       await p.close();
     }
-  });
+  }, 180_000); // starts a platform of its own
 
   test('beyond the hashing queue a sign-in is RATE_LIMITED at once (retry-after 1 s), never a timeout, and nothing is counted', async () => {
     const p: TestPlatform = await startTestPlatform({ identityEnv: { PASSWORD_HASH_QUEUE: '0', PASSWORD_HASH_CONCURRENCY: '1' } });
@@ -97,5 +97,5 @@ describe('per-address throttle and the hashing queue (own platform: LOGIN_ADDRES
     } finally {
       await p.close();
     }
-  });
+  }, 180_000); // starts a platform of its own
 });
