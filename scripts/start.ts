@@ -3,6 +3,8 @@
  * unless DATABASE_URL names a server, creates one database per subgraph, migrates, seeds the demo
  * dataset when empty, starts every subgraph and the gateway, and prints where to go.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, EnvReader, ensureDatabase, stopOnSignals, withDatabase } from '@platform/kernel';
@@ -49,11 +51,25 @@ for (const name of SUBGRAPHS) {
 }
 progress(`databases ready: ${SUBGRAPHS.map((n) => `platform_${n}`).join(', ')}`);
 
+// Identity's key-encryption key: KEY_ENCRYPTION_KEY when set, else one generated once and kept with
+// the data (.data/key-encryption-key, mode 0600), so a restart can open the signing keys it sealed.
+const kekFile = path.join(ROOT, '.data', 'key-encryption-key');
+let keyEncryptionKey = env.optionalString('KEY_ENCRYPTION_KEY');
+if (!keyEncryptionKey) {
+  if (!existsSync(kekFile)) {
+    mkdirSync(path.dirname(kekFile), { recursive: true, mode: 0o700 });
+    writeFileSync(kekFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    progress(`generated a key-encryption key in ${path.relative(process.cwd(), kekFile) || kekFile}`);
+  }
+  keyEncryptionKey = readFileSync(kekFile, 'utf8').trim();
+}
+
 const gatewayPort = env.int('PORT', 4000, { min: 0, max: 65535 });
 const platform = await startPlatform({
   databaseUrls,
   ports: { gateway: gatewayPort, identity: 4001, tenancy: 4002, wallet: 4003, catalog: 4004, vms: 4005 },
   logger,
+  keyEncryptionKey,
   nodeEnv: 'development',
 });
 running.push(platform);

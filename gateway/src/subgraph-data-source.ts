@@ -5,7 +5,7 @@ import { answerRefusal, refusalOf } from './subgraph-refusal.ts';
 
 /**
  * Sends the caller's verified token and the request id to every subgraph. Subgraphs verify the
- * token again (DESIGN §4); nothing else from the client's headers is passed on.
+ * token again (DESIGN §4), and the client's address as x-forwarded-for; nothing else from the client's headers is passed on.
  *
  * A subgraph that refuses an operation (4xx with GraphQL errors: bad input it could not coerce) ran
  * nothing; its errors reach the client as BAD_USER_INPUT at the client's path, and a refused query is
@@ -23,6 +23,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!headers || !isGatewayContext(options.context)) return;
     const { caller, requestId } = options.context;
     headers.set('x-request-id', requestId);
+    // Replaces whatever the client sent: the gateway is the edge, so its socket's peer is the client.
+    if (options.context.clientAddress) headers.set('x-forwarded-for', options.context.clientAddress);
+    else headers.delete('x-forwarded-for');
     if (caller.kind === 'authenticated') headers.set('authorization', `Bearer ${caller.token}`);
     else headers.delete('authorization');
   }

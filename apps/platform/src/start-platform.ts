@@ -34,6 +34,10 @@ export interface PlatformOptions {
    * SHA-256). Generated per service when absent (npm start, tests).
    */
   readonly serviceSecrets?: Readonly<Partial<Record<CallingService, string>>>;
+  /** Seals identity's private signing keys (32 bytes, base64); generated when absent (keys then die with the process). */
+  readonly keyEncryptionKey?: string;
+  /** Extra identity env (e.g. LOGIN_MAX_FAILURES, PASSWORD_HASH_QUEUE). */
+  readonly identityEnv?: Readonly<Record<string, string>>;
   /** Lower in tests only; the default is OWASP's 2^17. */
   readonly scryptLog2N?: number;
   readonly supergraphPath?: string;
@@ -91,6 +95,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ...common('identity'),
         SERVICE_CREDENTIALS: serviceCredentialsEnv(serviceSecrets),
         PASSWORD_SCRYPT_LOG2N: options.scryptLog2N === undefined ? undefined : String(options.scryptLog2N),
+        KEY_ENCRYPTION_KEY: options.keyEncryptionKey ?? randomBytes(32).toString('base64'),
+        ...options.identityEnv,
       }),
       { logger: logger.child({ service: 'identity' }), eventBus, onQuery: options.onQuery?.identity, tenancyUrl: () => tenancyUrl },
     );

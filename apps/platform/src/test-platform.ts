@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createLogger } from '@platform/kernel';
 import { StatementCounter } from '@platform/kernel/testing';
 import { createTestDatabase, dropTestDatabases, gql } from '@platform/testkit';
@@ -9,6 +10,8 @@ import { startPlatform, SUBGRAPHS, type Platform, type PlatformOptions, type Sub
 export const TEST_SCRYPT_LOG2N = 14;
 
 export interface TestPlatform extends Platform {
+  /** Identity's key-encryption key (base64), for tests that open a sealed signing key. */
+  readonly keyEncryptionKey: string;
   /** Statements per subgraph, for batching assertions. */
   readonly statements: Readonly<Record<SubgraphName, StatementCounter>>;
   /** Logs a demo user in (by email) through the gateway; returns the access token. */
@@ -29,9 +32,11 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     databaseUrls[name] = await createTestDatabase(name);
     statements[name] = new StatementCounter();
   }
+  const keyEncryptionKey = overrides.keyEncryptionKey ?? randomBytes(32).toString('base64');
   const platform = await startPlatform({
     databaseUrls,
     logger: createLogger({}, 'error'),
+    keyEncryptionKey,
     scryptLog2N: TEST_SCRYPT_LOG2N,
     nodeEnv: 'test',
     onQuery: Object.fromEntries(SUBGRAPHS.map((n) => [n, statements[n].record])),
@@ -42,13 +47,21 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     gql<D>(platform.gatewayUrl, query, variables, token ? { token } : {});
   return {
     ...platform,
+    keyEncryptionKey,
     statements,
     gateway,
     async login(email, organizationId) {
-      const r = await gateway<{ logIn: { accessToken: string } }>(
-        'mutation($e: String!, $p: String!, $o: ID) { logIn(email: $e, password: $p, organizationId: $o) { accessToken } }',
-        { e: email, p: DEMO_PASSWORD, o: organizationId ?? null },
-      );
+      const attempt = () =>
+        gateway<{ logIn: { accessToken: string } }>(
+          'mutation($e: String!, $p: String!, $o: ID) { logIn(email: $e, password: $p, organizationId: $o) { accessToken } }',
+          { e: email, p: DEMO_PASSWORD, o: organizationId ?? null },
+        );
+      let r = await attempt();
+      // Many tests sign several users in at once: a busy hashing queue answers RATE_LIMITED, and a client retries after the time it names.
+      for (let i = 0; i < 30 && r.errors?.[0]?.extensions?.['code'] === 'RATE_LIMITED'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, Number(r.errors![0]!.extensions!['retryAfterSeconds'] ?? 1) * 1000));
+        r = await attempt();
+      }
       if (!r.data?.logIn) throw new Error(`login failed for ${email}: ${JSON.stringify(r.errors)}`);
       return r.data.logIn.accessToken;
     },

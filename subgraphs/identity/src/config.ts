@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
 import { SERVICE_SCOPES } from './domain/service-tokens.ts';
 
@@ -15,6 +17,44 @@ export interface IdentityConfig extends ServiceConfig {
   readonly loginMaxFailures: number;
   readonly loginWindowSeconds: number;
   readonly loginLockSeconds: number;
+  /** Failed (or in-flight) sign-ins one client address may make per window before it is refused. */
+  readonly loginAddressMaxFailures: number;
+  /** Peers whose x-forwarded-for is believed (the gateway); anyone else is throttled by their socket address. */
+  readonly trustedProxies: readonly string[];
+  /** Password checks run at once, how many may wait and for how long; beyond that a sign-in is RATE_LIMITED. */
+  readonly passwordHashConcurrency: number;
+  readonly passwordHashQueue: number;
+  readonly passwordHashMaxWaitMs: number;
+  /** A refresh-token family (one sign-in) ends this long after the sign-in, however often it rotates. */
+  readonly refreshFamilyMaxSeconds: number;
+  /** Seals private signing keys: the current key first, then older ones still readable (rotation). */
+  readonly keyEncryptionKeys: readonly KeyEncryptionKey[];
+}
+
+export interface KeyEncryptionKey {
+  /** Stored with each sealed row: the first 16 hex digits of the key's SHA-256. */
+  readonly id: string;
+  readonly key: Buffer;
+  /** The variable it came from, for error messages. */
+  readonly variable: string;
+}
+
+function readKek(variable: string, value: string): KeyEncryptionKey {
+  const key = Buffer.from(value.trim(), 'base64');
+  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) {
+    throw new ConfigError(variable, 'must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)');
+  }
+  return { id: createHash('sha256').update(key).digest('hex').slice(0, 16), key, variable };
+}
+
+function readKeks(r: EnvReader, env: Env): KeyEncryptionKey[] {
+  const current = readKek('KEY_ENCRYPTION_KEY', r.string('KEY_ENCRYPTION_KEY'));
+  const previous = (env['KEY_ENCRYPTION_KEYS_PREVIOUS'] ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map((v) => readKek('KEY_ENCRYPTION_KEYS_PREVIOUS', v));
+  return [current, ...previous];
 }
 
 export function readIdentityConfig(env: Env = process.env): IdentityConfig {
@@ -31,6 +71,16 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, { min: 1 }),
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, { min: 1 }),
     loginLockSeconds: r.int('LOGIN_LOCK_SECONDS', 900, { min: 1 }),
+    loginAddressMaxFailures: r.int('LOGIN_ADDRESS_MAX_FAILURES', 50, { min: 1 }),
+    trustedProxies: (env['TRUSTED_PROXY_ADDRESSES'] ?? '127.0.0.1,::1,::ffff:127.0.0.1')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
+    passwordHashConcurrency: r.int('PASSWORD_HASH_CONCURRENCY', availableParallelism(), { min: 1, max: 64 }),
+    passwordHashQueue: r.int('PASSWORD_HASH_QUEUE', 16, { min: 0, max: 10_000 }),
+    passwordHashMaxWaitMs: r.int('PASSWORD_HASH_MAX_WAIT_MS', 2000, { min: 1, max: 60_000 }),
+    refreshFamilyMaxSeconds: r.int('REFRESH_FAMILY_MAX_SECONDS', 30 * 24 * 3600, { min: 300 }),
+    keyEncryptionKeys: readKeks(r, env),
   });
 }
 

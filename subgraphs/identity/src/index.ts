@@ -1,6 +1,6 @@
 import { createTokenVerifier, defineSubgraph, type SubgraphDeps } from '@platform/kernel';
 import type { IdentityConfig } from './config.ts';
-import type { IdentityContext } from './context.ts';
+import { clientAddressOf, type IdentityContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { IdentityDatabase } from './db/types.ts';
 import type { IdentitySeedUser } from './domain/user-service.ts';
@@ -29,7 +29,12 @@ export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDep
     migrations,
     schema: buildIdentitySchema(),
     services: ({ db }) => createIdentityServices(db, config, deps.tenancyUrl ?? (() => config.tenancyUrl)),
-    context: (base, services) => ({ ...base, services, loaders: createLoaders(services.users, base.access) }),
+    context: (base, services, req) => ({
+      ...base,
+      services,
+      loaders: createLoaders(services.users, base.access),
+      clientAddress: clientAddressOf(req, config.trustedProxies),
+    }),
     // Tokens are checked against identity's own key store, not its JWKS over HTTP.
     auth: (_database, { keys, orgDirectory }) => ({
       verifyToken: createTokenVerifier({ keys: keys.keyResolver, issuer: config.jwtIssuer, audience: config.jwtAudience }),

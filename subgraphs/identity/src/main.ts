@@ -1,7 +1,7 @@
 import { createLogger, eventBusFromEnv, stopOnSignals } from '@platform/kernel';
 import { createIdentitySubgraph, readIdentityConfig } from './index.ts';
 
-// Standalone: `tsx subgraphs/identity/src/main.ts` with DATABASE_URL, SERVICE_CREDENTIALS (name=sha256 of each service's SERVICE_SECRET, comma-separated), TENANCY_URL, PORT.
+// Standalone: `tsx subgraphs/identity/src/main.ts` with DATABASE_URL, SERVICE_CREDENTIALS (name=sha256 of each service's SERVICE_SECRET, comma-separated), KEY_ENCRYPTION_KEY, TENANCY_URL, PORT.
 const config = readIdentityConfig();
 // Identity verifies with its own keys and signs its own service tokens: only the logger and bus are taken.
 const logger = createLogger({ service: 'identity' }, config.logLevel);

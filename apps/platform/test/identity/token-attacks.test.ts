@@ -1,3 +1,4 @@
+import { createDecipheriv } from 'node:crypto';
 import { base64url, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { describe, expect } from 'vitest';
 import { codesOf, gql } from '@platform/testkit';
@@ -17,8 +18,13 @@ const test = platformTest.extend<{ validToken: string; signingKey: SigningKey }>
   validToken: [async ({ platform }, use) => use(await platform.login(karooAdmin.email)), { scope: 'file' }],
   signingKey: [
     async ({ platform }, use) => {
-      const row = await platform.identity.db.selectFrom('signing_keys').select(['kid', 'private_jwk']).executeTakeFirstOrThrow();
-      await use({ kid: row.kid, jwk: row.private_jwk as JWK });
+      // Sealed at rest (AES-256-GCM, iv ‖ tag ‖ ciphertext, the kid as associated data): opened with the platform's key.
+      const row = await platform.identity.db.selectFrom('signing_keys').select(['kid', 'private_key_sealed']).executeTakeFirstOrThrow();
+      const raw = Buffer.from(row.private_key_sealed!, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', Buffer.from(platform.keyEncryptionKey, 'base64'), raw.subarray(0, 12)).setAAD(Buffer.from(row.kid));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      const jwk = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as JWK;
+      await use({ kid: row.kid, jwk });
     },
     { scope: 'file' },
   ],

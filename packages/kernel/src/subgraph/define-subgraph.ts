@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { OrgDirectory } from '../auth/org-directory.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
@@ -36,7 +37,7 @@ export interface SubgraphDefinition<DB, Services, Ctx extends RequestContext, De
   /** The domain services, built once; request handling, tasks and consumers share them. */
   readonly services: (database: Database<DB>, deps: Deps) => Services;
   /** The per-request context: the base plus fresh DataLoaders and the services resolvers call. */
-  readonly context: (base: RequestContext, services: Services) => Ctx;
+  readonly context: (base: RequestContext, services: Services, req: http.IncomingMessage) => Ctx;
   /** Token verifier / org directory a subgraph owns itself; each defaults to the one in `deps`. */
   readonly auth?: (database: Database<DB>, services: Services) => { readonly verifyToken?: TokenVerifier; readonly orgDirectory?: OrgDirectory };
   /** Background passes (sweeps, recovery). Give them `database.background` so requests' statement counts stay exact. */
@@ -100,7 +101,7 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
         logger: deps.logger,
         verifyToken,
         orgDirectory,
-        extendContext: (base) => definition.context(base, services),
+        extendContext: (base, req) => definition.context(base, services, req),
         ready: () => database.ping(),
         routes: definition.routes?.(services) ?? [],
       });

@@ -23,8 +23,8 @@ export interface SubgraphServerOptions<Ctx extends RequestContext> {
   readonly logger: Logger;
   readonly verifyToken: TokenVerifier;
   readonly orgDirectory: OrgDirectory;
-  /** Adds the subgraph's fresh per-request DataLoaders to the base context. */
-  readonly extendContext: (base: RequestContext) => Ctx;
+  /** Adds the subgraph's fresh per-request DataLoaders to the base context (the request too, for the rare subgraph that reads it). */
+  readonly extendContext: (base: RequestContext, req: http.IncomingMessage) => Ctx;
   /** /ready answers 200 only when this resolves true (database reachable, …). */
   readonly ready: () => Promise<boolean>;
   readonly routes?: readonly HttpRoute[];
@@ -74,7 +74,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
     routes: [
-      ...graphqlRoutes('/graphql', apollo, async (req) => options.extendContext(await createRequestContext(req, deps))),
+      ...graphqlRoutes('/graphql', apollo, async (req) => options.extendContext(await createRequestContext(req, deps), req)),
       { method: 'GET', path: '/health', handler: (_req, res) => sendJson(res, 200, { status: 'ok', service: options.name }) },
       {
         method: 'GET',

@@ -1,31 +1,49 @@
 import { sql } from 'kysely';
 import type { IdentityDb as Db } from './types.ts';
 
-export async function lockedUntil(db: Db, emailNormalized: string): Promise<Date | null> {
-  const row = await db.selectFrom('login_failures').select('locked_until').where('email_normalized', '=', emailNormalized).executeTakeFirst();
-  return row?.locked_until ?? null;
+export interface ThrottlePolicy {
+  readonly windowSeconds: number;
+  readonly maxFailures: number;
+  readonly lockSeconds: number;
 }
 
+/** Accounts are throttled by normalised email, client addresses by address; both tables have the same shape. */
+export type ThrottleSubject = { readonly email: string } | { readonly address: string };
+
+const target = (s: ThrottleSubject) =>
+  'email' in s
+    ? { table: sql.table('login_failures'), column: sql.ref('email_normalized'), key: s.email }
+    : { table: sql.table('login_address_failures'), column: sql.ref('address'), key: s.address };
+
 /**
- * Counts a failure atomically (one upsert, safe under concurrent guesses): a new window starts when
- * the last one is older than `windowSeconds`; reaching `maxFailures` locks for `lockSeconds`.
+ * Counts an attempt atomically *before* the password is checked (one upsert; concurrent attempts
+ * queue on the row), so at most `maxFailures` attempts per window are ever evaluated. Returns null
+ * when the attempt may go ahead, or the time the lock ends. While locked nothing changes; the attempt
+ * after the `maxFailures`-th starts a lock of `lockSeconds`. A window older than `windowSeconds`, or
+ * an expired lock, starts a fresh count. A successful sign-in clears (account) or refunds (address).
  */
-export async function recordFailure(
-  db: Db,
-  emailNormalized: string,
-  { windowSeconds, maxFailures, lockSeconds }: { windowSeconds: number; maxFailures: number; lockSeconds: number },
-): Promise<void> {
+export async function countAttempt(db: Db, subject: ThrottleSubject, { windowSeconds, maxFailures, lockSeconds }: ThrottlePolicy): Promise<Date | null> {
+  const { table, column, key } = target(subject);
   const window = sql`make_interval(secs => ${windowSeconds})`;
   const lock = sql`make_interval(secs => ${lockSeconds})`;
-  await sql`
-    insert into login_failures as f (email_normalized, window_started_at, failures, locked_until)
-    values (${emailNormalized}, now(), 1, case when 1 >= ${maxFailures}::int then now() + ${lock} end)
-    on conflict (email_normalized) do update set
-      window_started_at = case when f.window_started_at < now() - ${window} then now() else f.window_started_at end,
-      failures = case when f.window_started_at < now() - ${window} then 1 else f.failures + 1 end,
-      locked_until = case
-        when (case when f.window_started_at < now() - ${window} then 1 else f.failures + 1 end) >= ${maxFailures}::int
-        then now() + ${lock} else f.locked_until end`.execute(db);
+  const locked = sql`f.locked_until > now()`;
+  const fresh = sql`(f.window_started_at < now() - ${window} or f.locked_until <= now())`;
+  const count = sql`(case when ${fresh} then 1 else f.failures + 1 end)`;
+  const { rows } = await sql<{ locked_until: Date | null }>`
+    insert into ${table} as f (${column}, window_started_at, failures, locked_until)
+    values (${key}, now(), 1, case when 1 > ${maxFailures}::int then now() + ${lock} end)
+    on conflict (${column}) do update set
+      window_started_at = case when ${locked} then f.window_started_at when ${fresh} then now() else f.window_started_at end,
+      failures = case when ${locked} then f.failures else ${count} end,
+      locked_until = case when ${locked} then f.locked_until when ${count} > ${maxFailures}::int then now() + ${lock} end
+    returning locked_until`.execute(db);
+  return rows[0]?.locked_until ?? null;
+}
+
+/** Takes back an attempt that was counted but not evaluated (or, for an address, one that succeeded). */
+export async function refundAttempt(db: Db, subject: ThrottleSubject): Promise<void> {
+  const { table, column, key } = target(subject);
+  await sql`update ${table} set failures = greatest(failures - 1, 0) where ${column} = ${key} and (locked_until is null or locked_until <= now())`.execute(db);
 }
 
 export async function clearFailures(db: Db, emailNormalized: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { IdentityDb as Db } from './types.ts';
 export interface RefreshTokenRecord {
   readonly id: string;
   readonly familyId: string;
+  readonly familyStartedAt: Date;
   readonly userId: string;
   readonly organizationId: string | null;
   readonly expiresAt: Date;
@@ -12,11 +13,19 @@ export interface RefreshTokenRecord {
 
 export async function insertRefreshToken(
   db: Db,
-  t: { id: string; familyId: string; userId: string; organizationId: string | null; tokenHash: Buffer; expiresAt: Date },
+  t: { id: string; familyId: string; familyStartedAt: Date; userId: string; organizationId: string | null; tokenHash: Buffer; expiresAt: Date },
 ): Promise<void> {
   await db
     .insertInto('refresh_tokens')
-    .values({ id: t.id, family_id: t.familyId, user_id: t.userId, organization_id: t.organizationId, token_hash: t.tokenHash, expires_at: t.expiresAt })
+    .values({
+      id: t.id,
+      family_id: t.familyId,
+      family_started_at: t.familyStartedAt,
+      user_id: t.userId,
+      organization_id: t.organizationId,
+      token_hash: t.tokenHash,
+      expires_at: t.expiresAt,
+    })
     .execute();
 }
 
@@ -32,6 +41,7 @@ export async function findRefreshToken(db: Db, tokenHash: Buffer, { lock = false
     row && {
       id: row.id,
       familyId: row.family_id,
+      familyStartedAt: row.family_started_at,
       userId: row.user_id,
       organizationId: row.organization_id,
       expiresAt: row.expires_at,

@@ -18,6 +18,8 @@ export interface RefreshTokensTable {
   token_hash: Buffer;
   created_at: Generated<Date>;
   expires_at: Date;
+  /** When the family's sign-in happened; the family ends REFRESH_FAMILY_MAX_SECONDS later. */
+  family_started_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
 }
@@ -26,7 +28,11 @@ export interface SigningKeysTable {
   kid: string;
   algorithm: string;
   public_jwk: unknown;
+  /** Null once sealed (every row, after the first start with a key-encryption key). */
   private_jwk: unknown;
+  /** base64url(iv ‖ tag ‖ AES-256-GCM ciphertext of the private JWK). */
+  private_key_sealed: string | null;
+  kek_id: string | null;
   created_at: Generated<Date>;
   activates_at: Date;
   retires_at: Date | null;
@@ -39,7 +45,15 @@ export interface LoginFailuresTable {
   locked_until: Date | null;
 }
 
+export interface LoginAddressFailuresTable {
+  address: string;
+  window_started_at: Date;
+  failures: number;
+  locked_until: Date | null;
+}
+
 export interface IdentityDatabase extends OutboxTables {
+  login_address_failures: LoginAddressFailuresTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   signing_keys: SigningKeysTable;

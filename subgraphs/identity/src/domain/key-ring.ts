@@ -2,8 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { inTransaction } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { insertSigningKey, publishedKeys, retireUnretiredKeys, type SigningKeyRecord } from '../db/signing-key-repository.ts';
+import { allKeys, insertSigningKey, publishedKeys, retireUnretiredKeys, storeSealedKey, type StoredSigningKey } from '../db/signing-key-repository.ts';
 import type { IdentityDatabase } from '../db/types.ts';
+import type { KeySealer } from './sealing.ts';
+
+/** A published key with its private half opened (in memory only). */
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly algorithm: string;
+  readonly publicJwk: JWK;
+  readonly privateJwk: JWK;
+  readonly activatesAt: Date;
+  readonly retiresAt: Date | null;
+}
 
 const ALGORITHM = 'EdDSA';
 const CACHE_MS = 5_000;
@@ -26,10 +37,23 @@ export class KeyRing {
   constructor(
     private readonly db: Kysely<IdentityDatabase>,
     private readonly options: KeyRingOptions,
+    private readonly sealer: KeySealer,
   ) {}
 
-  /** Creates a first key, active at once, when there is none (a fresh database). */
+  /**
+   * At start: seals plain rows (from before sealing) and re-seals rows under an older key-encryption
+   * key, opening every row, so a wrong KEY_ENCRYPTION_KEY stops the boot naming the variable. Then
+   * creates a first key, active at once, when there is none (a fresh database).
+   */
   async ensureKey(): Promise<void> {
+    for (const key of await allKeys(this.db)) {
+      if ('sealed' in key.privateKey && key.privateKey.kekId === this.sealer.currentId) {
+        this.sealer.open(key.privateKey, key.kid); // proves the configured key opens it
+        continue;
+      }
+      const plain = 'plain' in key.privateKey ? key.privateKey.plain : this.sealer.open(key.privateKey, key.kid);
+      await storeSealedKey(this.db, key.kid, this.sealer.seal(plain, key.kid));
+    }
     if ((await this.keys(true)).length === 0) await this.addKey(new Date(), new Date());
   }
 
@@ -80,15 +104,21 @@ export class KeyRing {
     };
     await inTransaction(this.db, async (trx) => {
       await retireUnretiredKeys(trx, retireOthersAt);
-      await insertSigningKey(trx, record);
+      await insertSigningKey(trx, { ...record, privateKey: this.sealer.seal(record.privateJwk, record.kid) });
     });
     this.cache = undefined;
     return { ...record, retiresAt: null };
   }
 
+  private opened({ privateKey, ...key }: StoredSigningKey): SigningKeyRecord {
+    const previous = this.cache?.keys.find((k) => k.kid === key.kid); // opened already: skip the decryption
+    const privateJwk = previous?.privateJwk ?? ('plain' in privateKey ? privateKey.plain : (this.sealer.open(privateKey, key.kid) as JWK));
+    return { ...key, privateJwk };
+  }
+
   private async keys(fresh = false): Promise<SigningKeyRecord[]> {
     if (!fresh && this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.keys;
-    const keys = await publishedKeys(this.db, new Date());
+    const keys = (await publishedKeys(this.db, new Date())).map((k) => this.opened(k));
     this.cache = { at: Date.now(), keys };
     return keys;
   }

@@ -2,18 +2,26 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fail, inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { IdentityConfig } from '../config.ts';
-import { clearFailures, lockedUntil, recordFailure } from '../db/login-failure-repository.ts';
+import { clearFailures, countAttempt, refundAttempt } from '../db/login-failure-repository.ts';
 import { findRefreshToken, insertRefreshToken, revokeFamily, spendRefreshToken } from '../db/refresh-token-repository.ts';
 import type { IdentityDatabase, IdentityDb } from '../db/types.ts';
 import { findCredentialsByEmail } from '../db/user-repository.ts';
 import type { MembershipRecord, TenancyClient } from '../remote/tenancy-client.ts';
+import type { HashingGate } from './hashing-gate.ts';
 import type { KeyRing } from './key-ring.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { SCOPES_BY_ROLE, type Session } from './session.ts';
 
 export type SessionPolicy = Pick<
   IdentityConfig,
-  'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'passwordScryptLog2N' | 'loginMaxFailures' | 'loginWindowSeconds' | 'loginLockSeconds'
+  | 'accessTokenTtlSeconds'
+  | 'refreshTokenTtlSeconds'
+  | 'refreshFamilyMaxSeconds'
+  | 'passwordScryptLog2N'
+  | 'loginMaxFailures'
+  | 'loginWindowSeconds'
+  | 'loginLockSeconds'
+  | 'loginAddressMaxFailures'
 >;
 
 export interface LogInCommand {
@@ -21,6 +29,8 @@ export interface LogInCommand {
   readonly password: string;
   /** Act in this organisation (the caller must be a member); null: the oldest membership. */
   readonly organizationId: string | null;
+  /** The client's address (from the gateway's x-forwarded-for), for the per-address throttle. */
+  readonly clientAddress: string;
 }
 
 export interface RefreshCommand {
@@ -29,6 +39,11 @@ export interface RefreshCommand {
 }
 
 const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
+
+const rateLimited = (until: Date, what: string) => {
+  const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  return fail('RATE_LIMITED', `Too many failed sign-ins ${what}; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+};
 
 /** Sign-in, refresh-token rotation and sign-out. */
 export class SessionService {
@@ -39,29 +54,42 @@ export class SessionService {
     private readonly db: Kysely<IdentityDatabase>,
     private readonly keys: KeyRing,
     private readonly tenancy: TenancyClient,
+    private readonly hashing: HashingGate,
     private readonly policy: SessionPolicy,
   ) {}
 
-  async logIn({ emailNormalized, password, organizationId }: LogInCommand): Promise<Session> {
-    const locked = await lockedUntil(this.db, emailNormalized);
-    if (locked && locked > new Date()) {
-      const retryAfterSeconds = Math.ceil((locked.getTime() - Date.now()) / 1000);
-      throw fail('RATE_LIMITED', `Too many failed sign-ins for this account; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  /**
+   * The attempt is counted against the account, then the client address, before any hashing (so
+   * concurrent guesses cannot all be evaluated); a locked account costs the address nothing, and an
+   * attempt refused for its address is taken back from the account. The check itself waits for a
+   * hashing slot, or is refused at once when too many wait.
+   */
+  async logIn({ emailNormalized, password, organizationId, clientAddress }: LogInCommand): Promise<Session> {
+    const { loginWindowSeconds: windowSeconds, loginLockSeconds: lockSeconds } = this.policy;
+    const account = { email: emailNormalized };
+    const address = { address: clientAddress };
+    const accountLocked = await countAttempt(this.db, account, { windowSeconds, lockSeconds, maxFailures: this.policy.loginMaxFailures });
+    if (accountLocked) throw rateLimited(accountLocked, 'for this account');
+    const addressLocked = await countAttempt(this.db, address, { windowSeconds, lockSeconds, maxFailures: this.policy.loginAddressMaxFailures });
+    if (addressLocked) {
+      await refundAttempt(this.db, account);
+      throw rateLimited(addressLocked, 'from this address');
     }
     const user = await findCredentialsByEmail(this.db, emailNormalized);
-    this.decoyHash ??= hashPassword('decoy-password-never-matches', this.policy.passwordScryptLog2N);
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !valid) {
-      await recordFailure(this.db, emailNormalized, {
-        windowSeconds: this.policy.loginWindowSeconds,
-        maxFailures: this.policy.loginMaxFailures,
-        lockSeconds: this.policy.loginLockSeconds,
-      });
-      throw fail('UNAUTHENTICATED', 'Wrong email or password.');
+    const checked = await this.hashing.run(async () => {
+      this.decoyHash ??= hashPassword('decoy-password-never-matches', this.policy.passwordScryptLog2N);
+      return verifyPassword(password, user?.passwordHash ?? (await this.decoyHash));
+    });
+    if (!checked) {
+      await refundAttempt(this.db, account);
+      await refundAttempt(this.db, address);
+      throw fail('RATE_LIMITED', 'Too many sign-ins at once; try again in 1 s.', { retryAfterSeconds: 1 });
     }
+    if (!user || !checked.value) throw fail('UNAUTHENTICATED', 'Wrong email or password.');
     await clearFailures(this.db, emailNormalized);
+    await refundAttempt(this.db, address);
     const memberships = await this.tenancy.membershipsOfUsers([user.id]);
-    return this.issue(this.db, user.id, chooseMembership(memberships, organizationId), newId());
+    return this.issue(this.db, user.id, chooseMembership(memberships, organizationId), { id: newId(), startedAt: new Date() });
   }
 
   /**
@@ -83,15 +111,21 @@ export class SessionService {
         return { reused: true as const };
       }
       if (record.expiresAt <= new Date()) return { expired: true as const };
+      // The family's absolute lifetime: rotation never extends it (each token's own expiry is capped by it too).
+      if (this.familyEndsAt(record.familyStartedAt) <= new Date()) {
+        await revokeFamily(trx, record.familyId);
+        return { ended: true as const };
+      }
       await spendRefreshToken(trx, record.id);
       const membership =
         organizationId !== null
           ? chooseMembership(memberships, organizationId)
           : (memberships.find((m) => m.organizationId === record.organizationId) ?? chooseMembership(memberships, null));
-      return { session: await this.issue(trx, record.userId, membership, record.familyId) };
+      return { session: await this.issue(trx, record.userId, membership, { id: record.familyId, startedAt: record.familyStartedAt }) };
     });
     if ('reused' in outcome) throw fail('UNAUTHENTICATED', 'The refresh token was already used; the session is revoked. Sign in again.');
     if ('expired' in outcome) throw fail('UNAUTHENTICATED', 'The refresh token has expired; sign in again.');
+    if ('ended' in outcome) throw fail('UNAUTHENTICATED', 'The session has reached its maximum lifetime; sign in again.');
     return outcome.session;
   }
 
@@ -102,7 +136,11 @@ export class SessionService {
     return true;
   }
 
-  private async issue(db: IdentityDb, userId: string, membership: MembershipRecord | null, familyId: string): Promise<Session> {
+  private familyEndsAt(startedAt: Date): Date {
+    return new Date(startedAt.getTime() + this.policy.refreshFamilyMaxSeconds * 1000);
+  }
+
+  private async issue(db: IdentityDb, userId: string, membership: MembershipRecord | null, family: { id: string; startedAt: Date }): Promise<Session> {
     const role = membership?.role ?? null;
     const organizationId = membership?.organizationId ?? null;
     const access = await this.keys.sign(
@@ -111,8 +149,16 @@ export class SessionService {
       this.policy.accessTokenTtlSeconds,
     );
     const refreshToken = randomBytes(32).toString('base64url');
-    const refreshExpiresAt = new Date(Date.now() + this.policy.refreshTokenTtlSeconds * 1000);
-    await insertRefreshToken(db, { id: newId(), familyId, userId, organizationId, tokenHash: hashToken(refreshToken), expiresAt: refreshExpiresAt });
+    const refreshExpiresAt = new Date(Math.min(Date.now() + this.policy.refreshTokenTtlSeconds * 1000, this.familyEndsAt(family.startedAt).getTime()));
+    await insertRefreshToken(db, {
+      id: newId(),
+      familyId: family.id,
+      familyStartedAt: family.startedAt,
+      userId,
+      organizationId,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: refreshExpiresAt,
+    });
     return { accessToken: access.token, expiresAt: access.expiresAt, refreshToken, refreshExpiresAt, userId, organizationId, role };
   }
 }

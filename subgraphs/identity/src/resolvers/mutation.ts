@@ -7,7 +7,7 @@ export const Mutation: MutationResolvers = {
   logIn: (_root, args, ctx) => {
     const email = parseEmail(args.email, 'email');
     const organizationId = parseOptionalId(args.organizationId, 'organizationId');
-    return ctx.services.sessions.logIn({ emailNormalized: email.normalized, password: args.password, organizationId });
+    return ctx.services.sessions.logIn({ emailNormalized: email.normalized, password: args.password, organizationId, clientAddress: ctx.clientAddress });
   },
   refreshSession: (_root, args, ctx) => {
     const organizationId = parseOptionalId(args.organizationId, 'organizationId');
