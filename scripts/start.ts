@@ -19,18 +19,40 @@ const env = new EnvReader();
 const adminUrl = env.optionalUrl('DATABASE_URL');
 const logger = createLogger({}, env.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'warn'));
 
-// Whatever has started is stopped on Ctrl-C, in reverse order, from the first moment on.
+// Whatever has started is stopped on Ctrl-C, in reverse order, from the first moment on. A step in
+// flight (a platform starting) is let finish first, so nothing it starts outlives the database; the
+// demo seed is told to stop instead. (Embedded, a terminal's Ctrl-C reaches PostgreSQL as well.)
 const running: { stop(): Promise<void> }[] = [];
+const stopping = new AbortController();
+let stepInFlight: Promise<unknown> = Promise.resolve();
 stopOnSignals(
   {
     async stop() {
+      stopping.abort();
       progress('stopping…');
+      await stepInFlight.catch(() => {});
       for (const part of running.reverse()) await part.stop();
       progress('stopped');
     },
   },
   logger,
 );
+
+/**
+ * Runs a startup step; once a stop is asked for, its outcome no longer matters (the stop handler
+ * exits). A stop waits for the step in flight unless `waitOnStop` is false (the seed: stopping ends it).
+ */
+async function step<T>(work: Promise<T>, { waitOnStop = true } = {}): Promise<T> {
+  stepInFlight = waitOnStop ? work : Promise.resolve();
+  try {
+    const result = await work;
+    if (stopping.signal.aborted) return await new Promise<never>(() => {});
+    return result;
+  } catch (error) {
+    if (stopping.signal.aborted) return await new Promise<never>(() => {});
+    throw error;
+  }
+}
 
 let serverUrl: string;
 if (adminUrl) {
@@ -39,17 +61,20 @@ if (adminUrl) {
 } else {
   const dataDir = path.join(ROOT, '.data', 'postgres');
   progress(`starting embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
-  const pg = await startEmbeddedPostgres({ dataDir, port: env.int('EMBEDDED_PG_PORT', 54329, { min: 1, max: 65535 }) });
+  const pg = await step(startEmbeddedPostgres({ dataDir, port: env.int('EMBEDDED_PG_PORT', 54329, { min: 1, max: 65535 }) }));
   serverUrl = pg.url('postgres');
   running.push(pg);
 }
 
+// A prefix of its own lets a second platform (or the stop test) share a server without sharing data.
+const prefix = env.string('PLATFORM_DATABASE_PREFIX', 'platform_');
+if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error('PLATFORM_DATABASE_PREFIX: lower-case letters, digits and underscores, at most 41.');
 const databaseUrls = {} as Record<SubgraphName, string>;
 for (const name of SUBGRAPHS) {
-  await ensureDatabase(serverUrl, `platform_${name}`);
-  databaseUrls[name] = withDatabase(serverUrl, `platform_${name}`);
+  await step(ensureDatabase(serverUrl, `${prefix}${name}`));
+  databaseUrls[name] = withDatabase(serverUrl, `${prefix}${name}`);
 }
-progress(`databases ready: ${SUBGRAPHS.map((n) => `platform_${n}`).join(', ')}`);
+progress(`databases ready: ${SUBGRAPHS.map((n) => `${prefix}${n}`).join(', ')}`);
 
 // Identity's key-encryption key: KEY_ENCRYPTION_KEY when set, else one generated once and kept with
 // the data (.data/key-encryption-key, mode 0600), so a restart can open the signing keys it sealed.
@@ -65,21 +90,35 @@ if (!keyEncryptionKey) {
 }
 
 const gatewayPort = env.int('PORT', 4000, { min: 0, max: 65535 });
-const platform = await startPlatform({
+// PORT=0: every port is picked by the system (a second platform on one machine, the stop test).
+const subgraphPort = (port: number) => (gatewayPort === 0 ? 0 : port);
+const starting = startPlatform({
   databaseUrls,
-  ports: { gateway: gatewayPort, identity: 4001, tenancy: 4002, wallet: 4003, catalog: 4004, vms: 4005 },
+  ports: {
+    gateway: gatewayPort,
+    identity: subgraphPort(4001),
+    tenancy: subgraphPort(4002),
+    wallet: subgraphPort(4003),
+    catalog: subgraphPort(4004),
+    vms: subgraphPort(4005),
+  },
   logger,
   keyEncryptionKey,
   nodeEnv: 'development',
 });
-running.push(platform);
+// Pushed as soon as it is up, so a stop asked for during the start stops it too.
+void starting.then(
+  (started) => running.push(started),
+  () => {},
+);
+const platform = await step(starting);
 progress(
   `subgraphs up: ${Object.entries(platform.urls)
     .map(([n, u]) => `${n} ${u}`)
     .join(', ')}`,
 );
 
-const seeded = await seedDemo(platform);
+const seeded = await step(seedDemo(platform, { signal: stopping.signal }), { waitOnStop: false });
 const added = Object.entries(seeded).filter(([, n]) => n > 0);
 progress(
   added.length > 0

@@ -81,10 +81,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     CALLING_SERVICES.map((name) => [name, options.serviceSecrets?.[name] ?? randomBytes(32).toString('base64url')]),
   ) as Record<CallingService, string>;
   const common = (name: SubgraphName) => ({ DATABASE_URL: options.databaseUrls[name], PORT: port(name), HOST: host, NODE_ENV: nodeEnv });
-  const started: { stop(): Promise<void> }[] = [];
+  const started: { stop(): Promise<void>; stopBackground?(): Promise<void> }[] = [];
   // A bus made here is closed last (stopAll goes in reverse); one passed in belongs to the caller.
   if (!options.eventBus) started.push({ stop: () => eventBus.close() });
+  // Background work of every subgraph first (relays, sweepers, consumers), so none of it polls a
+  // database that is going away while the others stop; then each part in reverse order.
   const stopAll = async () => {
+    await Promise.all(started.map((service) => service.stopBackground?.().catch((error) => logger.error('stop failed', { error }))));
     for (const service of started.reverse()) await service.stop().catch((error) => logger.error('stop failed', { error }));
   };
 

@@ -19,18 +19,31 @@ const topUp = (organizationId: string, amount: string, idempotencyKey: string) =
 });
 
 describe('wallets through the gateway', () => {
-  test('a customer admin sees its opening balance and tops up; a retry with the same key posts nothing more', async () => {
+  test('provider staff record a payment into a customer wallet; a retry with the same key posts nothing more', async () => {
     const admin = await p.login('admin@protea.example');
+    const staff = await p.login('billing@highveld.example');
     const before = await p.gateway(WALLET, { id: DEMO_ORGS.protea }, admin);
     expect(before.errors).toBeUndefined();
     expect(before.data.organization.wallet).toMatchObject({ balance: { amount: '25000.00', currency: 'ZAR' }, available: { amount: '25000.00' } });
     for (let i = 0; i < 2; i++) {
-      const r = await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.protea, '150.50', 'gw-topup-1') }, admin);
+      const r = await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.protea, '150.50', 'gw-topup-1') }, staff);
       expect(r.errors).toBeUndefined();
       expect(r.data.topUpWallet).toEqual({ kind: 'TOP_UP', amount: { amount: '150.50' }, balanceAfter: { amount: '25150.50' }, reference: 'EFT-2026-11-22' });
     }
     const after = await p.gateway(WALLET, { id: DEMO_ORGS.protea }, admin);
     expect(after.data.organization.wallet.balance.amount).toBe('25150.50');
+  });
+
+  test('a customer admin and its reseller owner cannot credit the wallet, even R 10 trillion: FORBIDDEN, money comes in through payments', async () => {
+    const admin = await p.login('admin@protea.example');
+    const balance = async () => (await p.gateway(WALLET, { id: DEMO_ORGS.protea }, admin)).data.organization.wallet.balance.amount;
+    const before = await balance();
+    for (const email of ['admin@protea.example', 'owner@karoo.example']) {
+      const r = await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.protea, '10000000000000', `gw-self-${email}`) }, await p.login(email));
+      expect(codesOf(r), email).toEqual(['FORBIDDEN']);
+      expect(r.errors?.[0]?.message).toMatch(/^Money comes into a wallet through payments/);
+    }
+    expect(await balance()).toBe(before);
   });
 
   test("a reseller sees its customers' wallets; a customer cannot see or top up another customer's", async () => {
@@ -53,18 +66,19 @@ describe('wallets through the gateway', () => {
     const direct = await p.gateway('query($id: ID!) { wallet(id: $id) { id } }', { id: baobabWallet }, protea);
     expect(direct.data.wallet).toBeNull();
     const steal = await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.baobab, '10.00', 'gw-cross') }, protea);
-    expect(codesOf(steal)).toEqual(['NOT_FOUND']);
+    expect(codesOf(steal)).toEqual(['FORBIDDEN']);
     expect((await p.gateway(WALLET, { id: DEMO_ORGS.baobab }, karoo)).data.organization.wallet.balance.amount).toBe('25000.00');
   });
 
-  test('a viewer cannot top up; bad amounts name the field and write nothing', async () => {
+  test('a viewer cannot top up; bad amounts, over WALLET_MAX_CREDIT (R 1,000,000) included, name the field and write nothing', async () => {
     const viewer = await p.login('viewer@protea.example');
     expect(codesOf(await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.protea, '10.00', 'gw-viewer') }, viewer))).toEqual(['FORBIDDEN']);
     const admin = await p.login('admin@protea.example');
+    const staff = await p.login('billing@highveld.example');
     const balance = async () => (await p.gateway(WALLET, { id: DEMO_ORGS.protea }, admin)).data.organization.wallet.balance.amount;
     const before = await balance();
-    for (const amount of ['10.001', '-5', '0', '1e3', '99999999999999999']) {
-      const r = await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.protea, amount, `gw-bad-${amount}`) }, admin);
+    for (const amount of ['10.001', '-5', '0', '1e3', '99999999999999999', '1000000.01', '10000000000000']) {
+      const r = await p.gateway(TOP_UP, { i: topUp(DEMO_ORGS.protea, amount, `gw-bad-${amount}`) }, staff);
       expect(codesOf(r), amount).toEqual(['BAD_USER_INPUT']);
       expect(r.errors?.[0]?.extensions?.['field']).toBe('input.amount');
     }

@@ -1,5 +1,6 @@
-import { EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
+import { EnvReader, MAX_MINOR, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
 import { MAX_HOLD_TTL_SECONDS } from './domain/hold.ts';
+import { DEFAULT_MAX_CREDIT_RANDS } from './domain/wallet-service.ts';
 
 export interface WalletConfig extends ServiceConfig {
   readonly databasePoolSize: number;
@@ -7,6 +8,8 @@ export interface WalletConfig extends ServiceConfig {
   readonly holdTtlSeconds: number;
   /** How often expired holds are swept and their funds given back. */
   readonly holdSweepIntervalMs: number;
+  /** The most one top-up may credit, in minor units (WALLET_MAX_CREDIT is in whole rands). */
+  readonly maxCreditMinor: bigint;
 }
 
 export function readWalletConfig(env: Env = process.env): WalletConfig {
@@ -16,5 +19,6 @@ export function readWalletConfig(env: Env = process.env): WalletConfig {
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
     holdTtlSeconds: r.int('WALLET_HOLD_TTL_SECONDS', 3600, { min: 1, max: MAX_HOLD_TTL_SECONDS }),
     holdSweepIntervalMs: r.int('WALLET_HOLD_SWEEP_MS', 5000, { min: 50, max: 3_600_000 }),
+    maxCreditMinor: BigInt(r.int('WALLET_MAX_CREDIT', DEFAULT_MAX_CREDIT_RANDS, { min: 1, max: Number(MAX_MINOR / 100n) })) * 100n,
   });
 }

@@ -147,36 +147,14 @@ describe('the tenancy matrix', () => {
 });
 
 describe('topUpWallet', () => {
-  test('a BILLING member tops up its own wallet; a reseller’s BILLING member tops up its customer’s', async ({ wallet: h, tree, auth }) => {
-    const own = await topUp(h, tree.customerA, '25.50', await tokenAs(auth, tree.customerA, 'BILLING'));
-    expect(own.errors).toBeUndefined();
-    expect(own.data?.topUpWallet).toMatchObject({ kind: 'TOP_UP', amount: { amount: '25.50', currency: 'ZAR' }, reference: 'EFT-1' });
-    const byReseller = await topUp(h, tree.customerA, '1.00', await tokenAs(auth, tree.resellerA, 'ADMIN'));
-    expect(byReseller.errors).toBeUndefined();
-  });
-
+  // Who may top up, the per-credit limit and the ledger's range: money-in.test.ts.
   test('creates the wallet on the first top-up', async ({ wallet: h, tree, auth }) => {
     const r = await topUp(h, tree.directCustomer, '10.00', await tokenAs(auth, tree.provider, 'OWNER'));
     expect(r.data?.topUpWallet.balanceAfter).toEqual({ amount: '10.00' });
   });
 
-  test('a customer cannot top up another’s wallet: NOT_FOUND, nothing written', async ({ wallet: h, tree, auth }) => {
-    const before = await countRows(h.db, 'transfers');
-    const r = await topUp(h, tree.customerB, '10.00', await tokenAs(auth, tree.customerA, 'OWNER'));
-    expect(codesOf(r)).toEqual(['NOT_FOUND']);
-    expect(r.errors?.[0]?.extensions?.['field']).toBe('input.organizationId');
-    expect(await countRows(h.db, 'transfers')).toBe(before);
-  });
-
-  test('needs BILLING: MEMBER and VIEWER are FORBIDDEN; a service token is not a member', async ({ wallet: h, tree, auth }) => {
-    expect(codesOf(await topUp(h, tree.customerA, '1.00', await tokenAs(auth, tree.customerA, 'MEMBER')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await topUp(h, tree.customerA, '1.00', await tokenAs(auth, tree.customerA, 'VIEWER')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await topUp(h, tree.customerA, '1.00', await h.service('wallet:debit')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await topUp(h, tree.customerA, '1.00', ''))).toEqual(['UNAUTHENTICATED']);
-  });
-
   test('bad input is rejected naming the field, and nothing is written', async ({ wallet: h, tree, auth }) => {
-    const token = await tokenAs(auth, tree.customerA, 'BILLING');
+    const token = await tokenAs(auth, tree.provider, 'BILLING');
     const before = await Promise.all([countRows(h.db, 'transfers'), countRows(h.db, 'idempotency_keys')]);
     const cases: [Record<string, unknown>, string][] = [
       [{ amount: '-5.00' }, 'amount'],
@@ -184,6 +162,7 @@ describe('topUpWallet', () => {
       [{ amount: '1.234' }, 'amount'],
       [{ amount: '1e3' }, 'amount'],
       [{ amount: '99999999999999999' }, 'amount'],
+      [{ amount: '1000000.01' }, 'amount'],
       [{ amount: 'ten' }, 'amount'],
       [{ currency: 'USD' }, 'currency'],
       [{ organizationId: 'not-a-uuid' }, 'organizationId'],
@@ -208,7 +187,7 @@ describe('topUpWallet', () => {
   });
 
   test('the same key with the same request answers the same; with a different amount, CONFLICT', async ({ wallet: h, tree, auth }) => {
-    const token = await tokenAs(auth, tree.customerA, 'BILLING');
+    const token = await tokenAs(auth, tree.provider, 'BILLING');
     const input = { organizationId: tree.customerA, amount: '3.00', paymentReference: 'EFT-5', idempotencyKey: key() };
     const first = await h.call(TOP_UP, { input }, token);
     expect((await h.call(TOP_UP, { input }, token)).data).toEqual(first.data);
@@ -340,7 +319,8 @@ describe('Wallet.transactions', () => {
   }) => {
     const organizationId = tree.resellerB;
     const billing = await tokenAs(auth, organizationId, 'BILLING');
-    for (const amount of ['1.00', '2.00', '3.00']) await topUp(h, organizationId, amount, billing);
+    const staff = await tokenAs(auth, tree.provider, 'BILLING');
+    for (const amount of ['1.00', '2.00', '3.00']) await topUp(h, organizationId, amount, staff);
     const walletId = await h.subgraph.wallets.requireWallet(organizationId);
     const page1 = await h.call(TRANSACTIONS, { id: walletId, first: 2 }, billing);
     const conn = page1.data?.wallet.transactions;

@@ -61,6 +61,11 @@ export interface DefinedSubgraph<DB, Services> {
   start(): Promise<RunningServer>;
   /** Server, consumers, tasks (awaiting passes in flight), services, relay, pool: each stops before what it uses. */
   stop(): Promise<void>;
+  /**
+   * Consumers, tasks and the outbox relay only (awaiting passes in flight); stop() does it too. A
+   * platform stopping calls it on every subgraph first, so no loop polls a database being shut down.
+   */
+  stopBackground(): Promise<void>;
 }
 
 /** A subgraph as a declaration: its index.ts says what it has, this wires and orders it (DESIGN §7.1). */
@@ -109,6 +114,9 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
       for (const task of tasks) task.start();
       relay?.start();
       return server;
+    },
+    async stopBackground() {
+      await Promise.all([...consumers.map((registration) => registration.stop()), ...tasks.map((task) => task.stop()), relay?.stop()]);
     },
     async stop() {
       await server?.stop();

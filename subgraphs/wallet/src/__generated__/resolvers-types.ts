@@ -76,7 +76,7 @@ export type Mutation = {
   internalReleaseHold: WalletHold;
   /** Sets, or clears with null, the available amount below which a wallet.low_balance event is written. Needs BILLING. */
   setLowBalanceThreshold: Wallet;
-  /** Credits a wallet with a payment received. Needs BILLING on the organisation (in your subtree); creates the wallet on first top-up. */
+  /** Records a payment received: for provider staff (BILLING on the provider) and the payment flow only. At most WALLET_MAX_CREDIT a top-up; creates the wallet on first top-up. */
   topUpWallet: WalletTransaction;
 };
 

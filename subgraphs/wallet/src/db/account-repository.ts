@@ -1,6 +1,6 @@
 import { minorFromDb, newId } from '@platform/kernel';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Wallet } from '../domain/wallet.ts';
+import { LEDGER_MAX_MINOR, type Wallet } from '../domain/wallet.ts';
 import type { WalletTrx } from './transaction.ts';
 import type { AccountsTable, WalletDatabase } from './types.ts';
 
@@ -57,9 +57,12 @@ export async function findWalletsByOrganizations(db: Kysely<WalletDatabase>, org
   return rows.map(toWallet);
 }
 
+/** The highest value a column may hold before adding `delta` keeps it within LEDGER_MAX_MINOR. */
+const ceilingBefore = (delta: bigint): bigint => (delta > 0n ? LEDGER_MAX_MINOR - delta : LEDGER_MAX_MINOR);
+
 /**
  * Changes a wallet's balance and held amount in one conditional statement: the row is updated
- * only if the result stays at or above the wallet's floor, so two concurrent debits can never
+ * only if the result stays at or above the wallet's floor and within the ledger's range, so two concurrent debits can never
  * both pass a check made on a stale balance. Null when the wallet is missing or would go below.
  * (PostgreSQL re-checks the condition on the latest row version after waiting for a lock.)
  */
@@ -72,7 +75,11 @@ export async function moveWallet(trx: WalletTrx, id: string, balanceDelta: bigin
     })
     .where('id', '=', id)
     .where('kind', '=', 'WALLET')
-    .where(sql<boolean>`balance + ${balanceDelta.toString()}::bigint - (held + ${heldDelta.toString()}::bigint) >= -credit_limit`)
+    // The CASE tests the ceiling first, so the floor check never computes a sum past bigint's range.
+    .where(
+      sql<boolean>`case when balance <= ${ceilingBefore(balanceDelta).toString()}::bigint and held <= ${ceilingBefore(heldDelta).toString()}::bigint
+        then balance + ${balanceDelta.toString()}::bigint - (held + ${heldDelta.toString()}::bigint) >= -credit_limit else false end`,
+    )
     .returning(WALLET_COLUMNS)
     .executeTakeFirst();
   return row ? toWallet(row) : null;

@@ -11,7 +11,7 @@ import type { Hold } from './hold.ts';
 import { requestHash, type Idempotency } from './idempotency.ts';
 import { isSystemAccount } from './system-accounts.ts';
 import type { Transfer, TransferKind } from './transfer.ts';
-import { availableOf, type Wallet } from './wallet.ts';
+import { availableOf, LEDGER_MAX_MINOR, type Wallet } from './wallet.ts';
 
 export const TOPIC_HOLD_PLACED = 'wallet.hold_placed';
 export const TOPIC_LOW_BALANCE = 'wallet.low_balance';
@@ -240,6 +240,9 @@ export class Ledger {
   private async refusal(trx: WalletTrx, m: Movement) {
     const wallet = await findWallet(trx, m.accountId);
     if (!wallet) return fail('NOT_FOUND', 'The wallet does not exist.', { walletId: m.accountId });
+    if (wallet.balance > LEDGER_MAX_MINOR - m.balance || wallet.held > LEDGER_MAX_MINOR - m.held) {
+      return badInput('amount', `would take the wallet past the ledger's limit of ${toMoney(LEDGER_MAX_MINOR, wallet.currency).amount}.`);
+    }
     const requested = m.held - m.balance;
     const spendable = availableOf(wallet) + wallet.creditLimit;
     return fail(

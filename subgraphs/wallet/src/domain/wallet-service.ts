@@ -1,4 +1,4 @@
-import { badInput, fail, type OrganizationKind } from '@platform/kernel';
+import { badInput, fail, toMoney, type OrganizationKind } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { ensureWalletId, findWalletId, setLowBalanceThreshold } from '../db/account-repository.ts';
 import { findTransfer } from '../db/transfer-repository.ts';
@@ -12,8 +12,13 @@ import type { Wallet } from './wallet.ts';
 export interface WalletServiceOptions {
   /** How long a hold lives when the caller does not say. */
   readonly holdTtlSeconds: number;
+  /** The most one top-up may credit, in minor units; DEFAULT_MAX_CREDIT_RANDS when absent. */
+  readonly maxCreditMinor?: bigint;
   readonly clock?: () => Date;
 }
+
+/** R 1,000,000 a top-up unless WALLET_MAX_CREDIT says otherwise: money arrives in payments, not in bulk. */
+export const DEFAULT_MAX_CREDIT_RANDS = 1_000_000;
 
 export interface TopUp {
   readonly organizationId: string;
@@ -99,6 +104,8 @@ export class WalletService {
   }
 
   async topUp(t: TopUp): Promise<Posting> {
+    const max = this.options.maxCreditMinor ?? BigInt(DEFAULT_MAX_CREDIT_RANDS) * 100n;
+    if (t.amount > max) throw badInput('amount', `must be at most ${toMoney(max, t.currency).amount} per top-up (WALLET_MAX_CREDIT).`);
     const walletId = await this.ensureWallet(t.organizationId, t.currency);
     const transfer = await this.ledger.transfer({
       kind: 'TOP_UP',

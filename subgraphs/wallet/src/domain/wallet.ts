@@ -15,3 +15,6 @@ export interface Wallet {
 
 /** Balance minus open holds. */
 export const availableOf = (wallet: Pick<Wallet, 'balance' | 'held'>): bigint => wallet.balance - wallet.held;
+
+/** The ledger's range: a wallet's balance and held amount are PostgreSQL bigint columns. */
+export const LEDGER_MAX_MINOR = 2n ** 63n - 1n;

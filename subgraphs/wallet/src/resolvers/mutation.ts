@@ -1,4 +1,5 @@
 import {
+  fail,
   fieldsUnder,
   parseCurrency,
   parseId,
@@ -9,6 +10,7 @@ import {
   parseText,
 } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { assertMayCredit } from './money-in.ts';
 
 type PublicMutations = Pick<MutationResolvers, 'topUpWallet' | 'adjustWallet' | 'setLowBalanceThreshold'>;
 
@@ -16,7 +18,7 @@ type PublicMutations = Pick<MutationResolvers, 'topUpWallet' | 'adjustWallet' | 
 export const publicMutations: PublicMutations = {
   async topUpWallet(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
-      ctx.access.requireMember();
+      await assertMayCredit(ctx);
       const organizationId = parseId(input.organizationId, 'organizationId');
       const command = {
         organizationId,
@@ -24,7 +26,8 @@ export const publicMutations: PublicMutations = {
         paymentReference: parseText(input.paymentReference, 'paymentReference', { max: 200 }),
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
-      await ctx.access.assertMember(organizationId, 'BILLING', { write: true });
+      if (!(await ctx.access.node(organizationId))) throw fail('NOT_FOUND', 'organizationId: no such organisation.', { field: 'organizationId' });
+      await ctx.access.assertActive(organizationId);
       return ctx.wallets.topUp(command);
     });
   },
