@@ -10,6 +10,7 @@ import { InventoryImport } from './domain/inventory-import.ts';
 import { Lifecycle } from './domain/lifecycle-service.ts';
 import type { PricingPort, WalletPort } from './domain/ports.ts';
 import { Provisioning, type SagaHooks } from './domain/provisioning.ts';
+import { vcenterImportRoute } from './http/import-route.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogPricing } from './remote/catalog-pricing.ts';
 import { walletHolds } from './remote/wallet-holds.ts';
@@ -61,6 +62,7 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
       return { ...services, loaders: () => createLoaders(database.db) };
     },
     context: (base, { loaders, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
+    routes: ({ inventory }) => [vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger })],
     tasks: (_database, { provisioning }) => [
       // First pass at once: sagas a previous process left open are resumed or compensated.
       new PeriodicTask({

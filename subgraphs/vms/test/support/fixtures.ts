@@ -43,6 +43,8 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
   return {
     subgraph,
     db: subgraph.db,
+    /** http://host:port of the subgraph (its non-GraphQL routes). */
+    baseUrl: server.baseUrl,
     orgs,
     statements,
     user: (org: string, role: Role) => tokenAs(auth, org, role),
