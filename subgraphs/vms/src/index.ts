@@ -49,16 +49,22 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     outbox: config.outboxIntervalMs,
     services: (database: Database<VmsDatabase>) => {
       const compute = options.compute ?? simulatedComputeProvider({ buildDelayMs: config.buildDelayMs, failurePercent: config.buildFailurePercent });
+      const pricing = options.pricing ?? catalogPricing(config.catalogUrl, deps.serviceTokens);
+      const wallet = options.wallet ?? walletHolds(config.walletUrl, deps.serviceTokens);
       const provisioning = new Provisioning(database.db, database.background, {
-        pricing: options.pricing ?? catalogPricing(config.catalogUrl, deps.serviceTokens),
-        wallet: options.wallet ?? walletHolds(config.walletUrl, deps.serviceTokens),
+        pricing,
+        wallet,
         compute,
         logger: deps.logger,
         holdTtlSeconds: config.holdTtlSeconds,
         staleAfterMs: config.sagaStaleMs,
         hooks: options.hooks,
       });
-      const services: VmsServices = { provisioning, lifecycle: new Lifecycle(database.db, compute), inventory: new InventoryImport(database.db) };
+      const services: VmsServices = {
+        provisioning,
+        lifecycle: new Lifecycle(database.db, { compute, pricing, wallet, logger: deps.logger, holdTtlSeconds: config.holdTtlSeconds }),
+        inventory: new InventoryImport(database.db),
+      };
       return { ...services, loaders: () => createLoaders(database.db) };
     },
     context: (base, { loaders, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
