@@ -10,6 +10,7 @@ import { InventoryImport } from './domain/inventory-import.ts';
 import { Lifecycle } from './domain/lifecycle-service.ts';
 import type { PricingPort, WalletPort } from './domain/ports.ts';
 import { Provisioning, type SagaHooks } from './domain/provisioning.ts';
+import { vcenterImportRoute } from './http/import-route.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogPricing } from './remote/catalog-pricing.ts';
 import { walletHolds } from './remote/wallet-holds.ts';
@@ -48,19 +49,26 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     outbox: config.outboxIntervalMs,
     services: (database: Database<VmsDatabase>) => {
       const compute = options.compute ?? simulatedComputeProvider({ buildDelayMs: config.buildDelayMs, failurePercent: config.buildFailurePercent });
+      const pricing = options.pricing ?? catalogPricing(config.catalogUrl, deps.serviceTokens);
+      const wallet = options.wallet ?? walletHolds(config.walletUrl, deps.serviceTokens);
       const provisioning = new Provisioning(database.db, database.background, {
-        pricing: options.pricing ?? catalogPricing(config.catalogUrl, deps.serviceTokens),
-        wallet: options.wallet ?? walletHolds(config.walletUrl, deps.serviceTokens),
+        pricing,
+        wallet,
         compute,
         logger: deps.logger,
         holdTtlSeconds: config.holdTtlSeconds,
         staleAfterMs: config.sagaStaleMs,
         hooks: options.hooks,
       });
-      const services: VmsServices = { provisioning, lifecycle: new Lifecycle(database.db, compute), inventory: new InventoryImport(database.db) };
+      const services: VmsServices = {
+        provisioning,
+        lifecycle: new Lifecycle(database.db, { compute, pricing, wallet, logger: deps.logger, holdTtlSeconds: config.holdTtlSeconds }),
+        inventory: new InventoryImport(database.db),
+      };
       return { ...services, loaders: () => createLoaders(database.db) };
     },
     context: (base, { loaders, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
+    routes: ({ inventory }) => [vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger })],
     tasks: (_database, { provisioning }) => [
       // First pass at once: sagas a previous process left open are resumed or compensated.
       new PeriodicTask({

@@ -8,6 +8,8 @@ export interface HttpRoute {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly handler: RouteHandler;
+  /** The handler reads the request itself (a streaming upload): no body limit, `body` is undefined. */
+  readonly streamBody?: boolean;
 }
 
 export interface HttpServerOptions {
@@ -31,20 +33,20 @@ export class HttpError extends Error {
  * the same server can later take WebSocket upgrades on /graphql.
  */
 export function createHttpServer(options: HttpServerOptions): http.Server {
-  const table = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
+  const table = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const paths = new Set(options.routes.map((r) => r.path));
   return http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-    const handler = table.get(`${method} ${path}`);
-    if (!handler) {
+    const route = table.get(`${method} ${path}`);
+    if (!route) {
       sendJson(res, paths.has(path) ? 405 : 404, { error: paths.has(path) ? 'method not allowed' : 'not found' });
       return;
     }
     void (async () => {
       try {
-        const body = method === 'POST' ? await readBody(req, options.bodyLimitBytes) : undefined;
-        await handler(req, res, body);
+        const body = method === 'POST' && !route.streamBody ? await readBody(req, options.bodyLimitBytes) : undefined;
+        await route.handler(req, res, body);
       } catch (error) {
         if (error instanceof HttpError) {
           sendJson(res, error.status, { errors: [{ message: error.message }] });

@@ -71,7 +71,12 @@ export type Mutation = {
    * the same request returns the same VM; with a different request, CONFLICT.
    */
   provisionVirtualMachine: VirtualMachine;
-  /** Changes a STOPPED VM's size (disks only grow); the VM becomes a custom spec. Needs MEMBER. */
+  /**
+   * Changes a STOPPED VM's size (disks only grow); the VM becomes a custom spec. Needs MEMBER. A size that costs more
+   * a month holds the difference on the wallet (INSUFFICIENT_FUNDS when short). A concurrent change of the same VM
+   * makes one of two resizes CONFLICT. Every lifecycle mutation takes an optional idempotencyKey: the same key with
+   * the same request answers the same and does nothing twice; with a different request, CONFLICT.
+   */
   resizeVirtualMachine: VirtualMachine;
   /** RUNNING → RUNNING (a guest restart). Needs MEMBER. */
   restartVirtualMachine: VirtualMachine;
@@ -82,6 +87,7 @@ export type Mutation = {
 
 export type MutationDeleteVirtualMachineArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -92,11 +98,13 @@ export type MutationImportVirtualMachineInventoryArgs = {
 
 export type MutationPowerOffVirtualMachineArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type MutationPowerOnVirtualMachineArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -107,17 +115,20 @@ export type MutationProvisionVirtualMachineArgs = {
 
 export type MutationResizeVirtualMachineArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   spec: VirtualMachineSpecInput;
 };
 
 
 export type MutationRestartVirtualMachineArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type MutationSuspendVirtualMachineArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Organization = {

@@ -16,8 +16,12 @@ const eventFromRow = (r: EventRow): VmEvent => ({
   at: new Date(r.at),
 });
 
-/** Appends history lines (one multi-row statement). */
-export async function insertEvents(db: VmsDb, events: readonly VmEvent[]): Promise<void> {
+/** Appends history lines (multi-row statements of `chunk` rows: PostgreSQL takes at most 65,535 parameters). */
+export async function insertEvents(db: VmsDb, events: readonly VmEvent[], chunk = 1000): Promise<void> {
+  for (let i = 0; i < events.length; i += chunk) await insertEventRows(db, events.slice(i, i + chunk));
+}
+
+async function insertEventRows(db: VmsDb, events: readonly VmEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
     .insertInto('vm_events')

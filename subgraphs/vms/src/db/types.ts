@@ -63,7 +63,18 @@ export interface ProvisionSagasTable {
   updated_at: Timestamp;
 }
 
+export interface VmOperationsTable {
+  vm_id: string;
+  idempotency_key: string;
+  action: string;
+  request_hash: string;
+  /** The VM as the operation answered it (a VmRow as JSON). */
+  result: ColumnType<unknown, string, string>;
+  created_at: Generated<Timestamp>;
+}
+
 export interface VmsDatabase extends OutboxTables {
+  vm_operations: VmOperationsTable;
   virtual_machines: VirtualMachinesTable;
   vm_events: VmEventsTable;
   provision_sagas: ProvisionSagasTable;

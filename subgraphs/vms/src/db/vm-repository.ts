@@ -128,8 +128,15 @@ export interface VmChange {
  * Compare-and-set: changes the VM only if its status is one of `from`, so two racing transitions
  * cannot both apply. Null when the VM is not in one of those statuses (or does not exist).
  */
-export async function changeVm(trx: Transaction<VmsDatabase>, id: string, from: readonly VmStatus[], change: VmChange): Promise<Vm | null> {
-  const row = await trx
+export async function changeVm(
+  trx: Transaction<VmsDatabase>,
+  id: string,
+  from: readonly VmStatus[],
+  change: VmChange,
+  /** Also compare-and-set on the spec read before (a resize): a concurrent resize makes this one miss. */
+  expectSpec?: VmSpec,
+): Promise<Vm | null> {
+  let query = trx
     .updateTable('virtual_machines')
     .set({
       status: change.status,
@@ -150,9 +157,18 @@ export async function changeVm(trx: Transaction<VmsDatabase>, id: string, from: 
         : {}),
     })
     .where('id', '=', id)
-    .where('status', 'in', [...from])
-    .returningAll()
-    .executeTakeFirst();
+    .where('status', 'in', [...from]);
+  if (expectSpec) {
+    query = query
+      .where(sql<boolean>`vcpu is not distinct from ${expectSpec.vcpu}::integer`)
+      .where(sql<boolean>`memory_mib is not distinct from ${expectSpec.memoryMib}::integer`)
+      .where('disk_gib', '=', expectSpec.diskGib)
+      .where('cpu_speed', '=', expectSpec.cpuSpeed)
+      .where('storage_tier', '=', expectSpec.storageTier);
+  }
+  // Disks only grow, whatever raced: the update never writes a smaller disk than the row holds.
+  if (change.spec) query = query.where('disk_gib', '<=', change.spec.diskGib);
+  const row = await query.returningAll().executeTakeFirst();
   return row ? vmFromRow(row) : null;
 }
 

@@ -10,18 +10,20 @@ import { parseGuestOs, parseVmName } from '../domain/vm-input.ts';
 const SPENDS: readonly VmAction[] = ['POWER_ON', 'RESTART', 'RESIZE'];
 
 /** A VM to operate on: NOT_FOUND unless the caller sees it, FORBIDDEN below MEMBER on its organisation. */
-async function operate(ctx: VmsContext, id: string, action: VmAction, resize?: VmSize) {
+async function operate(ctx: VmsContext, id: string, action: VmAction, idempotencyKey: string | null, resize?: VmSize) {
   ctx.access.requireMember();
   const vm = await ctx.loaders.vm.load(id);
   if (!vm) throw fail('NOT_FOUND', 'id: no VM you can see has this id.', { field: 'id' });
   const caller = await ctx.access.assertMember(vm.organizationId, 'MEMBER', { field: 'id', what: 'VM', write: SPENDS.includes(action) });
-  return ctx.services.lifecycle.apply(vm, action, caller.sub, resize);
+  return ctx.services.lifecycle.apply(vm, action, { actor: caller.sub, resize, idempotencyKey });
 }
+
+const optionalKey = (key: string | null | undefined) => (key === null || key === undefined ? null : parseIdempotencyKey(key));
 
 const transition =
   (action: VmAction): MutationResolvers['powerOnVirtualMachine'] =>
-  (_p, { id }, ctx) =>
-    operate(ctx, parseId(id, 'id'), action);
+  (_p, { id, idempotencyKey }, ctx) =>
+    operate(ctx, parseId(id, 'id'), action, optionalKey(idempotencyKey));
 
 /** Each pool once, mapped to an organisation that exists (any: only provider staff import). */
 async function parsePoolMappings(ctx: VmsContext, mappings: readonly ResourcePoolMapping[]): Promise<Map<string, PoolTarget>> {
@@ -60,7 +62,7 @@ export const Mutation: MutationResolvers = {
   restartVirtualMachine: transition('RESTART'),
   suspendVirtualMachine: transition('SUSPEND'),
   deleteVirtualMachine: transition('DELETE'),
-  resizeVirtualMachine: (_p, { id, spec }, ctx) => operate(ctx, parseId(id, 'id'), 'RESIZE', parseVmSize(spec)),
+  resizeVirtualMachine: (_p, { id, spec, idempotencyKey }, ctx) => operate(ctx, parseId(id, 'id'), 'RESIZE', optionalKey(idempotencyKey), parseVmSize(spec)),
   importVirtualMachineInventory: (_p, { input }, ctx) =>
     fieldsUnder('input', async () => {
       const caller = await ctx.access.assertProviderStaff('ADMIN', 'import an inventory');

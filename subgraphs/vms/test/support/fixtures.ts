@@ -1,4 +1,4 @@
-import { createLogger, InMemoryEventBus, newId, type Role } from '@platform/kernel';
+import { createLogger, InMemoryEventBus, newId, ServiceRefusal, type Role } from '@platform/kernel';
 import { StatementCounter } from '@platform/kernel/testing';
 import { createTestDatabase, dropTestDatabases, gql, orgTest, tokenAs, type StandardTree, type TestAuth } from '@platform/testkit';
 import { sql, type Kysely } from 'kysely';
@@ -12,10 +12,56 @@ import { scriptedCompute } from '../../src/testing/scripted-compute.ts';
 
 const logger = createLogger({ service: 'vms-test' }, 'error');
 
-/** Pricing and wallet that must not be reached: standalone tests exercise everything but provisioning. */
-const unreachable = (what: string) => () => Promise.reject(new Error(`${what} is not available in this test`));
-const noPricing: PricingPort = { price: unreachable('pricing') };
-const noWallet: WalletPort = { placeHold: unreachable('wallet'), captureHold: unreachable('wallet'), releaseHold: unreachable('wallet') };
+/**
+ * Stand-ins for catalog and wallet (the whole-platform tests use the real ones): list prices of DESIGN §6
+ * (vCPU R155, RAM R38/GB, R180 per started 100 GB block) and a wallet with R 10,000 available per
+ * organisation (`funds` changes it) that records its holds and what became of them.
+ */
+const listPricing: PricingPort = {
+  price: async (subject) => {
+    if (!('spec' in subject)) throw new Error('products are not priced in this test');
+    const { vcpu, memoryGib, diskGib } = subject.spec;
+    return { monthlyMinor: BigInt(vcpu * 15500 + memoryGib * 3800 + Math.ceil(diskGib / 100) * 18000), currency: 'ZAR', spec: subject.spec };
+  },
+};
+
+export interface TestHold {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly amountMinor: bigint;
+  status: 'PENDING' | 'CAPTURED' | 'RELEASED';
+}
+
+function testWallet() {
+  const funds = new Map<string, bigint>();
+  const holds = new Map<string, TestHold>();
+  const byKey = new Map<string, TestHold>();
+  const available = (org: string) =>
+    (funds.get(org) ?? 1_000_000n) -
+    [...holds.values()].filter((h) => h.organizationId === org && h.status !== 'RELEASED').reduce((a, h) => a + h.amountMinor, 0n);
+  const port: WalletPort = {
+    async placeHold(h) {
+      const known = byKey.get(h.idempotencyKey);
+      if (known) return { id: known.id, status: known.status };
+      if (available(h.organizationId) < h.amountMinor) throw new ServiceRefusal('INSUFFICIENT_FUNDS', 'The wallet does not hold enough for this.', {});
+      const hold: TestHold = { id: newId(), organizationId: h.organizationId, amountMinor: h.amountMinor, status: 'PENDING' };
+      holds.set(hold.id, hold);
+      byKey.set(h.idempotencyKey, hold);
+      return { id: hold.id, status: hold.status };
+    },
+    async captureHold(id) {
+      const hold = holds.get(id)!;
+      hold.status = 'CAPTURED';
+      return { id, status: hold.status };
+    },
+    async releaseHold(id) {
+      const hold = holds.get(id)!;
+      hold.status = 'RELEASED';
+      return { id, status: hold.status };
+    },
+  };
+  return { port, holds, funds, available };
+}
 
 /**
  * The vms subgraph alone, in-process on port 0, over the standard tree plus customerA2, a sibling
@@ -25,6 +71,8 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
   const { directory, provider, resellerA, resellerB, customerA, customerB, directCustomer } = tree;
   const orgs = { provider, resellerA, resellerB, customerA, customerA2: directory.add(newId(), 'CUSTOMER', resellerA), customerB, directCustomer };
   const statements = new StatementCounter();
+  const wallet = testWallet();
+  const compute = scriptedCompute();
   const subgraph = createVmsSubgraph(
     readVmsConfig({ DATABASE_URL: await createTestDatabase('vms'), PORT: '0', NODE_ENV: 'test' }),
     {
@@ -35,7 +83,7 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
       serviceTokens: async () => auth.serviceToken('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']),
       onQuery: statements.record,
     },
-    { compute: scriptedCompute().provider, pricing: noPricing, wallet: noWallet },
+    { compute: compute.provider, pricing: listPricing, wallet: wallet.port },
   );
   const server = await subgraph.start();
   const pathOf = async (orgId: string) => [...((await directory.lookup([orgId])).get(orgId)?.ancestors ?? []), orgId];
@@ -43,6 +91,10 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
   return {
     subgraph,
     db: subgraph.db,
+    wallet,
+    compute,
+    /** http://host:port of the subgraph (its non-GraphQL routes). */
+    baseUrl: server.baseUrl,
     orgs,
     statements,
     user: (org: string, role: Role) => tokenAs(auth, org, role),
