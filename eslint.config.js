@@ -74,7 +74,10 @@ export default tseslint.config(
     // Benchmarks run under plain node: the test kit's fixtures need a vitest runner.
     files: ['bench/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@platform/testkit', message: 'Use @platform/kernel/testing: the test kit only loads under vitest.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@platform/testkit', message: 'Use @platform/kernel/testing: the test kit only loads under vitest.' }] },
+      ],
     },
   },
   {

@@ -5,7 +5,6 @@
  * (the hashing queue full), plus a burst of 40 concurrent wrong guesses on one account.
  * Run: npx tsx bench/login.ts  (or `npm run bench -- login`).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { createLogger } from '@platform/kernel';
