@@ -2,7 +2,7 @@ import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { sql } from 'kysely';
 import { describe, expect } from 'vitest';
-import { createLogger, InMemoryEventBus } from '@platform/kernel';
+import { createLogger, InMemoryEventBus, serviceCredentialsEnv } from '@platform/kernel';
 import { createIdentitySubgraph, readIdentityConfig } from '@platform/identity';
 import { codesOf, createTestDatabase } from '@platform/testkit';
 import { DEMO_PASSWORD } from '../../src/demo-data.ts';
@@ -46,7 +46,12 @@ describe('signing keys at rest (issue 9, item 7)', () => {
 describe('key-encryption key at boot', () => {
   const logger = createLogger({}, 'error');
   const config = (databaseUrl: string, env: Record<string, string>) =>
-    readIdentityConfig({ DATABASE_URL: databaseUrl, PORT: '0', SERVICE_SECRET: randomBytes(32).toString('base64url'), ...env });
+    readIdentityConfig({
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      SERVICE_CREDENTIALS: serviceCredentialsEnv({ vms: randomBytes(32).toString('base64url') }),
+      ...env,
+    });
   const boot = async (databaseUrl: string, env: Record<string, string>) => {
     const identity = createIdentitySubgraph(config(databaseUrl, env), { logger, eventBus: new InMemoryEventBus() });
     try {

@@ -3,7 +3,8 @@ import { hashServiceSecret, serviceCredentialsEnv } from '@platform/kernel';
 import { readIdentityConfig } from '@platform/identity';
 
 describe('SERVICE_CREDENTIALS', () => {
-  const env = { DATABASE_URL: 'postgres://u:p@localhost:5432/identity' };
+  // A valid key-encryption key, so only SERVICE_CREDENTIALS decides.
+  const env = { DATABASE_URL: 'postgres://u:p@localhost:5432/identity', KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
   const secrets = { wallet: 'w'.repeat(43), vms: 'v'.repeat(43) };
 
   it('holds each service credential as the SHA-256 of its secret, by name', () => {
