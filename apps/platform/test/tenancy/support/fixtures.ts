@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { StatementCounter } from '@platform/kernel/testing';
-import { gql, orgTest, type GraphQLResponse } from '@platform/testkit';
-import { startTestPlatform, type TestPlatform } from '../../../src/test-platform.ts';
+import { gql, type GraphQLResponse } from '@platform/testkit';
+import type { TestPlatform } from '../../../src/test-platform.ts';
+import { platformTest } from '../../support/platform-fixture.ts';
 
 /** A demo user's access token, acting in its first organisation or in `organizationId`. */
 export type TokenOf = (email: string, organizationId?: string) => Promise<string>;
@@ -12,18 +13,7 @@ export type TokenOf = (email: string, organizationId?: string) => Promise<string
  * one platform per file, with the demo dataset, and each demo user logged in once per file
  * (logging in costs a scrypt hash).
  */
-export const tenancyTest = orgTest.extend<{ platform: TestPlatform; token: TokenOf }>({
-  platform: [
-    async ({}, use) => {
-      const platform = await startTestPlatform();
-      try {
-        await use(platform);
-      } finally {
-        await platform.close();
-      }
-    },
-    { scope: 'file' },
-  ],
+export const tenancyTest = platformTest.extend<{ token: TokenOf }>({
   token: [
     async ({ platform }, use) => {
       const tokens = new Map<string, Promise<string>>();
