@@ -1,4 +1,5 @@
 export * from './auth/access.ts';
+export * from './auth/api-scopes.ts';
 export * from './auth/caller.ts';
 export * from './auth/org-directory.ts';
 export * from './auth/roles.ts';
