@@ -101,6 +101,7 @@ const starting = startPlatform({
     wallet: subgraphPort(4003),
     catalog: subgraphPort(4004),
     vms: subgraphPort(4005),
+    billing: subgraphPort(4006),
   },
   logger,
   keyEncryptionKey,

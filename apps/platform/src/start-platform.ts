@@ -11,15 +11,16 @@ import {
   type Logger,
   type RunningServer,
 } from '@platform/kernel';
+import { createBillingSubgraph, readBillingConfig } from '@platform/billing';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
 import { createVmsSubgraph, readVmsConfig, type VmsOptions } from '@platform/vms';
 import { createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 
-export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'] as const;
+export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms', 'billing'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 /** The services that ask identity for service tokens (identity signs its own), each with its own credential. */
-export const CALLING_SERVICES = ['tenancy', 'wallet', 'catalog', 'vms'] as const;
+export const CALLING_SERVICES = ['tenancy', 'wallet', 'catalog', 'vms', 'billing'] as const;
 export type CallingService = (typeof CALLING_SERVICES)[number];
 
 export interface PlatformOptions {
@@ -58,6 +59,7 @@ export interface Platform {
   readonly wallet: ReturnType<typeof createWalletSubgraph>;
   readonly catalog: ReturnType<typeof createCatalogSubgraph>;
   readonly vms: ReturnType<typeof createVmsSubgraph>;
+  readonly billing: ReturnType<typeof createBillingSubgraph>;
   readonly eventBus: EventBus;
   /** Each calling service's secret (what it presents to identity's /internal/service-token). */
   readonly serviceSecrets: Readonly<Record<CallingService, string>>;
@@ -145,12 +147,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const vmsServer = await vms.start();
     started.push(vms);
 
+    const billing = createBillingSubgraph(
+      readBillingConfig({ ...common('billing'), JWKS_URL: jwksUrl }),
+      depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission']),
+    );
+    const billingServer = await billing.start();
+    started.push(billing);
+
     const urls: Record<SubgraphName, string> = {
       identity: identityServer.url,
       tenancy: tenancyServer.url,
       wallet: walletServer.url,
       catalog: catalogServer.url,
       vms: vmsServer.url,
+      billing: billingServer.url,
     };
     const gateway = createGateway(
       readGatewayConfig(
@@ -169,7 +179,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
-    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, eventBus, serviceSecrets, stop: stopAll };
+    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, billing, eventBus, serviceSecrets, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

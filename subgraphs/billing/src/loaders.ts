@@ -1,0 +1,13 @@
+import { byIdLoader, isUuid } from '@platform/kernel';
+import type { Note } from './domain/note.ts';
+import type { BillingServices } from './domain/services.ts';
+
+/** Fresh per request: one statement per entity type per request, whatever the page size. */
+export function createLoaders(services: BillingServices) {
+  return {
+    // isUuid: a malformed id from a representation is null without reaching SQL.
+    noteById: byIdLoader((ids) => services.notes.byIds(ids), (note: Note) => note.id, isUuid),
+  };
+}
+
+export type BillingLoaders = ReturnType<typeof createLoaders>;
