@@ -6,7 +6,11 @@ import type { {{Name}}Services } from './domain/services.ts';
 export function createLoaders(services: {{Name}}Services) {
   return {
     // isUuid: a malformed id from a representation is null without reaching SQL.
-    noteById: byIdLoader((ids) => services.notes.byIds(ids), (note: Note) => note.id, isUuid),
+    noteById: byIdLoader(
+      (ids) => services.notes.byIds(ids),
+      (note: Note) => note.id,
+      isUuid,
+    ),
   };
 }
 
