@@ -1,0 +1,66 @@
+import { inTransaction, newId } from '@platform/kernel';
+import type { Kysely } from 'kysely';
+import { insertAlerts, lockOpenAlerts, logTransitions, recordSeen, updateAlerts } from '../../db/alert-repository.ts';
+import { rulesForVms, seedDefaultRules } from '../../db/alert-rule-repository.ts';
+import type { VmsDatabase } from '../../db/types.ts';
+import type { IngestedSample, SampleListener } from '../telemetry/samples.ts';
+import type { Alert, AlertTransition, LoggedAlertTransition } from './alert.ts';
+import { evaluateVm } from './evaluation.ts';
+import { DEFAULT_RULES, effectiveRules } from './rules.ts';
+import type { AlertTransitions } from './transitions.ts';
+
+/**
+ * Evaluates alert rules as samples arrive (a SampleListener the ingest calls after committing a batch).
+ * A batch costs a fixed number of statements whatever its size: seed defaults, load rules, then one
+ * transaction that records last-seen times (row-locking each VM, so concurrent batches of one VM take
+ * turns), locks the VMs' open alerts, writes the changed and new alerts, and logs every transition to
+ * alert_events and the outbox. Listeners hear the transitions after the commit.
+ */
+export class AlertEvaluator implements SampleListener {
+  constructor(
+    private readonly db: Kysely<VmsDatabase>,
+    private readonly transitions: AlertTransitions,
+  ) {}
+
+  async onSamples(samples: readonly IngestedSample[]): Promise<void> {
+    if (samples.length === 0) return;
+    const byVm = new Map<string, IngestedSample[]>();
+    for (const s of samples) byVm.set(s.vmId, [...(byVm.get(s.vmId) ?? []), s]);
+    for (const list of byVm.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const vmIds = [...byVm.keys()];
+    const orgIds = [...new Set(samples.map((s) => s.organizationId))];
+    await seedDefaultRules(this.db, orgIds, DEFAULT_RULES);
+    const rules = await rulesForVms(this.db, vmIds, orgIds);
+    const logged = await inTransaction(this.db, async (trx) => {
+      const vms = await recordSeen(
+        trx,
+        [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at })),
+      );
+      const open = await lockOpenAlerts(
+        trx,
+        vms.map((v) => v.vmId),
+      );
+      const openOf = new Map<string, Alert[]>();
+      for (const a of open) openOf.set(a.vmId, [...(openOf.get(a.vmId) ?? []), a]);
+      const now = new Date();
+      const updates: Alert[] = [];
+      const inserts: Alert[] = [];
+      const transitions: AlertTransition[] = [];
+      for (const vm of vms) {
+        const result = evaluateVm(vm, byVm.get(vm.vmId) ?? [], effectiveRules(vm.vmId, vm.organizationId, rules), openOf.get(vm.vmId) ?? [], now, newId);
+        updates.push(...result.updates);
+        inserts.push(...result.inserts);
+        transitions.push(...result.transitions);
+      }
+      // Updates first: an alert resolved in this batch frees its (rule, VM) for a new one inserted after it.
+      await updateAlerts(trx, updates);
+      const inserted = await insertAlerts(trx, inserts);
+      const skipped = new Set(inserts.filter((a) => !inserted.has(a.id)).map((a) => a.id));
+      return logTransitions(
+        trx,
+        transitions.filter((t) => !skipped.has(t.alertId)),
+      );
+    });
+    await this.transitions.notify(logged satisfies LoggedAlertTransition[]);
+  }
+}
