@@ -1,8 +1,7 @@
-import { createLogger, newId } from '@platform/kernel';
+import { createLogger, inTransaction, newId } from '@platform/kernel';
 import type { KyselyPlugin } from 'kysely';
 import { describe, expect } from 'vitest';
 import { insertAlerts } from '../src/db/alert-repository.ts';
-import { inTransaction } from '@platform/kernel';
 import type { LoggedAlertTransition } from '../src/domain/alerts/alert.ts';
 import { AlertEvaluator } from '../src/domain/alerts/evaluator.ts';
 import { respondBy } from '../src/domain/alerts/respond-by.ts';
