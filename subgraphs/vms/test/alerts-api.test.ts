@@ -46,7 +46,7 @@ const ORG_ALERTS = `query($org: [_Any!]!, $filter: AlertFilter, $scope: Organiza
   _entities(representations: $org) { ... on Organization { alerts(filter: $filter, scope: $scope, first: $first, after: $after) {
     edges { cursor node { id status severity } } pageInfo { hasNextPage endCursor } } } } }`;
 const orgRep = (id: string) => [{ __typename: 'Organization', id }];
-const idsOf = (r: { data: { _entities: { alerts: { edges: { node: { id: string } }[] } }[] } }) => r.data._entities[0]!.alerts.edges.map((e) => e.node.id);
+const idsOf = (r: { data?: { _entities: { alerts: { edges: { node: { id: string } }[] } }[] } }) => r.data!._entities[0]!.alerts.edges.map((e) => e.node.id);
 
 describe('who sees an alert of customer A: Alert in _entities, Organization.alerts and alertRules', () => {
   const cases: [string, VmsOrg, boolean][] = [
