@@ -27,6 +27,7 @@ export { BuildFailedError, simulatedComputeProvider, type BuildRequest, type Bui
 export type { FleetCustomer, FleetProduct } from './domain/fleet-seed.ts';
 export type { SagaHooks } from './domain/provisioning.ts';
 export type { AlertTransitionListener } from './domain/alerts/transitions.ts';
+export type { IngestedSample, OpenAlertsSource, SampleListener } from './domain/telemetry/samples.ts';
 export type { AlertTransition, LoggedAlertTransition } from './domain/alerts/alert.ts';
 
 export interface VmsOptions {
@@ -74,10 +75,12 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         alerts: new Alerts(database.db, alertTransitions),
       };
       // Alerting works on the background pool: evaluation runs after an ingest answers nothing per request.
+      // Last-seen times are written at most every min(60 s, half the no-data time): most batches write none.
+      const seenGranularitySeconds = Math.min(60, Math.floor(config.alertNoDataSeconds / 2));
       const alerting = {
         transitions: alertTransitions,
-        evaluator: new AlertEvaluator(database.background, alertTransitions),
-        noData: new NoDataScanner(database.background, alertTransitions, { afterSeconds: config.alertNoDataSeconds }),
+        evaluator: new AlertEvaluator(database.background, alertTransitions, seenGranularitySeconds),
+        noData: new NoDataScanner(database.background, alertTransitions, { afterSeconds: config.alertNoDataSeconds, seenGranularitySeconds }),
       };
       return { ...services, alerting, loaders: () => createLoaders(database.db, services.alerts) };
     },

@@ -11,34 +11,34 @@ type Trx = Transaction<VmsDatabase>;
 
 /**
  * Records each VM's newest sample time and returns the VMs as the inventory knows them (unknown VMs left
- * out). The upsert row-locks each VM's last-seen row, in id order: it is the lock that serialises two
- * batches evaluating the same VM, held until the caller's transaction ends.
+ * out), in ONE statement. The upsert row-locks each VM's last-seen row, in id order, whether or not it
+ * writes it: that lock serialises two batches evaluating the same VM until the caller's transaction ends.
+ * The time is only written when it moved on by at least `granularitySeconds` (most batches then write
+ * nothing), so the stored time lags the newest sample by less than that.
  */
-export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Date }[]): Promise<EvaluatedVm[]> {
+export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number): Promise<EvaluatedVm[]> {
   if (seen.length === 0) return [];
   const sorted = [...seen].sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : 0));
   const { rows } = await sql<{ vm_id: string; organization_id: string; org_path: string[] }>`
-    insert into vm_telemetry_seen (vm_id, organization_id, org_path, last_sample_at)
-    select vm.id, vm.organization_id, vm.org_path, u.at
-    from unnest(${sorted.map((s) => s.vmId)}::uuid[], ${sorted.map((s) => s.at.toISOString())}::timestamptz[]) with ordinality as u(vm_id, at, n)
-    join virtual_machines vm on vm.id = u.vm_id
-    order by u.n
-    on conflict (vm_id) do update set last_sample_at = greatest(vm_telemetry_seen.last_sample_at, excluded.last_sample_at)
-    returning vm_id, organization_id, org_path`.execute(trx);
+    with known as (
+      select vm.id as vm_id, vm.organization_id, vm.org_path, u.at, u.n
+      from unnest(${sorted.map((s) => s.vmId)}::uuid[], ${sorted.map((s) => s.at.toISOString())}::timestamptz[]) with ordinality as u(vm_id, at, n)
+      join virtual_machines vm on vm.id = u.vm_id
+    ), upserted as (
+      insert into vm_telemetry_seen (vm_id, organization_id, org_path, last_sample_at)
+      select vm_id, organization_id, org_path, at from known order by n
+      on conflict (vm_id) do update set last_sample_at = excluded.last_sample_at
+        where vm_telemetry_seen.last_sample_at <= excluded.last_sample_at - make_interval(secs => ${granularitySeconds})
+    )
+    select vm_id, organization_id, org_path from known order by n`.execute(trx);
   return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path }));
 }
 
 /** The open alerts of these VMs, row-locked (an acknowledgement waits for the evaluation, and the other way round). */
 export async function lockOpenAlerts(trx: Trx, vmIds: readonly string[]): Promise<Alert[]> {
   if (vmIds.length === 0) return [];
-  const rows = await trx
-    .selectFrom('alerts')
-    .selectAll()
-    .where('vm_id', 'in', [...vmIds])
-    .where('status', '<>', 'RESOLVED')
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+  const { rows } = await sql<AlertRow>`
+    select * from alerts where vm_id = any(${[...vmIds]}::uuid[]) and status <> 'RESOLVED' order by id for update`.execute(trx);
   return rows.map(alertFromRow);
 }
 
@@ -244,14 +244,14 @@ export async function resolveOpenOfRules(trx: Trx, ruleIds: readonly string[], a
 }
 
 /**
- * RUNNING VMs whose newest sample is older than `before` (and which were not started after it), with no
- * open "no data" alert: row-locked, skipping VMs an evaluation holds, so replicas never raise one twice.
+ * RUNNING VMs whose newest recorded sample is older than `silentSince`, not (re)started after `startedBefore`,
+ * with no open "no data" alert: row-locked, skipping VMs an evaluation holds, so replicas never raise one twice.
  */
-export async function lockSilentVms(trx: Trx, before: Date, limit: number): Promise<(EvaluatedVm & { lastSampleAt: Date })[]> {
+export async function lockSilentVms(trx: Trx, silentSince: Date, startedBefore: Date, limit: number): Promise<(EvaluatedVm & { lastSampleAt: Date })[]> {
   const { rows } = await sql<{ vm_id: string; organization_id: string; org_path: string[]; last_sample_at: Date }>`
     select s.vm_id, s.organization_id, s.org_path, s.last_sample_at
     from vm_telemetry_seen s join virtual_machines vm on vm.id = s.vm_id
-    where s.last_sample_at < ${before} and vm.status = 'RUNNING' and vm.updated_at < ${before}
+    where s.last_sample_at < ${silentSince} and vm.status = 'RUNNING' and vm.updated_at < ${startedBefore}
       and not exists (select 1 from alerts a where a.vm_id = s.vm_id and a.rule_key = 'no-data' and a.status <> 'RESOLVED')
     order by s.last_sample_at limit ${limit}
     for update of s skip locked`.execute(trx);

@@ -37,11 +37,9 @@ export async function seedDefaultRules(db: VmsDb, organizationIds: readonly stri
 /** Every rule that may apply to these VMs: their overrides and their organisations' defaults, ONE statement. */
 export async function rulesForVms(db: VmsDb, vmIds: readonly string[], organizationIds: readonly string[]): Promise<AlertRule[]> {
   if (vmIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('alert_rules')
-    .selectAll()
-    .where((eb) => eb.or([eb('vm_id', 'in', [...vmIds]), eb.and([eb('vm_id', 'is', null), eb('organization_id', 'in', [...organizationIds])])]))
-    .execute();
+  const { rows } = await sql<AlertRuleRow>`
+    select * from alert_rules
+    where vm_id = any(${[...vmIds]}::uuid[]) or (vm_id is null and organization_id = any(${[...organizationIds]}::uuid[]))`.execute(db);
   return rows.map(ruleFromRow);
 }
 

@@ -17,9 +17,14 @@ import type { AlertTransitions } from './transitions.ts';
  * alert_events and the outbox. Listeners hear the transitions after the commit.
  */
 export class AlertEvaluator implements SampleListener {
+  /** Organisations known to have been seeded (seeding is never undone): their batches skip the seed statement. */
+  private readonly seeded = new Set<string>();
+
   constructor(
     private readonly db: Kysely<VmsDatabase>,
     private readonly transitions: AlertTransitions,
+    /** How far a VM's stored last-seen time may lag its newest sample (see recordSeen); the no-data scan allows for it. */
+    private readonly seenGranularitySeconds: number,
   ) {}
 
   async onSamples(samples: readonly IngestedSample[]): Promise<void> {
@@ -29,12 +34,17 @@ export class AlertEvaluator implements SampleListener {
     for (const list of byVm.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime());
     const vmIds = [...byVm.keys()];
     const orgIds = [...new Set(samples.map((s) => s.organizationId))];
-    await seedDefaultRules(this.db, orgIds, DEFAULT_RULES);
+    const unseeded = orgIds.filter((id) => !this.seeded.has(id));
+    if (unseeded.length > 0) {
+      await seedDefaultRules(this.db, unseeded, DEFAULT_RULES);
+      for (const id of unseeded) this.seeded.add(id);
+    }
     const rules = await rulesForVms(this.db, vmIds, orgIds);
     const logged = await inTransaction(this.db, async (trx) => {
       const vms = await recordSeen(
         trx,
         [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at })),
+        this.seenGranularitySeconds,
       );
       const open = await lockOpenAlerts(
         trx,

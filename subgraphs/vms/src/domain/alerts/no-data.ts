@@ -9,6 +9,8 @@ import type { AlertTransitions } from './transitions.ts';
 export interface NoDataOptions {
   /** A RUNNING VM silent this long gets a "no data" alert. */
   readonly afterSeconds: number;
+  /** How far a stored last-seen time may lag the newest sample (the evaluator's granularity). */
+  readonly seenGranularitySeconds: number;
   /** At most this many VMs per pass (the next pass takes the rest). */
   readonly batch?: number;
 }
@@ -18,7 +20,7 @@ export const NO_DATA_SEVERITY = 'HIGH';
 
 /**
  * The periodic half of alerting (the rest runs as samples arrive): a RUNNING VM that reported before and
- * has been silent for `afterSeconds` gets a FIRING "no data" alert instead of charts that quietly show
+ * has been silent for `afterSeconds` (up to `seenGranularitySeconds` more, see recordSeen) gets a FIRING "no data" alert instead of charts that quietly show
  * nothing; the evaluator resolves it when data returns. Open alerts of VMs no longer RUNNING are resolved
  * here too (VM_NOT_RUNNING): a stopped VM can neither clear them nor report.
  */
@@ -32,7 +34,9 @@ export class NoDataScanner {
   /** One pass at `now`; returns how many transitions it made. */
   async scan(now: Date = new Date()): Promise<number> {
     const limit = this.options.batch ?? 1000;
-    const before = new Date(now.getTime() - this.options.afterSeconds * 1000);
+    // The stored time may lag by up to the granularity: allowing for it, no alert comes early (at most that much late).
+    const silentSince = new Date(now.getTime() - (this.options.afterSeconds + this.options.seenGranularitySeconds) * 1000);
+    const startedBefore = new Date(now.getTime() - this.options.afterSeconds * 1000);
     const logged = await inTransaction(this.db, async (trx) => {
       const transitions: AlertTransition[] = [];
       const idle = await lockOpenAlertsOfIdleVms(trx, limit);
@@ -40,7 +44,7 @@ export class NoDataScanner {
       await updateAlerts(trx, resolved);
       for (const a of idle) transitions.push(transitionOf(a, a.status, 'RESOLVED', now));
 
-      const silent = await lockSilentVms(trx, before, limit);
+      const silent = await lockSilentVms(trx, silentSince, startedBefore, limit);
       const raised = silent.map((vm): Alert => ({
         id: newId(),
         organizationId: vm.organizationId,
