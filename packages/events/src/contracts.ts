@@ -66,7 +66,7 @@ export interface AlertChanged {
   readonly alertId: string;
   readonly organizationId: string;
   readonly vmId: string;
-  /** Null for a "no data" alert (and once its rule is deleted). */
+  /** Null for a "no data" alert. */
   readonly ruleId: string | null;
   readonly kind: 'THRESHOLD' | 'NO_DATA';
   /** The metric a threshold alert watches (e.g. cpu_percent); null for "no data". */

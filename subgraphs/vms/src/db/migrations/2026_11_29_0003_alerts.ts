@@ -40,9 +40,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('org_path', sql`uuid[]`, (c) => c.notNull())
     .addColumn('vm_id', 'uuid', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('THRESHOLD', 'NO_DATA')`))
-    // The rule's id, or 'no-data': what "one open alert per rule and VM" is keyed on (rule_id goes null when the rule is deleted).
+    // The rule's id, or 'no-data': what "one open alert per rule and VM" is keyed on.
     .addColumn('rule_key', 'text', (c) => c.notNull())
-    .addColumn('rule_id', 'uuid', (c) => c.references('alert_rules.id').onDelete('set null'))
+    // No foreign key: an evaluation racing a rule's deletion may still raise an alert for it, and the VM's
+    // next batch resolves that alert (RULE_CHANGED) instead of the whole batch failing.
+    .addColumn('rule_id', 'uuid')
     .addColumn('metric', 'text', (c) => c.check(sql`metric in ${METRICS}`))
     .addColumn('comparator', 'text')
     .addColumn('threshold', 'double precision')
