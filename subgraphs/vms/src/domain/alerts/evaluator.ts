@@ -11,10 +11,11 @@ import type { AlertTransitions } from './transitions.ts';
 
 /**
  * Evaluates alert rules as samples arrive (a SampleListener the ingest calls after committing a batch).
- * A batch costs a fixed number of statements whatever its size: seed defaults, load rules, then one
- * transaction that records last-seen times (row-locking each VM, so concurrent batches of one VM take
- * turns), locks the VMs' open alerts, writes the changed and new alerts, and logs every transition to
- * alert_events and the outbox. Listeners hear the transitions after the commit.
+ * A batch costs a fixed number of statements whatever its size: seed defaults (only for organisations
+ * this process has not seeded yet), then one transaction that records last-seen times (row-locking each
+ * VM, so concurrent batches of one VM take turns), loads the rules of those VMs, locks their open alerts,
+ * writes the changed and new alerts, and logs every transition to alert_events and the outbox. Listeners
+ * hear the transitions after the commit.
  */
 export class AlertEvaluator implements SampleListener {
   /** Organisations known to have been seeded (seeding is never undone): their batches skip the seed statement. */
@@ -30,28 +31,36 @@ export class AlertEvaluator implements SampleListener {
   async onSamples(samples: readonly IngestedSample[]): Promise<void> {
     if (samples.length === 0) return;
     const byVm = new Map<string, IngestedSample[]>();
-    for (const s of samples) byVm.set(s.vmId, [...(byVm.get(s.vmId) ?? []), s]);
+    for (const s of samples) {
+      const list = byVm.get(s.vmId);
+      if (list) list.push(s);
+      else byVm.set(s.vmId, [s]);
+    }
     for (const list of byVm.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime());
-    const vmIds = [...byVm.keys()];
     const orgIds = [...new Set(samples.map((s) => s.organizationId))];
     const unseeded = orgIds.filter((id) => !this.seeded.has(id));
     if (unseeded.length > 0) {
       await seedDefaultRules(this.db, unseeded, DEFAULT_RULES);
       for (const id of unseeded) this.seeded.add(id);
     }
-    const rules = await rulesForVms(this.db, vmIds, orgIds);
     const logged = await inTransaction(this.db, async (trx) => {
       const vms = await recordSeen(
         trx,
         [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at })),
         this.seenGranularitySeconds,
       );
+      // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
+      const rules = await rulesForVms(
+        trx,
+        vms.map((v) => v.vmId),
+        [...new Set(vms.map((v) => v.organizationId))],
+      );
       const open = await lockOpenAlerts(
         trx,
         vms.map((v) => v.vmId),
       );
       const openOf = new Map<string, Alert[]>();
-      for (const a of open) openOf.set(a.vmId, [...(openOf.get(a.vmId) ?? []), a]);
+      for (const a of open) openOf.set(a.vmId, [...(openOf.get(a.vmId) ?? []), a]); // a VM has a few open alerts at most
       const now = new Date();
       const updates: Alert[] = [];
       const inserts: Alert[] = [];
