@@ -1,3 +1,4 @@
+import { newId } from '@platform/kernel';
 import { codesOf, tokenAs } from '@platform/testkit';
 import { describe, expect } from 'vitest';
 import type { Vm } from '../src/domain/vm.ts';
@@ -327,5 +328,39 @@ describe('alert rules: ADMIN manages them', () => {
     expect(codesOf(unknownMetric)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(unknownMetric.errors)).not.toMatch(/select|insert|at .*\.ts/i);
     expect(await ruleCount(h)).toBe(before);
+  });
+});
+
+describe('a suspended organisation', () => {
+  test('still reads its alerts and rules, but cannot acknowledge or change rules (INVALID_STATE); nothing changes', async ({ vms: h, tree }) => {
+    const org = tree.directory.add(newId(), 'CUSTOMER', h.orgs.resellerA);
+    const [vm] = await h.addVms(org, 1);
+    const id = await fireOn(h, vm!, { cpu_percent: 99 });
+    tree.directory.setSuspended(org, true);
+    try {
+      const admin = await h.user(org, 'ADMIN');
+      const listed = await h.call(ORG_ALERTS, { org: orgRep(org) }, admin);
+      expect(idsOf(listed)).toEqual([id]);
+      const ack = await h.call(ACK, { id }, admin);
+      expect([codesOf(ack), ack.errors?.[0]?.extensions?.['suspendedOrganizationId']]).toEqual([['INVALID_STATE'], org]);
+      expect(codesOf(await h.call(CREATE, { input: { organizationId: org, condition } }, admin))).toEqual(['INVALID_STATE']);
+      expect((await alertsOfVm(h.db, vm!.id)).map((a) => a.status)).toEqual(['FIRING']);
+    } finally {
+      tree.directory.setSuspended(org, false);
+    }
+  });
+});
+
+describe('OpenAlertsSource (VM health reads it)', () => {
+  test('open alerts of many VMs in one call: every asked VM answered, resolved alerts left out', async ({ vms: h, fleet }) => {
+    const [quiet] = await h.addVms(h.orgs.customerA, 1);
+    const open = await h.subgraph.alerting.openAlerts.openAlertsFor([fleet.vmA.id, fleet.vmAPending.id, quiet!.id]);
+    expect(open).toEqual(
+      new Map([
+        [fleet.vmA.id, [{ vmId: fleet.vmA.id, severity: 'HIGH', status: 'FIRING', title: 'CPU > 90 % for 5 min' }]],
+        [fleet.vmAPending.id, [{ vmId: fleet.vmAPending.id, severity: 'HIGH', status: 'PENDING', title: 'CPU > 90 % for 5 min' }]],
+        [quiet!.id, []],
+      ]),
+    );
   });
 });
