@@ -331,6 +331,31 @@ describe('alert rules: ADMIN manages them', () => {
   });
 });
 
+describe('limits', () => {
+  test('an organisation holds at most 200 rules: the 201st is CONFLICT naming the limit, and is not written', async ({ vms: h, tree }) => {
+    const org = tree.directory.add(newId(), 'CUSTOMER', h.orgs.resellerB);
+    const rule = {
+      organizationId: org,
+      vmId: null,
+      metric: 'cpu_percent',
+      comparator: 'GT',
+      threshold: 50,
+      forSeconds: 60,
+      severity: 'LOW',
+      enabled: true,
+    } as const;
+    for (let i = 0; i < 198; i++) await h.subgraph.alerting.alerts.createRule(rule); // plus the 2 defaults: 200
+    const r = await h.call(CREATE, { input: { organizationId: org, condition } }, await h.user(org, 'ADMIN'));
+    expect([codesOf(r), r.errors?.[0]?.extensions?.['max']]).toEqual([['CONFLICT'], 200]);
+    const n = await h.db
+      .selectFrom('alert_rules')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('organization_id', '=', org)
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(200);
+  });
+});
+
 describe('a suspended organisation', () => {
   test('still reads its alerts and rules, but cannot acknowledge or change rules (INVALID_STATE); nothing changes', async ({ vms: h, tree }) => {
     const org = tree.directory.add(newId(), 'CUSTOMER', h.orgs.resellerA);
