@@ -39,7 +39,7 @@ const test = vmsTest.extend<{ fleet: Fleet }>({
 });
 
 const ALERT_FIELDS =
-  'id kind status severity metric comparator threshold forDuration title value startedAt firedAt respondBy virtualMachine { id } rule { id }';
+  'id kind status severity metric comparator threshold forDuration title summary value startedAt firedAt respondBy virtualMachine { id } rule { id }';
 const ENTITIES = `query($representations: [_Any!]!) { _entities(representations: $representations) {
   ... on Alert { ${ALERT_FIELDS} }
   ... on Organization { id alerts(first: 50) { edges { node { id } } } alertRules(first: 50) { edges { node { id } } } } } }`;
@@ -76,6 +76,7 @@ describe('who sees an alert of customer A: Alert in _entities, Organization.aler
           threshold: 90,
           forDuration: 300,
           title: 'CPU > 90 % for 5 min',
+          summary: 'CPU > 90 % for 5 min: breached since 2026-11-29T08:00:00.000Z (latest 97 %).',
           value: 97,
           startedAt: '2026-11-29T08:00:00.000Z',
           firedAt: '2026-11-29T08:05:00.000Z',
