@@ -57,6 +57,27 @@ export interface LowBalance {
   readonly threshold: EventMoney;
 }
 
+/**
+ * One status change of one alert (vms): PENDING, FIRING, ACKNOWLEDGED, RESOLVED; `fromStatus` is null when
+ * the alert opens. `seq` is the alert_events sequence (a decimal string): consumers order by it and can
+ * replay the transition log after it.
+ */
+export interface AlertChanged {
+  readonly alertId: string;
+  readonly organizationId: string;
+  readonly vmId: string;
+  /** Null for a "no data" alert. */
+  readonly ruleId: string | null;
+  readonly kind: 'THRESHOLD' | 'NO_DATA';
+  /** The metric a threshold alert watches (e.g. cpu_percent); null for "no data". */
+  readonly metric: string | null;
+  readonly fromStatus: 'PENDING' | 'FIRING' | 'ACKNOWLEDGED' | 'RESOLVED' | null;
+  readonly toStatus: 'PENDING' | 'FIRING' | 'ACKNOWLEDGED' | 'RESOLVED';
+  readonly severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+  readonly at: string;
+  readonly seq: string;
+}
+
 /** The one map from every topic to its payload: producers and consumers are typed by it. */
 export interface EventContracts {
   'tenancy.organization.created': OrganizationCreated;
@@ -73,6 +94,7 @@ export interface EventContracts {
   'vms.vm.suspended': VmChanged;
   'vms.vm.resized': VmChanged & { readonly previousSpec: VmSpecPayload };
   'vms.vm.deleted': VmChanged;
+  'vms.alert.changed': AlertChanged;
   'wallet.hold_placed': HoldPlaced;
   'wallet.low_balance': LowBalance;
 }

@@ -15,6 +15,10 @@ export interface VmsConfig extends ServiceConfig {
   readonly sagaStaleMs: number;
   readonly sagaRecoveryIntervalMs: number;
   readonly outboxIntervalMs: number;
+  /** A RUNNING VM that reported before and has been silent this long gets a "no data" alert. */
+  readonly alertNoDataSeconds: number;
+  /** How often the "no data" scan runs. */
+  readonly alertScanIntervalMs: number;
 }
 
 export function readVmsConfig(env: Env = process.env): VmsConfig {
@@ -30,5 +34,7 @@ export function readVmsConfig(env: Env = process.env): VmsConfig {
     sagaStaleMs: r.int('VMS_SAGA_STALE_MS', 30_000, { min: 0, max: 86_400_000 }),
     sagaRecoveryIntervalMs: r.int('VMS_SAGA_RECOVERY_MS', 15_000, { min: 50, max: 3_600_000 }),
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 3_600_000 }),
+    alertNoDataSeconds: r.int('VMS_ALERT_NO_DATA_SECONDS', 120, { min: 20, max: 86_400 }),
+    alertScanIntervalMs: r.int('VMS_ALERT_SCAN_MS', 30_000, { min: 50, max: 3_600_000 }),
   });
 }

@@ -1,4 +1,5 @@
 import type { RequestContext } from '@platform/kernel';
+import type { Alerts } from './domain/alerts/alert-service.ts';
 import type { InventoryImport } from './domain/inventory-import.ts';
 import type { Lifecycle } from './domain/lifecycle-service.ts';
 import type { Provisioning } from './domain/provisioning.ts';
@@ -9,6 +10,7 @@ export interface VmsServices {
   readonly provisioning: Provisioning;
   readonly lifecycle: Lifecycle;
   readonly inventory: InventoryImport;
+  readonly alerts: Alerts;
 }
 
 export interface VmsContext extends RequestContext {

@@ -6,6 +6,10 @@ import type { VmsDatabase } from './db/types.ts';
 import { insertVmsIgnoringExisting } from './db/vm-repository.ts';
 import { simulatedComputeProvider, type ComputeProvider } from './domain/compute-provider.ts';
 import { generateFleet, type FleetCustomer, type FleetProduct } from './domain/fleet-seed.ts';
+import { Alerts } from './domain/alerts/alert-service.ts';
+import { AlertEvaluator } from './domain/alerts/evaluator.ts';
+import { NoDataScanner } from './domain/alerts/no-data.ts';
+import { AlertTransitions } from './domain/alerts/transitions.ts';
 import { InventoryImport } from './domain/inventory-import.ts';
 import { Lifecycle } from './domain/lifecycle-service.ts';
 import type { PricingPort, WalletPort } from './domain/ports.ts';
@@ -22,6 +26,9 @@ export { VmsMigrations } from './db/migrations/index.ts';
 export { BuildFailedError, simulatedComputeProvider, type BuildRequest, type BuiltVm, type ComputeProvider } from './domain/compute-provider.ts';
 export type { FleetCustomer, FleetProduct } from './domain/fleet-seed.ts';
 export type { SagaHooks } from './domain/provisioning.ts';
+export type { AlertTransitionListener } from './domain/alerts/transitions.ts';
+export type { IngestedSample, OpenAlertsSource, SampleListener } from './domain/telemetry/samples.ts';
+export type { AlertTransition, LoggedAlertTransition } from './domain/alerts/alert.ts';
 
 export interface VmsOptions {
   /** Where VMs are built; the simulator (config VMS_BUILD_*) when absent. */
@@ -60,16 +67,27 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         staleAfterMs: config.sagaStaleMs,
         hooks: options.hooks,
       });
+      const alertTransitions = new AlertTransitions(deps.logger);
       const services: VmsServices = {
         provisioning,
         lifecycle: new Lifecycle(database.db, { compute, pricing, wallet, logger: deps.logger, holdTtlSeconds: config.holdTtlSeconds }),
         inventory: new InventoryImport(database.db),
+        alerts: new Alerts(database.db, alertTransitions),
       };
-      return { ...services, loaders: () => createLoaders(database.db) };
+      // Alerting works on the background pool: evaluation runs after an ingest answers nothing per request.
+      // Last-seen times are written at most every min(60 s, half the no-data time): most batches write none.
+      const seenGranularitySeconds = Math.min(60, Math.floor(config.alertNoDataSeconds / 2));
+      const alerting = {
+        transitions: alertTransitions,
+        evaluator: new AlertEvaluator(database.background, alertTransitions, seenGranularitySeconds),
+        noData: new NoDataScanner(database.background, alertTransitions, { afterSeconds: config.alertNoDataSeconds, seenGranularitySeconds }),
+      };
+      return { ...services, alerting, loaders: () => createLoaders(database.db, services.alerts) };
     },
-    context: (base, { loaders, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
+    context: (base, { loaders, alerting: _alerting, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
     routes: ({ inventory }) => [vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger })],
-    tasks: (_database, { provisioning }) => [
+    tasks: (_database, { provisioning, alerting }) => [
+      new PeriodicTask({ name: 'alert no-data scan', intervalMs: config.alertScanIntervalMs, logger: deps.logger, run: () => alerting.noData.scan() }),
       // First pass at once: sagas a previous process left open are resumed or compensated.
       new PeriodicTask({
         name: 'saga recovery',
@@ -87,6 +105,18 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
   return {
     ...subgraph,
     provisioning: subgraph.services.provisioning,
+    /**
+     * Alerting's seams: `evaluator` is the SampleListener the telemetry ingest calls after each committed
+     * batch; `openAlerts` is the OpenAlertsSource VM health reads; `transitions.add(listener)` hears every
+     * committed alert transition in-process; `alerts.listAfter(orgIds, seq, limit)` replays the log.
+     */
+    alerting: {
+      evaluator: subgraph.services.alerting.evaluator,
+      noData: subgraph.services.alerting.noData,
+      transitions: subgraph.services.alerting.transitions,
+      openAlerts: subgraph.services.alerts,
+      alerts: subgraph.services.alerts,
+    },
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
       await subgraph.migrate();

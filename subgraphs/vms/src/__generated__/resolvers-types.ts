@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OrganizationRef as OrganizationRefModel, ProductRef as ProductRefModel } from '../domain/refs.ts';
 import type { Vm as VmModel, VmEvent as VmEventModel, ResourceSummary as ResourceSummaryModel } from '../domain/vm.ts';
+import type { Alert as AlertModel, AlertRule as AlertRuleModel } from '../domain/alerts/alert.ts';
 import type { VmsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -25,11 +26,160 @@ export type Scalars = {
   _FieldSet: { input: any; output: any; }
 };
 
+export type Alert = {
+  __typename?: 'Alert';
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who acknowledged it: a user or API key id (the token subject). */
+  acknowledgedBy: Maybe<Scalars['String']['output']>;
+  comparator: Maybe<AlertComparator>;
+  firedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Seconds: how long the condition must hold to fire and stay clear to resolve (for NO_DATA, the silence that raised it). */
+  forDuration: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  kind: AlertKind;
+  /** Null for NO_DATA. */
+  metric: Maybe<AlertMetric>;
+  resolution: Maybe<AlertResolution>;
+  resolvedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The response target: firedAt plus the severity's target; null until it fires. */
+  respondBy: Maybe<Scalars['DateTime']['output']>;
+  /** The rule that raised it; null for NO_DATA and once the rule is deleted. */
+  rule: Maybe<AlertRule>;
+  severity: AlertSeverity;
+  /** When the condition was first seen (for NO_DATA, the last sample before the silence). */
+  startedAt: Scalars['DateTime']['output'];
+  status: AlertStatus;
+  summary: Scalars['String']['output'];
+  threshold: Maybe<Scalars['Float']['output']>;
+  /** e.g. "CPU > 90 % for 5 min". */
+  title: Scalars['String']['output'];
+  /** The latest value that breached the threshold; null for NO_DATA. */
+  value: Maybe<Scalars['Float']['output']>;
+  virtualMachine: VirtualMachine;
+};
+
+export type AlertComparator =
+  | 'GT'
+  | 'GTE'
+  | 'LT'
+  | 'LTE';
+
+export type AlertConnection = {
+  __typename?: 'AlertConnection';
+  edges: Array<AlertEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AlertEdge = {
+  __typename?: 'AlertEdge';
+  cursor: Scalars['String']['output'];
+  node: Alert;
+};
+
+export type AlertFilter = {
+  severity?: InputMaybe<Array<AlertSeverity>>;
+  /** Any of these statuses; all when absent. */
+  status?: InputMaybe<Array<AlertStatus>>;
+  virtualMachineId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type AlertKind =
+  /** A running VM that was reporting stopped sending telemetry. */
+  | 'NO_DATA'
+  /** A metric crossed a rule's threshold. */
+  | 'THRESHOLD';
+
+export type AlertMetric =
+  | 'CPU_PERCENT'
+  | 'DISK_READ_BYTES_PER_SECOND'
+  | 'DISK_WRITE_BYTES_PER_SECOND'
+  | 'MEMORY_PERCENT'
+  | 'NETWORK_RECEIVE_BYTES_PER_SECOND'
+  | 'NETWORK_TRANSMIT_BYTES_PER_SECOND';
+
+export type AlertResolution =
+  /** The condition stayed clear for the for-duration (or cleared before a PENDING alert fired). */
+  | 'CLEARED'
+  /** Telemetry arrived again (NO_DATA). */
+  | 'DATA_RETURNED'
+  /** The rule was changed, deleted, disabled or overridden for the VM. */
+  | 'RULE_CHANGED'
+  /** The VM stopped running. */
+  | 'VM_NOT_RUNNING';
+
+export type AlertRule = {
+  __typename?: 'AlertRule';
+  comparator: AlertComparator;
+  createdAt: Scalars['DateTime']['output'];
+  enabled: Scalars['Boolean']['output'];
+  /** Seconds, 0–86,400. */
+  forDuration: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  metric: AlertMetric;
+  organization: Organization;
+  severity: AlertSeverity;
+  threshold: Scalars['Float']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Null for an organisation default; the VM for a VM's override. */
+  virtualMachine: Maybe<VirtualMachine>;
+};
+
+/**
+ * threshold: 0–100 for CPU_PERCENT and MEMORY_PERCENT, 0–1e12 bytes per second for the rates.
+ * forDuration: whole seconds, 0–86,400 (0 fires on the first breaching sample).
+ */
+export type AlertRuleConditionInput = {
+  comparator: AlertComparator;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  forDuration: Scalars['Int']['input'];
+  metric: AlertMetric;
+  severity: AlertSeverity;
+  threshold: Scalars['Float']['input'];
+};
+
+export type AlertRuleConnection = {
+  __typename?: 'AlertRuleConnection';
+  edges: Array<AlertRuleEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AlertRuleEdge = {
+  __typename?: 'AlertRuleEdge';
+  cursor: Scalars['String']['output'];
+  node: AlertRule;
+};
+
+/** Response targets (respondBy): CRITICAL 15 min, HIGH 1 h, MEDIUM 4 h, LOW 09:00 on the next weekday, Africa/Johannesburg time. */
+export type AlertSeverity =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+/**
+ * PENDING: the condition holds, not yet for the rule's for-duration. FIRING: it held for the for-duration.
+ * ACKNOWLEDGED: someone is on it. RESOLVED: clear again for the for-duration (a PENDING alert whose condition
+ * clears resolves at once, never having fired), or resolved for another reason (see resolution).
+ */
+export type AlertStatus =
+  | 'ACKNOWLEDGED'
+  | 'FIRING'
+  | 'PENDING'
+  | 'RESOLVED';
+
 export type CpuSpeedClass =
   /** 1.8 GHz vCPUs. */
   | 'ECONOMY'
   /** 2.0 GHz vCPUs. */
   | 'STANDARD';
+
+export type CreateAlertRuleInput = {
+  condition: AlertRuleConditionInput;
+  /** An organisation default; give this or virtualMachineId. */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  /** An override for one VM; give this or organizationId. */
+  virtualMachineId?: InputMaybe<Scalars['ID']['input']>;
+};
 
 export type ImportInventoryInput = {
   /** Pools not listed here are skipped and reported. */
@@ -53,6 +203,19 @@ export type InventoryImportReport = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * FIRING → ACKNOWLEDGED, recording who and when. Needs MEMBER on the alert's organisation (viewers watch,
+   * members operate). Acknowledging an ACKNOWLEDGED alert answers it unchanged; PENDING and RESOLVED are INVALID_STATE.
+   */
+  acknowledgeAlert: Alert;
+  /**
+   * Adds an alert rule: an organisation default (organizationId) or an override for one VM (virtualMachineId),
+   * exactly one of the two. A VM's override replaces its organisation's defaults for the same metric (a disabled
+   * override silences them). Needs ADMIN on the organisation. At most 200 rules per organisation.
+   */
+  createAlertRule: AlertRule;
+  /** Deletes a rule and resolves its open alerts (RULE_CHANGED); answers the rule as it was. Needs ADMIN. */
+  deleteAlertRule: AlertRule;
   /** STOPPED, SUSPENDED or ERROR → DELETED. Needs MEMBER. */
   deleteVirtualMachine: VirtualMachine;
   /**
@@ -82,6 +245,23 @@ export type Mutation = {
   restartVirtualMachine: VirtualMachine;
   /** RUNNING → SUSPENDED. Needs MEMBER. */
   suspendVirtualMachine: VirtualMachine;
+  /** Changes a rule; its open alerts resolve (RULE_CHANGED) and are raised again if the new condition holds. Needs ADMIN. */
+  updateAlertRule: AlertRule;
+};
+
+
+export type MutationAcknowledgeAlertArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateAlertRuleArgs = {
+  input: CreateAlertRuleInput;
+};
+
+
+export type MutationDeleteAlertRuleArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -131,13 +311,40 @@ export type MutationSuspendVirtualMachineArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type MutationUpdateAlertRuleArgs = {
+  id: Scalars['ID']['input'];
+  input: AlertRuleConditionInput;
+};
+
 export type Organization = {
   __typename?: 'Organization';
+  /**
+   * The organisation's alert rules, defaults and VM overrides, oldest first; null when the caller may not see it.
+   * An organisation that never had rules gets the defaults (CPU > 90 % and memory > 95 %, each for 5 min, HIGH).
+   */
+  alertRules: Maybe<AlertRuleConnection>;
+  /** The organisation's alerts (SELF) or its whole subtree's (SUBTREE), newest first; null when the caller may not see it. */
+  alerts: Maybe<AlertConnection>;
   id: Scalars['ID']['output'];
   /** Totals over the organisation's VMs that are not DELETED (SELF), or its whole subtree's (SUBTREE); null when the caller may not see it. */
   resourceSummary: Maybe<ResourceSummary>;
   /** The organisation's VMs (SELF), or those of it and every organisation below it (SUBTREE); null when the caller may not see it. */
   virtualMachines: Maybe<VirtualMachineConnection>;
+};
+
+
+export type OrganizationAlertRulesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OrganizationAlertsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AlertFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  scope?: InputMaybe<OrganizationScope>;
 };
 
 
@@ -227,6 +434,8 @@ export type StorageTier =
 
 export type VirtualMachine = {
   __typename?: 'VirtualMachine';
+  /** The VM's alerts, newest first. */
+  alerts: AlertConnection;
   createdAt: Scalars['DateTime']['output'];
   /** The lifecycle history, newest first: who did what, when. */
   events: VirtualMachineEventConnection;
@@ -248,6 +457,13 @@ export type VirtualMachine = {
   /** Why the VM is in ERROR, when it is. */
   statusReason: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+export type VirtualMachineAlertsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AlertFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -428,12 +644,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Alert: Alert;
   Organization: Organization;
   VirtualMachine: VirtualMachine;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Alert:
+    ( { __typename: 'Alert' }
+    & GraphQLRecursivePick<FederationTypes['Alert'], {"id":true}> );
   Organization:
     ( { __typename: 'Organization' }
     & GraphQLRecursivePick<FederationTypes['Organization'], {"id":true}> );
@@ -446,25 +666,40 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Alert: ResolverTypeWrapper<AlertModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  AlertComparator: AlertComparator;
+  AlertConnection: ResolverTypeWrapper<Omit<AlertConnection, 'edges'> & { edges: Array<ResolversTypes['AlertEdge']> }>;
+  AlertEdge: ResolverTypeWrapper<Omit<AlertEdge, 'node'> & { node: ResolversTypes['Alert'] }>;
+  AlertFilter: AlertFilter;
+  AlertKind: AlertKind;
+  AlertMetric: AlertMetric;
+  AlertResolution: AlertResolution;
+  AlertRule: ResolverTypeWrapper<AlertRuleModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AlertRuleConditionInput: AlertRuleConditionInput;
+  AlertRuleConnection: ResolverTypeWrapper<Omit<AlertRuleConnection, 'edges'> & { edges: Array<ResolversTypes['AlertRuleEdge']> }>;
+  AlertRuleEdge: ResolverTypeWrapper<Omit<AlertRuleEdge, 'node'> & { node: ResolversTypes['AlertRule'] }>;
+  AlertSeverity: AlertSeverity;
+  AlertStatus: AlertStatus;
   CpuSpeedClass: CpuSpeedClass;
+  CreateAlertRuleInput: CreateAlertRuleInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportInventoryInput: ImportInventoryInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   InventoryImportReport: ResolverTypeWrapper<InventoryImportReport>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Organization: ResolverTypeWrapper<OrganizationRefModel>;
   OrganizationScope: OrganizationScope;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PowerState: PowerState;
   Product: ResolverTypeWrapper<ProductRefModel>;
   ProvisionVirtualMachineInput: ProvisionVirtualMachineInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ResourcePoolMapping: ResourcePoolMapping;
   ResourceSummary: ResolverTypeWrapper<ResourceSummaryModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   StorageTier: StorageTier;
   VirtualMachine: ResolverTypeWrapper<VmModel>;
   VirtualMachineConnection: ResolverTypeWrapper<Omit<VirtualMachineConnection, 'edges'> & { edges: Array<ResolversTypes['VirtualMachineEdge']> }>;
@@ -482,22 +717,31 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Alert: AlertModel;
+  String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  Float: Scalars['Float']['output'];
+  AlertConnection: Omit<AlertConnection, 'edges'> & { edges: Array<ResolversParentTypes['AlertEdge']> };
+  AlertEdge: Omit<AlertEdge, 'node'> & { node: ResolversParentTypes['Alert'] };
+  AlertFilter: AlertFilter;
+  AlertRule: AlertRuleModel;
+  Boolean: Scalars['Boolean']['output'];
+  AlertRuleConditionInput: AlertRuleConditionInput;
+  AlertRuleConnection: Omit<AlertRuleConnection, 'edges'> & { edges: Array<ResolversParentTypes['AlertRuleEdge']> };
+  AlertRuleEdge: Omit<AlertRuleEdge, 'node'> & { node: ResolversParentTypes['AlertRule'] };
+  CreateAlertRuleInput: CreateAlertRuleInput;
   DateTime: Scalars['DateTime']['output'];
   ImportInventoryInput: ImportInventoryInput;
-  String: Scalars['String']['output'];
   InventoryImportReport: InventoryImportReport;
-  Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   Organization: OrganizationRefModel;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Product: ProductRefModel;
   ProvisionVirtualMachineInput: ProvisionVirtualMachineInput;
   Query: Record<PropertyKey, never>;
   ResourcePoolMapping: ResourcePoolMapping;
   ResourceSummary: ResourceSummaryModel;
-  Float: Scalars['Float']['output'];
   VirtualMachine: VmModel;
   VirtualMachineConnection: Omit<VirtualMachineConnection, 'edges'> & { edges: Array<ResolversParentTypes['VirtualMachineEdge']> };
   VirtualMachineEdge: Omit<VirtualMachineEdge, 'node'> & { node: ResolversParentTypes['VirtualMachine'] };
@@ -507,6 +751,64 @@ export type ResolversParentTypes = ResolversObject<{
   VirtualMachineFilter: VirtualMachineFilter;
   VirtualMachineSpec: VirtualMachineSpec;
   VirtualMachineSpecInput: VirtualMachineSpecInput;
+}>;
+
+export type AlertResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert'], FederationReferenceType extends FederationReferenceTypes['Alert'] = FederationReferenceTypes['Alert']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Alert']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  acknowledgedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comparator?: Resolver<Maybe<ResolversTypes['AlertComparator']>, ParentType, ContextType>;
+  firedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  forDuration?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AlertKind'], ParentType, ContextType>;
+  metric?: Resolver<Maybe<ResolversTypes['AlertMetric']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['AlertResolution']>, ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  respondBy?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rule?: Resolver<Maybe<ResolversTypes['AlertRule']>, ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['AlertSeverity'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AlertStatus'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  threshold?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  virtualMachine?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType>;
+}>;
+
+export type AlertConnectionResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertConnection'] = ResolversParentTypes['AlertConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AlertEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AlertEdgeResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertEdge'] = ResolversParentTypes['AlertEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Alert'], ParentType, ContextType>;
+}>;
+
+export type AlertRuleResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertRule'] = ResolversParentTypes['AlertRule']> = ResolversObject<{
+  comparator?: Resolver<ResolversTypes['AlertComparator'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  forDuration?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['AlertMetric'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['AlertSeverity'], ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  virtualMachine?: Resolver<Maybe<ResolversTypes['VirtualMachine']>, ParentType, ContextType>;
+}>;
+
+export type AlertRuleConnectionResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertRuleConnection'] = ResolversParentTypes['AlertRuleConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AlertRuleEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AlertRuleEdgeResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertRuleEdge'] = ResolversParentTypes['AlertRuleEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -524,6 +826,9 @@ export type InventoryImportReportResolvers<ContextType = VmsContext, ParentType 
 }>;
 
 export type MutationResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  acknowledgeAlert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType, RequireFields<MutationAcknowledgeAlertArgs, 'id'>>;
+  createAlertRule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType, RequireFields<MutationCreateAlertRuleArgs, 'input'>>;
+  deleteAlertRule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType, RequireFields<MutationDeleteAlertRuleArgs, 'id'>>;
   deleteVirtualMachine?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType, RequireFields<MutationDeleteVirtualMachineArgs, 'id'>>;
   importVirtualMachineInventory?: Resolver<ResolversTypes['InventoryImportReport'], ParentType, ContextType, RequireFields<MutationImportVirtualMachineInventoryArgs, 'input'>>;
   powerOffVirtualMachine?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType, RequireFields<MutationPowerOffVirtualMachineArgs, 'id'>>;
@@ -532,10 +837,13 @@ export type MutationResolvers<ContextType = VmsContext, ParentType extends Resol
   resizeVirtualMachine?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType, RequireFields<MutationResizeVirtualMachineArgs, 'id' | 'spec'>>;
   restartVirtualMachine?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType, RequireFields<MutationRestartVirtualMachineArgs, 'id'>>;
   suspendVirtualMachine?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType, RequireFields<MutationSuspendVirtualMachineArgs, 'id'>>;
+  updateAlertRule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType, RequireFields<MutationUpdateAlertRuleArgs, 'id' | 'input'>>;
 }>;
 
 export type OrganizationResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  alertRules?: Resolver<Maybe<ResolversTypes['AlertRuleConnection']>, ParentType, ContextType, Partial<OrganizationAlertRulesArgs>>;
+  alerts?: Resolver<Maybe<ResolversTypes['AlertConnection']>, ParentType, ContextType, RequireFields<OrganizationAlertsArgs, 'scope'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   resourceSummary?: Resolver<Maybe<ResolversTypes['ResourceSummary']>, ParentType, ContextType, RequireFields<OrganizationResourceSummaryArgs, 'scope'>>;
   virtualMachines?: Resolver<Maybe<ResolversTypes['VirtualMachineConnection']>, ParentType, ContextType, RequireFields<OrganizationVirtualMachinesArgs, 'orderBy' | 'scope'>>;
@@ -565,6 +873,7 @@ export type ResourceSummaryResolvers<ContextType = VmsContext, ParentType extend
 
 export type VirtualMachineResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachine'] = ResolversParentTypes['VirtualMachine'], FederationReferenceType extends FederationReferenceTypes['VirtualMachine'] = FederationReferenceTypes['VirtualMachine']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VirtualMachine']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, Partial<VirtualMachineAlertsArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   events?: Resolver<ResolversTypes['VirtualMachineEventConnection'], ParentType, ContextType, Partial<VirtualMachineEventsArgs>>;
   guestOs?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -621,6 +930,12 @@ export type VirtualMachineSpecResolvers<ContextType = VmsContext, ParentType ext
 }>;
 
 export type Resolvers<ContextType = VmsContext> = ResolversObject<{
+  Alert?: AlertResolvers<ContextType>;
+  AlertConnection?: AlertConnectionResolvers<ContextType>;
+  AlertEdge?: AlertEdgeResolvers<ContextType>;
+  AlertRule?: AlertRuleResolvers<ContextType>;
+  AlertRuleConnection?: AlertRuleConnectionResolvers<ContextType>;
+  AlertRuleEdge?: AlertRuleEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   InventoryImportReport?: InventoryImportReportResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

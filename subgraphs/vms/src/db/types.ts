@@ -73,7 +73,72 @@ export interface VmOperationsTable {
   created_at: Generated<Timestamp>;
 }
 
+export interface AlertRulesTable {
+  id: string;
+  organization_id: string;
+  vm_id: string | null;
+  metric: string;
+  comparator: string;
+  threshold: number;
+  for_seconds: number;
+  severity: string;
+  enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AlertsTable {
+  id: string;
+  organization_id: string;
+  org_path: ColumnType<string[], string[], string[]>;
+  vm_id: string;
+  kind: string;
+  rule_key: string;
+  rule_id: string | null;
+  metric: string | null;
+  comparator: string | null;
+  threshold: number | null;
+  for_seconds: number;
+  severity: string;
+  status: string;
+  value: number | null;
+  started_at: Timestamp;
+  fired_at: Timestamp | null;
+  respond_by: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  resolved_at: Timestamp | null;
+  resolution: string | null;
+  evaluated_at: Timestamp;
+  clear_since: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+export interface AlertEventsTable {
+  seq: ColumnType<string, never, never>;
+  alert_id: string;
+  organization_id: string;
+  org_path: ColumnType<string[], string[], string[]>;
+  vm_id: string;
+  from_status: string | null;
+  to_status: string;
+  severity: string;
+  at: Timestamp;
+}
+
+export interface VmTelemetrySeenTable {
+  vm_id: string;
+  organization_id: string;
+  org_path: ColumnType<string[], string[], string[]>;
+  last_sample_at: Timestamp;
+}
+
 export interface VmsDatabase extends OutboxTables {
+  alert_rules: AlertRulesTable;
+  alert_rule_seeds: { organization_id: string; seeded_at: Generated<Date> };
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
+  vm_telemetry_seen: VmTelemetrySeenTable;
   vm_operations: VmOperationsTable;
   virtual_machines: VirtualMachinesTable;
   vm_events: VmEventsTable;

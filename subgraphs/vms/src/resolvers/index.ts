@@ -1,5 +1,7 @@
 import { DateTimeScalar as DateTime } from '@platform/kernel';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { Alert } from './alert.ts';
+import { AlertRule } from './alert-rule.ts';
 import { Mutation } from './mutation.ts';
 import { Organization } from './organization.ts';
 import { Query } from './query.ts';
@@ -8,6 +10,8 @@ import { VirtualMachine } from './virtual-machine.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
+  Alert,
+  AlertRule,
   Query,
   Mutation,
   Organization,

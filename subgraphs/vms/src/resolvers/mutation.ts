@@ -1,6 +1,7 @@
 import { badInput, fail, fieldsUnder, parseId, parseIdempotencyKey, parseOptionalId, parseVmSize, type VmSize } from '@platform/kernel';
 import type { MutationResolvers, ResourcePoolMapping } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
+import { parseRuleCondition } from '../domain/alerts/alert-input.ts';
 import type { PoolTarget } from '../domain/inventory-import.ts';
 import type { VmAction } from '../domain/lifecycle.ts';
 import { parseSnapshot } from '../domain/vcenter-snapshot.ts';
@@ -16,6 +17,14 @@ async function operate(ctx: VmsContext, id: string, action: VmAction, idempotenc
   if (!vm) throw fail('NOT_FOUND', 'id: no VM you can see has this id.', { field: 'id' });
   const caller = await ctx.access.assertMember(vm.organizationId, 'MEMBER', { field: 'id', what: 'VM', write: SPENDS.includes(action) });
   return ctx.services.lifecycle.apply(vm, action, { actor: caller.sub, resize, idempotencyKey });
+}
+
+/** A rule the caller may manage: NOT_FOUND unless it sees the rule's organisation, FORBIDDEN below ADMIN there. */
+async function ruleToManage(ctx: VmsContext, id: string): Promise<void> {
+  ctx.access.requireMember();
+  const rule = await ctx.loaders.alertRule.load(id);
+  if (!rule || !(await ctx.access.canSee(rule.organizationId))) throw fail('NOT_FOUND', 'id: no alert rule you can see has this id.', { field: 'id' });
+  await ctx.access.assertMember(rule.organizationId, 'ADMIN', { field: 'id', what: 'alert rule', write: true });
 }
 
 const optionalKey = (key: string | null | undefined) => (key === null || key === undefined ? null : parseIdempotencyKey(key));
@@ -63,6 +72,46 @@ export const Mutation: MutationResolvers = {
   suspendVirtualMachine: transition('SUSPEND'),
   deleteVirtualMachine: transition('DELETE'),
   resizeVirtualMachine: (_p, { id, spec, idempotencyKey }, ctx) => operate(ctx, parseId(id, 'id'), 'RESIZE', optionalKey(idempotencyKey), parseVmSize(spec)),
+  createAlertRule: (_p, { input }, ctx) =>
+    fieldsUnder('input', async () => {
+      ctx.access.requireMember();
+      const organizationId = parseOptionalId(input.organizationId, 'organizationId');
+      const vmId = parseOptionalId(input.virtualMachineId, 'virtualMachineId');
+      if ((organizationId === null) === (vmId === null)) {
+        throw badInput(organizationId ? 'virtualMachineId' : 'organizationId', 'give organizationId or virtualMachineId, exactly one of them.');
+      }
+      const condition = await fieldsUnder('condition', async () => parseRuleCondition(input.condition));
+      let orgId = organizationId;
+      if (vmId) {
+        const vm = await ctx.loaders.vm.load(vmId);
+        if (!vm || vm.status === 'DELETED' || !(await ctx.access.canSee(vm.organizationId))) {
+          throw fail('NOT_FOUND', 'virtualMachineId: no VM you can see has this id.', { field: 'virtualMachineId' });
+        }
+        orgId = vm.organizationId;
+      }
+      const target = vmId ? { field: 'virtualMachineId', what: 'VM' } : { field: 'organizationId', what: 'organisation' };
+      await ctx.access.assertMember(orgId!, 'ADMIN', { ...target, write: true });
+      return ctx.services.alerts.createRule({ organizationId: orgId!, vmId, ...condition });
+    }),
+  updateAlertRule: async (_p, { id, input }, ctx) => {
+    const ruleId = parseId(id, 'id');
+    const condition = await fieldsUnder('input', async () => parseRuleCondition(input));
+    await ruleToManage(ctx, ruleId);
+    return ctx.services.alerts.updateRule(ruleId, condition);
+  },
+  deleteAlertRule: async (_p, { id }, ctx) => {
+    const ruleId = parseId(id, 'id');
+    await ruleToManage(ctx, ruleId);
+    return ctx.services.alerts.deleteRule(ruleId);
+  },
+  acknowledgeAlert: async (_p, { id }, ctx) => {
+    const alertId = parseId(id, 'id');
+    ctx.access.requireMember();
+    const alert = await ctx.loaders.alert.load(alertId);
+    if (!alert || !(await ctx.access.canSee(alert.organizationId))) throw fail('NOT_FOUND', 'id: no alert you can see has this id.', { field: 'id' });
+    const caller = await ctx.access.assertMember(alert.organizationId, 'MEMBER', { field: 'id', what: 'alert', write: true });
+    return ctx.services.alerts.acknowledge(alert, caller.sub);
+  },
   importVirtualMachineInventory: (_p, { input }, ctx) =>
     fieldsUnder('input', async () => {
       const caller = await ctx.access.assertProviderStaff('ADMIN', 'import an inventory');

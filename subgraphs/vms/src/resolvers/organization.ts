@@ -1,6 +1,7 @@
-import { isInstantIdCursor, isTextIdCursor, parsePage, toConnection } from '@platform/kernel';
+import { fieldsUnder, isInstantIdCursor, isTextIdCursor, parsePage, toConnection } from '@platform/kernel';
 import type { OrganizationResolvers } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
+import { parseAlertFilter } from '../domain/alerts/alert-input.ts';
 import { parseVmFilter } from '../domain/vm-input.ts';
 import { referenceId } from './reference-id.ts';
 
@@ -26,5 +27,21 @@ export const Organization: OrganizationResolvers = {
   async resourceSummary(org, args, ctx) {
     const orgId = await visibleOrg(org.id, ctx);
     return orgId ? ctx.loaders.organizationSummary.load({ parentId: orgId, query: args.scope ?? 'SELF' }) : null;
+  },
+  async alerts(org, args, ctx) {
+    const orgId = await visibleOrg(org.id, ctx);
+    if (!orgId) return null;
+    const page = parsePage(args, { cursor: 'id' });
+    const filter = await fieldsUnder('filter', async () => parseAlertFilter(args.filter));
+    const query = { parent: args.scope ?? 'SELF', filter, fetch: page.fetch, after: page.after } as const;
+    const rows = await ctx.loaders.alertPages.load({ parentId: orgId, query });
+    return toConnection(rows, page, (a) => a.id);
+  },
+  async alertRules(org, args, ctx) {
+    const orgId = await visibleOrg(org.id, ctx);
+    if (!orgId) return null;
+    const page = parsePage(args, { cursor: 'id' });
+    const rows = await ctx.loaders.organizationAlertRules.load({ parentId: orgId, query: { fetch: page.fetch, after: page.after } });
+    return toConnection(rows, page, (r) => r.id);
   },
 };

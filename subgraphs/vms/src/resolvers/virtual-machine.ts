@@ -1,6 +1,7 @@
-import { parsePage, toConnection } from '@platform/kernel';
+import { fieldsUnder, parsePage, toConnection } from '@platform/kernel';
 import type { VirtualMachineResolvers } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
+import { parseAlertFilter } from '../domain/alerts/alert-input.ts';
 import type { Vm } from '../domain/vm.ts';
 import { referenceId } from './reference-id.ts';
 
@@ -20,5 +21,11 @@ export const VirtualMachine: VirtualMachineResolvers = {
     const page = parsePage(args, { cursor: 'id' });
     const rows = await ctx.loaders.vmEvents.load({ parentId: vm.id, query: { fetch: page.fetch, after: page.after } });
     return toConnection(rows, page, (e) => e.id);
+  },
+  async alerts(vm, args, ctx) {
+    const page = parsePage(args, { cursor: 'id' });
+    const filter = await fieldsUnder('filter', async () => parseAlertFilter(args.filter));
+    const rows = await ctx.loaders.alertPages.load({ parentId: vm.id, query: { parent: 'VM', filter, fetch: page.fetch, after: page.after } });
+    return toConnection(rows, page, (a) => a.id);
   },
 };

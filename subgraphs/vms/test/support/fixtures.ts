@@ -74,7 +74,8 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
   const wallet = testWallet();
   const compute = scriptedCompute();
   const subgraph = createVmsSubgraph(
-    readVmsConfig({ DATABASE_URL: await createTestDatabase('vms'), PORT: '0', NODE_ENV: 'test' }),
+    // The no-data scan runs only when a test calls it (alerts-no-data.test.ts).
+    readVmsConfig({ DATABASE_URL: await createTestDatabase('vms'), PORT: '0', NODE_ENV: 'test', VMS_ALERT_SCAN_MS: '3600000' }),
     {
       logger,
       verifyToken: auth.verifyToken,
