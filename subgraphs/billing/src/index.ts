@@ -67,16 +67,33 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     }),
     context: (base, services): BillingContext => ({ ...base, services, loaders: createLoaders(services) }),
     routes: (services) => [paymentWebhookRoute(services.topUps, deps.logger), simulatedCheckoutRoute()],
-    tasks: (_database, { background }) => [
-      new PeriodicTask({ name: 'top-up sweep', intervalMs: config.paymentSweepIntervalMs, logger: deps.logger, run: () => background.topUps.sweep() }),
-      new PeriodicTask({ name: 'budget thresholds', intervalMs: config.budgetCheckIntervalMs, logger: deps.logger, run: () => background.budgets.check() }),
-      new PeriodicTask({
-        name: 'commission statements',
-        intervalMs: config.commissionIntervalMs,
-        logger: deps.logger,
-        run: () => background.commission.compute(previousMonth(options.clock?.() ?? new Date())),
-      }),
-    ],
+    tasks: (_database, { background }) => {
+      // Budgets and commission read rating's figures; until a source is wired their passes would only fail.
+      if (!options.accruedSpend || !options.billedRevenue) deps.logger.warn('billing: spend sources not wired; budget and commission passes are off');
+      return [
+        new PeriodicTask({ name: 'top-up sweep', intervalMs: config.paymentSweepIntervalMs, logger: deps.logger, run: () => background.topUps.sweep() }),
+        ...(options.accruedSpend
+          ? [
+              new PeriodicTask({
+                name: 'budget thresholds',
+                intervalMs: config.budgetCheckIntervalMs,
+                logger: deps.logger,
+                run: () => background.budgets.check(),
+              }),
+            ]
+          : []),
+        ...(options.billedRevenue
+          ? [
+              new PeriodicTask({
+                name: 'commission statements',
+                intervalMs: config.commissionIntervalMs,
+                logger: deps.logger,
+                run: () => background.commission.compute(previousMonth(options.clock?.() ?? new Date())),
+              }),
+            ]
+          : []),
+      ];
+    },
     stopServices: async () => {
       await ports.provider.stop?.();
     },

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { HttpError, type HttpRoute, type Logger, sendJson } from '@platform/kernel';
 import type { TopUpService } from '../domain/payments-service.ts';
 import { WebhookRejected } from '../domain/payments-signature.ts';
@@ -5,12 +6,14 @@ import { WebhookRejected } from '../domain/payments-signature.ts';
 /** Webhooks are small; anything larger is refused before it is read in full. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 64 * 1024;
 
-async function rawBody(req: AsyncIterable<Buffer> & { headers: Record<string, unknown> }): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > WEBHOOK_BODY_LIMIT_BYTES)
+async function rawBody(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > WEBHOOK_BODY_LIMIT_BYTES) {
+    req.resume(); // drain it, so the 413 reaches the client
     throw new HttpError(413, `Request body larger than ${WEBHOOK_BODY_LIMIT_BYTES} bytes.`);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
+  for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > WEBHOOK_BODY_LIMIT_BYTES) throw new HttpError(413, `Request body larger than ${WEBHOOK_BODY_LIMIT_BYTES} bytes.`);
     chunks.push(chunk);
@@ -29,7 +32,7 @@ export function paymentWebhookRoute(topUps: TopUpService, logger: Logger): HttpR
     path: '/webhooks/payments',
     streamBody: true,
     async handler(req, res) {
-      const body = await rawBody(req as never);
+      const body = await rawBody(req);
       try {
         const outcome = await topUps.receiveWebhook(req.headers, body);
         sendJson(res, 200, { received: true, outcome });
