@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@platform/kernel';
 import { type Checkout, type CheckoutRequest, parseSignedWebhook, type PaymentOutcome, type PaymentProvider, webhookBody } from './payments-provider.ts';
 import { SIGNATURE_HEADER, signWebhook } from './payments-signature.ts';
@@ -26,7 +27,10 @@ const DELIVERY_ATTEMPTS = 5;
 export function simulatedPaymentProvider(options: SimulatorOptions): PaymentProvider {
   const timers = new Map<string, NodeJS.Timeout>();
   const deliveries = new Set<Promise<void>>();
+  const stopping = new AbortController();
   let stopped = false;
+  // A backoff wait that ends at once when the provider stops.
+  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal, ref: false }).catch(() => undefined);
   const random = options.random ?? Math.random;
 
   async function deliver(request: CheckoutRequest, outcome: PaymentOutcome): Promise<void> {
@@ -44,7 +48,7 @@ export function simulatedPaymentProvider(options: SimulatorOptions): PaymentProv
           method: 'POST',
           headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(options.secret, body, new Date()) },
           body,
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.any([AbortSignal.timeout(10_000), stopping.signal]),
         });
         if (response.status < 500) {
           if (!response.ok) options.logger.warn('simulated payment webhook refused', { topUpId: request.topUpId, status: response.status });
@@ -53,7 +57,7 @@ export function simulatedPaymentProvider(options: SimulatorOptions): PaymentProv
         throw new Error(`status ${response.status}`);
       } catch (error) {
         options.logger.warn('simulated payment webhook delivery failed; retrying', { topUpId: request.topUpId, attempt, error });
-        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt).unref());
+        if (!stopped) await pause(250 * 2 ** attempt);
       }
     }
   }
@@ -79,6 +83,7 @@ export function simulatedPaymentProvider(options: SimulatorOptions): PaymentProv
     parseWebhook: (headers, rawBody, now) => parseSignedWebhook(options.secret, headers, rawBody, now, SIGNATURE_HEADER),
     async stop() {
       stopped = true;
+      stopping.abort();
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...deliveries]);
