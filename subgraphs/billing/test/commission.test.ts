@@ -214,4 +214,24 @@ test('tenancy: statements for the reseller (BILLING+) and provider staff only, _
   expect(codesOf(await gql(payments.url, ORG_STATEMENTS, { r: orgs }, { token: await tokenAs(auth, tree.resellerB, 'VIEWER') }))).toEqual(['FORBIDDEN']);
   expect(codesOf(await gql(payments.url, ORG_STATEMENTS, { r: orgs }, { token: await tokenAs(auth, tree.resellerA, 'OWNER') }))).toEqual(['NOT_FOUND']);
   expect(codesOf(await gql(payments.url, ORG_STATEMENTS, { r: orgs }, { token: await tokenAs(auth, tree.customerB, 'OWNER') }))).toEqual(['NOT_FOUND']);
+
+  // Pages, newest period first; the cursor carries on where the page ended.
+  payments.spend.revenue.set('2026-06-01T00:00:00.000Z', new Map([[tree.customerB, 100_00n]]));
+  await gql(payments.url, COMPUTE, { month: '2026-06' }, { token: await tokenAs(auth, tree.provider, 'BILLING') });
+  const PAGE = `query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Organization { commissionStatements(first: 1, after: $after) { edges { node { period { start } } } pageInfo { hasNextPage endCursor } } } } }`;
+  const token = await tokenAs(auth, tree.provider, 'BILLING');
+  const starts: string[] = [];
+  let after: string | null = null;
+  for (let i = 0; i < 5; i++) {
+    const page = await gql(payments.url, PAGE, { r: orgs, after }, { token });
+    expect(page.errors).toBeUndefined();
+    const connection = page.data?._entities[0].commissionStatements;
+    starts.push(...connection.edges.map((e: { node: { period: { start: string } } }) => e.node.period.start));
+    if (!connection.pageInfo.hasNextPage) break;
+    after = connection.pageInfo.endCursor;
+  }
+  expect(starts.filter((start) => start < '2026-08')).toEqual(['2026-07-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z']);
+  expect(starts).toEqual([...starts].sort().reverse());
+  const forged = await gql(payments.url, PAGE, { r: orgs, after: Buffer.from('["x","y"]').toString('base64') }, { token });
+  expect(forged.errors?.[0]?.message).toBe('after: is not a cursor this API gave out.');
 });
