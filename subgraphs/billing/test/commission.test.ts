@@ -13,6 +13,11 @@ const STATEMENT = `query($id: ID!) { commissionStatement(id: $id) { ${STATEMENT_
 const ORG_STATEMENTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { id commissionRate { tier basisPoints } commissionStatements(first: 10) { edges { node { ${STATEMENT_FIELDS} } } } } } }`;
 const ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on CommissionStatement { id status } } }';
 
+interface StatementPage {
+  readonly edges: { readonly node: { readonly period: { readonly start: string } } }[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
 // A closed month in the past, so each file run starts with none computed.
 const MONTH = '2026-09';
 const MONTH_START = '2026-09-01T00:00:00.000Z';
@@ -223,10 +228,10 @@ test('tenancy: statements for the reseller (BILLING+) and provider staff only, _
   const starts: string[] = [];
   let after: string | null = null;
   for (let i = 0; i < 5; i++) {
-    const page = await gql(payments.url, PAGE, { r: orgs, after }, { token });
+    const page = await gql<{ _entities: { commissionStatements: StatementPage }[] }>(payments.url, PAGE, { r: orgs, after }, { token });
     expect(page.errors).toBeUndefined();
-    const connection = page.data?._entities[0].commissionStatements;
-    starts.push(...connection.edges.map((e: { node: { period: { start: string } } }) => e.node.period.start));
+    const connection: StatementPage = page.data!._entities[0]!.commissionStatements;
+    starts.push(...connection.edges.map((e) => e.node.period.start));
     if (!connection.pageInfo.hasNextPage) break;
     after = connection.pageInfo.endCursor;
   }
