@@ -5,7 +5,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'];
+const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms', 'billing'];
 
 /** A subgraph may import the shared packages, never another subgraph, the gateway or an app. */
 const subgraphBoundaries = SUBGRAPHS.map((name) => ({

@@ -11,7 +11,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@platform/kernel';
-import { createBillingSubgraph, readBillingConfig } from '@platform/billing';
+import { createBillingSubgraph, readBillingConfig, type BillingOptions } from '@platform/billing';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
 import { createVmsSubgraph, readVmsConfig, type VmsOptions } from '@platform/vms';
@@ -49,6 +49,10 @@ export interface PlatformOptions {
   readonly eventBus?: EventBus;
   /** vms: extra env (e.g. VMS_BUILD_DELAY_MS) and options (a deterministic compute provider in tests). */
   readonly vms?: { readonly env?: Readonly<Record<string, string>>; readonly options?: VmsOptions };
+  /** The payment provider's webhook signing secret (PAYMENT_WEBHOOK_SECRET); generated when absent. */
+  readonly paymentWebhookSecret?: string;
+  /** billing: extra env (e.g. PAYMENT_SIMULATOR_DELAY_MS) and options (spend sources, a provider in tests). */
+  readonly billing?: { readonly env?: Readonly<Record<string, string>>; readonly options?: BillingOptions };
 }
 
 export interface Platform {
@@ -63,6 +67,8 @@ export interface Platform {
   readonly eventBus: EventBus;
   /** Each calling service's secret (what it presents to identity's /internal/service-token). */
   readonly serviceSecrets: Readonly<Record<CallingService, string>>;
+  /** What the payment provider signs billing's webhooks with. */
+  readonly paymentWebhookSecret: string;
   stop(): Promise<void>;
 }
 
@@ -82,6 +88,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const serviceSecrets = Object.fromEntries(
     CALLING_SERVICES.map((name) => [name, options.serviceSecrets?.[name] ?? randomBytes(32).toString('base64url')]),
   ) as Record<CallingService, string>;
+  const paymentWebhookSecret = options.paymentWebhookSecret ?? randomBytes(32).toString('base64url');
   const common = (name: SubgraphName) => ({ DATABASE_URL: options.databaseUrls[name], PORT: port(name), HOST: host, NODE_ENV: nodeEnv });
   const started: { stop(): Promise<void>; stopBackground?(): Promise<void> }[] = [];
   // A bus made here is closed last (stopAll goes in reverse); one passed in belongs to the caller.
@@ -148,8 +155,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     started.push(vms);
 
     const billing = createBillingSubgraph(
-      readBillingConfig({ ...common('billing'), JWKS_URL: jwksUrl }),
+      readBillingConfig({
+        ...common('billing'),
+        JWKS_URL: jwksUrl,
+        WALLET_URL: walletServer.url,
+        PAYMENT_WEBHOOK_SECRET: paymentWebhookSecret,
+        ...options.billing?.env,
+      }),
       depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission']),
+      options.billing?.options,
     );
     const billingServer = await billing.start();
     started.push(billing);
@@ -179,7 +193,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
-    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, billing, eventBus, serviceSecrets, stop: stopAll };
+    return {
+      gatewayUrl: gatewayServer.url,
+      urls,
+      identity,
+      tenancy,
+      wallet,
+      catalog,
+      vms,
+      billing,
+      eventBus,
+      serviceSecrets,
+      paymentWebhookSecret,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

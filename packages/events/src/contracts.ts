@@ -78,6 +78,39 @@ export interface AlertChanged {
   readonly seq: string;
 }
 
+export type TopUpStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED' | 'REFUNDED';
+
+/** A top-up (money in through the payment provider) was created or changed status. */
+export interface TopUpChanged {
+  readonly topUpId: string;
+  readonly organizationId: string;
+  readonly status: TopUpStatus;
+  readonly previousStatus: TopUpStatus | null;
+  readonly amount: EventMoney;
+  readonly reason: string | null;
+  readonly at: string;
+}
+
+/** An organisation's accrued spend reached 80 % or 100 % of its monthly budget (once per threshold per period). */
+export interface BudgetThresholdReached {
+  readonly organizationId: string;
+  readonly thresholdPercent: number;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly budget: EventMoney;
+  readonly spent: EventMoney;
+}
+
+/** A reseller's commission statement was approved or paid. */
+export interface CommissionStatementChanged {
+  readonly statementId: string;
+  readonly resellerId: string;
+  readonly status: 'PENDING' | 'APPROVED' | 'PAID';
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly amount: EventMoney;
+}
+
 /** The one map from every topic to its payload: producers and consumers are typed by it. */
 export interface EventContracts {
   'tenancy.organization.created': OrganizationCreated;
@@ -97,6 +130,9 @@ export interface EventContracts {
   'vms.alert.changed': AlertChanged;
   'wallet.hold_placed': HoldPlaced;
   'wallet.low_balance': LowBalance;
+  'billing.top_up.changed': TopUpChanged;
+  'billing.budget.threshold_reached': BudgetThresholdReached;
+  'billing.commission_statement.changed': CommissionStatementChanged;
 }
 
 export type Topic = keyof EventContracts;

@@ -1,15 +1,59 @@
-import { EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
 
 export interface BillingConfig extends ServiceConfig {
   /** How often the outbox relay looks for new events. */
   readonly outboxIntervalMs: number;
+  /** Wallet's GraphQL endpoint (top-up credits and refunds: wallet:credit; commission: wallet:commission). */
+  readonly walletUrl: string;
+  /** The payment provider's webhook signing secret (HMAC-SHA256). */
+  readonly paymentWebhookSecret: string;
+  /** The simulated provider: how long until a checkout completes, and how often it fails (0–100 %). */
+  readonly paymentSimulatorDelayMs: number;
+  readonly paymentSimulatorFailurePercent: number;
+  /** A top-up not paid within this long is EXPIRED by the sweep. */
+  readonly topUpTtlMinutes: number;
+  /** Bounds of one top-up, in rands. */
+  readonly topUpMinRands: number;
+  readonly topUpMaxRands: number;
+  readonly paymentSweepIntervalMs: number;
+  readonly budgetCheckIntervalMs: number;
+  /** How often the previous month's commission statements are (re)computed; approved ones never change. */
+  readonly commissionIntervalMs: number;
 }
+
+const MIN_SECRET_LENGTH = 32;
 
 /** Read once at boot; a missing or malformed variable stops the process naming it. */
 export function readBillingConfig(env: Env = process.env): BillingConfig {
   const r = new EnvReader(env);
+  const service = readServiceConfig('billing', 4006, env);
+  const topUpMinRands = r.int('TOP_UP_MIN_RANDS', 10, { min: 1, max: 1_000_000 });
+  const topUpMaxRands = r.int('TOP_UP_MAX_RANDS', 100_000, { min: 1, max: 1_000_000 });
+  if (topUpMaxRands < topUpMinRands) throw new ConfigError('TOP_UP_MAX_RANDS', `must be at least TOP_UP_MIN_RANDS (${topUpMinRands})`);
   return Object.freeze({
-    ...readServiceConfig('billing', 4006, env),
+    ...service,
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 60_000 }),
+    walletUrl: r.url('WALLET_URL', 'http://127.0.0.1:4003/graphql'),
+    paymentWebhookSecret: webhookSecret(r, service.production),
+    paymentSimulatorDelayMs: r.int('PAYMENT_SIMULATOR_DELAY_MS', 3_000, { min: 0, max: 3_600_000 }),
+    paymentSimulatorFailurePercent: r.int('PAYMENT_SIMULATOR_FAILURE_PERCENT', 0, { min: 0, max: 100 }),
+    topUpTtlMinutes: r.int('TOP_UP_TTL_MINUTES', 60, { min: 1, max: 7 * 24 * 60 }),
+    topUpMinRands,
+    topUpMaxRands,
+    paymentSweepIntervalMs: r.int('PAYMENT_SWEEP_INTERVAL_MS', 30_000, { min: 50, max: 3_600_000 }),
+    budgetCheckIntervalMs: r.int('BUDGET_CHECK_INTERVAL_MS', 60_000, { min: 50, max: 86_400_000 }),
+    commissionIntervalMs: r.int('COMMISSION_INTERVAL_MS', 3_600_000, { min: 1_000, max: 86_400_000 }),
   });
+}
+
+/** Required in production; elsewhere a fresh random one (the simulator signs with the same config). */
+function webhookSecret(r: EnvReader, production: boolean): string {
+  const secret = r.optionalString('PAYMENT_WEBHOOK_SECRET');
+  if (secret === undefined) {
+    if (production) throw new ConfigError('PAYMENT_WEBHOOK_SECRET', 'is required in production');
+    return randomBytes(32).toString('base64url');
+  }
+  if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError('PAYMENT_WEBHOOK_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  return secret;
 }

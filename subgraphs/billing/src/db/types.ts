@@ -1,5 +1,6 @@
 import type { OutboxTables } from '@platform/kernel';
 import type { Generated, Kysely } from 'kysely';
+import type { PaymentsTables } from './payments-tables.ts';
 
 export interface NotesTable {
   id: string;
@@ -9,7 +10,7 @@ export interface NotesTable {
 }
 
 /** The billing database as kysely sees it; the outbox tables come with every subgraph. */
-export interface BillingDatabase extends OutboxTables {
+export interface BillingDatabase extends OutboxTables, PaymentsTables {
   notes: NotesTable;
 }
 

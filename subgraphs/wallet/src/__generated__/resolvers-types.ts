@@ -72,6 +72,8 @@ export type Mutation = {
   internalPayCommission: WalletTransaction;
   /** For other subgraphs (scope wallet:hold): reserves funds; refused with INSUFFICIENT_FUNDS when the available amount is short. */
   internalPlaceHold: WalletHold;
+  /** For the payment flow (scope wallet:credit): takes a refunded top-up back out of the wallet; INSUFFICIENT_FUNDS when it has been spent. */
+  internalRefundTopUp: WalletTransaction;
   /** For other subgraphs (scope wallet:hold): gives a hold's funds back. */
   internalReleaseHold: WalletHold;
   /** Sets, or clears with null, the available amount below which a wallet.low_balance event is written. Needs BILLING. */
@@ -103,6 +105,11 @@ export type MutationInternalPayCommissionArgs = {
 
 export type MutationInternalPlaceHoldArgs = {
   input: PlaceHoldInput;
+};
+
+
+export type MutationInternalRefundTopUpArgs = {
+  input: RefundTopUpInput;
 };
 
 
@@ -164,6 +171,15 @@ export type Query = {
 
 export type QueryWalletArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type RefundTopUpInput = {
+  amount: Scalars['String']['input'];
+  currency?: InputMaybe<Scalars['String']['input']>;
+  idempotencyKey: Scalars['String']['input'];
+  organizationId: Scalars['ID']['input'];
+  /** The payment being refunded (billing's top-up id). */
+  reference: Scalars['String']['input'];
 };
 
 export type ReleaseHoldInput = {
@@ -412,6 +428,7 @@ export type ResolversTypes = ResolversObject<{
   PlaceHoldInput: PlaceHoldInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RefundTopUpInput: RefundTopUpInput;
   ReleaseHoldInput: ReleaseHoldInput;
   SetLowBalanceThresholdInput: SetLowBalanceThresholdInput;
   TopUpWalletInput: TopUpWalletInput;
@@ -444,6 +461,7 @@ export type ResolversParentTypes = ResolversObject<{
   PlaceHoldInput: PlaceHoldInput;
   Int: Scalars['Int']['output'];
   Query: Record<PropertyKey, never>;
+  RefundTopUpInput: RefundTopUpInput;
   ReleaseHoldInput: ReleaseHoldInput;
   SetLowBalanceThresholdInput: SetLowBalanceThresholdInput;
   TopUpWalletInput: TopUpWalletInput;
@@ -472,6 +490,7 @@ export type MutationResolvers<ContextType = WalletContext, ParentType extends Re
   internalDebitForBill?: Resolver<ResolversTypes['WalletTransaction'], ParentType, ContextType, RequireFields<MutationInternalDebitForBillArgs, 'input'>>;
   internalPayCommission?: Resolver<ResolversTypes['WalletTransaction'], ParentType, ContextType, RequireFields<MutationInternalPayCommissionArgs, 'input'>>;
   internalPlaceHold?: Resolver<ResolversTypes['WalletHold'], ParentType, ContextType, RequireFields<MutationInternalPlaceHoldArgs, 'input'>>;
+  internalRefundTopUp?: Resolver<ResolversTypes['WalletTransaction'], ParentType, ContextType, RequireFields<MutationInternalRefundTopUpArgs, 'input'>>;
   internalReleaseHold?: Resolver<ResolversTypes['WalletHold'], ParentType, ContextType, RequireFields<MutationInternalReleaseHoldArgs, 'input'>>;
   setLowBalanceThreshold?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType, RequireFields<MutationSetLowBalanceThresholdArgs, 'input'>>;
   topUpWallet?: Resolver<ResolversTypes['WalletTransaction'], ParentType, ContextType, RequireFields<MutationTopUpWalletArgs, 'input'>>;

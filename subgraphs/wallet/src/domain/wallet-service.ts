@@ -28,6 +28,15 @@ export interface TopUp {
   readonly idempotencyKey: string;
 }
 
+/** A refunded top-up leaving the wallet again (the payment flow; idempotent under its key). */
+export interface TopUpRefund {
+  readonly organizationId: string;
+  readonly amount: bigint;
+  readonly currency: string;
+  readonly reference: string;
+  readonly idempotencyKey: string;
+}
+
 export interface Adjustment {
   readonly organizationId: string;
   /** Signed: negative takes money out of the wallet. */
@@ -146,6 +155,22 @@ export class WalletService {
         key: a.idempotencyKey,
         request: { amount: a.amount, currency: a.currency, reason: a.reason, correctsTransferId: a.correctsTransferId },
       },
+    });
+    return postingOf(transfer, walletId);
+  }
+
+  /** Reverses a top-up the payment provider refunded: refused (INSUFFICIENT_FUNDS) when the money has been spent. */
+  async refundTopUp(r: TopUpRefund): Promise<Posting> {
+    const walletId = await this.requireWallet(r.organizationId);
+    const transfer = await this.ledger.transfer({
+      kind: 'ADJUSTMENT',
+      debitAccountId: walletId,
+      creditAccountId: SYSTEM_ACCOUNTS.EXTERNAL,
+      amount: r.amount,
+      currency: r.currency,
+      description: 'Top-up refund',
+      reference: r.reference,
+      idempotency: { scope: `top_up_refund:${walletId}`, key: r.idempotencyKey, request: { amount: r.amount, currency: r.currency, reference: r.reference } },
     });
     return postingOf(transfer, walletId);
   }

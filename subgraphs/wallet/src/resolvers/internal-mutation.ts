@@ -1,9 +1,10 @@
 import { fieldsUnder, parseId, parseIdempotencyKey, parseMoneyInput, parseOptionalMoneyAmount, parseOptionalText, parseText } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { CREDIT_SCOPE } from './money-in.ts';
 
 type InternalMutations = Pick<
   MutationResolvers,
-  'internalPlaceHold' | 'internalCaptureHold' | 'internalReleaseHold' | 'internalDebitForBill' | 'internalPayCommission'
+  'internalPlaceHold' | 'internalCaptureHold' | 'internalReleaseHold' | 'internalDebitForBill' | 'internalPayCommission' | 'internalRefundTopUp'
 >;
 
 const description = (value: string | null | undefined) => parseOptionalText(value, 'description', { max: 500 });
@@ -64,6 +65,18 @@ export const internalMutations: InternalMutations = {
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
       return ctx.wallets.payCommission({ ...command, resellerKind: (await ctx.access.node(resellerId))?.kind ?? null });
+    });
+  },
+
+  async internalRefundTopUp(_parent, { input }, ctx) {
+    return fieldsUnder('input', async () => {
+      ctx.access.requireServiceScope(CREDIT_SCOPE);
+      return ctx.wallets.refundTopUp({
+        organizationId: parseId(input.organizationId, 'organizationId'),
+        ...parseMoneyInput(input),
+        reference: parseText(input.reference, 'reference', { max: 200 }),
+        idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
+      });
     });
   },
 };
