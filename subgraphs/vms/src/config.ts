@@ -15,6 +15,9 @@ export interface VmsConfig extends ServiceConfig {
   readonly sagaStaleMs: number;
   readonly sagaRecoveryIntervalMs: number;
   readonly outboxIntervalMs: number;
+  /** Telemetry partitions: how often maintenance runs (create ahead, drop past retention) and how many days ahead it creates. */
+  readonly telemetryMaintenanceIntervalMs: number;
+  readonly telemetryPartitionDaysAhead: number;
 }
 
 export function readVmsConfig(env: Env = process.env): VmsConfig {
@@ -30,5 +33,7 @@ export function readVmsConfig(env: Env = process.env): VmsConfig {
     sagaStaleMs: r.int('VMS_SAGA_STALE_MS', 30_000, { min: 0, max: 86_400_000 }),
     sagaRecoveryIntervalMs: r.int('VMS_SAGA_RECOVERY_MS', 15_000, { min: 50, max: 3_600_000 }),
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 3_600_000 }),
+    telemetryMaintenanceIntervalMs: r.int('TELEMETRY_MAINTENANCE_INTERVAL_MS', 3_600_000, { min: 1000, max: 86_400_000 }),
+    telemetryPartitionDaysAhead: r.int('TELEMETRY_PARTITION_DAYS_AHEAD', 3, { min: 1, max: 60 }),
   });
 }

@@ -10,7 +10,11 @@ import { InventoryImport } from './domain/inventory-import.ts';
 import { Lifecycle } from './domain/lifecycle-service.ts';
 import type { PricingPort, WalletPort } from './domain/ports.ts';
 import { Provisioning, type SagaHooks } from './domain/provisioning.ts';
+import { TelemetryIngest } from './domain/telemetry/ingest-service.ts';
+import { TelemetryPartitions } from './domain/telemetry/partition-maintenance.ts';
+import type { OpenAlertsSource, SampleListener } from './domain/telemetry/samples.ts';
 import { vcenterImportRoute } from './http/import-route.ts';
+import { otlpMetricsRoute } from './http/otlp-route.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogPricing } from './remote/catalog-pricing.ts';
 import { walletHolds } from './remote/wallet-holds.ts';
@@ -22,6 +26,8 @@ export { VmsMigrations } from './db/migrations/index.ts';
 export { BuildFailedError, simulatedComputeProvider, type BuildRequest, type BuiltVm, type ComputeProvider } from './domain/compute-provider.ts';
 export type { FleetCustomer, FleetProduct } from './domain/fleet-seed.ts';
 export type { SagaHooks } from './domain/provisioning.ts';
+export type { IngestedSample, MetricName, OpenAlertsSource, OpenAlertSummary, SampleListener } from './domain/telemetry/samples.ts';
+export { METRIC_NAMES } from './domain/telemetry/samples.ts';
 
 export interface VmsOptions {
   /** Where VMs are built; the simulator (config VMS_BUILD_*) when absent. */
@@ -31,6 +37,10 @@ export interface VmsOptions {
   /** Replace the HTTP clients of catalog and wallet (tests of one subgraph alone). */
   readonly pricing?: PricingPort;
   readonly wallet?: WalletPort;
+  /** Called after every committed telemetry batch (alert evaluation, live charts); more with `telemetry.addListener`. */
+  readonly sampleListeners?: readonly SampleListener[];
+  /** Open alerts weighed by VM health (the alerts module); health ignores alerts without it. */
+  readonly openAlerts?: OpenAlertsSource;
 }
 
 /**
@@ -60,16 +70,34 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         staleAfterMs: config.sagaStaleMs,
         hooks: options.hooks,
       });
+      const telemetryPartitions = new TelemetryPartitions(database.db, deps.logger, config.telemetryPartitionDaysAhead);
+      const telemetry = new TelemetryIngest(database.db, telemetryPartitions, deps.logger);
+      for (const listener of options.sampleListeners ?? []) telemetry.addListener(listener);
       const services: VmsServices = {
         provisioning,
         lifecycle: new Lifecycle(database.db, { compute, pricing, wallet, logger: deps.logger, holdTtlSeconds: config.holdTtlSeconds }),
         inventory: new InventoryImport(database.db),
+        telemetry,
+        telemetryPartitions,
       };
-      return { ...services, loaders: () => createLoaders(database.db) };
+      return { ...services, loaders: () => createLoaders(database.db, { openAlerts: options.openAlerts }) };
     },
     context: (base, { loaders, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
-    routes: ({ inventory }) => [vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger })],
-    tasks: (_database, { provisioning }) => [
+    routes: ({ inventory, telemetry }) => [
+      vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
+      otlpMetricsRoute(telemetry, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
+    ],
+    // Today's partitions (and a few days ahead) exist before the first sample can arrive.
+    beforeStart: async ({ telemetryPartitions }) => {
+      await telemetryPartitions.maintain();
+    },
+    tasks: (_database, { provisioning, telemetryPartitions }) => [
+      new PeriodicTask({
+        name: 'telemetry partitions',
+        intervalMs: config.telemetryMaintenanceIntervalMs,
+        logger: deps.logger,
+        run: () => telemetryPartitions.maintain(),
+      }),
       // First pass at once: sagas a previous process left open are resumed or compensated.
       new PeriodicTask({
         name: 'saga recovery',
@@ -87,6 +115,8 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
   return {
     ...subgraph,
     provisioning: subgraph.services.provisioning,
+    /** Telemetry ingest: `addListener(listener)` registers a SampleListener. */
+    telemetry: subgraph.services.telemetry,
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
       await subgraph.migrate();

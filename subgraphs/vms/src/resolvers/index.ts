@@ -1,9 +1,12 @@
 import { DateTimeScalar as DateTime } from '@platform/kernel';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { FleetUtilization } from './fleet-utilization.ts';
+import { MetricSample } from './metric-sample.ts';
 import { Mutation } from './mutation.ts';
 import { Organization } from './organization.ts';
 import { Query } from './query.ts';
 import { ResourceSummary } from './resource-summary.ts';
+import { VirtualMachineMetrics } from './virtual-machine-metrics.ts';
 import { VirtualMachine } from './virtual-machine.ts';
 
 export const resolvers: Resolvers = {
@@ -13,4 +16,7 @@ export const resolvers: Resolvers = {
   Organization,
   ResourceSummary,
   VirtualMachine,
+  VirtualMachineMetrics,
+  MetricSample,
+  FleetUtilization,
 };

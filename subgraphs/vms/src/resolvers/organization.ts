@@ -1,6 +1,7 @@
 import { isInstantIdCursor, isTextIdCursor, parsePage, toConnection } from '@platform/kernel';
 import type { OrganizationResolvers } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
+import { emptyValues, utilizationQuery } from '../domain/telemetry/series-plan.ts';
 import { parseVmFilter } from '../domain/vm-input.ts';
 import { referenceId } from './reference-id.ts';
 
@@ -26,5 +27,14 @@ export const Organization: OrganizationResolvers = {
   async resourceSummary(org, args, ctx) {
     const orgId = await visibleOrg(org.id, ctx);
     return orgId ? ctx.loaders.organizationSummary.load({ parentId: orgId, query: args.scope ?? 'SELF' }) : null;
+  },
+  async utilization(org, args, ctx) {
+    const orgId = await visibleOrg(org.id, ctx);
+    if (!orgId) return null;
+    const window = args.window ?? 'LAST_DAY';
+    const scope = args.scope ?? 'SELF';
+    const { from, to } = utilizationQuery(window, scope, ctx.loaders.requestNow);
+    const figures = await ctx.loaders.organizationUtilization.load({ parentId: orgId, query: { window, scope } });
+    return { window, from, to, ...(figures ?? { vmsReporting: 0, avg: emptyValues(), max: emptyValues() }) };
   },
 };
