@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, EnvReader, ensureDatabase, stopOnSignals, withDatabase } from '@platform/kernel';
 import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
-import { DEMO_PASSWORD, DEMO_USERS, SUBGRAPHS, seedDemo, startPlatform, type SubgraphName } from '@platform/platform';
+import { DEMO_PASSWORD, DEMO_USERS, SUBGRAPHS, seedDemo, startDemoTelemetry, startPlatform, type SubgraphName } from '@platform/platform';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
@@ -126,6 +126,14 @@ progress(
     : 'demo data already present',
 );
 
+// Telemetry: the simulator feeds every RUNNING VM every 20 s through the OTLP route; on the first start it
+// also writes 24 h of 5-minute and 30 days of hourly history, in the background (the platform already serves).
+const telemetry = startDemoTelemetry(platform, { logger });
+running.push(telemetry);
+void telemetry.backfilled.then((report) => {
+  if (report.vms > 0) progress(`telemetry history written for ${report.vms} running VMs (${report.rows.toLocaleString('en')} rollup rows)`);
+});
+
 console.log(`
   Cloud data platform is running.
   Explorer and API:  ${platform.gatewayUrl}
@@ -140,6 +148,9 @@ ${DEMO_USERS.filter((_, i) => [0, 3, 9, 10, 11].includes(i))
   Try:  mutation { logIn(email: "${DEMO_USERS[9]!.email}", password: "${DEMO_PASSWORD}") { accessToken } }
   Then, with the header  Authorization: Bearer <accessToken>:
         { me { email memberships { role organization { name children { totalCount } } } } }
+
+  Telemetry: a simulator feeds every running VM every 20 s (OTLP/HTTP at ${platform.telemetryUrl}).
+        { virtualMachine(id: "<id>") { latestSample { at cpuPercent } health { score status reasons } } }
 
   Ctrl-C stops everything.
 `);

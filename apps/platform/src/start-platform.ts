@@ -10,6 +10,7 @@ import {
   type EventBus,
   type Logger,
   type RunningServer,
+  type ServiceTokenSource,
 } from '@platform/kernel';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
@@ -19,7 +20,7 @@ import { createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 /** The services that ask identity for service tokens (identity signs its own), each with its own credential. */
-export const CALLING_SERVICES = ['tenancy', 'wallet', 'catalog', 'vms'] as const;
+export const CALLING_SERVICES = ['tenancy', 'wallet', 'catalog', 'vms', 'collector'] as const;
 export type CallingService = (typeof CALLING_SERVICES)[number];
 
 export interface PlatformOptions {
@@ -59,6 +60,10 @@ export interface Platform {
   readonly catalog: ReturnType<typeof createCatalogSubgraph>;
   readonly vms: ReturnType<typeof createVmsSubgraph>;
   readonly eventBus: EventBus;
+  /** Where telemetry collectors POST OTLP/HTTP metrics (vms `/v1/metrics`). */
+  readonly telemetryUrl: string;
+  /** Service tokens of the `collector` credential (scope telemetry:write): the telemetry simulator's. */
+  readonly collectorTokens: ServiceTokenSource;
   /** Each calling service's secret (what it presents to identity's /internal/service-token). */
   readonly serviceSecrets: Readonly<Record<CallingService, string>>;
   stop(): Promise<void>;
@@ -120,7 +125,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const tenancyServer = await tenancy.start();
     started.push(tenancy);
     tenancyUrl = tenancyServer.url;
-    const depsFor = (name: CallingService, scopes: string[]) => ({
+    const depsFor = (name: Exclude<CallingService, 'collector'>, scopes: string[]) => ({
       logger: logger.child({ service: name }),
       verifyToken: verifier(),
       orgDirectory: tenancy.orgDirectory,
@@ -169,7 +174,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
-    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, eventBus, serviceSecrets, stop: stopAll };
+    const collectorTokens = remoteServiceTokens({
+      identityUrl: identityServer.baseUrl,
+      service: 'collector',
+      secret: serviceSecrets.collector,
+      scopes: ['telemetry:write'],
+    });
+    return {
+      gatewayUrl: gatewayServer.url,
+      urls,
+      identity,
+      tenancy,
+      wallet,
+      catalog,
+      vms,
+      eventBus,
+      serviceSecrets,
+      telemetryUrl: `${vmsServer.baseUrl}/v1/metrics`,
+      collectorTokens,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

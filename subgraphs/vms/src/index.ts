@@ -10,6 +10,8 @@ import { InventoryImport } from './domain/inventory-import.ts';
 import { Lifecycle } from './domain/lifecycle-service.ts';
 import type { PricingPort, WalletPort } from './domain/ports.ts';
 import { Provisioning, type SagaHooks } from './domain/provisioning.ts';
+import { runningVmIds } from './db/telemetry-repository.ts';
+import { backfillDemoTelemetry, type BackfillReport } from './domain/telemetry/backfill.ts';
 import { TelemetryIngest } from './domain/telemetry/ingest-service.ts';
 import { TelemetryPartitions } from './domain/telemetry/partition-maintenance.ts';
 import type { OpenAlertsSource, SampleListener } from './domain/telemetry/samples.ts';
@@ -28,6 +30,9 @@ export type { FleetCustomer, FleetProduct } from './domain/fleet-seed.ts';
 export type { SagaHooks } from './domain/provisioning.ts';
 export type { IngestedSample, MetricName, OpenAlertsSource, OpenAlertSummary, SampleListener } from './domain/telemetry/samples.ts';
 export { METRIC_NAMES } from './domain/telemetry/samples.ts';
+export { encodeOtlpMetrics, type OutgoingSample } from './domain/telemetry/otlp-encode.ts';
+export { profileOf, simulatedSample, type VmProfile } from './domain/telemetry/simulator.ts';
+export type { BackfillReport } from './domain/telemetry/backfill.ts';
 
 export interface VmsOptions {
   /** Where VMs are built; the simulator (config VMS_BUILD_*) when absent. */
@@ -117,6 +122,11 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     provisioning: subgraph.services.provisioning,
     /** Telemetry ingest: `addListener(listener)` registers a SampleListener. */
     telemetry: subgraph.services.telemetry,
+    /** The RUNNING VMs' ids: what the telemetry simulator reports on (as a vCenter knows its VMs). */
+    runningVmIds: () => runningVmIds(subgraph.database.background),
+    /** Demo history for RUNNING VMs that have none (first start); idempotent. */
+    backfillDemoTelemetry: (options: { now?: Date; shouldStop?: () => boolean } = {}): Promise<BackfillReport> =>
+      backfillDemoTelemetry(subgraph.database.background, subgraph.services.telemetryPartitions, options),
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
       await subgraph.migrate();

@@ -161,3 +161,64 @@ export async function findTelemetryTargets(db: VmsDb, refs: readonly string[]): 
     where (id = any(${[...refs]}::uuid[]) or instance_uuid = any(${[...refs]}::uuid[])) and status <> 'DELETED'`.execute(db);
   return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, instanceUuid: r.instance_uuid, status: r.status }));
 }
+
+/** A VM's simulated profile, as the backfill reads it (domain/telemetry/simulator.ts). */
+export interface BackfillProfile {
+  readonly vmId: string;
+  readonly cpuBase: number;
+  readonly cpuAmplitude: number;
+  readonly memoryBase: number;
+  readonly memoryAmplitude: number;
+  readonly peakHour: number;
+  readonly diskBytes: number;
+  readonly networkBytes: number;
+}
+
+/**
+ * Demo history written straight into a rollup tier, generated in the database (generate_series) so a
+ * month of hours for thousands of VMs takes seconds: the simulator's daily wave (the same formula as
+ * simulatedSample) with noise in the averages and headroom plus rare spikes in the maxima. Buckets
+ * already present are left alone. Returns the rows written.
+ */
+export async function backfillRollups(db: VmsDb, tier: Tier, profiles: readonly BackfillProfile[], from: Date, to: Date): Promise<number> {
+  if (profiles.length === 0) return 0;
+  const n = tier.stepSeconds / 20;
+  const col = (name: keyof BackfillProfile) => sql`${profiles.map((p) => p[name])}::float8[]`;
+  const columns = METRIC_NAMES.flatMap((m) => [ref(`${m}_sum`), ref(`${m}_max`), ref(`${m}_count`)]);
+  const result = await sql`
+    insert into ${sql.table(tier.table)} (vm_id, bucket, ${join(columns)})
+    select p.vm_id, b.bucket,
+      v.cpu * ${n}, least(100, v.cpu + random() * 8 + case when random() < 0.03 then 20 + random() * 20 else 0 end), ${n},
+      v.mem * ${n}, least(100, v.mem + random() * 2), ${n},
+      v.dr * ${n}, v.dr * (1.3 + random() * 1.5), ${n},
+      v.dw * ${n}, v.dw * (1.3 + random()), ${n},
+      v.nr * ${n}, v.nr * (1.3 + random()), ${n},
+      v.nt * ${n}, v.nt * (1.3 + random()), ${n}
+    from unnest(${profiles.map((p) => p.vmId)}::uuid[], ${col('cpuBase')}, ${col('cpuAmplitude')}, ${col('memoryBase')}, ${col('memoryAmplitude')},
+                ${col('peakHour')}, ${col('diskBytes')}, ${col('networkBytes')})
+      as p(vm_id, cpu_base, cpu_amp, mem_base, mem_amp, peak, disk, net)
+    cross join generate_series(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz - make_interval(secs => ${tier.stepSeconds}), make_interval(secs => ${tier.stepSeconds})) as b(bucket)
+    cross join lateral (select cos(2 * pi() * (extract(epoch from b.bucket) / 3600.0 + 2 - p.peak) / 24) as wave) w
+    cross join lateral (
+      select greatest(0, least(100, p.cpu_base + p.cpu_amp * w.wave + (random() - 0.5) * 4)) as cpu,
+             greatest(0, least(100, p.mem_base + p.mem_amp * 0.5 * w.wave + (random() - 0.5) * 1.5)) as mem,
+             p.disk * (1 + 0.6 * w.wave) * (0.8 + random() * 0.4) as dr,
+             p.disk * 0.5 * (1 + 0.6 * w.wave) * (0.8 + random() * 0.4) as dw,
+             p.net * (1 + 0.6 * w.wave) * (0.8 + random() * 0.4) as nr,
+             p.net * 0.7 * (1 + 0.6 * w.wave) * (0.8 + random() * 0.4) as nt
+    ) v
+    on conflict (vm_id, bucket) do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** RUNNING VMs, oldest id first; `withoutHistoryBefore`: only those with no hourly rollup before that instant (not yet backfilled). */
+export async function runningVmIds(db: VmsDb, withoutHistoryBefore?: Date): Promise<string[]> {
+  const { rows } = withoutHistoryBefore
+    ? await sql<{ id: string }>`
+        select vm.id from virtual_machines vm
+        where vm.status = 'RUNNING'
+          and not exists (select 1 from telemetry_1h t where t.vm_id = vm.id and t.bucket < ${withoutHistoryBefore.toISOString()}::timestamptz)
+        order by vm.id`.execute(db)
+    : await sql<{ id: string }>`select id from virtual_machines where status = 'RUNNING' order by id`.execute(db);
+  return rows.map((r) => r.id);
+}
