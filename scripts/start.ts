@@ -89,6 +89,15 @@ if (!keyEncryptionKey) {
   keyEncryptionKey = readFileSync(kekFile, 'utf8').trim();
 }
 
+// The telemetry collector's service secret, kept with the data like the key-encryption key, so
+// `npm run simulate` (another process) can ask identity for a telemetry:write token.
+const collectorSecretFile = path.join(ROOT, '.data', 'collector-secret');
+if (!existsSync(collectorSecretFile)) {
+  mkdirSync(path.dirname(collectorSecretFile), { recursive: true, mode: 0o700 });
+  writeFileSync(collectorSecretFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+}
+const collectorSecret = readFileSync(collectorSecretFile, 'utf8').trim();
+
 const gatewayPort = env.int('PORT', 4000, { min: 0, max: 65535 });
 // PORT=0: every port is picked by the system (a second platform on one machine, the stop test).
 const subgraphPort = (port: number) => (gatewayPort === 0 ? 0 : port);
@@ -104,6 +113,7 @@ const starting = startPlatform({
   },
   logger,
   keyEncryptionKey,
+  serviceSecrets: { collector: collectorSecret },
   nodeEnv: 'development',
 });
 // Pushed as soon as it is up, so a stop asked for during the start stops it too.

@@ -31,6 +31,7 @@ export type { SagaHooks } from './domain/provisioning.ts';
 export type { IngestedSample, MetricName, OpenAlertsSource, OpenAlertSummary, SampleListener } from './domain/telemetry/samples.ts';
 export { METRIC_NAMES } from './domain/telemetry/samples.ts';
 export { encodeOtlpMetrics, type OutgoingSample } from './domain/telemetry/otlp-encode.ts';
+export { decodeOtlpMetrics } from './domain/telemetry/otlp-decode.ts';
 export { profileOf, simulatedSample, type VmProfile } from './domain/telemetry/simulator.ts';
 export type { BackfillReport } from './domain/telemetry/backfill.ts';
 
@@ -125,7 +126,7 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     /** The RUNNING VMs' ids: what the telemetry simulator reports on (as a vCenter knows its VMs). */
     runningVmIds: () => runningVmIds(subgraph.database.background),
     /** Demo history for RUNNING VMs that have none (first start); idempotent. */
-    backfillDemoTelemetry: (options: { now?: Date; shouldStop?: () => boolean } = {}): Promise<BackfillReport> =>
+    backfillDemoTelemetry: (options: { now?: Date; fiveMinuteHours?: number; hourDays?: number; shouldStop?: () => boolean } = {}): Promise<BackfillReport> =>
       backfillDemoTelemetry(subgraph.database.background, subgraph.services.telemetryPartitions, options),
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
