@@ -5,7 +5,8 @@ import type { TelemetryPartitions } from './partition-maintenance.ts';
 import { profileOf } from './simulator.ts';
 import { TIERS } from './tiers.ts';
 
-const VMS_PER_STATEMENT = 200;
+// Small chunks: a stop (Ctrl-C) waits for one statement, not for the whole fleet.
+const VMS_PER_STATEMENT = 50;
 
 export interface BackfillReport {
   readonly vms: number;
