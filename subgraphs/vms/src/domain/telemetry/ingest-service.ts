@@ -135,12 +135,13 @@ export class TelemetryIngest {
 
   /** The VMs the batch names, by instance UUID or our id, narrowed to those the caller may feed. */
   private async resolveTargets(points: readonly DecodedPoint[], caller: IngestCaller): Promise<Map<string, TelemetryTarget>> {
-    const refs = [...new Set(points.flatMap((p) => (p.vmRef !== null && isUuid(p.vmRef.toLowerCase()) ? [p.vmRef.toLowerCase()] : [])))];
-    const found = await findTelemetryTargets(this.db, refs);
+    const refs = new Set<string>();
+    for (const p of points) if (p.vmRef !== null && isUuid(p.vmRef.toLowerCase())) refs.add(p.vmRef.toLowerCase());
+    const found = await findTelemetryTargets(this.db, [...refs]);
     const byRef = new Map<string, TelemetryTarget>();
-    // Our own id first, then the instance UUID (they never collide in practice; ours wins if they do).
-    for (const t of found) if (t.instanceUuid && refs.includes(t.instanceUuid)) byRef.set(t.instanceUuid, t);
-    for (const t of found) if (refs.includes(t.id)) byRef.set(t.id, t);
+    // The instance UUID first, then our own id (they never collide in practice; ours wins if they do).
+    for (const t of found) if (t.instanceUuid && refs.has(t.instanceUuid)) byRef.set(t.instanceUuid, t);
+    for (const t of found) if (refs.has(t.id)) byRef.set(t.id, t);
     if (caller.anyVm) return byRef;
     const visible = new Map<string, boolean>();
     for (const orgId of new Set(found.map((t) => t.organizationId))) visible.set(orgId, await caller.canSee(orgId));

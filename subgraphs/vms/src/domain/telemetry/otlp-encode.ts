@@ -17,7 +17,11 @@ const nanos = (at: Date) => `${BigInt(at.getTime()) * 1_000_000n}`;
  */
 export function encodeOtlpMetrics(samples: readonly OutgoingSample[]): unknown {
   const byVm = new Map<string, OutgoingSample[]>();
-  for (const s of samples) byVm.set(s.vmRef, [...(byVm.get(s.vmRef) ?? []), s]);
+  for (const s of samples) {
+    const list = byVm.get(s.vmRef);
+    if (list) list.push(s);
+    else byVm.set(s.vmRef, [s]);
+  }
   return {
     resourceMetrics: [...byVm].map(([vmRef, list]) => {
       const gauge = (name: string, unit: string, points: { at: Date; value: number | undefined; attrs?: { key: string; value: unknown }[] }[]) => ({
