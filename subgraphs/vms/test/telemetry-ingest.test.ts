@@ -223,3 +223,33 @@ describe('sample listeners', () => {
     expect(seen).toEqual([[{ vmId: vm!.id, organizationId: h.orgs.customerA, at: t, values: { cpu_percent: 77 } }]]);
   });
 });
+
+describe('concurrent batches', () => {
+  test('batches racing on the same VMs and rollup buckets all commit, each sample counted once; a duplicate racing its original is stored once', async ({
+    vms: h,
+    auth,
+  }) => {
+    const vms = await h.addVms(h.orgs.customerB, 40);
+    const token = await auth.serviceToken('collector', ['telemetry:write']);
+    const t = Math.floor(Date.now() / 300_000) * 300_000 - 600_000; // a 5-minute bucket 10 minutes ago
+    const batch = (offsetS: number, order: typeof vms) => ({
+      resourceMetrics: order.map((vm) => resource(vm.id, [gauge(CPU, '%', [{ at: t + offsetS * 1000, value: offsetS }])])),
+    });
+    const reversed = [...vms].reverse();
+    const answers = await Promise.all([
+      postMetrics(h.baseUrl, batch(0, vms), { token }),
+      postMetrics(h.baseUrl, batch(20, reversed), { token }),
+      postMetrics(h.baseUrl, batch(40, vms), { token }),
+      postMetrics(h.baseUrl, batch(60, reversed), { token }),
+      postMetrics(h.baseUrl, batch(60, vms), { token }), // the same samples as the one before
+    ]);
+    expect(answers.slice(0, 4).map((a) => a.body)).toEqual([{}, {}, {}, expect.anything()]);
+    const duplicates = answers.slice(3).map((a) => Number(a.body.partialSuccess?.rejectedDataPoints ?? 0));
+    expect(duplicates.sort()).toEqual([0, 40]);
+    const { rows } = await sql<{ n: number; s: number; m: number }>`
+      select cpu_percent_count as n, cpu_percent_sum as s, cpu_percent_max as m from telemetry_5m
+      where vm_id = any(${vms.map((v) => v.id)}::uuid[])`.execute(h.db);
+    expect(rows).toHaveLength(40);
+    expect(new Set(rows.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify({ n: 4, s: 120, m: 60 })]));
+  });
+});
