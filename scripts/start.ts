@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, EnvReader, ensureDatabase, stopOnSignals, withDatabase } from '@platform/kernel';
 import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
-import { DEMO_PASSWORD, DEMO_USERS, SUBGRAPHS, seedDemo, startPlatform, type SubgraphName } from '@platform/platform';
+import { DEMO_PASSWORD, DEMO_USERS, SUBGRAPHS, seedDemo, startDemoTelemetry, startPlatform, type SubgraphName } from '@platform/platform';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
@@ -89,6 +89,15 @@ if (!keyEncryptionKey) {
   keyEncryptionKey = readFileSync(kekFile, 'utf8').trim();
 }
 
+// The telemetry collector's service secret, kept with the data like the key-encryption key, so
+// `npm run simulate` (another process) can ask identity for a telemetry:write token.
+const collectorSecretFile = path.join(ROOT, '.data', 'collector-secret');
+if (!existsSync(collectorSecretFile)) {
+  mkdirSync(path.dirname(collectorSecretFile), { recursive: true, mode: 0o700 });
+  writeFileSync(collectorSecretFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+}
+const collectorSecret = readFileSync(collectorSecretFile, 'utf8').trim();
+
 const gatewayPort = env.int('PORT', 4000, { min: 0, max: 65535 });
 // PORT=0: every port is picked by the system (a second platform on one machine, the stop test).
 const subgraphPort = (port: number) => (gatewayPort === 0 ? 0 : port);
@@ -105,6 +114,7 @@ const starting = startPlatform({
   },
   logger,
   keyEncryptionKey,
+  serviceSecrets: { collector: collectorSecret },
   nodeEnv: 'development',
 });
 // Pushed as soon as it is up, so a stop asked for during the start stops it too.
@@ -127,6 +137,14 @@ progress(
     : 'demo data already present',
 );
 
+// Telemetry: the simulator feeds every RUNNING VM every 20 s through the OTLP route; on the first start it
+// also writes 24 h of 5-minute and 30 days of hourly history, in the background (the platform already serves).
+const telemetry = startDemoTelemetry(platform, { logger });
+running.push(telemetry);
+void telemetry.backfilled.then((report) => {
+  if (report.vms > 0) progress(`telemetry history written for ${report.vms} running VMs (${report.rows.toLocaleString('en')} rollup rows)`);
+});
+
 console.log(`
   Cloud data platform is running.
   Explorer and API:  ${platform.gatewayUrl}
@@ -141,6 +159,9 @@ ${DEMO_USERS.filter((_, i) => [0, 3, 9, 10, 11].includes(i))
   Try:  mutation { logIn(email: "${DEMO_USERS[9]!.email}", password: "${DEMO_PASSWORD}") { accessToken } }
   Then, with the header  Authorization: Bearer <accessToken>:
         { me { email memberships { role organization { name children { totalCount } } } } }
+
+  Telemetry: a simulator feeds every running VM every 20 s (OTLP/HTTP at ${platform.telemetryUrl}).
+        { virtualMachine(id: "<id>") { latestSample { at cpuPercent } health { score status reasons } } }
 
   Ctrl-C stops everything.
 `);

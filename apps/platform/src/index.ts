@@ -1,3 +1,4 @@
 export * from './demo-data.ts';
 export * from './seed-demo.ts';
 export * from './start-platform.ts';
+export * from './telemetry-simulator.ts';

@@ -10,6 +10,7 @@ import {
   type EventBus,
   type Logger,
   type RunningServer,
+  type ServiceTokenSource,
 } from '@platform/kernel';
 import { createBillingSubgraph, readBillingConfig, type BillingOptions } from '@platform/billing';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
@@ -20,7 +21,7 @@ import { createWalletSubgraph, readWalletConfig } from '@platform/wallet';
 export const SUBGRAPHS = ['identity', 'tenancy', 'wallet', 'catalog', 'vms', 'billing'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 /** The services that ask identity for service tokens (identity signs its own), each with its own credential. */
-export const CALLING_SERVICES = ['tenancy', 'wallet', 'catalog', 'vms', 'billing'] as const;
+export const CALLING_SERVICES = ['tenancy', 'wallet', 'catalog', 'vms', 'billing', 'collector'] as const;
 export type CallingService = (typeof CALLING_SERVICES)[number];
 
 export interface PlatformOptions {
@@ -65,6 +66,10 @@ export interface Platform {
   readonly vms: ReturnType<typeof createVmsSubgraph>;
   readonly billing: ReturnType<typeof createBillingSubgraph>;
   readonly eventBus: EventBus;
+  /** Where telemetry collectors POST OTLP/HTTP metrics (vms `/v1/metrics`). */
+  readonly telemetryUrl: string;
+  /** Service tokens of the `collector` credential (scope telemetry:write): the telemetry simulator's. */
+  readonly collectorTokens: ServiceTokenSource;
   /** Each calling service's secret (what it presents to identity's /internal/service-token). */
   readonly serviceSecrets: Readonly<Record<CallingService, string>>;
   /** What the payment provider signs billing's webhooks with. */
@@ -129,7 +134,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const tenancyServer = await tenancy.start();
     started.push(tenancy);
     tenancyUrl = tenancyServer.url;
-    const depsFor = (name: CallingService, scopes: string[]) => ({
+    const depsFor = (name: Exclude<CallingService, 'collector'>, scopes: string[]) => ({
       logger: logger.child({ service: name }),
       verifyToken: verifier(),
       orgDirectory: tenancy.orgDirectory,
@@ -193,6 +198,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
+    const collectorTokens = remoteServiceTokens({
+      identityUrl: identityServer.baseUrl,
+      service: 'collector',
+      secret: serviceSecrets.collector,
+      scopes: ['telemetry:write'],
+    });
     return {
       gatewayUrl: gatewayServer.url,
       urls,
@@ -205,6 +216,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       eventBus,
       serviceSecrets,
       paymentWebhookSecret,
+      telemetryUrl: `${vmsServer.baseUrl}/v1/metrics`,
+      collectorTokens,
       stop: stopAll,
     };
   } catch (error) {

@@ -19,6 +19,9 @@ export interface VmsConfig extends ServiceConfig {
   readonly alertNoDataSeconds: number;
   /** How often the "no data" scan runs. */
   readonly alertScanIntervalMs: number;
+  /** Telemetry partitions: how often maintenance runs (create ahead, drop past retention) and how many days ahead it creates. */
+  readonly telemetryMaintenanceIntervalMs: number;
+  readonly telemetryPartitionDaysAhead: number;
 }
 
 export function readVmsConfig(env: Env = process.env): VmsConfig {
@@ -36,5 +39,7 @@ export function readVmsConfig(env: Env = process.env): VmsConfig {
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 3_600_000 }),
     alertNoDataSeconds: r.int('VMS_ALERT_NO_DATA_SECONDS', 120, { min: 20, max: 86_400 }),
     alertScanIntervalMs: r.int('VMS_ALERT_SCAN_MS', 30_000, { min: 50, max: 3_600_000 }),
+    telemetryMaintenanceIntervalMs: r.int('TELEMETRY_MAINTENANCE_INTERVAL_MS', 3_600_000, { min: 1000, max: 86_400_000 }),
+    telemetryPartitionDaysAhead: r.int('TELEMETRY_PARTITION_DAYS_AHEAD', 3, { min: 1, max: 60 }),
   });
 }

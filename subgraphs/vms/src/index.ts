@@ -14,7 +14,13 @@ import { InventoryImport } from './domain/inventory-import.ts';
 import { Lifecycle } from './domain/lifecycle-service.ts';
 import type { PricingPort, WalletPort } from './domain/ports.ts';
 import { Provisioning, type SagaHooks } from './domain/provisioning.ts';
+import { runningVmIds } from './db/telemetry-repository.ts';
+import { backfillDemoTelemetry, type BackfillReport } from './domain/telemetry/backfill.ts';
+import { TelemetryIngest } from './domain/telemetry/ingest-service.ts';
+import { TelemetryPartitions } from './domain/telemetry/partition-maintenance.ts';
+import type { SampleListener } from './domain/telemetry/samples.ts';
 import { vcenterImportRoute } from './http/import-route.ts';
+import { otlpMetricsRoute } from './http/otlp-route.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogPricing } from './remote/catalog-pricing.ts';
 import { walletHolds } from './remote/wallet-holds.ts';
@@ -27,8 +33,13 @@ export { BuildFailedError, simulatedComputeProvider, type BuildRequest, type Bui
 export type { FleetCustomer, FleetProduct } from './domain/fleet-seed.ts';
 export type { SagaHooks } from './domain/provisioning.ts';
 export type { AlertTransitionListener } from './domain/alerts/transitions.ts';
-export type { IngestedSample, OpenAlertsSource, SampleListener } from './domain/telemetry/samples.ts';
 export type { AlertTransition, LoggedAlertTransition } from './domain/alerts/alert.ts';
+export type { IngestedSample, MetricName, OpenAlertsSource, OpenAlertSummary, SampleListener } from './domain/telemetry/samples.ts';
+export { METRIC_NAMES } from './domain/telemetry/samples.ts';
+export { encodeOtlpMetrics, type OutgoingSample } from './domain/telemetry/otlp-encode.ts';
+export { decodeOtlpMetrics } from './domain/telemetry/otlp-decode.ts';
+export { profileOf, simulatedSample, type VmProfile } from './domain/telemetry/simulator.ts';
+export type { BackfillReport } from './domain/telemetry/backfill.ts';
 
 export interface VmsOptions {
   /** Where VMs are built; the simulator (config VMS_BUILD_*) when absent. */
@@ -38,6 +49,8 @@ export interface VmsOptions {
   /** Replace the HTTP clients of catalog and wallet (tests of one subgraph alone). */
   readonly pricing?: PricingPort;
   readonly wallet?: WalletPort;
+  /** Called after every committed telemetry batch (alert evaluation, live charts); more with `telemetry.addListener`. */
+  readonly sampleListeners?: readonly SampleListener[];
 }
 
 /**
@@ -68,11 +81,16 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         hooks: options.hooks,
       });
       const alertTransitions = new AlertTransitions(deps.logger);
+      const telemetryPartitions = new TelemetryPartitions(database.db, deps.logger, config.telemetryPartitionDaysAhead);
+      const telemetry = new TelemetryIngest(database.db, telemetryPartitions, deps.logger);
+      for (const listener of options.sampleListeners ?? []) telemetry.addListener(listener);
       const services: VmsServices = {
         provisioning,
         lifecycle: new Lifecycle(database.db, { compute, pricing, wallet, logger: deps.logger, holdTtlSeconds: config.holdTtlSeconds }),
         inventory: new InventoryImport(database.db),
         alerts: new Alerts(database.db, alertTransitions),
+        telemetry,
+        telemetryPartitions,
       };
       // Alerting works on the background pool: evaluation runs after an ingest answers nothing per request.
       // Last-seen times are written at most every min(60 s, half the no-data time): most batches write none.
@@ -82,12 +100,27 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         evaluator: new AlertEvaluator(database.background, alertTransitions, seenGranularitySeconds),
         noData: new NoDataScanner(database.background, alertTransitions, { afterSeconds: config.alertNoDataSeconds, seenGranularitySeconds }),
       };
+      // Rules are evaluated as samples arrive: the evaluator hears every committed ingest batch.
+      telemetry.addListener(alerting.evaluator);
       return { ...services, alerting, loaders: () => createLoaders(database.db, services.alerts) };
     },
     context: (base, { loaders, alerting: _alerting, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
-    routes: ({ inventory }) => [vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger })],
-    tasks: (_database, { provisioning, alerting }) => [
+    routes: ({ inventory, telemetry }) => [
+      vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
+      otlpMetricsRoute(telemetry, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
+    ],
+    // Today's partitions (and a few days ahead) exist before the first sample can arrive.
+    beforeStart: async ({ telemetryPartitions }) => {
+      await telemetryPartitions.maintain();
+    },
+    tasks: (_database, { provisioning, alerting, telemetryPartitions }) => [
       new PeriodicTask({ name: 'alert no-data scan', intervalMs: config.alertScanIntervalMs, logger: deps.logger, run: () => alerting.noData.scan() }),
+      new PeriodicTask({
+        name: 'telemetry partitions',
+        intervalMs: config.telemetryMaintenanceIntervalMs,
+        logger: deps.logger,
+        run: () => telemetryPartitions.maintain(),
+      }),
       // First pass at once: sagas a previous process left open are resumed or compensated.
       new PeriodicTask({
         name: 'saga recovery',
@@ -117,6 +150,13 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
       openAlerts: subgraph.services.alerts,
       alerts: subgraph.services.alerts,
     },
+    /** Telemetry ingest: `addListener(listener)` registers a SampleListener. */
+    telemetry: subgraph.services.telemetry,
+    /** The RUNNING VMs' ids: what the telemetry simulator reports on (as a vCenter knows its VMs). */
+    runningVmIds: () => runningVmIds(subgraph.database.background),
+    /** Demo history for RUNNING VMs that have none (first start); idempotent. */
+    backfillDemoTelemetry: (options: { now?: Date; fiveMinuteHours?: number; hourDays?: number; shouldStop?: () => boolean } = {}): Promise<BackfillReport> =>
+      backfillDemoTelemetry(subgraph.database.background, subgraph.services.telemetryPartitions, options),
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
       await subgraph.migrate();

@@ -9,6 +9,8 @@ export const SERVICE_SCOPES: Readonly<Record<string, readonly string[]>> = {
   catalog: ['tenancy:read'],
   vms: ['tenancy:read', 'catalog:price', 'wallet:hold'],
   billing: ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission'],
+  // A telemetry collector (the demo simulator, or a Collector fed a service credential): writes samples only.
+  collector: ['telemetry:write'],
 };
 
 export const SERVICE_TOKEN_TTL_SECONDS = 300;

@@ -4,6 +4,9 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { OrganizationRef as OrganizationRefModel, ProductRef as ProductRefModel } from '../domain/refs.ts';
 import type { Vm as VmModel, VmEvent as VmEventModel, ResourceSummary as ResourceSummaryModel } from '../domain/vm.ts';
 import type { Alert as AlertModel, AlertRule as AlertRuleModel } from '../domain/alerts/alert.ts';
+import type { ChartSeries as ChartSeriesModel } from '../domain/telemetry/series-plan.ts';
+import type { StoredSample as StoredSampleModel, FleetUtilizationReport as FleetUtilizationReportModel } from '../domain/telemetry/telemetry-types.ts';
+import type { VmHealth as VmHealthModel } from '../domain/telemetry/health.ts';
 import type { VmsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -181,6 +184,31 @@ export type CreateAlertRuleInput = {
   virtualMachineId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type FleetUtilization = {
+  __typename?: 'FleetUtilization';
+  cpuPercent: MetricSummary;
+  diskReadBytesPerSecond: MetricSummary;
+  diskWriteBytesPerSecond: MetricSummary;
+  from: Scalars['DateTime']['output'];
+  memoryPercent: MetricSummary;
+  networkReceiveBytesPerSecond: MetricSummary;
+  networkTransmitBytesPerSecond: MetricSummary;
+  to: Scalars['DateTime']['output'];
+  /** VMs with at least one sample in the window. */
+  vmsReporting: Scalars['Int']['output'];
+  window: UtilizationWindow;
+};
+
+export type HealthStatus =
+  /** Score under 50. */
+  | 'CRITICAL'
+  /** Score 50 to 79. */
+  | 'DEGRADED'
+  /** Score 80 or more. */
+  | 'HEALTHY'
+  /** Not running, or no telemetry for 2 minutes: not known to be healthy. */
+  | 'UNKNOWN';
+
 export type ImportInventoryInput = {
   /** Pools not listed here are skipped and reported. */
   mappings: Array<ResourcePoolMapping>;
@@ -199,6 +227,43 @@ export type InventoryImportReport = {
   unchanged: Scalars['Int']['output'];
   unmappedPools: Array<Scalars['String']['output']>;
   vcenter: Scalars['String']['output'];
+};
+
+export type MetricResolution =
+  /** The finest store and bucket width that keep the series at or under 500 points. */
+  | 'AUTO'
+  /** 5-minute rollups (kept 35 days). */
+  | 'FIVE_MINUTES'
+  /** 1-hour rollups (kept 400 days). */
+  | 'HOUR'
+  /** Raw 20-second samples (kept 48 hours). */
+  | 'RAW';
+
+/** A VM at one instant; a metric the collector did not send is null. */
+export type MetricSample = {
+  __typename?: 'MetricSample';
+  at: Scalars['DateTime']['output'];
+  cpuPercent: Maybe<Scalars['Float']['output']>;
+  diskReadBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  diskWriteBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  memoryPercent: Maybe<Scalars['Float']['output']>;
+  networkReceiveBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  networkTransmitBytesPerSecond: Maybe<Scalars['Float']['output']>;
+};
+
+/** One metric over the buckets: null where nothing was measured. */
+export type MetricSeries = {
+  __typename?: 'MetricSeries';
+  avg: Array<Maybe<Scalars['Float']['output']>>;
+  /** The highest sample in each bucket (spikes are not averaged away). */
+  max: Array<Maybe<Scalars['Float']['output']>>;
+};
+
+export type MetricSummary = {
+  __typename?: 'MetricSummary';
+  /** Average over every sample in the window; null when none. */
+  avg: Maybe<Scalars['Float']['output']>;
+  max: Maybe<Scalars['Float']['output']>;
 };
 
 export type Mutation = {
@@ -329,6 +394,11 @@ export type Organization = {
   id: Scalars['ID']['output'];
   /** Totals over the organisation's VMs that are not DELETED (SELF), or its whole subtree's (SUBTREE); null when the caller may not see it. */
   resourceSummary: Maybe<ResourceSummary>;
+  /**
+   * The fleet's CPU, memory, disk and network over a window: the average over every sample of the organisation's VMs
+   * (SELF) or its whole subtree's (SUBTREE), and the highest value any of them reached. Null when the caller may not see it.
+   */
+  utilization: Maybe<FleetUtilization>;
   /** The organisation's VMs (SELF), or those of it and every organisation below it (SUBTREE); null when the caller may not see it. */
   virtualMachines: Maybe<VirtualMachineConnection>;
 };
@@ -350,6 +420,12 @@ export type OrganizationAlertsArgs = {
 
 export type OrganizationResourceSummaryArgs = {
   scope?: InputMaybe<OrganizationScope>;
+};
+
+
+export type OrganizationUtilizationArgs = {
+  scope?: InputMaybe<OrganizationScope>;
+  window?: InputMaybe<UtilizationWindow>;
 };
 
 
@@ -432,6 +508,12 @@ export type StorageTier =
   | 'PREMIUM'
   | 'STANDARD';
 
+export type UtilizationWindow =
+  | 'LAST_DAY'
+  | 'LAST_HOUR'
+  | 'LAST_MONTH'
+  | 'LAST_WEEK';
+
 export type VirtualMachine = {
   __typename?: 'VirtualMachine';
   /** The VM's alerts, newest first. */
@@ -441,10 +523,22 @@ export type VirtualMachine = {
   events: VirtualMachineEventConnection;
   /** The guest operating system, as vCenter names it (e.g. UBUNTU_64). */
   guestOs: Scalars['String']['output'];
+  /** Health from the last five minutes of CPU, memory and disk, open alerts and staleness. */
+  health: VirtualMachineHealth;
   id: Scalars['ID']['output'];
   /** The vCenter instance UUID, for VMs imported from an inventory. */
   instanceUuid: Maybe<Scalars['ID']['output']>;
   ipAddress: Maybe<Scalars['String']['output']>;
+  /** The newest sample of the last 48 hours; null when the VM sent none. */
+  latestSample: Maybe<MetricSample>;
+  /**
+   * Chart-ready telemetry between from and to (default now): one timestamp per bucket and, per metric, the average and
+   * the maximum in each bucket. A bucket without data is null, never zero. AUTO picks the store and bucket width so the
+   * series has at most 500 points; RAW (20 s, kept 48 h), FIVE_MINUTES (kept 35 days) and HOUR (kept 400 days) ask for
+   * one store and may return up to 5,000 points. A window that ends before it starts, spans over 400 days or needs more
+   * points than allowed is BAD_USER_INPUT naming the argument.
+   */
+  metrics: VirtualMachineMetrics;
   name: Scalars['String']['output'];
   organization: Organization;
   powerState: PowerState;
@@ -470,6 +564,13 @@ export type VirtualMachineAlertsArgs = {
 export type VirtualMachineEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type VirtualMachineMetricsArgs = {
+  from: Scalars['DateTime']['input'];
+  resolution?: InputMaybe<MetricResolution>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type VirtualMachineConnection = {
@@ -529,6 +630,35 @@ export type VirtualMachineFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
   /** Any of these statuses; when absent, every status but DELETED. */
   status?: InputMaybe<Array<VirtualMachineStatus>>;
+};
+
+export type VirtualMachineHealth = {
+  __typename?: 'VirtualMachineHealth';
+  lastSampleAt: Maybe<Scalars['DateTime']['output']>;
+  /** What lowered the score, or why it is unknown; empty when fully healthy. */
+  reasons: Array<Scalars['String']['output']>;
+  /** 0–100; null when UNKNOWN. */
+  score: Maybe<Scalars['Int']['output']>;
+  status: HealthStatus;
+};
+
+export type VirtualMachineMetrics = {
+  __typename?: 'VirtualMachineMetrics';
+  cpuPercent: MetricSeries;
+  diskReadBytesPerSecond: MetricSeries;
+  diskWriteBytesPerSecond: MetricSeries;
+  /** Start of the first bucket and end of the last (the window aligned to the step). */
+  from: Scalars['DateTime']['output'];
+  memoryPercent: MetricSeries;
+  networkReceiveBytesPerSecond: MetricSeries;
+  networkTransmitBytesPerSecond: MetricSeries;
+  /** The store read: RAW, FIVE_MINUTES or HOUR. */
+  resolution: MetricResolution;
+  /** Width of one bucket (a multiple of the store's step when AUTO widens it). */
+  stepSeconds: Scalars['Int']['output'];
+  /** Bucket starts, oldest first; every series has one entry per timestamp. */
+  timestamps: Array<Scalars['DateTime']['output']>;
+  to: Scalars['DateTime']['output'];
 };
 
 export type VirtualMachineOrder =
@@ -688,8 +818,14 @@ export type ResolversTypes = ResolversObject<{
   CpuSpeedClass: CpuSpeedClass;
   CreateAlertRuleInput: CreateAlertRuleInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  FleetUtilization: ResolverTypeWrapper<FleetUtilizationReportModel>;
+  HealthStatus: HealthStatus;
   ImportInventoryInput: ImportInventoryInput;
   InventoryImportReport: ResolverTypeWrapper<InventoryImportReport>;
+  MetricResolution: MetricResolution;
+  MetricSample: ResolverTypeWrapper<StoredSampleModel>;
+  MetricSeries: ResolverTypeWrapper<MetricSeries>;
+  MetricSummary: ResolverTypeWrapper<MetricSummary>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationRefModel>;
   OrganizationScope: OrganizationScope;
@@ -701,6 +837,7 @@ export type ResolversTypes = ResolversObject<{
   ResourcePoolMapping: ResourcePoolMapping;
   ResourceSummary: ResolverTypeWrapper<ResourceSummaryModel>;
   StorageTier: StorageTier;
+  UtilizationWindow: UtilizationWindow;
   VirtualMachine: ResolverTypeWrapper<VmModel>;
   VirtualMachineConnection: ResolverTypeWrapper<Omit<VirtualMachineConnection, 'edges'> & { edges: Array<ResolversTypes['VirtualMachineEdge']> }>;
   VirtualMachineEdge: ResolverTypeWrapper<Omit<VirtualMachineEdge, 'node'> & { node: ResolversTypes['VirtualMachine'] }>;
@@ -709,6 +846,8 @@ export type ResolversTypes = ResolversObject<{
   VirtualMachineEventEdge: ResolverTypeWrapper<Omit<VirtualMachineEventEdge, 'node'> & { node: ResolversTypes['VirtualMachineEvent'] }>;
   VirtualMachineEventKind: VirtualMachineEventKind;
   VirtualMachineFilter: VirtualMachineFilter;
+  VirtualMachineHealth: ResolverTypeWrapper<VmHealthModel>;
+  VirtualMachineMetrics: ResolverTypeWrapper<ChartSeriesModel>;
   VirtualMachineOrder: VirtualMachineOrder;
   VirtualMachineSpec: ResolverTypeWrapper<VirtualMachineSpec>;
   VirtualMachineSpecInput: VirtualMachineSpecInput;
@@ -732,8 +871,12 @@ export type ResolversParentTypes = ResolversObject<{
   AlertRuleEdge: Omit<AlertRuleEdge, 'node'> & { node: ResolversParentTypes['AlertRule'] };
   CreateAlertRuleInput: CreateAlertRuleInput;
   DateTime: Scalars['DateTime']['output'];
+  FleetUtilization: FleetUtilizationReportModel;
   ImportInventoryInput: ImportInventoryInput;
   InventoryImportReport: InventoryImportReport;
+  MetricSample: StoredSampleModel;
+  MetricSeries: MetricSeries;
+  MetricSummary: MetricSummary;
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationRefModel;
   PageInfo: PageInfo;
@@ -749,6 +892,8 @@ export type ResolversParentTypes = ResolversObject<{
   VirtualMachineEventConnection: Omit<VirtualMachineEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['VirtualMachineEventEdge']> };
   VirtualMachineEventEdge: Omit<VirtualMachineEventEdge, 'node'> & { node: ResolversParentTypes['VirtualMachineEvent'] };
   VirtualMachineFilter: VirtualMachineFilter;
+  VirtualMachineHealth: VmHealthModel;
+  VirtualMachineMetrics: ChartSeriesModel;
   VirtualMachineSpec: VirtualMachineSpec;
   VirtualMachineSpecInput: VirtualMachineSpecInput;
 }>;
@@ -815,6 +960,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type FleetUtilizationResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['FleetUtilization'] = ResolversParentTypes['FleetUtilization']> = ResolversObject<{
+  cpuPercent?: Resolver<ResolversTypes['MetricSummary'], ParentType, ContextType>;
+  diskReadBytesPerSecond?: Resolver<ResolversTypes['MetricSummary'], ParentType, ContextType>;
+  diskWriteBytesPerSecond?: Resolver<ResolversTypes['MetricSummary'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memoryPercent?: Resolver<ResolversTypes['MetricSummary'], ParentType, ContextType>;
+  networkReceiveBytesPerSecond?: Resolver<ResolversTypes['MetricSummary'], ParentType, ContextType>;
+  networkTransmitBytesPerSecond?: Resolver<ResolversTypes['MetricSummary'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  vmsReporting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  window?: Resolver<ResolversTypes['UtilizationWindow'], ParentType, ContextType>;
+}>;
+
 export type InventoryImportReportResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['InventoryImportReport'] = ResolversParentTypes['InventoryImportReport']> = ResolversObject<{
   added?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -823,6 +981,26 @@ export type InventoryImportReportResolvers<ContextType = VmsContext, ParentType 
   unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unmappedPools?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   vcenter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MetricSampleResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['MetricSample'] = ResolversParentTypes['MetricSample']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cpuPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  diskReadBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  diskWriteBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  networkReceiveBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  networkTransmitBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type MetricSeriesResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['MetricSeries'] = ResolversParentTypes['MetricSeries']> = ResolversObject<{
+  avg?: Resolver<Array<Maybe<ResolversTypes['Float']>>, ParentType, ContextType>;
+  max?: Resolver<Array<Maybe<ResolversTypes['Float']>>, ParentType, ContextType>;
+}>;
+
+export type MetricSummaryResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['MetricSummary'] = ResolversParentTypes['MetricSummary']> = ResolversObject<{
+  avg?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -846,6 +1024,7 @@ export type OrganizationResolvers<ContextType = VmsContext, ParentType extends R
   alerts?: Resolver<Maybe<ResolversTypes['AlertConnection']>, ParentType, ContextType, RequireFields<OrganizationAlertsArgs, 'scope'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   resourceSummary?: Resolver<Maybe<ResolversTypes['ResourceSummary']>, ParentType, ContextType, RequireFields<OrganizationResourceSummaryArgs, 'scope'>>;
+  utilization?: Resolver<Maybe<ResolversTypes['FleetUtilization']>, ParentType, ContextType, RequireFields<OrganizationUtilizationArgs, 'scope' | 'window'>>;
   virtualMachines?: Resolver<Maybe<ResolversTypes['VirtualMachineConnection']>, ParentType, ContextType, RequireFields<OrganizationVirtualMachinesArgs, 'orderBy' | 'scope'>>;
 }>;
 
@@ -877,9 +1056,12 @@ export type VirtualMachineResolvers<ContextType = VmsContext, ParentType extends
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   events?: Resolver<ResolversTypes['VirtualMachineEventConnection'], ParentType, ContextType, Partial<VirtualMachineEventsArgs>>;
   guestOs?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  health?: Resolver<ResolversTypes['VirtualMachineHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instanceUuid?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ipAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  latestSample?: Resolver<Maybe<ResolversTypes['MetricSample']>, ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['VirtualMachineMetrics'], ParentType, ContextType, RequireFields<VirtualMachineMetricsArgs, 'from' | 'resolution'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   powerState?: Resolver<ResolversTypes['PowerState'], ParentType, ContextType>;
@@ -921,6 +1103,27 @@ export type VirtualMachineEventEdgeResolvers<ContextType = VmsContext, ParentTyp
   node?: Resolver<ResolversTypes['VirtualMachineEvent'], ParentType, ContextType>;
 }>;
 
+export type VirtualMachineHealthResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineHealth'] = ResolversParentTypes['VirtualMachineHealth']> = ResolversObject<{
+  lastSampleAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['HealthStatus'], ParentType, ContextType>;
+}>;
+
+export type VirtualMachineMetricsResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineMetrics'] = ResolversParentTypes['VirtualMachineMetrics']> = ResolversObject<{
+  cpuPercent?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType>;
+  diskReadBytesPerSecond?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType>;
+  diskWriteBytesPerSecond?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memoryPercent?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType>;
+  networkReceiveBytesPerSecond?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType>;
+  networkTransmitBytesPerSecond?: Resolver<ResolversTypes['MetricSeries'], ParentType, ContextType>;
+  resolution?: Resolver<ResolversTypes['MetricResolution'], ParentType, ContextType>;
+  stepSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  timestamps?: Resolver<Array<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type VirtualMachineSpecResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineSpec'] = ResolversParentTypes['VirtualMachineSpec']> = ResolversObject<{
   cpuSpeed?: Resolver<ResolversTypes['CpuSpeedClass'], ParentType, ContextType>;
   diskGib?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -937,7 +1140,11 @@ export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   AlertRuleConnection?: AlertRuleConnectionResolvers<ContextType>;
   AlertRuleEdge?: AlertRuleEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  FleetUtilization?: FleetUtilizationResolvers<ContextType>;
   InventoryImportReport?: InventoryImportReportResolvers<ContextType>;
+  MetricSample?: MetricSampleResolvers<ContextType>;
+  MetricSeries?: MetricSeriesResolvers<ContextType>;
+  MetricSummary?: MetricSummaryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -950,6 +1157,8 @@ export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   VirtualMachineEvent?: VirtualMachineEventResolvers<ContextType>;
   VirtualMachineEventConnection?: VirtualMachineEventConnectionResolvers<ContextType>;
   VirtualMachineEventEdge?: VirtualMachineEventEdgeResolvers<ContextType>;
+  VirtualMachineHealth?: VirtualMachineHealthResolvers<ContextType>;
+  VirtualMachineMetrics?: VirtualMachineMetricsResolvers<ContextType>;
   VirtualMachineSpec?: VirtualMachineSpecResolvers<ContextType>;
 }>;
 

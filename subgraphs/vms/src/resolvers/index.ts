@@ -2,10 +2,13 @@ import { DateTimeScalar as DateTime } from '@platform/kernel';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { Alert } from './alert.ts';
 import { AlertRule } from './alert-rule.ts';
+import { FleetUtilization } from './fleet-utilization.ts';
+import { MetricSample } from './metric-sample.ts';
 import { Mutation } from './mutation.ts';
 import { Organization } from './organization.ts';
 import { Query } from './query.ts';
 import { ResourceSummary } from './resource-summary.ts';
+import { VirtualMachineMetrics } from './virtual-machine-metrics.ts';
 import { VirtualMachine } from './virtual-machine.ts';
 
 export const resolvers: Resolvers = {
@@ -17,4 +20,7 @@ export const resolvers: Resolvers = {
   Organization,
   ResourceSummary,
   VirtualMachine,
+  VirtualMachineMetrics,
+  MetricSample,
+  FleetUtilization,
 };

@@ -2,6 +2,7 @@ import { fieldsUnder, isInstantIdCursor, isTextIdCursor, parsePage, toConnection
 import type { OrganizationResolvers } from '../__generated__/resolvers-types.ts';
 import type { VmsContext } from '../context.ts';
 import { parseAlertFilter } from '../domain/alerts/alert-input.ts';
+import { emptyValues, utilizationQuery } from '../domain/telemetry/series-plan.ts';
 import { parseVmFilter } from '../domain/vm-input.ts';
 import { referenceId } from './reference-id.ts';
 
@@ -43,5 +44,14 @@ export const Organization: OrganizationResolvers = {
     const page = parsePage(args, { cursor: 'id' });
     const rows = await ctx.loaders.organizationAlertRules.load({ parentId: orgId, query: { fetch: page.fetch, after: page.after } });
     return toConnection(rows, page, (r) => r.id);
+  },
+  async utilization(org, args, ctx) {
+    const orgId = await visibleOrg(org.id, ctx);
+    if (!orgId) return null;
+    const window = args.window ?? 'LAST_DAY';
+    const scope = args.scope ?? 'SELF';
+    const { from, to } = utilizationQuery(window, scope, ctx.loaders.requestNow);
+    const figures = await ctx.loaders.organizationUtilization.load({ parentId: orgId, query: { window, scope } });
+    return { window, from, to, ...(figures ?? { vmsReporting: 0, avg: emptyValues(), max: emptyValues() }) };
   },
 };

@@ -1,11 +1,13 @@
 import type { Migrations } from '@platform/kernel';
 import * as initial from './2026_11_23_0001_inventory.ts';
 import * as operations from './2026_11_29_0001_vm_operations.ts';
+import * as telemetry from './2026_11_29_0002_telemetry.ts';
 import * as alerts from './2026_11_29_0003_alerts.ts';
 
 /** Timestamped and frozen: add new files, never edit merged ones. */
 export const VmsMigrations: Migrations = {
   '2026_11_23_0001_inventory': initial,
   '2026_11_29_0001_vm_operations': operations,
+  '2026_11_29_0002_telemetry': telemetry,
   '2026_11_29_0003_alerts': alerts,
 };
