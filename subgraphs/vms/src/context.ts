@@ -2,6 +2,7 @@ import type { RequestContext } from '@platform/kernel';
 import type { InventoryImport } from './domain/inventory-import.ts';
 import type { Lifecycle } from './domain/lifecycle-service.ts';
 import type { Provisioning } from './domain/provisioning.ts';
+import type { LiveHub } from './live/live-hub.ts';
 import type { VmsLoaders } from './loaders.ts';
 
 /** The domain services a request reaches (one set per process). */
@@ -9,6 +10,8 @@ export interface VmsServices {
   readonly provisioning: Provisioning;
   readonly lifecycle: Lifecycle;
   readonly inventory: InventoryImport;
+  /** This replica's live subscriptions (status changes, samples). */
+  readonly live: LiveHub;
 }
 
 export interface VmsContext extends RequestContext {

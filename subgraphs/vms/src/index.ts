@@ -1,4 +1,4 @@
-import { defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { defineSubgraph, InMemoryLiveChannel, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { VmsConfig } from './config.ts';
 import type { VmsContext, VmsServices } from './context.ts';
 import { VmsMigrations } from './db/migrations/index.ts';
@@ -11,6 +11,9 @@ import { Lifecycle } from './domain/lifecycle-service.ts';
 import type { PricingPort, WalletPort } from './domain/ports.ts';
 import { Provisioning, type SagaHooks } from './domain/provisioning.ts';
 import { vcenterImportRoute } from './http/import-route.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { liveSamplePublisher } from './live/sample-publisher.ts';
+import { liveStatusFeed } from './live/status-feed.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogPricing } from './remote/catalog-pricing.ts';
 import { walletHolds } from './remote/wallet-holds.ts';
@@ -64,6 +67,7 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         provisioning,
         lifecycle: new Lifecycle(database.db, { compute, pricing, wallet, logger: deps.logger, holdTtlSeconds: config.holdTtlSeconds }),
         inventory: new InventoryImport(database.db),
+        live: new LiveHub(deps.liveChannel ?? new InMemoryLiveChannel(), deps.logger),
       };
       return { ...services, loaders: () => createLoaders(database.db) };
     },
@@ -82,11 +86,17 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         },
       }),
     ],
-    stopServices: ({ provisioning }) => provisioning.stop(),
+    consumers: (_database, { live }) => [liveStatusFeed(live)],
+    stopServices: async ({ provisioning, live }) => {
+      live.close();
+      await provisioning.stop();
+    },
   });
   return {
     ...subgraph,
     provisioning: subgraph.services.provisioning,
+    /** Register with telemetry ingest: publishes each committed sample to virtualMachineMetrics subscribers. */
+    liveSamples: liveSamplePublisher(subgraph.services.live),
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
       await subgraph.migrate();

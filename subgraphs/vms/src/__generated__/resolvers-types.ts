@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OrganizationRef as OrganizationRefModel, ProductRef as ProductRefModel } from '../domain/refs.ts';
 import type { Vm as VmModel, VmEvent as VmEventModel, ResourceSummary as ResourceSummaryModel } from '../domain/vm.ts';
+import type { VmStatusChange as VmStatusChangeModel, VmMetricsSample as VmMetricsSampleModel } from '../live/live-events.ts';
 import type { VmsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -225,6 +226,40 @@ export type StorageTier =
   | 'PREMIUM'
   | 'STANDARD';
 
+/**
+ * Live changes over graphql-ws (the gateway at /graphql). Each subscription checks, when it starts, that the
+ * caller may see what it asks for (NOT_FOUND otherwise), and again for each event.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each telemetry sample of the VM as it is ingested (every 20 s while it runs). */
+  virtualMachineMetrics: VirtualMachineMetricsSample;
+  /**
+   * Status changes (lifecycle and power) of the organisation's VMs (SELF), or of its whole subtree (SUBTREE).
+   * Live only: changes made while not subscribed are not replayed.
+   */
+  virtualMachineStatusChanged: VirtualMachineStatusEvent;
+};
+
+
+/**
+ * Live changes over graphql-ws (the gateway at /graphql). Each subscription checks, when it starts, that the
+ * caller may see what it asks for (NOT_FOUND otherwise), and again for each event.
+ */
+export type SubscriptionVirtualMachineMetricsArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live changes over graphql-ws (the gateway at /graphql). Each subscription checks, when it starts, that the
+ * caller may see what it asks for (NOT_FOUND otherwise), and again for each event.
+ */
+export type SubscriptionVirtualMachineStatusChangedArgs = {
+  organizationId: Scalars['ID']['input'];
+  scope?: InputMaybe<OrganizationScope>;
+};
+
 export type VirtualMachine = {
   __typename?: 'VirtualMachine';
   createdAt: Scalars['DateTime']['output'];
@@ -315,6 +350,19 @@ export type VirtualMachineFilter = {
   status?: InputMaybe<Array<VirtualMachineStatus>>;
 };
 
+/** One telemetry sample; a metric the collector did not send is null. */
+export type VirtualMachineMetricsSample = {
+  __typename?: 'VirtualMachineMetricsSample';
+  at: Scalars['DateTime']['output'];
+  cpuPercent: Maybe<Scalars['Float']['output']>;
+  diskReadBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  diskWriteBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  memoryPercent: Maybe<Scalars['Float']['output']>;
+  networkReceiveBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  networkTransmitBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  vmId: Scalars['ID']['output'];
+};
+
 export type VirtualMachineOrder =
   | 'CREATED_AT_DESC'
   | 'NAME_ASC';
@@ -346,6 +394,17 @@ export type VirtualMachineStatus =
   | 'RUNNING'
   | 'STOPPED'
   | 'SUSPENDED';
+
+/** A VM changed status. */
+export type VirtualMachineStatusEvent = {
+  __typename?: 'VirtualMachineStatusEvent';
+  at: Scalars['DateTime']['output'];
+  /** The status before the change; null when not known (a VM that was just created or imported). */
+  fromStatus: Maybe<VirtualMachineStatus>;
+  toStatus: VirtualMachineStatus;
+  /** The VM as it is now. */
+  vm: VirtualMachine;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -466,6 +525,7 @@ export type ResolversTypes = ResolversObject<{
   ResourceSummary: ResolverTypeWrapper<ResourceSummaryModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   StorageTier: StorageTier;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VirtualMachine: ResolverTypeWrapper<VmModel>;
   VirtualMachineConnection: ResolverTypeWrapper<Omit<VirtualMachineConnection, 'edges'> & { edges: Array<ResolversTypes['VirtualMachineEdge']> }>;
   VirtualMachineEdge: ResolverTypeWrapper<Omit<VirtualMachineEdge, 'node'> & { node: ResolversTypes['VirtualMachine'] }>;
@@ -474,10 +534,12 @@ export type ResolversTypes = ResolversObject<{
   VirtualMachineEventEdge: ResolverTypeWrapper<Omit<VirtualMachineEventEdge, 'node'> & { node: ResolversTypes['VirtualMachineEvent'] }>;
   VirtualMachineEventKind: VirtualMachineEventKind;
   VirtualMachineFilter: VirtualMachineFilter;
+  VirtualMachineMetricsSample: ResolverTypeWrapper<VmMetricsSampleModel>;
   VirtualMachineOrder: VirtualMachineOrder;
   VirtualMachineSpec: ResolverTypeWrapper<VirtualMachineSpec>;
   VirtualMachineSpecInput: VirtualMachineSpecInput;
   VirtualMachineStatus: VirtualMachineStatus;
+  VirtualMachineStatusEvent: ResolverTypeWrapper<VmStatusChangeModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -498,6 +560,7 @@ export type ResolversParentTypes = ResolversObject<{
   ResourcePoolMapping: ResourcePoolMapping;
   ResourceSummary: ResourceSummaryModel;
   Float: Scalars['Float']['output'];
+  Subscription: Record<PropertyKey, never>;
   VirtualMachine: VmModel;
   VirtualMachineConnection: Omit<VirtualMachineConnection, 'edges'> & { edges: Array<ResolversParentTypes['VirtualMachineEdge']> };
   VirtualMachineEdge: Omit<VirtualMachineEdge, 'node'> & { node: ResolversParentTypes['VirtualMachine'] };
@@ -505,8 +568,10 @@ export type ResolversParentTypes = ResolversObject<{
   VirtualMachineEventConnection: Omit<VirtualMachineEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['VirtualMachineEventEdge']> };
   VirtualMachineEventEdge: Omit<VirtualMachineEventEdge, 'node'> & { node: ResolversParentTypes['VirtualMachineEvent'] };
   VirtualMachineFilter: VirtualMachineFilter;
+  VirtualMachineMetricsSample: VmMetricsSampleModel;
   VirtualMachineSpec: VirtualMachineSpec;
   VirtualMachineSpecInput: VirtualMachineSpecInput;
+  VirtualMachineStatusEvent: VmStatusChangeModel;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -563,6 +628,11 @@ export type ResourceSummaryResolvers<ContextType = VmsContext, ParentType extend
   vmCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  virtualMachineMetrics?: SubscriptionResolver<ResolversTypes['VirtualMachineMetricsSample'], "virtualMachineMetrics", ParentType, ContextType, RequireFields<SubscriptionVirtualMachineMetricsArgs, 'id'>>;
+  virtualMachineStatusChanged?: SubscriptionResolver<ResolversTypes['VirtualMachineStatusEvent'], "virtualMachineStatusChanged", ParentType, ContextType, RequireFields<SubscriptionVirtualMachineStatusChangedArgs, 'organizationId' | 'scope'>>;
+}>;
+
 export type VirtualMachineResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachine'] = ResolversParentTypes['VirtualMachine'], FederationReferenceType extends FederationReferenceTypes['VirtualMachine'] = FederationReferenceTypes['VirtualMachine']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VirtualMachine']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -612,12 +682,30 @@ export type VirtualMachineEventEdgeResolvers<ContextType = VmsContext, ParentTyp
   node?: Resolver<ResolversTypes['VirtualMachineEvent'], ParentType, ContextType>;
 }>;
 
+export type VirtualMachineMetricsSampleResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineMetricsSample'] = ResolversParentTypes['VirtualMachineMetricsSample']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cpuPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  diskReadBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  diskWriteBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  networkReceiveBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  networkTransmitBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  vmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type VirtualMachineSpecResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineSpec'] = ResolversParentTypes['VirtualMachineSpec']> = ResolversObject<{
   cpuSpeed?: Resolver<ResolversTypes['CpuSpeedClass'], ParentType, ContextType>;
   diskGib?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   memoryMib?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   storageTier?: Resolver<ResolversTypes['StorageTier'], ParentType, ContextType>;
   vcpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type VirtualMachineStatusEventResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineStatusEvent'] = ResolversParentTypes['VirtualMachineStatusEvent']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fromStatus?: Resolver<Maybe<ResolversTypes['VirtualMachineStatus']>, ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['VirtualMachineStatus'], ParentType, ContextType>;
+  vm?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = VmsContext> = ResolversObject<{
@@ -629,12 +717,15 @@ export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ResourceSummary?: ResourceSummaryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   VirtualMachine?: VirtualMachineResolvers<ContextType>;
   VirtualMachineConnection?: VirtualMachineConnectionResolvers<ContextType>;
   VirtualMachineEdge?: VirtualMachineEdgeResolvers<ContextType>;
   VirtualMachineEvent?: VirtualMachineEventResolvers<ContextType>;
   VirtualMachineEventConnection?: VirtualMachineEventConnectionResolvers<ContextType>;
   VirtualMachineEventEdge?: VirtualMachineEventEdgeResolvers<ContextType>;
+  VirtualMachineMetricsSample?: VirtualMachineMetricsSampleResolvers<ContextType>;
   VirtualMachineSpec?: VirtualMachineSpecResolvers<ContextType>;
+  VirtualMachineStatusEvent?: VirtualMachineStatusEventResolvers<ContextType>;
 }>;
 

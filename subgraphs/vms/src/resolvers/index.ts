@@ -4,6 +4,7 @@ import { Mutation } from './mutation.ts';
 import { Organization } from './organization.ts';
 import { Query } from './query.ts';
 import { ResourceSummary } from './resource-summary.ts';
+import { Subscription, VirtualMachineMetricsSample, VirtualMachineStatusEvent } from './subscription.ts';
 import { VirtualMachine } from './virtual-machine.ts';
 
 export const resolvers: Resolvers = {
@@ -13,4 +14,7 @@ export const resolvers: Resolvers = {
   Organization,
   ResourceSummary,
   VirtualMachine,
+  Subscription,
+  VirtualMachineStatusEvent,
+  VirtualMachineMetricsSample,
 };
