@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getOperationAST, getVariableValues, GraphQLError, parse, print, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, parse, print, type DocumentNode, type ExecutionArgs, type FormattedExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticateConnection, LIVE_CLOSE, requestIdFrom, type AuthenticatedCaller, type Logger, type TokenVerifier } from '@platform/kernel';
@@ -142,6 +142,8 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions): 
         };
         return { schema: supergraph.schema, document, operationName, variableValues: coerced.coerced, contextValue } satisfies ExecutionArgs;
       },
+      // Results are formatted (and masked) already by federated-execution: send them as they are.
+      onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
       execute: (args: ExecutionArgs) => {
         const ctx = args.contextValue as SubscriptionContext;
         return executeOnce(ctx.supergraph, ctx.planned, ctx, args.variableValues ?? {}) as never;

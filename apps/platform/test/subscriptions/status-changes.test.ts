@@ -44,3 +44,35 @@ test('a customer subscribed to its status changes gets its VM powered off over H
   sub.stop();
   await client.dispose();
 });
+
+test('another customer cannot subscribe to this organisation or VM (NOT_FOUND naming the field), and its own subscription never sees these events', async () => {
+  const { client } = wsClient(p.gatewayUrl, fynbos);
+  const foreignOrg = collect(client, STATUS_CHANGED, { org: DEMO_ORGS.baobab });
+  await foreignOrg.waitFor(1);
+  expect(foreignOrg.results.map((r) => r.errors?.map((e) => [e.extensions?.code, e.message]))).toEqual([
+    [['NOT_FOUND', 'organizationId: no organisation you can see has this id.']],
+  ]);
+  const foreignVm = collect(client, 'subscription($id: ID!) { virtualMachineMetrics(id: $id) { at cpuPercent } }', { id: vm.id });
+  await foreignVm.waitFor(1);
+  expect(foreignVm.results.map((r) => r.errors?.map((e) => [e.extensions?.code, e.message]))).toEqual([
+    [['NOT_FOUND', 'id: no virtual machine you can see has this id.']],
+  ]);
+  const malformed = collect(client, STATUS_CHANGED, { org: 'not-a-uuid' });
+  await malformed.waitFor(1);
+  expect(malformed.results[0]!.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', 'organizationId: must be a UUID.']]);
+
+  // Fynbos watches its own organisation; the reseller above Baobab watches its subtree, and only its own (SELF) too.
+  const own = collect(client, STATUS_CHANGED, { org: DEMO_ORGS.fynbos });
+  const reseller = wsClient(p.gatewayUrl, karoo);
+  const subtree = collect(reseller.client, STATUS_CHANGED, { org: DEMO_ORGS.karoo, scope: 'SUBTREE' });
+  const self = collect(reseller.client, STATUS_CHANGED, { org: DEMO_ORGS.karoo, scope: 'SELF' });
+  await new Promise((r) => setTimeout(r, 300));
+  const on = await p.gateway('mutation($id: ID!) { powerOnVirtualMachine(id: $id) { status } }', { id: vm.id }, baobab);
+  expect(on.errors).toBeUndefined();
+  await subtree.waitFor(1);
+  expect(subtree.results[0]!.data).toMatchObject({ virtualMachineStatusChanged: { fromStatus: 'STOPPED', toStatus: 'RUNNING', vm: { id: vm.id } } });
+  await new Promise((r) => setTimeout(r, 500));
+  expect(own.results).toEqual([]);
+  expect(self.results).toEqual([]);
+  await Promise.all([client.dispose(), reseller.client.dispose()]);
+});
