@@ -1,4 +1,6 @@
+import { until } from '@platform/testkit';
 import { scriptedCompute } from '@platform/vms/testing';
+import { Client as UrqlClient, subscriptionExchange } from '@urql/core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
 import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
@@ -75,4 +77,53 @@ test('another customer cannot subscribe to this organisation or VM (NOT_FOUND na
   expect(own.results).toEqual([]);
   expect(self.results).toEqual([]);
   await Promise.all([client.dispose(), reseller.client.dispose()]);
+});
+
+test('urql (a mainstream client) subscribes through the gateway with its graphql-ws subscription exchange', async () => {
+  const { client: ws } = wsClient(p.gatewayUrl, baobab);
+  const urql = new UrqlClient({
+    url: p.gatewayUrl,
+    exchanges: [
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+        }),
+      }),
+    ],
+  });
+  const received: unknown[] = [];
+  const { unsubscribe } = urql
+    .subscription(STATUS_CHANGED, { org: DEMO_ORGS.baobab })
+    .subscribe((result) => received.push(result.error ? { error: result.error.message } : result.data));
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await p.gateway('mutation($id: ID!) { restartVirtualMachine(id: $id) { status } }', { id: vm.id }, baobab)).errors).toBeUndefined();
+  await until(async () => (received.length > 0 ? true : undefined), 2_000);
+  expect(received[0]).toMatchObject({
+    virtualMachineStatusChanged: {
+      fromStatus: 'RUNNING',
+      toStatus: 'RUNNING',
+      vm: { id: vm.id, product: { name: vm.product.name }, organization: { name: 'Baobab Health' } },
+    },
+  });
+  unsubscribe();
+  await ws.dispose();
+});
+
+test('virtualMachineMetrics delivers each sample telemetry ingest hands to the live SampleListener, only to callers who may see the VM', async () => {
+  const { client } = wsClient(p.gatewayUrl, baobab);
+  const metrics = collect(client, 'subscription($id: ID!) { virtualMachineMetrics(id: $id) { vmId at cpuPercent memoryPercent diskReadBytesPerSecond } }', {
+    id: vm.id,
+  });
+  await until(async () => (p.vms.services.live.sampleSubscribers(vm.id) > 0 ? true : undefined), 2_000);
+  const at = new Date('2026-11-29T10:00:20.000Z');
+  await p.vms.liveSamples.onSamples([
+    { vmId: vm.id, organizationId: DEMO_ORGS.baobab, at, values: { cpu_percent: 42.5, memory_percent: 61 } },
+    { vmId: '00000000-0000-7000-8000-000000000999', organizationId: DEMO_ORGS.fynbos, at, values: { cpu_percent: 99 } },
+  ]);
+  await metrics.waitFor(1, 2_000);
+  expect(metrics.results).toEqual([
+    { data: { virtualMachineMetrics: { vmId: vm.id, at: '2026-11-29T10:00:20.000Z', cpuPercent: 42.5, memoryPercent: 61, diskReadBytesPerSecond: null } } },
+  ]);
+  metrics.stop();
+  await client.dispose();
 });

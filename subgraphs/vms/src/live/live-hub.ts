@@ -65,6 +65,11 @@ export class LiveHub {
     return queue;
   }
 
+  /** Subscriptions to one VM's samples (tests). */
+  sampleSubscribers(vmId: string): number {
+    return this.byVm.get(vmId)?.size ?? 0;
+  }
+
   /** Subscriptions held (tests and benchmarks). */
   get subscriptions(): number {
     let n = this.allStatus.size;
