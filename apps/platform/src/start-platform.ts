@@ -8,6 +8,7 @@ import {
   remoteServiceTokens,
   serviceCredentialsEnv,
   type EventBus,
+  type LiveChannel,
   type Logger,
   type RunningServer,
 } from '@platform/kernel';
@@ -46,6 +47,8 @@ export interface PlatformOptions {
   /** Sees every SQL statement of a subgraph (statement counting). */
   readonly onQuery?: Partial<Record<SubgraphName, (sql: string) => void>>;
   readonly eventBus?: EventBus;
+  /** Live fan-out for subscriptions (a RedisLiveChannel across replicas); the vms subgraph keeps its own in-process one when absent. */
+  readonly liveChannel?: LiveChannel;
   /** vms: extra env (e.g. VMS_BUILD_DELAY_MS) and options (a deterministic compute provider in tests). */
   readonly vms?: { readonly env?: Readonly<Record<string, string>>; readonly options?: VmsOptions };
 }
@@ -139,7 +142,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const vms = createVmsSubgraph(
       readVmsConfig({ ...common('vms'), JWKS_URL: jwksUrl, CATALOG_URL: catalogServer.url, WALLET_URL: walletServer.url, ...options.vms?.env }),
-      depsFor('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']),
+      { ...depsFor('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']), liveChannel: options.liveChannel },
       options.vms?.options,
     );
     const vmsServer = await vms.start();
