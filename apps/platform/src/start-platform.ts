@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createGateway, readGatewayConfig } from '@platform/gateway';
+import { createGateway, readGatewayConfig, type Gateway } from '@platform/gateway';
 import { createIdentitySubgraph, readIdentityConfig } from '@platform/identity';
 import {
   createTokenVerifier,
@@ -55,6 +55,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   readonly gatewayUrl: string;
+  /** The gateway itself (its live subscription counts, for tests and benchmarks). */
+  readonly gatewayService: Gateway;
   readonly urls: Readonly<Record<SubgraphName, string>>;
   readonly identity: ReturnType<typeof createIdentitySubgraph>;
   readonly tenancy: ReturnType<typeof createTenancySubgraph>;
@@ -172,7 +174,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
 
-    return { gatewayUrl: gatewayServer.url, urls, identity, tenancy, wallet, catalog, vms, eventBus, serviceSecrets, stop: stopAll };
+    return { gatewayUrl: gatewayServer.url, gatewayService: gateway, urls, identity, tenancy, wallet, catalog, vms, eventBus, serviceSecrets, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
