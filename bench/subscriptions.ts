@@ -68,6 +68,7 @@ async function scenario(subscribers: number, token: string, vms: { id: string; o
   let measuring = false;
   let droppedReported = 0;
   let errors = 0;
+  const errorSamples = new Set<string>();
   const connections = Array.from({ length: Math.ceil(subscribers / SUBS_PER_CONNECTION) }, () => wsClient(platform.gatewayUrl, token));
   const stops: (() => void)[] = [];
   for (let i = 0; i < subscribers; i++) {
@@ -78,7 +79,10 @@ async function scenario(subscribers: number, token: string, vms: { id: string; o
         { query: METRICS, variables: { id: vm.id } },
         {
           next: (r: any) => {
-            if (r.errors) errors++;
+            if (r.errors) {
+              errors++;
+              if (errorSamples.size < 3) errorSamples.add(JSON.stringify(r.errors[0]));
+            }
             const dropped = r.extensions?.droppedEvents;
             if (typeof dropped === 'number') droppedReported += dropped;
             const at = r.data?.virtualMachineMetrics?.at;
@@ -86,7 +90,10 @@ async function scenario(subscribers: number, token: string, vms: { id: string; o
             received++;
             latencies.push(Date.now() - Date.parse(at));
           },
-          error: () => errors++,
+          error: (e: unknown) => {
+            errors++;
+            if (errorSamples.size < 3) errorSamples.add(JSON.stringify(e instanceof Error ? e.message : ((e as { code?: number })?.code ?? e)));
+          },
           complete: () => undefined,
         },
       ),
@@ -137,6 +144,7 @@ async function scenario(subscribers: number, token: string, vms: { id: string; o
     latencyMs: { p50: q(0.5), p99: q(0.99), max: sorted.at(-1) ?? null },
     droppedEvents: { gatewayCounted: end.droppedEvents, reportedToClients: droppedReported, missing: Math.max(0, expected - received) },
     errors,
+    errorSamples: [...errorSamples],
     rssMbPeak: Math.round(rssPeak / 1e6),
     upstreamSubscriptions: ready.upstreamSubscriptions,
     upstreamSubscriptionsPerClient: Math.round((ready.upstreamSubscriptions / subscribers) * 1000) / 1000,
