@@ -127,3 +127,19 @@ test('virtualMachineMetrics delivers each sample telemetry ingest hands to the l
   metrics.stop();
   await client.dispose();
 });
+
+test('the vms subgraph reached directly over graphql-ws checks the same: no token closes 4401, a foreign organisation is NOT_FOUND', async () => {
+  const anonymous = wsClient(p.urls.vms, undefined);
+  const refused = collect(anonymous.client, STATUS_CHANGED, { org: DEMO_ORGS.baobab });
+  await refused.waitFor(1);
+  expect(anonymous.closes.map((c) => c.code)).toEqual([4401]);
+  await anonymous.client.dispose();
+
+  const direct = wsClient(p.urls.vms, fynbos);
+  const foreign = collect(direct.client, 'subscription($org: ID!) { virtualMachineStatusChanged(organizationId: $org) { toStatus } }', {
+    org: DEMO_ORGS.baobab,
+  });
+  await foreign.waitFor(1);
+  expect(foreign.results.map((r) => r.errors?.map((e) => e.extensions?.code))).toEqual([['NOT_FOUND']]);
+  await direct.client.dispose();
+});
