@@ -3,17 +3,19 @@
  * (`virtualMachineMetrics(id)`), each VM producing one sample a second. Samples enter through the
  * vms subgraph's live SampleListener (the hook telemetry ingest calls), then travel the real path:
  * vms live hub → vms graphql-ws → gateway upstream (shared) → planner execution → each client.
- * Reports delivery latency p50/p99 (sample time → client receipt), events dropped, the process's
- * RSS (gateway, vms and the clients share this process: an upper bound for the gateway), and
- * upstream subscriptions per client.
+ * The clients run in a child process (bench/lib/subscriber-process.ts). Reports delivery latency
+ * p50/p99 (sample time → client receipt), events dropped, the RSS of the process holding the gateway
+ * (and, embedded, the subgraphs: an upper bound for the gateway), and upstream subscriptions per client.
  * Run: npx tsx bench/subscriptions.ts  (or `npm run bench -- subscriptions`).
  * BENCH_SUBSCRIBERS=1000,10000  BENCH_SECONDS=10  BENCH_SUBS_PER_CONNECTION=10 (file descriptors: two per connection in one process)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { fork } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createLogger } from '@platform/kernel';
 import { DEMO_ORGS, DEMO_PASSWORD, seedDemo, startPlatform, SUBGRAPHS, type SubgraphName } from '@platform/platform';
-import { gql, wsClient } from '@platform/kernel/testing';
+import { gql } from '@platform/kernel/testing';
 import { benchDatabases } from './lib/bench-database.ts';
 
 const SCENARIOS = (process.env['BENCH_SUBSCRIBERS'] ?? '1000,10000').split(',').map(Number);
@@ -63,43 +65,23 @@ try {
 
 async function scenario(subscribers: number, token: string, vms: { id: string; organizationId: string }[]) {
   if (vms.length * PER_VM < subscribers) throw new Error(`only ${vms.length} VMs for ${subscribers} subscribers`);
-  const latencies: number[] = [];
-  let received = 0;
-  let measuring = false;
-  let droppedReported = 0;
-  let errors = 0;
-  const errorSamples = new Set<string>();
-  const connections = Array.from({ length: Math.ceil(subscribers / SUBS_PER_CONNECTION) }, () => wsClient(platform.gatewayUrl, token));
-  const stops: (() => void)[] = [];
-  for (let i = 0; i < subscribers; i++) {
-    const vm = vms[i % vms.length]!;
-    const { client } = connections[Math.floor(i / SUBS_PER_CONNECTION)]!;
-    stops.push(
-      client.subscribe(
-        { query: METRICS, variables: { id: vm.id } },
-        {
-          next: (r: any) => {
-            if (r.errors) {
-              errors++;
-              if (errorSamples.size < 3) errorSamples.add(JSON.stringify(r.errors[0]));
-            }
-            const dropped = r.extensions?.droppedEvents;
-            if (typeof dropped === 'number') droppedReported += dropped;
-            const at = r.data?.virtualMachineMetrics?.at;
-            if (!measuring || !at) return;
-            received++;
-            latencies.push(Date.now() - Date.parse(at));
-          },
-          error: (e: unknown) => {
-            errors++;
-            if (errorSamples.size < 3) errorSamples.add(JSON.stringify(e instanceof Error ? e.message : ((e as { code?: number })?.code ?? e)));
-          },
-          complete: () => undefined,
-        },
-      ),
-    );
-    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 20));
-  }
+  const child = fork(fileURLToPath(new URL('./lib/subscriber-process.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const reply = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: unknown) => {
+        if (typeof m === 'object' && m !== null && key in m) {
+          child.off('message', onMessage);
+          resolve((m as Record<string, T>)[key]!);
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`subscriber process exited (${code}) before ${key}`)));
+    });
+  const subscribed = reply<number>('subscribed');
+  child.send({
+    start: { gatewayUrl: platform.gatewayUrl, token, vmIds: vms.map((v) => v.id), subscribers, perConnection: SUBS_PER_CONNECTION, query: METRICS },
+  });
+  await subscribed;
   const stats = () => platform.gatewayService.subscriptions!.stats();
   const deadline = Date.now() + 120_000;
   while ((stats().subscriptions < subscribers || platform.vms.services.live.subscriptions < vms.length) && Date.now() < deadline)
@@ -116,39 +98,52 @@ async function scenario(subscribers: number, token: string, vms: { id: string; o
     void platform.vms.liveSamples.onSamples(batch); // a bench producer: a failure shows as missing deliveries
   }, 1000 / slices);
   await new Promise((r) => setTimeout(r, 2_000)); // warm-up
-  measuring = true;
+  child.send('measure');
   const t0 = Date.now();
   let rssPeak = process.memoryUsage().rss;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 250);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  measuring = false;
+  const reported = reply<ClientReport>('report');
+  child.send('report');
+  const clients = await reported;
   const wallMs = Date.now() - t0;
   clearInterval(producer);
   clearInterval(sampler);
   const end = stats();
-  stops.forEach((stop) => stop());
-  await Promise.all(connections.map(({ client }) => client.dispose()));
-  await new Promise((r) => setTimeout(r, 1_000));
+  await new Promise((r) => setTimeout(r, 1_500));
 
-  const sorted = latencies.sort((a, b) => a - b);
-  const q = (x: number) => sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))] ?? null;
   const expected = Math.round((subscribers * wallMs) / 1000);
   return {
     subscribers,
     vms: vms.length,
-    connections: connections.length,
+    connections: Math.ceil(subscribers / SUBS_PER_CONNECTION),
     eventsInPerSecond: vms.length,
-    messagesOutPerSecond: Math.round((received / wallMs) * 1000),
+    messagesOutPerSecond: Math.round((clients.received / wallMs) * 1000),
     expectedMessages: expected,
-    receivedMessages: received,
-    latencyMs: { p50: q(0.5), p99: q(0.99), max: sorted.at(-1) ?? null },
-    droppedEvents: { gatewayCounted: end.droppedEvents, reportedToClients: droppedReported, missing: Math.max(0, expected - received) },
-    errors,
-    errorSamples: [...errorSamples],
-    rssMbPeak: Math.round(rssPeak / 1e6),
+    receivedMessages: clients.received,
+    latencyMs: clients.latencyMs,
+    droppedEvents: {
+      gatewayCounted: end.droppedEvents,
+      reportedToClients: clients.droppedReported,
+      notReceivedInWindow: Math.max(0, expected - clients.received),
+    },
+    errors: clients.errors,
+    errorSamples: clients.errorSamples,
+    gatewayProcessRssMbPeak: Math.round(rssPeak / 1e6),
+    clientProcessRssMb: clients.clientRssMb,
     upstreamSubscriptions: ready.upstreamSubscriptions,
     upstreamSubscriptionsPerClient: Math.round((ready.upstreamSubscriptions / subscribers) * 1000) / 1000,
     upstreamConnections: ready.upstreamConnections,
+    loadAverage1m: Math.round(loadavg()[0]! * 10) / 10,
     target: subscribers === 10_000 ? { p99BelowMs: 250, rssBelowMb: 1000 } : undefined,
   };
+}
+
+interface ClientReport {
+  received: number;
+  errors: number;
+  errorSamples: string[];
+  droppedReported: number;
+  clientRssMb: number;
+  latencyMs: { p50: number | null; p99: number | null; max: number | null };
 }
