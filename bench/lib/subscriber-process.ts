@@ -54,7 +54,7 @@ async function start(config: Start) {
         complete: () => undefined,
       },
     );
-    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 20));
+    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 100)); // a ramp, as reconnecting clients would
   }
   process.send?.({ subscribed: config.subscribers, connections: clients.length });
 }

@@ -1,4 +1,6 @@
 import type { RequestContext } from '@platform/kernel';
+import type DataLoader from 'dataloader';
+import type { Vm } from './domain/vm.ts';
 import type { InventoryImport } from './domain/inventory-import.ts';
 import type { Lifecycle } from './domain/lifecycle-service.ts';
 import type { Provisioning } from './domain/provisioning.ts';
@@ -12,6 +14,8 @@ export interface VmsServices {
   readonly inventory: InventoryImport;
   /** This replica's live subscriptions (status changes, samples). */
   readonly live: LiveHub;
+  /** VMs by id for subscription starts, batched across connections (no cache). */
+  readonly liveVmLookup: DataLoader<string, Vm | null>;
 }
 
 export interface VmsContext extends RequestContext {

@@ -1,9 +1,9 @@
-import { defineSubgraph, InMemoryLiveChannel, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { byIdLoader, defineSubgraph, InMemoryLiveChannel, isUuid, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { VmsConfig } from './config.ts';
 import type { VmsContext, VmsServices } from './context.ts';
 import { VmsMigrations } from './db/migrations/index.ts';
 import type { VmsDatabase } from './db/types.ts';
-import { insertVmsIgnoringExisting } from './db/vm-repository.ts';
+import { findVmsByIds, insertVmsIgnoringExisting } from './db/vm-repository.ts';
 import { simulatedComputeProvider, type ComputeProvider } from './domain/compute-provider.ts';
 import { generateFleet, type FleetCustomer, type FleetProduct } from './domain/fleet-seed.ts';
 import { InventoryImport } from './domain/inventory-import.ts';
@@ -68,6 +68,13 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         lifecycle: new Lifecycle(database.db, { compute, pricing, wallet, logger: deps.logger, holdTtlSeconds: config.holdTtlSeconds }),
         inventory: new InventoryImport(database.db),
         live: new LiveHub(deps.liveChannel ?? new InMemoryLiveChannel(), deps.logger),
+        // Subscriptions start in bursts (a gateway resubscribing after a reload): one statement per burst.
+        liveVmLookup: byIdLoader(
+          (ids) => findVmsByIds(database.db, ids),
+          (vm) => vm.id,
+          isUuid,
+          { batchWindowMs: 5 },
+        ),
       };
       return { ...services, loaders: () => createLoaders(database.db) };
     },

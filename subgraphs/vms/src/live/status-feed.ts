@@ -24,6 +24,12 @@ const KNOWN_FROM: Partial<Record<(typeof STATUS_TOPICS)[number], VmStatus>> = {
 };
 
 /**
+ * Older events are history, not news: a consumer group created on a bus with days of retained events
+ * (first deploy, Redis) would otherwise replay them all to live subscribers.
+ */
+const LIVE_HORIZON_MS = 5 * 60_000;
+
+/**
  * The VM lifecycle outbox events, turned into live status changes on the live channel. One named
  * consumer: across replicas (Redis) one vms replica takes each event and publishes it once; the
  * live channel (Redis pub/sub) then brings it to every replica's subscriptions. Delivery is live,
@@ -35,6 +41,7 @@ export function liveStatusFeed(hub: LiveHub): EventConsumer {
     topics: [...STATUS_TOPICS],
     handle: async (event) => {
       const p = event.payload;
+      if (Date.now() - Date.parse(p.at) > LIVE_HORIZON_MS) return;
       await hub.publishStatus({
         vmId: p.vmId,
         organizationId: p.organizationId,

@@ -26,7 +26,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_parent, { id }, ctx) => {
       const vmId = parseId(id, 'id');
       ctx.access.requireMember();
-      const vm = await visibleVm(ctx, await ctx.loaders.vm.load(vmId));
+      const vm = await visibleVm(ctx, await ctx.services.liveVmLookup.load(vmId));
       if (!vm) throw fail('NOT_FOUND', 'id: no virtual machine you can see has this id.', { field: 'id' });
       return filtered(ctx.services.live.samples(vmId), (sample) => ctx.access.fresh().canSee(sample.organizationId));
     },
