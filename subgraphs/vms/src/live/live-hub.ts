@@ -91,15 +91,23 @@ function setIn<T>(map: Map<string, Set<T>>, key: string): Set<T> {
   return set;
 }
 
-/** An async iterator over `source` keeping the items `keep` accepts; return() ends the source at once. */
-export function filtered<T>(source: BoundedQueue<T>, keep: (item: T) => Promise<boolean>): AsyncIterableIterator<T> {
+/**
+ * An async iterator over `source` keeping the items `keep` accepts; return() ends the source at once.
+ * A `keep` that fails (the org directory unreachable) withholds that item (fail closed) and is
+ * logged; the subscription goes on.
+ */
+export function filtered<T>(source: BoundedQueue<T>, keep: (item: T) => Promise<boolean>, logger?: Logger): AsyncIterableIterator<T> {
   const iterator = source[Symbol.asyncIterator]();
   const self: AsyncIterableIterator<T> = {
     async next() {
       for (;;) {
         const step = await iterator.next();
         if (step.done) return { done: true, value: undefined };
-        if (await keep(step.value)) return step;
+        const kept = await keep(step.value).catch((error: unknown) => {
+          logger?.error('live event withheld: its visibility could not be checked', { error });
+          return false;
+        });
+        if (kept) return step;
       }
     },
     async return() {

@@ -13,12 +13,16 @@ export const Subscription: SubscriptionResolvers = {
       await ctx.access.assertMember(orgId, 'VIEWER', { field: 'organizationId' });
       const subtree = scope === 'SUBTREE';
       const queue = ctx.services.live.statusChanges(subtree ? null : orgId);
-      return filtered(queue, async (change) => {
-        const access = ctx.access.fresh();
-        if (!(await access.canSee(change.organizationId))) return false;
-        if (change.organizationId === orgId) return true;
-        return subtree && ((await access.node(change.organizationId))?.ancestors.includes(orgId) ?? false);
-      });
+      return filtered(
+        queue,
+        async (change) => {
+          const access = ctx.access.fresh();
+          if (!(await access.canSee(change.organizationId))) return false;
+          if (change.organizationId === orgId) return true;
+          return subtree && ((await access.node(change.organizationId))?.ancestors.includes(orgId) ?? false);
+        },
+        ctx.logger,
+      );
     },
     resolve: (change: VmStatusChange) => change,
   },
@@ -28,7 +32,7 @@ export const Subscription: SubscriptionResolvers = {
       ctx.access.requireMember();
       const vm = await visibleVm(ctx, await ctx.services.liveVmLookup.load(vmId));
       if (!vm) throw fail('NOT_FOUND', 'id: no virtual machine you can see has this id.', { field: 'id' });
-      return filtered(ctx.services.live.samples(vmId), (sample) => ctx.access.fresh().canSee(sample.organizationId));
+      return filtered(ctx.services.live.samples(vmId), (sample) => ctx.access.fresh().canSee(sample.organizationId), ctx.logger);
     },
     resolve: (sample: VmMetricsSample) => sample,
   },
