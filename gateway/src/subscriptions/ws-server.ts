@@ -83,6 +83,8 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions): 
 
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
+      // graphql-ws's 3 s is short for a loaded replica taking a reconnect storm; 4408 after 10 s.
+      connectionInitWaitTimeout: 10_000,
       async onConnect(ctx) {
         const extra = ctx.extra as Extra;
         const auth = await authenticateConnection(ctx.connectionParams, options.verifyToken);
