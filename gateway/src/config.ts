@@ -15,6 +15,8 @@ export interface GatewayConfig {
   /** Per subgraph request, connection to last byte. */
   readonly subgraphTimeoutMs: number;
   readonly bodyLimitBytes: number;
+  /** Events queued per subscription for a slow client before the oldest are dropped (and counted). */
+  readonly subscriptionBufferSize: number;
   readonly nodeEnv: NodeEnv;
   /** Anonymous introspection off, no explorer. */
   readonly production: boolean;
@@ -53,6 +55,7 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
     jwtAudience: r.string('JWT_AUDIENCE', 'cloud-platform'),
     subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_000_000, { min: 1_024, max: 100_000_000 }),
+    subscriptionBufferSize: r.int('SUBSCRIPTION_BUFFER_SIZE', 100, { min: 1, max: 100_000 }),
     nodeEnv,
     production: nodeEnv === 'production',
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),

@@ -23,9 +23,12 @@ import { introspectionGuard } from './introspection-guard.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
+import { attachSubscriptions } from './subscriptions/attach.ts';
 
 export { readGatewayConfig, subgraphKey, DEFAULT_SUPERGRAPH_PATH, type GatewayConfig } from './config.ts';
 export type { GatewayContext } from './context.ts';
+export { validateGatewayOperation, gatewayValidationRules } from './subscriptions/validation.ts';
+export type { GatewaySubscriptions } from './subscriptions/ws-server.ts';
 
 export interface GatewayDeps {
   readonly logger: Logger;
@@ -41,6 +44,8 @@ export interface Gateway {
   stop(): Promise<void>;
   /** True once a supergraph is loaded and being served. */
   readonly loaded: boolean;
+  /** graphql-ws at /graphql (set once started): counts for tests and benchmarks. */
+  readonly subscriptions: ReturnType<typeof attachSubscriptions> | undefined;
 }
 
 const MISSING_FILE_POLL_MS = 200;
@@ -62,6 +67,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let httpServer: http.Server | undefined;
   let loading: Promise<void> | undefined;
   const stopWaiting = new AbortController();
+  let apolloGateway: ApolloGateway | undefined;
+  let subscriptions: ReturnType<typeof attachSubscriptions> | undefined;
 
   const buildApollo = () => {
     const masking = gatewayErrorMasking(logger);
@@ -74,6 +81,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       },
       logger: apolloLogger(logger),
     });
+    apolloGateway = gateway;
     return new ApolloServer<GatewayContext>({
       gateway,
       csrfPrevention: true,
@@ -102,6 +110,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     apollo = server;
     graphqlHandlers = new Map(graphqlRoutes('/graphql', server, (req) => createGatewayContext(req, { verifyToken, logger })).map((r) => [r.method, r.handler]));
     phase = 'loaded';
+    subscriptions?.supergraphLoaded(apolloGateway);
     logger.info('supergraph loaded', { path: config.supergraphPath });
   };
 
@@ -142,6 +151,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const shutDown = async () => {
     phase = 'stopping'; // /ready → 503 and new operations are refused while in-flight ones finish
     stopWaiting.abort();
+    await subscriptions?.close(); // 1001 to live clients before the HTTP server drains
     if (httpServer) await closeServer(httpServer);
     await loading?.catch(() => undefined);
     await apollo?.stop(); // stops the gateway too, which closes the file watcher
@@ -152,6 +162,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   return {
     get loaded() {
       return phase === 'loaded';
+    },
+    get subscriptions() {
+      return subscriptions;
     },
     async start() {
       if (phase !== 'idle') throw new Error(`gateway cannot start: it is ${phase}`);
@@ -181,6 +194,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         ],
       });
       httpServer = server;
+      subscriptions = attachSubscriptions(server, config, { logger, verifyToken });
       const port = await listen(server, config.port, config.host);
       const baseUrl = `http://${config.host}:${port}`;
       if ((await readIfExists(config.supergraphPath)) === undefined) {

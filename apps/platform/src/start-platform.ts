@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createGateway, readGatewayConfig } from '@platform/gateway';
+import { createGateway, readGatewayConfig, type Gateway } from '@platform/gateway';
 import { createIdentitySubgraph, readIdentityConfig } from '@platform/identity';
 import {
   createTokenVerifier,
@@ -8,6 +8,7 @@ import {
   remoteServiceTokens,
   serviceCredentialsEnv,
   type EventBus,
+  type LiveChannel,
   type Logger,
   type RunningServer,
   type ServiceTokenSource,
@@ -48,6 +49,8 @@ export interface PlatformOptions {
   /** Sees every SQL statement of a subgraph (statement counting). */
   readonly onQuery?: Partial<Record<SubgraphName, (sql: string) => void>>;
   readonly eventBus?: EventBus;
+  /** Live fan-out for subscriptions (a RedisLiveChannel across replicas); the vms subgraph keeps its own in-process one when absent. */
+  readonly liveChannel?: LiveChannel;
   /** vms: extra env (e.g. VMS_BUILD_DELAY_MS) and options (a deterministic compute provider in tests). */
   readonly vms?: { readonly env?: Readonly<Record<string, string>>; readonly options?: VmsOptions };
   /** The payment provider's webhook signing secret (PAYMENT_WEBHOOK_SECRET); generated when absent. */
@@ -58,6 +61,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   readonly gatewayUrl: string;
+  /** The gateway itself (its live subscription counts, for tests and benchmarks). */
+  readonly gatewayService: Gateway;
   readonly urls: Readonly<Record<SubgraphName, string>>;
   readonly identity: ReturnType<typeof createIdentitySubgraph>;
   readonly tenancy: ReturnType<typeof createTenancySubgraph>;
@@ -153,7 +158,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const vms = createVmsSubgraph(
       readVmsConfig({ ...common('vms'), JWKS_URL: jwksUrl, CATALOG_URL: catalogServer.url, WALLET_URL: walletServer.url, ...options.vms?.env }),
-      depsFor('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']),
+      { ...depsFor('vms', ['tenancy:read', 'catalog:price', 'wallet:hold']), liveChannel: options.liveChannel },
       options.vms?.options,
     );
     const vmsServer = await vms.start();
@@ -206,6 +211,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     return {
       gatewayUrl: gatewayServer.url,
+      gatewayService: gateway,
       urls,
       identity,
       tenancy,

@@ -39,6 +39,8 @@ export interface VmChanged {
   readonly powerState: 'POWERED_ON' | 'POWERED_OFF' | 'SUSPENDED';
   readonly spec: VmSpecPayload;
   readonly at: string;
+  /** The status before the change, where the producer knew it (lifecycle actions); live status events show it. */
+  readonly previousStatus?: VmChanged['status'];
 }
 
 export interface HoldPlaced {

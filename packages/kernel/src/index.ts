@@ -48,3 +48,7 @@ export * from './loaders/grouped-loader.ts';
 export * from './service-client/service-client.ts';
 export * from './service-client/service-refusal.ts';
 export * from './subgraph/define-subgraph.ts';
+export * from './live/async-iterables.ts';
+export * from './live/close-codes.ts';
+export * from './live/live-channel.ts';
+export * from './live/subscription-server.ts';

@@ -57,3 +57,11 @@ test('misses are not cached', async () => {
   expect((await directory.lookup([other])).size).toBe(0);
   expect(state.lookups).toBe(2);
 });
+
+test('concurrent misses for one organisation share one lookup (a burst of subscriptions asks once)', async () => {
+  const { state, inner } = source();
+  const directory = cachedOrgDirectory(inner, { ttlMs: 5_000 });
+  const answers = await Promise.all(Array.from({ length: 50 }, () => directory.lookup([ID])));
+  expect(state.lookups).toBe(1);
+  expect(answers.every((a) => a.get(ID)?.status === 'ACTIVE')).toBe(true);
+});

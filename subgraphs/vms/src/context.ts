@@ -5,6 +5,9 @@ import type { Lifecycle } from './domain/lifecycle-service.ts';
 import type { Provisioning } from './domain/provisioning.ts';
 import type { TelemetryIngest } from './domain/telemetry/ingest-service.ts';
 import type { TelemetryPartitions } from './domain/telemetry/partition-maintenance.ts';
+import type DataLoader from 'dataloader';
+import type { Vm } from './domain/vm.ts';
+import type { LiveHub } from './live/live-hub.ts';
 import type { VmsLoaders } from './loaders.ts';
 
 /** The domain services a request reaches (one set per process). */
@@ -15,6 +18,10 @@ export interface VmsServices {
   readonly alerts: Alerts;
   readonly telemetry: TelemetryIngest;
   readonly telemetryPartitions: TelemetryPartitions;
+  /** This replica's live subscriptions (status changes, samples). */
+  readonly live: LiveHub;
+  /** VMs by id for subscription starts, batched across connections (no cache). */
+  readonly liveVmLookup: DataLoader<string, Vm | null>;
 }
 
 export interface VmsContext extends RequestContext {

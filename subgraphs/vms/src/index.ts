@@ -1,9 +1,9 @@
-import { defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { byIdLoader, defineSubgraph, InMemoryLiveChannel, isUuid, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { VmsConfig } from './config.ts';
 import type { VmsContext, VmsServices } from './context.ts';
 import { VmsMigrations } from './db/migrations/index.ts';
 import type { VmsDatabase } from './db/types.ts';
-import { insertVmsIgnoringExisting } from './db/vm-repository.ts';
+import { findVmsByIds, insertVmsIgnoringExisting } from './db/vm-repository.ts';
 import { simulatedComputeProvider, type ComputeProvider } from './domain/compute-provider.ts';
 import { generateFleet, type FleetCustomer, type FleetProduct } from './domain/fleet-seed.ts';
 import { Alerts } from './domain/alerts/alert-service.ts';
@@ -21,6 +21,9 @@ import { TelemetryPartitions } from './domain/telemetry/partition-maintenance.ts
 import type { SampleListener } from './domain/telemetry/samples.ts';
 import { vcenterImportRoute } from './http/import-route.ts';
 import { otlpMetricsRoute } from './http/otlp-route.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { liveSamplePublisher } from './live/sample-publisher.ts';
+import { liveStatusFeed } from './live/status-feed.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogPricing } from './remote/catalog-pricing.ts';
 import { walletHolds } from './remote/wallet-holds.ts';
@@ -91,6 +94,14 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         alerts: new Alerts(database.db, alertTransitions),
         telemetry,
         telemetryPartitions,
+        live: new LiveHub(deps.liveChannel ?? new InMemoryLiveChannel(), deps.logger),
+        // Subscriptions start in bursts (a gateway resubscribing after a reload): one statement per burst.
+        liveVmLookup: byIdLoader(
+          (ids) => findVmsByIds(database.db, ids),
+          (vm) => vm.id,
+          isUuid,
+          { batchWindowMs: 5 },
+        ),
       };
       // Alerting works on the background pool: evaluation runs after an ingest answers nothing per request.
       // Last-seen times are written at most every min(60 s, half the no-data time): most batches write none.
@@ -102,9 +113,12 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
       };
       // Rules are evaluated as samples arrive: the evaluator hears every committed ingest batch.
       telemetry.addListener(alerting.evaluator);
-      return { ...services, alerting, loaders: () => createLoaders(database.db, services.alerts) };
+      // Live charts: every committed sample goes to this VM's virtualMachineMetrics subscribers.
+      const liveSamples = liveSamplePublisher(services.live);
+      telemetry.addListener(liveSamples);
+      return { ...services, alerting, liveSamples, loaders: () => createLoaders(database.db, services.alerts) };
     },
-    context: (base, { loaders, alerting: _alerting, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
+    context: (base, { loaders, alerting: _alerting, liveSamples: _liveSamples, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
     routes: ({ inventory, telemetry }) => [
       vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
       otlpMetricsRoute(telemetry, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
@@ -133,7 +147,11 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         },
       }),
     ],
-    stopServices: ({ provisioning }) => provisioning.stop(),
+    consumers: (_database, { live }) => [liveStatusFeed(live)],
+    stopServices: async ({ provisioning, live }) => {
+      live.close();
+      await provisioning.stop();
+    },
   });
   return {
     ...subgraph,
@@ -157,6 +175,8 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     /** Demo history for RUNNING VMs that have none (first start); idempotent. */
     backfillDemoTelemetry: (options: { now?: Date; fiveMinuteHours?: number; hourDays?: number; shouldStop?: () => boolean } = {}): Promise<BackfillReport> =>
       backfillDemoTelemetry(subgraph.database.background, subgraph.services.telemetryPartitions, options),
+    /** The SampleListener ingest calls to publish each committed sample to virtualMachineMetrics subscribers. */
+    liveSamples: subgraph.services.liveSamples,
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
       await subgraph.migrate();

@@ -28,12 +28,17 @@ export class Access {
 
   constructor(
     readonly caller: Caller,
-    directory: OrgDirectory,
+    private readonly directory: OrgDirectory,
   ) {
     this.nodes = new DataLoader(async (ids) => {
       const found = await directory.lookup(ids);
       return ids.map((id) => found.get(id) ?? null);
     });
+  }
+
+  /** The same caller with nothing cached: a long-lived subscription re-checks visibility per event with it. */
+  fresh(): Access {
+    return new Access(this.caller, this.directory);
   }
 
   /** The caller, or UNAUTHENTICATED. */

@@ -56,11 +56,15 @@ export const ORG_NODE_TTL_MS = 5_000;
 export function cachedOrgDirectory(inner: OrgDirectory, options: { maxEntries?: number; ttlMs?: number; now?: () => number } = {}): CachedOrgDirectory {
   const { maxEntries = 50_000, ttlMs = ORG_NODE_TTL_MS, now = Date.now } = options;
   const cache = new Map<string, { node: OrgNode; expiresAt: number }>();
+  // Lookups in flight by id: concurrent misses for one organisation (a burst of subscriptions, or
+  // every live event when an entry expires) share one inner lookup instead of each asking.
+  const inflight = new Map<string, Promise<OrgNode | undefined>>();
   let generation = 0;
   return {
     invalidate() {
       generation += 1;
       cache.clear();
+      inflight.clear(); // what they read may predate the change: later callers ask again
     },
     async lookup(ids) {
       const result = new Map<string, OrgNode>();
@@ -73,13 +77,30 @@ export function cachedOrgDirectory(inner: OrgDirectory, options: { maxEntries?: 
       }
       if (missing.length > 0) {
         const started = generation;
-        for (const [id, node] of await inner.lookup(missing)) {
-          if (generation === started) {
-            cache.delete(id);
-            if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-            cache.set(id, { node, expiresAt: now() + ttlMs });
+        const toFetch = [...new Set(missing.filter((id) => !inflight.has(id)))];
+        if (toFetch.length > 0) {
+          const batch = inner.lookup(toFetch).then((found) => {
+            for (const [id, node] of found) {
+              if (generation !== started) break;
+              cache.delete(id);
+              if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+              cache.set(id, { node, expiresAt: now() + ttlMs });
+            }
+            return found;
+          });
+          for (const id of toFetch) {
+            const one = batch.then((found) => found.get(id));
+            inflight.set(id, one);
+            void one.then(
+              () => inflight.get(id) === one && inflight.delete(id),
+              () => inflight.get(id) === one && inflight.delete(id),
+            );
           }
-          result.set(id, node);
+        }
+        const waiting = missing.map((id) => [id, inflight.get(id)] as const);
+        for (const [id, pending] of waiting) {
+          const node = await pending;
+          if (node) result.set(id, node);
         }
       }
       return result;

@@ -3,6 +3,7 @@ import { remoteServiceTokens } from '../auth/service-token.ts';
 import { createTokenVerifier } from '../auth/verify-token.ts';
 import { ConfigError, EnvReader, type Env, type ServiceConfig } from '../config.ts';
 import { eventBusFromEnv } from '../events/bus-from-env.ts';
+import { liveChannelFromEnv } from '../live/live-channel.ts';
 import { createLogger } from '../logger.ts';
 import type { SubgraphDeps } from './subgraph-deps.ts';
 
@@ -39,6 +40,7 @@ export function standaloneSubgraphDeps(config: ServiceConfig, scopes: readonly s
     verifyToken: createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
     orgDirectory: cachedOrgDirectory(remoteOrgDirectory(remote.tenancyGraphqlUrl, serviceTokens)),
     eventBus: eventBusFromEnv(logger, env),
+    liveChannel: liveChannelFromEnv(logger, env),
     serviceTokens,
   };
 }

@@ -2,6 +2,7 @@ import type { OrgDirectory } from '../auth/org-directory.ts';
 import type { ServiceTokenSource } from '../auth/service-token.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { LiveChannel } from '../live/live-channel.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -17,4 +18,6 @@ export interface SubgraphDeps {
   readonly serviceTokens: ServiceTokenSource;
   /** Sees every SQL statement (statement counting in tests and benchmarks). */
   readonly onQuery?: (sql: string) => void;
+  /** Live fan-out for subscriptions (Redis pub/sub across replicas); in-process when absent. */
+  readonly liveChannel?: LiveChannel;
 }

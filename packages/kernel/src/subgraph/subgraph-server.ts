@@ -14,6 +14,7 @@ import { guardEntityRepresentations, nulCharacterGuard } from './input-guards.ts
 import { graphqlRoutes } from '../http/graphql-route.ts';
 import { closeServer, createHttpServer, listen, sendJson, type HttpRoute } from '../http/http-server.ts';
 import type { Logger } from '../logger.ts';
+import { serveSubscriptions, type SubscriptionServer } from '../live/subscription-server.ts';
 
 export interface SubgraphServerOptions<Ctx extends RequestContext> {
   readonly name: string;
@@ -36,6 +37,8 @@ export interface RunningServer {
   readonly baseUrl: string;
   readonly port: number;
   readonly httpServer: http.Server;
+  /** graphql-ws on the same path, when the schema has a Subscription type. */
+  readonly subscriptions?: SubscriptionServer;
   stop(): Promise<void>;
 }
 
@@ -87,6 +90,10 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
       ...(options.routes ?? []),
     ],
   });
+  // A schema with a Subscription type is served over graphql-ws on the same server and path.
+  const subscriptions = options.schema.getSubscriptionType()
+    ? serveSubscriptions<Ctx>({ httpServer, path: '/graphql', schema: options.schema, ...deps, extendContext: options.extendContext })
+    : undefined;
   const port = await listen(httpServer, options.port, options.host);
   const baseUrl = `http://${options.host}:${port}`;
   logger.info('subgraph listening', { service: options.name, url: `${baseUrl}/graphql` });
@@ -96,7 +103,9 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
     baseUrl,
     port,
     httpServer: server,
+    subscriptions,
     async stop() {
+      await subscriptions?.close(); // 1001 to every live client first, so they reconnect elsewhere
       await apollo.stop(); // drains the HTTP server (ApolloServer calls drainServer)
       await closeServer(server);
     },

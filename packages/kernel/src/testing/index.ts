@@ -6,3 +6,4 @@ export * from './graphql-client.ts';
 export * from './test-auth.ts';
 export * from './until.ts';
 export * from './standard-tree.ts';
+export * from './ws-client.ts';

@@ -7,6 +7,7 @@ import type { Alert as AlertModel, AlertRule as AlertRuleModel } from '../domain
 import type { ChartSeries as ChartSeriesModel } from '../domain/telemetry/series-plan.ts';
 import type { StoredSample as StoredSampleModel, FleetUtilizationReport as FleetUtilizationReportModel } from '../domain/telemetry/telemetry-types.ts';
 import type { VmHealth as VmHealthModel } from '../domain/telemetry/health.ts';
+import type { VmStatusChange as VmStatusChangeModel, VmMetricsSample as VmMetricsSampleModel } from '../live/live-events.ts';
 import type { VmsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -508,6 +509,40 @@ export type StorageTier =
   | 'PREMIUM'
   | 'STANDARD';
 
+/**
+ * Live changes over graphql-ws (the gateway at /graphql). Each subscription checks, when it starts, that the
+ * caller may see what it asks for (NOT_FOUND otherwise), and again for each event.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each telemetry sample of the VM as it is ingested (every 20 s while it runs). */
+  virtualMachineMetrics: VirtualMachineMetricsSample;
+  /**
+   * Status changes (lifecycle and power) of the organisation's VMs (SELF), or of its whole subtree (SUBTREE).
+   * Live only: changes made while not subscribed are not replayed.
+   */
+  virtualMachineStatusChanged: VirtualMachineStatusEvent;
+};
+
+
+/**
+ * Live changes over graphql-ws (the gateway at /graphql). Each subscription checks, when it starts, that the
+ * caller may see what it asks for (NOT_FOUND otherwise), and again for each event.
+ */
+export type SubscriptionVirtualMachineMetricsArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live changes over graphql-ws (the gateway at /graphql). Each subscription checks, when it starts, that the
+ * caller may see what it asks for (NOT_FOUND otherwise), and again for each event.
+ */
+export type SubscriptionVirtualMachineStatusChangedArgs = {
+  organizationId: Scalars['ID']['input'];
+  scope?: InputMaybe<OrganizationScope>;
+};
+
 export type UtilizationWindow =
   | 'LAST_DAY'
   | 'LAST_HOUR'
@@ -661,6 +696,19 @@ export type VirtualMachineMetrics = {
   to: Scalars['DateTime']['output'];
 };
 
+/** One telemetry sample; a metric the collector did not send is null. */
+export type VirtualMachineMetricsSample = {
+  __typename?: 'VirtualMachineMetricsSample';
+  at: Scalars['DateTime']['output'];
+  cpuPercent: Maybe<Scalars['Float']['output']>;
+  diskReadBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  diskWriteBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  memoryPercent: Maybe<Scalars['Float']['output']>;
+  networkReceiveBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  networkTransmitBytesPerSecond: Maybe<Scalars['Float']['output']>;
+  vmId: Scalars['ID']['output'];
+};
+
 export type VirtualMachineOrder =
   | 'CREATED_AT_DESC'
   | 'NAME_ASC';
@@ -692,6 +740,17 @@ export type VirtualMachineStatus =
   | 'RUNNING'
   | 'STOPPED'
   | 'SUSPENDED';
+
+/** A VM changed status. */
+export type VirtualMachineStatusEvent = {
+  __typename?: 'VirtualMachineStatusEvent';
+  at: Scalars['DateTime']['output'];
+  /** The status before the change; null when not known (a VM that was just created or imported). */
+  fromStatus: Maybe<VirtualMachineStatus>;
+  toStatus: VirtualMachineStatus;
+  /** The VM as it is now. */
+  vm: VirtualMachine;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -837,6 +896,7 @@ export type ResolversTypes = ResolversObject<{
   ResourcePoolMapping: ResourcePoolMapping;
   ResourceSummary: ResolverTypeWrapper<ResourceSummaryModel>;
   StorageTier: StorageTier;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UtilizationWindow: UtilizationWindow;
   VirtualMachine: ResolverTypeWrapper<VmModel>;
   VirtualMachineConnection: ResolverTypeWrapper<Omit<VirtualMachineConnection, 'edges'> & { edges: Array<ResolversTypes['VirtualMachineEdge']> }>;
@@ -848,10 +908,12 @@ export type ResolversTypes = ResolversObject<{
   VirtualMachineFilter: VirtualMachineFilter;
   VirtualMachineHealth: ResolverTypeWrapper<VmHealthModel>;
   VirtualMachineMetrics: ResolverTypeWrapper<ChartSeriesModel>;
+  VirtualMachineMetricsSample: ResolverTypeWrapper<VmMetricsSampleModel>;
   VirtualMachineOrder: VirtualMachineOrder;
   VirtualMachineSpec: ResolverTypeWrapper<VirtualMachineSpec>;
   VirtualMachineSpecInput: VirtualMachineSpecInput;
   VirtualMachineStatus: VirtualMachineStatus;
+  VirtualMachineStatusEvent: ResolverTypeWrapper<VmStatusChangeModel>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -885,6 +947,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   ResourcePoolMapping: ResourcePoolMapping;
   ResourceSummary: ResourceSummaryModel;
+  Subscription: Record<PropertyKey, never>;
   VirtualMachine: VmModel;
   VirtualMachineConnection: Omit<VirtualMachineConnection, 'edges'> & { edges: Array<ResolversParentTypes['VirtualMachineEdge']> };
   VirtualMachineEdge: Omit<VirtualMachineEdge, 'node'> & { node: ResolversParentTypes['VirtualMachine'] };
@@ -894,8 +957,10 @@ export type ResolversParentTypes = ResolversObject<{
   VirtualMachineFilter: VirtualMachineFilter;
   VirtualMachineHealth: VmHealthModel;
   VirtualMachineMetrics: ChartSeriesModel;
+  VirtualMachineMetricsSample: VmMetricsSampleModel;
   VirtualMachineSpec: VirtualMachineSpec;
   VirtualMachineSpecInput: VirtualMachineSpecInput;
+  VirtualMachineStatusEvent: VmStatusChangeModel;
 }>;
 
 export type AlertResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert'], FederationReferenceType extends FederationReferenceTypes['Alert'] = FederationReferenceTypes['Alert']> = ResolversObject<{
@@ -1050,6 +1115,11 @@ export type ResourceSummaryResolvers<ContextType = VmsContext, ParentType extend
   vmCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  virtualMachineMetrics?: SubscriptionResolver<ResolversTypes['VirtualMachineMetricsSample'], "virtualMachineMetrics", ParentType, ContextType, RequireFields<SubscriptionVirtualMachineMetricsArgs, 'id'>>;
+  virtualMachineStatusChanged?: SubscriptionResolver<ResolversTypes['VirtualMachineStatusEvent'], "virtualMachineStatusChanged", ParentType, ContextType, RequireFields<SubscriptionVirtualMachineStatusChangedArgs, 'organizationId' | 'scope'>>;
+}>;
+
 export type VirtualMachineResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachine'] = ResolversParentTypes['VirtualMachine'], FederationReferenceType extends FederationReferenceTypes['VirtualMachine'] = FederationReferenceTypes['VirtualMachine']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VirtualMachine']> | FederationReferenceType, FederationReferenceType, ContextType>;
   alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, Partial<VirtualMachineAlertsArgs>>;
@@ -1124,12 +1194,30 @@ export type VirtualMachineMetricsResolvers<ContextType = VmsContext, ParentType 
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type VirtualMachineMetricsSampleResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineMetricsSample'] = ResolversParentTypes['VirtualMachineMetricsSample']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cpuPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  diskReadBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  diskWriteBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  networkReceiveBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  networkTransmitBytesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  vmId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type VirtualMachineSpecResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineSpec'] = ResolversParentTypes['VirtualMachineSpec']> = ResolversObject<{
   cpuSpeed?: Resolver<ResolversTypes['CpuSpeedClass'], ParentType, ContextType>;
   diskGib?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   memoryMib?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   storageTier?: Resolver<ResolversTypes['StorageTier'], ParentType, ContextType>;
   vcpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type VirtualMachineStatusEventResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachineStatusEvent'] = ResolversParentTypes['VirtualMachineStatusEvent']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fromStatus?: Resolver<Maybe<ResolversTypes['VirtualMachineStatus']>, ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['VirtualMachineStatus'], ParentType, ContextType>;
+  vm?: Resolver<ResolversTypes['VirtualMachine'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = VmsContext> = ResolversObject<{
@@ -1151,6 +1239,7 @@ export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ResourceSummary?: ResourceSummaryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   VirtualMachine?: VirtualMachineResolvers<ContextType>;
   VirtualMachineConnection?: VirtualMachineConnectionResolvers<ContextType>;
   VirtualMachineEdge?: VirtualMachineEdgeResolvers<ContextType>;
@@ -1159,6 +1248,8 @@ export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   VirtualMachineEventEdge?: VirtualMachineEventEdgeResolvers<ContextType>;
   VirtualMachineHealth?: VirtualMachineHealthResolvers<ContextType>;
   VirtualMachineMetrics?: VirtualMachineMetricsResolvers<ContextType>;
+  VirtualMachineMetricsSample?: VirtualMachineMetricsSampleResolvers<ContextType>;
   VirtualMachineSpec?: VirtualMachineSpecResolvers<ContextType>;
+  VirtualMachineStatusEvent?: VirtualMachineStatusEventResolvers<ContextType>;
 }>;
 

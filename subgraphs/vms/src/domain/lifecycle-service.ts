@@ -81,7 +81,7 @@ export class Lifecycle {
         await insertEvents(trx, [
           { id: newId(), vmId: vm.id, organizationId: vm.organizationId, kind: t.event, fromStatus: vm.status, toStatus: t.to, actor, detail, at: now },
         ]);
-        await writeOutbox(trx, t.topic, eventPayload(next, now, spec ? { previousSpec: vm.spec } : {}));
+        await writeOutbox(trx, t.topic, eventPayload(next, now, spec ? { previousSpec: vm.spec, previousStatus: vm.status } : { previousStatus: vm.status }));
         if (key) await insertOperation(trx, vm.id, key, { action, requestHash: hash, result: next });
         return next;
       });

@@ -9,6 +9,7 @@ import { Organization } from './organization.ts';
 import { Query } from './query.ts';
 import { ResourceSummary } from './resource-summary.ts';
 import { VirtualMachineMetrics } from './virtual-machine-metrics.ts';
+import { Subscription, VirtualMachineMetricsSample, VirtualMachineStatusEvent } from './subscription.ts';
 import { VirtualMachine } from './virtual-machine.ts';
 
 export const resolvers: Resolvers = {
@@ -23,4 +24,7 @@ export const resolvers: Resolvers = {
   VirtualMachineMetrics,
   MetricSample,
   FleetUtilization,
+  Subscription,
+  VirtualMachineStatusEvent,
+  VirtualMachineMetricsSample,
 };

@@ -1,0 +1,42 @@
+import type { VmStatus } from '../domain/vm.ts';
+
+/** A VM's status change as live subscribers see it (from the lifecycle outbox events). */
+export interface VmStatusChange {
+  readonly vmId: string;
+  readonly organizationId: string;
+  readonly fromStatus: VmStatus | null;
+  readonly toStatus: VmStatus;
+  readonly at: Date;
+}
+
+/** One ingested sample of one VM, as `virtualMachineMetrics` delivers it. */
+export interface VmMetricsSample {
+  readonly vmId: string;
+  readonly organizationId: string;
+  readonly at: Date;
+  readonly values: Readonly<Record<string, number | undefined>>;
+}
+
+/** The live channels (kernel LiveChannel): every vms replica listens to both. */
+export const STATUS_CHANNEL = 'vms.vm-status';
+export const SAMPLES_CHANNEL = 'vms.samples';
+
+/** On the wire dates are ISO strings; a message that is not one of ours is dropped. */
+export function statusChangeFrom(message: unknown): VmStatusChange | null {
+  const m = message as Partial<Record<keyof VmStatusChange, unknown>> | null;
+  if (!m || typeof m.vmId !== 'string' || typeof m.organizationId !== 'string' || typeof m.toStatus !== 'string' || typeof m.at !== 'string') return null;
+  return {
+    vmId: m.vmId,
+    organizationId: m.organizationId,
+    fromStatus: typeof m.fromStatus === 'string' ? (m.fromStatus as VmStatus) : null,
+    toStatus: m.toStatus as VmStatus,
+    at: new Date(m.at),
+  };
+}
+
+export function sampleFrom(message: unknown): VmMetricsSample | null {
+  const m = message as Partial<Record<keyof VmMetricsSample, unknown>> | null;
+  if (!m || typeof m.vmId !== 'string' || typeof m.organizationId !== 'string' || typeof m.at !== 'string' || typeof m.values !== 'object' || !m.values)
+    return null;
+  return { vmId: m.vmId, organizationId: m.organizationId, at: new Date(m.at), values: m.values as Record<string, number> };
+}

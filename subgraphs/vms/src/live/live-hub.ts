@@ -1,0 +1,122 @@
+import { BoundedQueue, type LiveChannel, type Logger } from '@platform/kernel';
+import { sampleFrom, SAMPLES_CHANNEL, STATUS_CHANNEL, statusChangeFrom, type VmMetricsSample, type VmStatusChange } from './live-events.ts';
+
+/** Events a subscription may hold before the oldest are dropped (the gateway keeps its own per-client bound). */
+const SUBSCRIPTION_BUFFER = 256;
+
+/**
+ * This replica's side of the live channels: one channel subscription per kind of event, fanned out
+ * in process to the subscriptions that asked (by organisation for status, by VM for samples), so
+ * 10,000 subscriptions cost 2 Redis subscriptions, not 10,000.
+ */
+export class LiveHub {
+  private readonly byOrg = new Map<string, Set<BoundedQueue<VmStatusChange>>>();
+  private readonly byVm = new Map<string, Set<BoundedQueue<VmMetricsSample>>>();
+  private readonly allStatus = new Set<BoundedQueue<VmStatusChange>>();
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    private readonly live: LiveChannel,
+    private readonly logger: Logger,
+  ) {
+    this.unsubscribe = [
+      live.subscribe(STATUS_CHANNEL, (message) => {
+        const change = statusChangeFrom(message);
+        if (!change) return void logger.warn('malformed live status message dropped');
+        for (const queue of this.byOrg.get(change.organizationId) ?? []) queue.push(change);
+        for (const queue of this.allStatus) queue.push(change);
+      }),
+      live.subscribe(SAMPLES_CHANNEL, (message) => {
+        const sample = sampleFrom(message);
+        if (!sample) return void logger.warn('malformed live sample message dropped');
+        for (const queue of this.byVm.get(sample.vmId) ?? []) queue.push(sample);
+      }),
+    ];
+  }
+
+  publishStatus(change: VmStatusChange): Promise<void> {
+    return this.live.publish(STATUS_CHANNEL, change);
+  }
+
+  publishSamples(samples: readonly VmMetricsSample[]): Promise<void> {
+    return Promise.all(samples.map((sample) => this.live.publish(SAMPLES_CHANNEL, sample))).then(() => undefined);
+  }
+
+  /** Status changes of one organisation, or (orgId null) of every organisation (a SUBTREE subscription filters them). */
+  statusChanges(orgId: string | null): BoundedQueue<VmStatusChange> {
+    const queue: BoundedQueue<VmStatusChange> = new BoundedQueue(SUBSCRIPTION_BUFFER, () => remove());
+    const set = orgId === null ? this.allStatus : setIn(this.byOrg, orgId);
+    set.add(queue);
+    const remove = () => {
+      set.delete(queue);
+      if (orgId !== null && set.size === 0 && this.byOrg.get(orgId) === set) this.byOrg.delete(orgId);
+    };
+    return queue;
+  }
+
+  samples(vmId: string): BoundedQueue<VmMetricsSample> {
+    const queue: BoundedQueue<VmMetricsSample> = new BoundedQueue(SUBSCRIPTION_BUFFER, () => remove());
+    const set = setIn(this.byVm, vmId);
+    set.add(queue);
+    const remove = () => {
+      set.delete(queue);
+      if (set.size === 0 && this.byVm.get(vmId) === set) this.byVm.delete(vmId);
+    };
+    return queue;
+  }
+
+  /** Subscriptions to one VM's samples (tests). */
+  sampleSubscribers(vmId: string): number {
+    return this.byVm.get(vmId)?.size ?? 0;
+  }
+
+  /** Subscriptions held (tests and benchmarks). */
+  get subscriptions(): number {
+    let n = this.allStatus.size;
+    for (const set of this.byOrg.values()) n += set.size;
+    for (const set of this.byVm.values()) n += set.size;
+    return n;
+  }
+
+  close(): void {
+    for (const stop of this.unsubscribe) stop();
+    for (const queue of [...this.allStatus, ...[...this.byOrg.values()].flatMap((s) => [...s]), ...[...this.byVm.values()].flatMap((s) => [...s])]) queue.end();
+    this.logger.debug('live hub closed');
+  }
+}
+
+function setIn<T>(map: Map<string, Set<T>>, key: string): Set<T> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
+
+/**
+ * An async iterator over `source` keeping the items `keep` accepts; return() ends the source at once.
+ * A `keep` that fails (the org directory unreachable) withholds that item (fail closed) and is
+ * logged; the subscription goes on.
+ */
+export function filtered<T>(source: BoundedQueue<T>, keep: (item: T) => Promise<boolean>, logger?: Logger): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const self: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        const step = await iterator.next();
+        if (step.done) return { done: true, value: undefined };
+        const kept = await keep(step.value).catch((error: unknown) => {
+          logger?.error('live event withheld: its visibility could not be checked', { error });
+          return false;
+        });
+        if (kept) return step;
+      }
+    },
+    async return() {
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return self;
+    },
+  };
+  return self;
+}
