@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codesOf } from '@platform/testkit';
+import { codesOf, gql } from '@platform/testkit';
 import { DEMO_ORGS, DEMO_PASSWORD } from '../../src/demo-data.ts';
 import { demoUser, startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
 import { createKey, CREATE_KEY, exchange, KEYS_OF, ok, ORG, REVOKE_KEY, visibleOrgIds, within, withKey } from './support.ts';
@@ -225,6 +225,21 @@ describe('listing and revoking', () => {
     // The reseller's admin sees Protea's keys too (an ADMIN above it).
     expect(await ids(await as('admin@karoo.example'))).toEqual(expect.arrayContaining([adminKey.apiKey.id, devKey.apiKey.id]));
     expect(codesOf(await p.gateway(KEYS_OF, { id: DEMO_ORGS.protea }, await as('admin@baobab.example')))).toEqual(['NOT_FOUND']);
+  });
+
+  test('identity reached directly: _entities answers apiKeys only for organisations the caller may see; a malformed id is null', async () => {
+    const admin = await as('admin@protea.example');
+    const key = await createKey(p, admin, { organizationId: DEMO_ORGS.protea, name: 'entities key' });
+    const r = await gql(
+      p.urls.identity,
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { id apiKeys(first: 100) { edges { node { id } } } } } }',
+      { r: [DEMO_ORGS.protea, 'not-a-uuid', DEMO_ORGS.baobab].map((id) => ({ __typename: 'Organization', id })) },
+      { token: admin },
+    );
+    const [own, malformed, foreign] = ok(r)._entities;
+    expect(own.apiKeys.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(key.apiKey.id);
+    expect(malformed).toEqual({ id: 'not-a-uuid', apiKeys: null });
+    expect(foreign).toEqual({ id: DEMO_ORGS.baobab, apiKeys: null });
   });
 
   test('revoking: the owner or an admin may, nobody else sees the key; the gateway refuses it within a minute (here within the 1 s cache)', async () => {

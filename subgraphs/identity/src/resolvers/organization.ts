@@ -1,4 +1,4 @@
-import { parsePage, toConnection } from '@platform/kernel';
+import { isUuid, parsePage, toConnection } from '@platform/kernel';
 import type { OrganizationResolvers } from '../__generated__/resolvers-types.ts';
 import { keyFilterFor } from './api-key-access.ts';
 
@@ -7,9 +7,11 @@ export const Organization: OrganizationResolvers = {
   async apiKeys(org, args, ctx) {
     const page = parsePage(args, { cursor: 'id' });
     const caller = ctx.caller;
-    if (caller.kind !== 'authenticated' || !(await ctx.access.canSee(org.id))) return null;
+    // A representation is the router's key, not a client argument: a malformed one is just not found.
+    const orgId = isUuid(org.id) ? org.id.toLowerCase() : null;
+    if (caller.kind !== 'authenticated' || orgId === null || !(await ctx.access.canSee(orgId))) return null;
     const rows = await ctx.services.apiKeys.page({
-      organizationId: org.id.toLowerCase(),
+      organizationId: orgId,
       ...keyFilterFor(caller),
       includeRevoked: args.includeRevoked,
       fetch: page.fetch,
