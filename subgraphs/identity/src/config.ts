@@ -33,6 +33,8 @@ export interface IdentityConfig extends ServiceConfig {
   readonly apiKeyTokenTtlSeconds: number;
   /** Live API keys one organisation may hold at once. */
   readonly apiKeyMaxPerOrganization: number;
+  /** How often keys whose owners left or lost the role are revoked (besides at their next use). */
+  readonly apiKeyOwnerSweepMs: number;
 }
 
 export interface KeyEncryptionKey {
@@ -84,6 +86,7 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     keyEncryptionKeys: readKeks(r, env),
     apiKeyTokenTtlSeconds: r.int('API_KEY_TOKEN_TTL_SECONDS', 300, { min: 30, max: 3600 }),
     apiKeyMaxPerOrganization: r.int('API_KEY_MAX_PER_ORGANIZATION', 50, { min: 1, max: 10_000 }),
+    apiKeyOwnerSweepMs: r.int('API_KEY_OWNER_SWEEP_MS', 300_000, { min: 100, max: 86_400_000 }),
   });
 }
 

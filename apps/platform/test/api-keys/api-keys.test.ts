@@ -25,7 +25,7 @@ const keyRows = async () =>
   );
 
 beforeAll(async () => {
-  p = await startTestPlatform({ gatewayEnv: { API_KEY_CACHE_SECONDS: '1' } });
+  p = await startTestPlatform({ gatewayEnv: { API_KEY_CACHE_SECONDS: '1' }, identityEnv: { API_KEY_OWNER_SWEEP_MS: '500' } });
 });
 afterAll(() => p?.close());
 
@@ -304,6 +304,30 @@ describe('listing and revoking', () => {
       .orderBy('id')
       .execute();
     expect(rows.map((r) => r.revoked_reason).sort()).toEqual(['owner left the organisation', 'owner lost the role']);
+  });
+
+  test('the owner sweep revokes the key of an owner who left even when the key is never used again', async () => {
+    const admin = await as('admin@protea.example');
+    const email = `sweep.${Date.now()}@protea.example`;
+    const created = await p.gateway(
+      'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }',
+      { i: { email, password: DEMO_PASSWORD, displayName: 'Sweep', organizationId: DEMO_ORGS.protea, role: 'VIEWER' } },
+      admin,
+    );
+    const userId = ok(created).createUser.id as string;
+    const key = await createKey(p, await p.login(email), { organizationId: DEMO_ORGS.protea });
+    const stays = await createKey(p, admin, { organizationId: DEMO_ORGS.protea, name: 'stays' });
+    ok(await p.gateway('mutation($o: ID!, $u: ID!) { removeMember(organizationId: $o, userId: $u) }', { o: DEMO_ORGS.protea, u: userId }, admin));
+    const reasonOf = async (id: string) =>
+      (await p.identity.db.selectFrom('api_keys').select('revoked_reason').where('id', '=', id).executeTakeFirstOrThrow()).revoked_reason;
+    await within(30_000, async () => (await reasonOf(key.apiKey.id)) !== null);
+    expect(await reasonOf(key.apiKey.id)).toBe('owner left the organisation');
+    expect(await reasonOf(stays.apiKey.id)).toBeNull();
+    const listed = ok(await p.gateway(KEYS_OF, { id: DEMO_ORGS.protea, rev: true }, admin)).organization.apiKeys.edges.find(
+      (e: { node: { id: string } }) => e.node.id === key.apiKey.id,
+    ).node;
+    expect(listed.revokedReason).toBe('owner left the organisation');
+    expect(listed.revokedAt).not.toBeNull();
   });
 
   test('an expired key is refused; its token never outlives it', async () => {

@@ -139,3 +139,23 @@ export async function touchLastUsed(db: Db, id: string, everySeconds: number): P
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - make_interval(secs => ${everySeconds})`)]))
     .execute();
 }
+
+export interface LiveKeyOwner {
+  readonly id: string;
+  readonly ownerUserId: string;
+  readonly ownerOrganizationId: string;
+  readonly role: Role;
+}
+
+/** Unrevoked keys in id order, a page at a time, for the owner sweep. */
+export async function liveKeyOwners(db: Db, afterId: string | null, limit: number): Promise<LiveKeyOwner[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'owner_user_id', 'owner_organization_id', 'role'])
+    .where('revoked_at', 'is', null)
+    .$if(afterId !== null, (b) => b.where('id', '>', afterId as string))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, ownerUserId: r.owner_user_id, ownerOrganizationId: r.owner_organization_id, role: r.role as Role }));
+}

@@ -6,13 +6,14 @@ import {
   insertApiKey,
   keyPage,
   keysByIds,
+  liveKeyOwners,
   lockOrganizationKeys,
   revokeKey,
   touchLastUsed,
   type KeyPageQuery,
 } from '../db/api-key-repository.ts';
-import type { IdentityDatabase } from '../db/types.ts';
-import type { TenancyClient } from '../remote/tenancy-client.ts';
+import type { IdentityDatabase, IdentityDb } from '../db/types.ts';
+import type { MembershipRecord, TenancyClient } from '../remote/tenancy-client.ts';
 import type { ApiKey, CreatedApiKey } from './api-key.ts';
 import { roleAllowsScope } from './api-key-grants.ts';
 import { mintApiKeySecret, prefixOf, secretMatches } from './api-key-secret.ts';
@@ -113,10 +114,9 @@ export class ApiKeyService {
     const { key } = found;
     if (key.revokedAt) throw new ApiKeyRefused('The API key has been revoked.');
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw new ApiKeyRefused('The API key has expired.');
-    const memberships = await this.tenancy.membershipsOfUsers([key.ownerUserId]);
-    const held = memberships.find((m) => m.organizationId === key.ownerOrganizationId);
-    if (!held || !roleSatisfies(held.role, key.role)) {
-      await revokeKey(this.db, key.id, held ? 'owner lost the role' : 'owner left the organisation');
+    const lost = ownerLoss(key, await this.tenancy.membershipsOfUsers([key.ownerUserId]));
+    if (lost) {
+      await revokeKey(this.db, key.id, lost);
       throw new ApiKeyRefused('The API key has been revoked: its owner no longer holds the role it was given.');
     }
     await touchLastUsed(this.db, key.id, LAST_USED_EVERY_SECONDS);
@@ -134,6 +134,35 @@ export class ApiKeyService {
     );
     return { token, expiresAt, apiKey: key };
   }
+
+  /**
+   * Revokes every live key whose owner left the organisation or lost the role, without waiting for
+   * the key's next use (so listings show it). One tenancy call per page of keys. Returns how many.
+   */
+  async sweepOwners(db: IdentityDb, pageSize = 500): Promise<number> {
+    let revoked = 0;
+    let after: string | null = null;
+    for (;;) {
+      const keys = await liveKeyOwners(db, after, pageSize);
+      if (keys.length === 0) return revoked;
+      const memberships = await this.tenancy.membershipsOfUsers([...new Set(keys.map((k) => k.ownerUserId))]);
+      for (const key of keys) {
+        const lost = ownerLoss(
+          key,
+          memberships.filter((m) => m.userId === key.ownerUserId),
+        );
+        if (lost && (await revokeKey(db, key.id, lost))) revoked += 1;
+      }
+      after = keys.at(-1)!.id;
+    }
+  }
+}
+
+/** Why a key's owner may no longer hold it, or null while the membership that allowed it still does. */
+function ownerLoss(key: Pick<ApiKey, 'ownerOrganizationId' | 'role'>, memberships: readonly MembershipRecord[]): string | null {
+  const held = memberships.find((m) => m.organizationId === key.ownerOrganizationId);
+  if (!held) return 'owner left the organisation';
+  return roleSatisfies(held.role, key.role) ? null : 'owner lost the role';
 }
 
 /** The policy's lifetime, cut short so a token never outlives its key. */
