@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { clientAddressOf, requestIdFrom, type Caller, type Logger, type TokenVerifier } from '@platform/kernel';
+import { ANONYMOUS, clientAddressOf, requestIdFrom, type Caller, type Logger, type TokenVerifier } from '@platform/kernel';
 import { callerFromRequest } from './api-keys/caller-from-request.ts';
 import type { ApiKeyExchange } from './api-keys/key-exchange.ts';
 import type { RateLimitGate } from './rate-limit/rate-limit-gate.ts';
@@ -25,12 +25,20 @@ export interface GatewayContextDeps {
 
 /**
  * No header → anonymous; a bad or forged token, or a refused API key → UNAUTHENTICATED (401) before
- * anything is planned; then the principal's rate limit (RATE_LIMITED, 429 with Retry-After).
+ * anything is planned (and counted against the address); then the principal's rate limit
+ * (RATE_LIMITED, 429 with Retry-After).
  */
 export async function createGatewayContext(req: http.IncomingMessage, deps: GatewayContextDeps): Promise<GatewayContext> {
   const requestId = requestIdFrom(req);
   const clientAddress = clientAddressOf(req, deps.trustedProxies ?? []);
-  const caller = await callerFromRequest(req.headers, deps.verifyToken, deps.apiKeys);
+  let caller: Caller;
+  try {
+    caller = await callerFromRequest(req.headers, deps.verifyToken, deps.apiKeys);
+  } catch (error) {
+    // Refused credentials count against the client's address, so guessing keys or tokens is throttled too.
+    await deps.rateLimits?.admit(ANONYMOUS, clientAddress);
+    throw error;
+  }
   await deps.rateLimits?.admit(caller, clientAddress);
   return { requestId, caller, logger: deps.logger.child({ requestId }), clientAddress };
 }

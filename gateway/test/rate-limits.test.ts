@@ -110,6 +110,16 @@ describe('token buckets in memory (no REDIS_URL)', () => {
     expect(await statuses(url, 4, await bearer(randomUUID(), { typ: 'api_key' }))).toEqual([200, 200, 200, 429]);
   });
 
+  test("refused credentials count against the client's address: guessing keys or tokens is throttled too", async () => {
+    const url = await gateway();
+    const forged = { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' };
+    expect(await statuses(url, 3, forged)).toEqual([401, 401, 401]);
+    expectRateLimited(await ask(url, forged), /^Rate limit exceeded for this address/);
+    // The address's bucket is spent for anonymous requests too; a valid user still has its own.
+    expect((await ask(url)).status).toBe(429);
+    expect((await ask(url, await bearer('grace'))).status).toBe(200);
+  });
+
   test('0 requests per minute turns a limit off', async () => {
     const url = await gateway({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' });
     expect(await statuses(url, 8)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
