@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, EnvReader, type Env } from '@platform/kernel';
+import { ConfigError, EnvReader, parseTrustedProxies, type Env } from '@platform/kernel';
+import { readApiKeyConfig, type ApiKeyConfig } from './api-keys/config.ts';
+import { readRateLimitConfig, type RateLimitConfig } from './rate-limit/config.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -23,6 +25,8 @@ export interface GatewayConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `SUBGRAPH_URL_<NAME>` overrides, keyed by `subgraphKey(name)`; they win over routing_url. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
+  readonly apiKeys: ApiKeyConfig;
+  readonly rateLimits: RateLimitConfig;
 }
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -46,11 +50,12 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
     if (subgraph === '') throw new ConfigError(name, 'must name a subgraph, e.g. SUBGRAPH_URL_IDENTITY');
     subgraphUrls[subgraphKey(subgraph)] = httpUrl(r, name);
   }
+  const jwksUrl = r.url('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json');
   return Object.freeze({
     port: r.int('PORT', 4000, { min: 0, max: 65535 }),
     host: r.string('HOST', '127.0.0.1'),
     supergraphPath: supergraph === undefined ? DEFAULT_SUPERGRAPH_PATH : path.resolve(supergraph),
-    jwksUrl: r.url('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    jwksUrl,
     jwtIssuer: r.string('JWT_ISSUER', 'cloud-platform/identity'),
     jwtAudience: r.string('JWT_AUDIENCE', 'cloud-platform'),
     subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', 10_000, { min: 1, max: 600_000 }),
@@ -60,6 +65,9 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
     production: nodeEnv === 'production',
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     subgraphUrls: Object.freeze(subgraphUrls),
+    apiKeys: readApiKeyConfig(r, jwksUrl),
+    // The gateway is the edge: by default no peer's x-forwarded-for is believed.
+    rateLimits: readRateLimitConfig(r, parseTrustedProxies(env['TRUSTED_PROXY_ADDRESSES'], '')),
   });
 }
 

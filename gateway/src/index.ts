@@ -17,7 +17,9 @@ import {
   type TokenVerifier,
 } from '@platform/kernel';
 import { subgraphKey, type GatewayConfig } from './config.ts';
-import { createGatewayContext, type GatewayContext } from './context.ts';
+import { ApiKeyExchange } from './api-keys/key-exchange.ts';
+import { createGatewayContext, type GatewayContext, type GatewayContextDeps } from './context.ts';
+import { RateLimitGate } from './rate-limit/rate-limit-gate.ts';
 import { gatewayErrorMasking } from './errors.ts';
 import { introspectionGuard } from './introspection-guard.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
@@ -36,6 +38,8 @@ export interface GatewayDeps {
   readonly verifyToken?: TokenVerifier;
   /** Subgraph name → URL; wins over SUBGRAPH_URL_<NAME> and the supergraph's routing_url. */
   readonly serviceUrls?: Readonly<Record<string, string>>;
+  /** Identity's API-key exchange URL when known only after start-up; defaults to config.apiKeys.exchangeUrl. */
+  readonly apiKeyExchangeUrl?: () => string;
 }
 
 export interface Gateway {
@@ -58,6 +62,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const logger = deps.logger.child({ service: 'gateway' });
   const verifyToken = deps.verifyToken ?? createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
   const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+  const contextDeps: GatewayContextDeps = {
+    verifyToken,
+    logger,
+    apiKeys: new ApiKeyExchange(deps.apiKeyExchangeUrl ?? (() => config.apiKeys.exchangeUrl), config.apiKeys.cacheSeconds, logger),
+    rateLimits: new RateLimitGate(config.rateLimits, logger),
+    trustedProxies: config.rateLimits.trustedProxies,
+  };
   const urlOverrides: Record<string, string> = { ...config.subgraphUrls };
   for (const [name, url] of Object.entries(deps.serviceUrls ?? {})) urlOverrides[subgraphKey(name)] = url;
 
@@ -108,7 +119,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       return;
     }
     apollo = server;
-    graphqlHandlers = new Map(graphqlRoutes('/graphql', server, (req) => createGatewayContext(req, { verifyToken, logger })).map((r) => [r.method, r.handler]));
+    graphqlHandlers = new Map(graphqlRoutes('/graphql', server, (req) => createGatewayContext(req, contextDeps)).map((r) => [r.method, r.handler]));
     phase = 'loaded';
     subscriptions?.supergraphLoaded(apolloGateway);
     logger.info('supergraph loaded', { path: config.supergraphPath });
@@ -156,6 +167,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     await loading?.catch(() => undefined);
     await apollo?.stop(); // stops the gateway too, which closes the file watcher
     fetcher.close();
+    await contextDeps.rateLimits?.close();
     phase = 'stopped';
   };
 

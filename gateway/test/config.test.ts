@@ -20,6 +20,15 @@ describe('readGatewayConfig', () => {
       production: false,
       logLevel: 'info',
       subgraphUrls: {},
+      apiKeys: { exchangeUrl: 'http://127.0.0.1:4001/api-keys/token', cacheSeconds: 30 },
+      rateLimits: {
+        user: { perMinute: 600, burst: 200 },
+        apiKey: { perMinute: 300, burst: 100 },
+        anonymous: { perMinute: 120, burst: 60 },
+        redisUrl: null,
+        redisPrefix: 'gateway:rate:',
+        trustedProxies: [],
+      },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(DEFAULT_SUPERGRAPH_PATH).toBe(path.resolve(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql'));
@@ -41,6 +50,17 @@ describe('readGatewayConfig', () => {
         LOG_LEVEL: 'warn',
         SUBGRAPH_URL_IDENTITY: 'http://identity.internal:4001/graphql',
         SUBGRAPH_URL_VM_METRICS: 'https://metrics.internal/graphql',
+        API_KEY_EXCHANGE_URL: 'https://id.internal/api-keys/token',
+        API_KEY_CACHE_SECONDS: '5',
+        RATE_LIMIT_USER_PER_MINUTE: '100',
+        RATE_LIMIT_USER_BURST: '10',
+        RATE_LIMIT_API_KEY_PER_MINUTE: '50',
+        RATE_LIMIT_API_KEY_BURST: '5',
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+        RATE_LIMIT_ANONYMOUS_BURST: '1',
+        REDIS_URL: 'redis://redis.internal:6379',
+        RATE_LIMIT_REDIS_PREFIX: 'gw:',
+        TRUSTED_PROXY_ADDRESSES: '10.0.0.1, 10.0.0.2',
       },
       [],
     );
@@ -58,7 +78,24 @@ describe('readGatewayConfig', () => {
       production: true,
       logLevel: 'warn',
       subgraphUrls: { IDENTITY: 'http://identity.internal:4001/graphql', VM_METRICS: 'https://metrics.internal/graphql' },
+      apiKeys: { exchangeUrl: 'https://id.internal/api-keys/token', cacheSeconds: 5 },
+      rateLimits: {
+        user: { perMinute: 100, burst: 10 },
+        apiKey: { perMinute: 50, burst: 5 },
+        anonymous: { perMinute: 0, burst: 1 },
+        redisUrl: 'redis://redis.internal:6379',
+        redisPrefix: 'gw:',
+        trustedProxies: ['10.0.0.1', '10.0.0.2'],
+      },
     });
+  });
+
+  test('the API-key exchange defaults to identity beside the JWKS; a cache longer than a minute is refused', () => {
+    expect(readGatewayConfig({ JWKS_URL: 'https://id.example.com/.well-known/jwks.json' }, []).apiKeys.exchangeUrl).toBe(
+      'https://id.example.com/api-keys/token',
+    );
+    expect(() => readGatewayConfig({ API_KEY_CACHE_SECONDS: '61' }, [])).toThrow(/API_KEY_CACHE_SECONDS/);
+    expect(() => readGatewayConfig({ RATE_LIMIT_USER_BURST: '0' }, [])).toThrow(/RATE_LIMIT_USER_BURST/);
   });
 
   test('--supergraph wins over SUPERGRAPH_PATH; relative paths resolve from the working directory', () => {

@@ -39,6 +39,8 @@ export interface PlatformOptions {
   readonly serviceSecrets?: Readonly<Partial<Record<CallingService, string>>>;
   /** Seals identity's private signing keys (32 bytes, base64); generated when absent (keys then die with the process). */
   readonly keyEncryptionKey?: string;
+  /** Extra gateway env (e.g. RATE_LIMIT_USER_PER_MINUTE, API_KEY_CACHE_SECONDS, REDIS_URL). */
+  readonly gatewayEnv?: Readonly<Record<string, string>>;
   /** Extra identity env (e.g. LOGIN_MAX_FAILURES, PASSWORD_HASH_QUEUE). */
   readonly identityEnv?: Readonly<Record<string, string>>;
   /** Lower in tests only; the default is OWASP's 2^17. */
@@ -195,6 +197,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           NODE_ENV: nodeEnv,
           SUBGRAPH_TIMEOUT_MS: options.subgraphTimeoutMs === undefined ? undefined : String(options.subgraphTimeoutMs),
           ...(options.supergraphPath ? { SUPERGRAPH_PATH: options.supergraphPath } : {}),
+          ...options.gatewayEnv,
         },
         [],
       ),

@@ -6,6 +6,8 @@ import { DEMO_PASSWORD, DEMO_USERS } from './demo-data.ts';
 import { seedDemo } from './seed-demo.ts';
 import { startPlatform, SUBGRAPHS, type Platform, type PlatformOptions, type SubgraphName } from './start-platform.ts';
 
+const UNLIMITED = { RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_API_KEY_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' };
+
 /** Cheap scrypt for tests only (2^14); production uses OWASP's 2^17. */
 export const TEST_SCRYPT_LOG2N = 14;
 
@@ -41,6 +43,8 @@ export async function startTestPlatform(overrides: Partial<PlatformOptions> = {}
     nodeEnv: 'test',
     onQuery: Object.fromEntries(SUBGRAPHS.map((n) => [n, statements[n].record])),
     ...overrides,
+    // Tests sign many users in at once from one address: rate limits are off unless a test sets them.
+    gatewayEnv: { ...UNLIMITED, ...overrides.gatewayEnv },
   });
   await seedDemo(platform);
   const gateway = <D>(query: string, variables: Record<string, unknown> = {}, token?: string) =>

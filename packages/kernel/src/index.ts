@@ -25,6 +25,7 @@ export * from './events/outbox-relay.ts';
 export * from './events/platform-event.ts';
 export * from './events/redis-bus.ts';
 export * from './events/typed-consumer.ts';
+export * from './http/client-address.ts';
 export * from './http/graphql-route.ts';
 export * from './http/http-server.ts';
 export * from './ids.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { ConfigError, EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
+import { ConfigError, EnvReader, parseTrustedProxies, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
 import { SERVICE_SCOPES } from './domain/service-tokens.ts';
 
 export interface IdentityConfig extends ServiceConfig {
@@ -29,6 +29,12 @@ export interface IdentityConfig extends ServiceConfig {
   readonly refreshFamilyMaxSeconds: number;
   /** Seals private signing keys: the current key first, then older ones still readable (rotation). */
   readonly keyEncryptionKeys: readonly KeyEncryptionKey[];
+  /** Lifetime of the token an API key is exchanged for (never past the key's own expiry). */
+  readonly apiKeyTokenTtlSeconds: number;
+  /** Live API keys one organisation may hold at once. */
+  readonly apiKeyMaxPerOrganization: number;
+  /** How often keys whose owners left or lost the role are revoked (besides at their next use). */
+  readonly apiKeyOwnerSweepMs: number;
 }
 
 export interface KeyEncryptionKey {
@@ -72,15 +78,15 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, { min: 1 }),
     loginLockSeconds: r.int('LOGIN_LOCK_SECONDS', 900, { min: 1 }),
     loginAddressMaxFailures: r.int('LOGIN_ADDRESS_MAX_FAILURES', 50, { min: 1 }),
-    trustedProxies: (env['TRUSTED_PROXY_ADDRESSES'] ?? '127.0.0.1,::1,::ffff:127.0.0.1')
-      .split(',')
-      .map((a) => a.trim())
-      .filter((a) => a !== ''),
+    trustedProxies: parseTrustedProxies(env['TRUSTED_PROXY_ADDRESSES'], '127.0.0.1,::1,::ffff:127.0.0.1'),
     passwordHashConcurrency: r.int('PASSWORD_HASH_CONCURRENCY', availableParallelism(), { min: 1, max: 64 }),
     passwordHashQueue: r.int('PASSWORD_HASH_QUEUE', 16, { min: 0, max: 10_000 }),
     passwordHashMaxWaitMs: r.int('PASSWORD_HASH_MAX_WAIT_MS', 2000, { min: 1, max: 60_000 }),
     refreshFamilyMaxSeconds: r.int('REFRESH_FAMILY_MAX_SECONDS', 30 * 24 * 3600, { min: 300 }),
     keyEncryptionKeys: readKeks(r, env),
+    apiKeyTokenTtlSeconds: r.int('API_KEY_TOKEN_TTL_SECONDS', 300, { min: 30, max: 3600 }),
+    apiKeyMaxPerOrganization: r.int('API_KEY_MAX_PER_ORGANIZATION', 50, { min: 1, max: 10_000 }),
+    apiKeyOwnerSweepMs: r.int('API_KEY_OWNER_SWEEP_MS', 300_000, { min: 100, max: 86_400_000 }),
   });
 }
 

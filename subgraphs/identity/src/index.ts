@@ -1,9 +1,10 @@
-import { createTokenVerifier, defineSubgraph, type SubgraphDeps } from '@platform/kernel';
+import { createTokenVerifier, defineSubgraph, PeriodicTask, type SubgraphDeps } from '@platform/kernel';
 import type { IdentityConfig } from './config.ts';
 import { clientAddressOf, type IdentityContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { IdentityDatabase } from './db/types.ts';
 import type { IdentitySeedUser } from './domain/user-service.ts';
+import { apiKeyTokenRoute } from './http/api-key-token-route.ts';
 import { jwksRoute } from './http/jwks-route.ts';
 import { serviceTokenRoute } from './http/service-token-route.ts';
 import { createLoaders } from './loaders.ts';
@@ -32,7 +33,7 @@ export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDep
     context: (base, services, req) => ({
       ...base,
       services,
-      loaders: createLoaders(services.users, base.access),
+      loaders: createLoaders(services, base.access),
       clientAddress: clientAddressOf(req, config.trustedProxies),
     }),
     // Tokens are checked against identity's own key store, not its JWKS over HTTP.
@@ -40,8 +41,11 @@ export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDep
       verifyToken: createTokenVerifier({ keys: keys.keyResolver, issuer: config.jwtIssuer, audience: config.jwtAudience }),
       orgDirectory,
     }),
-    routes: ({ keys }) => [jwksRoute(keys), serviceTokenRoute(keys, config.serviceCredentials)],
+    routes: ({ keys, apiKeys }) => [jwksRoute(keys), serviceTokenRoute(keys, config.serviceCredentials), apiKeyTokenRoute(apiKeys)],
     beforeStart: ({ keys }) => keys.ensureKey(),
+    tasks: (database, { apiKeys }, { logger }) => [
+      new PeriodicTask({ name: 'api key owner sweep', intervalMs: config.apiKeyOwnerSweepMs, logger, run: () => apiKeys.sweepOwners(database.background) }),
+    ],
   });
   return {
     ...subgraph,

@@ -2,6 +2,7 @@ import { cachedOrgDirectory, remoteOrgDirectory, type OrgDirectory } from '@plat
 import type { Kysely } from 'kysely';
 import type { IdentityConfig } from './config.ts';
 import type { IdentityDatabase } from './db/types.ts';
+import { ApiKeyService } from './domain/api-key-service.ts';
 import { HashingGate } from './domain/hashing-gate.ts';
 import { KeyRing } from './domain/key-ring.ts';
 import { KeySealer } from './domain/sealing.ts';
@@ -17,6 +18,7 @@ export interface IdentityServices {
   readonly hashing: HashingGate;
   readonly sessions: SessionService;
   readonly users: UserService;
+  readonly apiKeys: ApiKeyService;
   /** Tenancy's tree, asked with identity's own service token. */
   readonly orgDirectory: OrgDirectory;
 }
@@ -41,6 +43,7 @@ export function createIdentityServices(db: Kysely<IdentityDatabase>, config: Ide
     hashing,
     sessions: new SessionService(db, keys, tenancy, hashing, config),
     users: new UserService(db, tenancy, config.passwordScryptLog2N),
+    apiKeys: new ApiKeyService(db, keys, tenancy, config),
     orgDirectory: cachedOrgDirectory(remoteOrgDirectory(tenancyUrl, serviceTokens)),
   };
 }

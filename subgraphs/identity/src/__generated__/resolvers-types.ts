@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { User as UserModel } from '../domain/user.ts';
 import type { Session as SessionModel } from '../domain/session.ts';
+import type { ApiKey as ApiKeyModel, CreatedApiKey as CreatedApiKeyModel } from '../domain/api-key.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -11,6 +12,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -24,6 +26,67 @@ export type Scalars = {
   _FieldSet: { input: any; output: any; }
 };
 
+/** A partner's credential for one organisation: sent as `Authorization: Bearer <key>` or `X-API-Key`. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** When the key was last exchanged for a token (recorded at most once a minute). */
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  organization: Organization;
+  /** Who created it; the key stops working when they lose the role it was given. */
+  owner: Maybe<User>;
+  /** The non-secret start of the key (`cdp_live_` and 12 hex digits), to recognise it. */
+  prefix: Scalars['String']['output'];
+  /** This key's own limit at the gateway; null: the gateway's default for API keys. */
+  rateLimit: Maybe<RateLimit>;
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why it was revoked: by whom, or that its owner lost the role. */
+  revokedReason: Maybe<Scalars['String']['output']>;
+  role: Role;
+  scopes: Array<ApiKeyScope>;
+};
+
+export type ApiKeyConnection = {
+  __typename?: 'ApiKeyConnection';
+  edges: Array<ApiKeyEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ApiKeyEdge = {
+  __typename?: 'ApiKeyEdge';
+  cursor: Scalars['String']['output'];
+  node: ApiKey;
+};
+
+/** What an API key may do on top of its role. */
+export type ApiKeyScope =
+  | 'ALERTS_READ'
+  | 'ALERTS_WRITE'
+  | 'BILLING_READ'
+  | 'BILLING_WRITE'
+  | 'ORGANIZATIONS_READ'
+  | 'TELEMETRY_WRITE'
+  | 'VMS_READ'
+  | 'VMS_WRITE'
+  | 'WALLET_READ';
+
+export type CreateApiKeyInput = {
+  /** Optional; in the future, at most 731 days ahead. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** 1–100 characters, one line. */
+  name: Scalars['String']['input'];
+  organizationId: Scalars['ID']['input'];
+  /** Optional; the gateway's default for API keys otherwise. */
+  rateLimit?: InputMaybe<RateLimitInput>;
+  /** At most your own role. */
+  role: Role;
+  /** At least one; each must be allowed for the key's role. */
+  scopes: Array<ApiKeyScope>;
+};
+
 export type CreateUserInput = {
   displayName: Scalars['String']['input'];
   email: Scalars['String']['input'];
@@ -33,8 +96,21 @@ export type CreateUserInput = {
   role: Role;
 };
 
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  apiKey: ApiKey;
+  /** The whole key. Shown only here: store it now. */
+  secret: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Creates an API key for an organisation you may see (your own or one below it), with a role you
+   * could grant (no more than your own) and scopes that role may hold. The secret is in the answer
+   * once and never again: only its hash is kept. Signed-in users only (a key cannot make keys).
+   */
+  createApiKey: CreatedApiKey;
   /** Creates a user in your organisation or one below it (needs ADMIN there; no role above your own). */
   createUser: User;
   /**
@@ -50,8 +126,18 @@ export type Mutation = {
    * revokes the whole session). Pass `organizationId` to switch to another organisation you belong to.
    */
   refreshSession: Session;
+  /**
+   * Revokes a key at once: the gateway refuses it within its key cache time (30 s by default). Its
+   * owner, or an ADMIN of its organisation (or one above it), may revoke it; revoking twice is harmless.
+   */
+  revokeApiKey: ApiKey;
   /** Provider OWNER only: makes a new signing key, published now and signing after the publication lead time. */
   rotateSigningKey: SigningKey;
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
 };
 
 
@@ -77,9 +163,32 @@ export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type Organization = {
   __typename?: 'Organization';
+  /**
+   * The organisation's API keys, newest first: all of them for an ADMIN (of it or one above it), your
+   * own for anyone else; an API key sees only itself. Null when you may not see the organisation.
+   */
+  apiKeys: Maybe<ApiKeyConnection>;
   id: Scalars['ID']['output'];
+};
+
+
+export type OrganizationApiKeysArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeRevoked?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type Query = {
@@ -93,6 +202,20 @@ export type Query = {
 
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A token bucket: `burst` requests at once, refilled at `requestsPerMinute`. */
+export type RateLimit = {
+  __typename?: 'RateLimit';
+  burst: Scalars['Int']['output'];
+  requestsPerMinute: Scalars['Int']['output'];
+};
+
+export type RateLimitInput = {
+  /** 1–10000; defaults to requestsPerMinute (at most 10000). */
+  burst?: InputMaybe<Scalars['Int']['input']>;
+  /** 1–60000. */
+  requestsPerMinute: Scalars['Int']['input'];
 };
 
 export type Role =
@@ -212,11 +335,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Organization: Organization;
   User: User;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Organization:
+    ( { __typename: 'Organization' }
+    & GraphQLRecursivePick<FederationTypes['Organization'], {"id":true}> );
   User:
     ( { __typename: 'User' }
     & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
@@ -226,14 +353,24 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CreateUserInput: CreateUserInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ApiKey: ResolverTypeWrapper<ApiKeyModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversTypes['ApiKeyEdge']> }>;
+  ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
+  ApiKeyScope: ApiKeyScope;
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateUserInput: CreateUserInput;
+  CreatedApiKey: ResolverTypeWrapper<CreatedApiKeyModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Organization: ResolverTypeWrapper<Organization>;
+  Organization: ResolverTypeWrapper<Omit<Organization, 'apiKeys'> & { apiKeys?: Maybe<ResolversTypes['ApiKeyConnection']> }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateLimit: ResolverTypeWrapper<RateLimit>;
+  RateLimitInput: RateLimitInput;
   Role: Role;
   Session: ResolverTypeWrapper<SessionModel>;
   SigningKey: ResolverTypeWrapper<SigningKey>;
@@ -242,17 +379,57 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CreateUserInput: CreateUserInput;
-  String: Scalars['String']['output'];
+  ApiKey: ApiKeyModel;
   ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  ApiKeyConnection: Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']> };
+  ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
+  CreateApiKeyInput: CreateApiKeyInput;
+  CreateUserInput: CreateUserInput;
+  CreatedApiKey: CreatedApiKeyModel;
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
-  Organization: Organization;
+  Organization: Omit<Organization, 'apiKeys'> & { apiKeys?: Maybe<ResolversParentTypes['ApiKeyConnection']> } | FederationReferenceTypes['Organization'];
+  Int: Scalars['Int']['output'];
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RateLimit: RateLimit;
+  RateLimitInput: RateLimitInput;
   Session: SessionModel;
   SigningKey: SigningKey;
   User: UserModel;
+}>;
+
+export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rateLimit?: Resolver<Maybe<ResolversTypes['RateLimit']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['ApiKeyScope']>, ParentType, ContextType>;
+}>;
+
+export type ApiKeyConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKeyConnection'] = ResolversParentTypes['ApiKeyConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ApiKeyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ApiKeyEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKeyEdge'] = ResolversParentTypes['ApiKeyEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+}>;
+
+export type CreatedApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = ResolversObject<{
+  apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -260,20 +437,34 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   createUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
   logIn?: Resolver<ResolversTypes['Session'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   refreshSession?: Resolver<ResolversTypes['Session'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
+  revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   rotateSigningKey?: Resolver<ResolversTypes['SigningKey'], ParentType, ContextType>;
 }>;
 
-export type OrganizationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = ResolversObject<{
+export type OrganizationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  apiKeys?: Resolver<Maybe<ResolversTypes['ApiKeyConnection']>, ParentType, ContextType, RequireFields<OrganizationApiKeysArgs, 'includeRevoked'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+}>;
+
+export type RateLimitResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['RateLimit'] = ResolversParentTypes['RateLimit']> = ResolversObject<{
+  burst?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requestsPerMinute?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SessionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = ResolversObject<{
@@ -302,10 +493,16 @@ export type UserResolvers<ContextType = IdentityContext, ParentType extends Reso
 }>;
 
 export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
+  ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
+  CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateLimit?: RateLimitResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SigningKey?: SigningKeyResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -52,7 +52,27 @@ export interface LoginAddressFailuresTable {
   locked_until: Date | null;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  organization_id: string;
+  owner_user_id: string;
+  owner_organization_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: Buffer;
+  role: string;
+  scopes: string[];
+  requests_per_minute: number | null;
+  burst: number | null;
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+}
+
 export interface IdentityDatabase extends OutboxTables {
+  api_keys: ApiKeysTable;
   login_address_failures: LoginAddressFailuresTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
