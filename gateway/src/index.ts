@@ -20,6 +20,7 @@ import { subgraphKey, type GatewayConfig } from './config.ts';
 import { createGatewayContext, type GatewayContext } from './context.ts';
 import { gatewayErrorMasking } from './errors.ts';
 import { introspectionGuard } from './introspection-guard.ts';
+import { operationLimitOptions } from './limits/operation-limits.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
@@ -52,7 +53,7 @@ const MISSING_FILE_POLL_MS = 200;
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const logger = deps.logger.child({ service: 'gateway' });
   const verifyToken = deps.verifyToken ?? createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
-  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, maxResponseBytes: config.subgraphResponseLimitBytes });
   const urlOverrides: Record<string, string> = { ...config.subgraphUrls };
   for (const [name, url] of Object.entries(deps.serviceUrls ?? {})) urlOverrides[subgraphKey(name)] = url;
 
@@ -65,6 +66,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const buildApollo = () => {
     const masking = gatewayErrorMasking(logger);
+    const limits = operationLimitOptions(config.operationLimits);
     const gateway = new ApolloGateway({
       supergraphSdl: watchedSupergraphFile(config.supergraphPath, logger),
       buildService: ({ name, url }) => {
@@ -82,7 +84,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       stopOnTerminationSignals: false, // main.ts owns the signals
       logger: apolloLogger(logger),
       formatError: masking.formatError,
+      parseOptions: limits.parseOptions,
+      validationRules: limits.validationRules,
       plugins: [
+        ...limits.plugins,
         config.nodeEnv === 'development'
           ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
           : ApolloServerPluginLandingPageDisabled(),
