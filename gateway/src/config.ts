@@ -20,6 +20,8 @@ export interface GatewayConfig {
   readonly production: boolean;
   /** Depth, aliases, directives, tokens and cost every operation must stay within (MAX_QUERY_*). */
   readonly operationLimits: OperationLimits;
+  /** Serve the GraphiQL explorer to browsers at GET /graphql (EXPLORER=on|off). */
+  readonly explorer: boolean;
   /** A subgraph response larger than this is cut off and the operation refused (SUBGRAPH_RESPONSE_LIMIT_BYTES). */
   readonly subgraphResponseLimitBytes: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -68,6 +70,7 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
       maxCost: r.int('MAX_QUERY_COST', GATEWAY_OPERATION_LIMITS.maxCost, { min: 1, max: 100_000_000 }),
       defaultListSize: r.int('DEFAULT_LIST_SIZE', GATEWAY_OPERATION_LIMITS.defaultListSize, { min: 1, max: 10_000 }),
     }),
+    explorer: r.oneOf('EXPLORER', ['on', 'off'], 'on') === 'on',
     subgraphResponseLimitBytes: r.int('SUBGRAPH_RESPONSE_LIMIT_BYTES', 4_000_000, { min: 1_024, max: 1_000_000_000 }),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     subgraphUrls: Object.freeze(subgraphUrls),

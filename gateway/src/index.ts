@@ -2,8 +2,6 @@ import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   closeServer,
   createHttpServer,
@@ -19,8 +17,10 @@ import {
 import { subgraphKey, type GatewayConfig } from './config.ts';
 import { createGatewayContext, type GatewayContext } from './context.ts';
 import { gatewayErrorMasking } from './errors.ts';
+import { createExplorer, wantsExplorer } from './explorer/explorer-routes.ts';
 import { introspectionGuard } from './introspection-guard.ts';
 import { operationLimitOptions } from './limits/operation-limits.ts';
+import { postureOptions } from './posture/production-posture.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
@@ -63,10 +63,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let httpServer: http.Server | undefined;
   let loading: Promise<void> | undefined;
   const stopWaiting = new AbortController();
+  const explorer = config.explorer ? createExplorer({ logger }) : undefined;
 
   const buildApollo = () => {
     const masking = gatewayErrorMasking(logger);
     const limits = operationLimitOptions(config.operationLimits);
+    const posture = postureOptions(config.production);
     const gateway = new ApolloGateway({
       supergraphSdl: watchedSupergraphFile(config.supergraphPath, logger),
       buildService: ({ name, url }) => {
@@ -78,22 +80,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     });
     return new ApolloServer<GatewayContext>({
       gateway,
-      csrfPrevention: true,
+      csrfPrevention: posture.csrfPrevention,
+      allowBatchedHttpRequests: posture.allowBatchedHttpRequests,
+      hideSchemaDetailsFromClientErrors: posture.hideSchemaDetailsFromClientErrors,
       introspection: true, // anonymous callers in production are refused by introspectionGuard
-      includeStacktraceInErrorResponses: false,
+      includeStacktraceInErrorResponses: posture.includeStacktraceInErrorResponses,
       stopOnTerminationSignals: false, // main.ts owns the signals
       logger: apolloLogger(logger),
       formatError: masking.formatError,
       parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
-      plugins: [
-        ...limits.plugins,
-        config.nodeEnv === 'development'
-          ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
-          : ApolloServerPluginLandingPageDisabled(),
-        introspectionGuard(config.production),
-        masking.plugin,
-      ],
+      plugins: [...limits.plugins, ...posture.plugins, introspectionGuard(config.production), masking.plugin],
     });
   };
 
@@ -133,6 +130,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   };
 
   const graphqlHandler: RouteHandler = async (req, res, body) => {
+    if (explorer && wantsExplorer(req)) {
+      await explorer.servePage(req, res);
+      return;
+    }
     const handler = phase === 'loaded' ? graphqlHandlers.get(req.method === 'POST' ? 'POST' : 'GET') : undefined;
     if (!handler) {
       const message = phase === 'loading' ? 'The gateway has no supergraph loaded yet; retry shortly.' : 'The gateway is shutting down; retry.';
@@ -167,6 +168,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         routes: [
           { method: 'GET', path: '/graphql', handler: graphqlHandler },
           { method: 'POST', path: '/graphql', handler: graphqlHandler },
+          ...(explorer?.routes ?? []),
           {
             method: 'GET',
             path: '/health',

@@ -19,6 +19,7 @@ describe('readGatewayConfig', () => {
       production: true,
       operationLimits: { maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 3_000, maxCost: 10_000, defaultListSize: 20 },
       subgraphResponseLimitBytes: 4_000_000,
+      explorer: true,
       logLevel: 'info',
       subgraphUrls: {},
     });
@@ -46,6 +47,7 @@ describe('readGatewayConfig', () => {
         MAX_QUERY_COST: '2000',
         DEFAULT_LIST_SIZE: '10',
         SUBGRAPH_RESPONSE_LIMIT_BYTES: '100000',
+        EXPLORER: 'off',
         SUBGRAPH_URL_IDENTITY: 'http://identity.internal:4001/graphql',
         SUBGRAPH_URL_VM_METRICS: 'https://metrics.internal/graphql',
       },
@@ -64,6 +66,7 @@ describe('readGatewayConfig', () => {
       production: false,
       operationLimits: { maxDepth: 8, maxAliases: 3, maxDirectives: 4, maxTokens: 500, maxCost: 2000, defaultListSize: 10 },
       subgraphResponseLimitBytes: 100_000,
+      explorer: false,
       logLevel: 'warn',
       subgraphUrls: { IDENTITY: 'http://identity.internal:4001/graphql', VM_METRICS: 'https://metrics.internal/graphql' },
     });
