@@ -21,10 +21,12 @@ import { createExplorer, wantsExplorer } from './explorer/explorer-routes.ts';
 import { introspectionGuard } from './introspection-guard.ts';
 import { operationLimitOptions } from './limits/operation-limits.ts';
 import { postureOptions } from './posture/production-posture.ts';
+import { schemaAuthPlugin, securityLinksEnforcedHere } from './posture/schema-auth.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
 
+export { gatewayReadableSupergraph } from './posture/schema-auth.ts';
 export { readGatewayConfig, subgraphKey, DEFAULT_SUPERGRAPH_PATH, type GatewayConfig } from './config.ts';
 export type { GatewayContext } from './context.ts';
 
@@ -70,7 +72,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     const limits = operationLimitOptions(config.operationLimits);
     const posture = postureOptions(config.production);
     const gateway = new ApolloGateway({
-      supergraphSdl: watchedSupergraphFile(config.supergraphPath, logger),
+      supergraphSdl: securityLinksEnforcedHere(watchedSupergraphFile(config.supergraphPath, logger)),
       buildService: ({ name, url }) => {
         const target = urlOverrides[subgraphKey(name)] ?? url;
         if (!target) logger.error('subgraph has no URL: set its routing_url or SUBGRAPH_URL_<NAME>', { subgraph: name });
@@ -90,7 +92,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       formatError: masking.formatError,
       parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
-      plugins: [...limits.plugins, ...posture.plugins, introspectionGuard(config.production), masking.plugin],
+      plugins: [...limits.plugins, ...posture.plugins, introspectionGuard(config.production), schemaAuthPlugin(), masking.plugin],
     });
   };
 

@@ -6,12 +6,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GATEWAY_OPERATION_LIMITS, limitValidationRules, operationCost } from '@platform/kernel';
 import { DEFAULT_SUPERGRAPH_PATH } from '../src/config.ts';
 import { EXAMPLE_OPERATIONS } from '../src/explorer/examples.ts';
+import { gatewayReadableSupergraph } from '../src/posture/schema-auth.ts';
 import { startGateway, type StartedGateway } from './support/gateway-harness.ts';
 import { leaksIn, postQuery } from './support/http.ts';
 import { memoryLogger } from './support/memory-logger.ts';
 
 // The real supergraph, with subgraphs that count the requests they get: a refused operation reaches none.
-const apiSchema = Supergraph.build(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8')).apiSchema().toGraphQLJSSchema();
+const apiSchema = Supergraph.build(gatewayReadableSupergraph(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8')))
+  .apiSchema()
+  .toGraphQLJSSchema();
 const logger = memoryLogger();
 let gateway: StartedGateway;
 let subgraph: http.Server;
