@@ -45,16 +45,12 @@ afterAll(async () => {
 });
 
 /** CodeMirror 5 editors keep their instance on the wrapper element. */
-const editorValue = (page: Page, selector: string) =>
-  page.evaluate(
-    (s) => (document.querySelector(`${s} .CodeMirror`) as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '',
-    selector,
-  );
+interface CodeMirrorHost {
+  CodeMirror: { getValue(): string; setValue(value: string): void };
+}
+const editorValue = (page: Page, selector: string) => page.$eval(`${selector} .CodeMirror`, (el) => (el as unknown as CodeMirrorHost).CodeMirror.getValue());
 const setEditor = (page: Page, selector: string, value: string) =>
-  page.evaluate(
-    ([s, v]) => (document.querySelector(`${s} .CodeMirror`) as unknown as { CodeMirror: { setValue(x: string): void } }).CodeMirror.setValue(v as string),
-    [selector, value] as const,
-  );
+  page.$eval(`${selector} .CodeMirror`, (el, v) => (el as unknown as CodeMirrorHost).CodeMirror.setValue(v), value);
 
 describe('the explorer in a browser', () => {
   test('opens, takes an API key, shows the docs and runs a query with the key', async () => {
@@ -92,7 +88,15 @@ describe('the explorer in a browser', () => {
       expect(foreign).toEqual([]);
       expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);
     } catch (error) {
-      console.log(logger.entries.filter((e) => e.level === 'error').map((e) => JSON.stringify({ msg: e.msg, ...e.fields }, (_k, v) => (v instanceof Error ? `${v.name}: ${v.message} ${String((v as { cause?: unknown }).cause ?? '')}` : v))));
+      console.log(
+        logger.entries
+          .filter((e) => e.level === 'error')
+          .map((e) =>
+            JSON.stringify({ msg: e.msg, ...e.fields }, (_k, v) =>
+              v instanceof Error ? `${v.name}: ${v.message} ${String((v as { cause?: unknown }).cause ?? '')}` : v,
+            ),
+          ),
+      );
       throw error;
     } finally {
       await page.close();
