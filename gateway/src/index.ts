@@ -191,6 +191,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       });
       httpServer = server;
       const port = await listen(server, config.port, config.host);
+      if (config.nodeEnv !== 'test') explorer?.warm(); // tests build it only when they open it
       const baseUrl = `http://${config.host}:${port}`;
       if ((await readIfExists(config.supergraphPath)) === undefined) {
         logger.warn('supergraph file not found; answering 503 until it appears', { path: config.supergraphPath });

@@ -51,6 +51,10 @@ export function createExplorer(options: { cacheDir?: string; logger: Logger }) {
     send(res, 200, type, pick(built), versioned ? 'public, max-age=31536000, immutable' : 'no-cache');
   };
   return {
+    /** Builds (or finds in the cache) the bundle in the background, so the first browser does not wait. */
+    warm() {
+      assets().catch(() => undefined); // logged in assets(); the page request tries again
+    },
     async servePage(_req: http.IncomingMessage, res: http.ServerResponse) {
       send(res, 200, 'text/html; charset=utf-8', page(await assets()), 'no-store');
     },
