@@ -147,4 +147,10 @@ describe.each(['production', 'development'] as const)('%s: both modes', (mode) =
     });
     expect(await response.json()).toEqual({ data: { betaPing: 'pong' } });
   });
+
+  test('an operationName the document does not define is a 400 naming it, not an internal error', async () => {
+    const response = await post(url(mode), JSON.stringify({ query: 'query Partner { betaPing }', operationName: 'Me' }));
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({ errors: [{ message: 'Unknown operation named "Me".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+  });
 });

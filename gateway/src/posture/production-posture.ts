@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayContext } from '../context.ts';
 
@@ -19,7 +20,12 @@ export function postureOptions(production: boolean) {
     allowBatchedHttpRequests: false,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), noTracingData()] as ApolloServerPlugin<GatewayContext>[],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      noTracingData(),
+      unknownOperationRefused(),
+    ] as ApolloServerPlugin<GatewayContext>[],
   };
 }
 
@@ -32,6 +38,25 @@ function noTracingData(): ApolloServerPlugin<GatewayContext> {
           const extensions = { ...response.body.singleResult.extensions };
           for (const key of TRACING_EXTENSIONS) delete extensions[key];
           response.body.singleResult.extensions = Object.keys(extensions).length > 0 ? extensions : undefined;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * An operationName the document does not define (an explorer tab sending a stale name, a typo) would
+ * reach the gateway's executor and come back as an internal error: refuse it up front, naming it.
+ */
+function unknownOperationRefused(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation) return;
+          const name = request.operationName;
+          const message = name ? `Unknown operation named "${name}".` : 'Must provide an operation name: the document defines several.';
+          throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
         },
       };
     },
