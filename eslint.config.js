@@ -32,7 +32,7 @@ const subgraphBoundaries = SUBGRAPHS.map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/__generated__/**', '.data/**', '**/dist/**', 'schema/**'] },
+  { ignores: ['**/node_modules/**', '**/.explorer-cache/**', '**/__generated__/**', '.data/**', '**/dist/**', 'schema/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

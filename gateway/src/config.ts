@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, EnvReader, parseTrustedProxies, type Env } from '@platform/kernel';
+import { ConfigError, EnvReader, GATEWAY_OPERATION_LIMITS, parseTrustedProxies, type Env, type OperationLimits } from '@platform/kernel';
 import { readApiKeyConfig, type ApiKeyConfig } from './api-keys/config.ts';
 import { readRateLimitConfig, type RateLimitConfig } from './rate-limit/config.ts';
 
@@ -20,8 +20,14 @@ export interface GatewayConfig {
   /** Events queued per subscription for a slow client before the oldest are dropped (and counted). */
   readonly subscriptionBufferSize: number;
   readonly nodeEnv: NodeEnv;
-  /** Anonymous introspection off, no explorer. */
+  /** Production posture (the default for a standalone gateway): no field suggestions, introspection for signed-in callers only. */
   readonly production: boolean;
+  /** Depth, aliases, directives, tokens and cost every operation must stay within (MAX_QUERY_*). */
+  readonly operationLimits: OperationLimits;
+  /** Serve the GraphiQL explorer to browsers at GET /graphql (EXPLORER=on|off). */
+  readonly explorer: boolean;
+  /** A subgraph response larger than this is cut off and the operation refused (SUBGRAPH_RESPONSE_LIMIT_BYTES). */
+  readonly subgraphResponseLimitBytes: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `SUBGRAPH_URL_<NAME>` overrides, keyed by `subgraphKey(name)`; they win over routing_url. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
@@ -42,7 +48,8 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
   const r = new EnvReader(env);
   const args = parseArgs(argv);
   const supergraph = args.supergraph ?? r.optionalString('SUPERGRAPH_PATH');
-  const nodeEnv = r.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  // A gateway started on its own is a production one; `npm start` (apps/platform) passes development.
+  const nodeEnv = r.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'production');
   const subgraphUrls: Record<string, string> = {};
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith(URL_OVERRIDE_PREFIX) || env[name] === undefined || env[name] === '') continue;
@@ -63,6 +70,16 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
     subscriptionBufferSize: r.int('SUBSCRIPTION_BUFFER_SIZE', 100, { min: 1, max: 100_000 }),
     nodeEnv,
     production: nodeEnv === 'production',
+    operationLimits: Object.freeze({
+      maxDepth: r.int('MAX_QUERY_DEPTH', GATEWAY_OPERATION_LIMITS.maxDepth, { min: 1, max: 1_000 }),
+      maxAliases: r.int('MAX_QUERY_ALIASES', GATEWAY_OPERATION_LIMITS.maxAliases, { min: 0, max: 10_000 }),
+      maxDirectives: r.int('MAX_QUERY_DIRECTIVES', GATEWAY_OPERATION_LIMITS.maxDirectives, { min: 0, max: 10_000 }),
+      maxTokens: r.int('MAX_QUERY_TOKENS', GATEWAY_OPERATION_LIMITS.maxTokens, { min: 100, max: 1_000_000 }),
+      maxCost: r.int('MAX_QUERY_COST', GATEWAY_OPERATION_LIMITS.maxCost, { min: 1, max: 100_000_000 }),
+      defaultListSize: r.int('DEFAULT_LIST_SIZE', GATEWAY_OPERATION_LIMITS.defaultListSize, { min: 1, max: 10_000 }),
+    }),
+    explorer: r.oneOf('EXPLORER', ['on', 'off'], 'on') === 'on',
+    subgraphResponseLimitBytes: r.int('SUBGRAPH_RESPONSE_LIMIT_BYTES', 4_000_000, { min: 1_024, max: 1_000_000_000 }),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     subgraphUrls: Object.freeze(subgraphUrls),
     apiKeys: readApiKeyConfig(r, jwksUrl),

@@ -2,8 +2,6 @@ import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   closeServer,
   createHttpServer,
@@ -21,12 +19,17 @@ import { ApiKeyExchange } from './api-keys/key-exchange.ts';
 import { createGatewayContext, type GatewayContext, type GatewayContextDeps } from './context.ts';
 import { RateLimitGate } from './rate-limit/rate-limit-gate.ts';
 import { gatewayErrorMasking } from './errors.ts';
+import { createExplorer, wantsExplorer } from './explorer/explorer-routes.ts';
 import { introspectionGuard } from './introspection-guard.ts';
+import { operationLimitOptions } from './limits/operation-limits.ts';
+import { postureOptions } from './posture/production-posture.ts';
+import { schemaAuthPlugin, securityLinksEnforcedHere } from './posture/schema-auth.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
 import { attachSubscriptions } from './subscriptions/attach.ts';
 
+export { gatewayReadableSupergraph } from './posture/schema-auth.ts';
 export { readGatewayConfig, subgraphKey, DEFAULT_SUPERGRAPH_PATH, type GatewayConfig } from './config.ts';
 export type { GatewayContext } from './context.ts';
 export { validateGatewayOperation, gatewayValidationRules } from './subscriptions/validation.ts';
@@ -61,7 +64,7 @@ const MISSING_FILE_POLL_MS = 200;
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const logger = deps.logger.child({ service: 'gateway' });
   const verifyToken = deps.verifyToken ?? createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
-  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, maxResponseBytes: config.subgraphResponseLimitBytes });
   const contextDeps: GatewayContextDeps = {
     verifyToken,
     logger,
@@ -80,11 +83,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const stopWaiting = new AbortController();
   let apolloGateway: ApolloGateway | undefined;
   let subscriptions: ReturnType<typeof attachSubscriptions> | undefined;
+  const explorer = config.explorer ? createExplorer({ logger }) : undefined;
 
   const buildApollo = () => {
     const masking = gatewayErrorMasking(logger);
+    const limits = operationLimitOptions(config.operationLimits);
+    const posture = postureOptions(config.production);
     const gateway = new ApolloGateway({
-      supergraphSdl: watchedSupergraphFile(config.supergraphPath, logger),
+      supergraphSdl: securityLinksEnforcedHere(watchedSupergraphFile(config.supergraphPath, logger)),
       buildService: ({ name, url }) => {
         const target = urlOverrides[subgraphKey(name)] ?? url;
         if (!target) logger.error('subgraph has no URL: set its routing_url or SUBGRAPH_URL_<NAME>', { subgraph: name });
@@ -95,19 +101,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     apolloGateway = gateway;
     return new ApolloServer<GatewayContext>({
       gateway,
-      csrfPrevention: true,
+      csrfPrevention: posture.csrfPrevention,
+      allowBatchedHttpRequests: posture.allowBatchedHttpRequests,
+      hideSchemaDetailsFromClientErrors: posture.hideSchemaDetailsFromClientErrors,
       introspection: true, // anonymous callers in production are refused by introspectionGuard
-      includeStacktraceInErrorResponses: false,
+      includeStacktraceInErrorResponses: posture.includeStacktraceInErrorResponses,
       stopOnTerminationSignals: false, // main.ts owns the signals
       logger: apolloLogger(logger),
       formatError: masking.formatError,
-      plugins: [
-        config.nodeEnv === 'development'
-          ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
-          : ApolloServerPluginLandingPageDisabled(),
-        introspectionGuard(config.production),
-        masking.plugin,
-      ],
+      parseOptions: limits.parseOptions,
+      validationRules: limits.validationRules,
+      plugins: [...limits.plugins, ...posture.plugins, introspectionGuard(config.production), schemaAuthPlugin(), masking.plugin],
     });
   };
 
@@ -148,6 +152,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   };
 
   const graphqlHandler: RouteHandler = async (req, res, body) => {
+    if (explorer && wantsExplorer(req)) {
+      await explorer.servePage(req, res);
+      return;
+    }
     const handler = phase === 'loaded' ? graphqlHandlers.get(req.method === 'POST' ? 'POST' : 'GET') : undefined;
     if (!handler) {
       const message = phase === 'loading' ? 'The gateway has no supergraph loaded yet; retry shortly.' : 'The gateway is shutting down; retry.';
@@ -187,6 +195,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         routes: [
           { method: 'GET', path: '/graphql', handler: graphqlHandler },
           { method: 'POST', path: '/graphql', handler: graphqlHandler },
+          ...(explorer?.routes ?? []),
           {
             method: 'GET',
             path: '/health',
@@ -208,6 +217,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       httpServer = server;
       subscriptions = attachSubscriptions(server, config, { logger, verifyToken });
       const port = await listen(server, config.port, config.host);
+      if (config.nodeEnv !== 'test') explorer?.warm(); // tests build it only when they open it
       const baseUrl = `http://${config.host}:${port}`;
       if ((await readIfExists(config.supergraphPath)) === undefined) {
         logger.warn('supergraph file not found; answering 503 until it appears', { path: config.supergraphPath });

@@ -9,7 +9,7 @@ try {
   const gateway = createGateway(config, { logger });
   stopOnSignals(gateway, logger);
   const running = await gateway.start();
-  logger.info('gateway ready', { url: running.url, explorer: config.nodeEnv === 'development' ? running.url : undefined });
+  logger.info('gateway ready', { url: running.url, explorer: config.explorer ? running.url : undefined, mode: config.nodeEnv });
 } catch (error) {
   if (error instanceof ConfigError) bootLogger.error(error.message);
   else bootLogger.error('gateway failed to start', { error });

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { readLimited, responseTooLarge } from './limits/response-limit.ts';
 
 export type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
@@ -37,7 +39,8 @@ export class SubgraphRequestError extends Error {
  * per socket, not per request) and a hard deadline per request covering connect, headers and body.
  * Never retries: a mutation must not run twice.
  */
-export function createSubgraphFetcher(options: { timeoutMs: number; maxSocketsPerHost?: number }): SubgraphFetcher {
+export function createSubgraphFetcher(options: { timeoutMs: number; maxSocketsPerHost?: number; maxResponseBytes?: number }): SubgraphFetcher {
+  const maxResponseBytes = options.maxResponseBytes ?? Number.MAX_SAFE_INTEGER;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 256, scheduling: 'lifo' as const };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
@@ -60,10 +63,16 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSocketsPe
         req.once('error', reject);
         req.end(init.body);
       });
-      const chunks: Buffer[] = [];
-      for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
-      return toResponse(res, Buffer.concat(chunks));
+      const declared = Number(res.headers['content-length']);
+      try {
+        if (declared > maxResponseBytes) throw responseTooLarge(maxResponseBytes); // said up front: nothing to read
+        return toResponse(res, await readLimited(res as AsyncIterable<Buffer>, maxResponseBytes));
+      } catch (error) {
+        res.destroy(); // stop reading: the socket is not reused
+        throw error;
+      }
     } catch (error) {
+      if (error instanceof GraphQLError) throw error; // a refusal (response too large), not an outage
       if (timeout.aborted) throw new SubgraphTimeoutError(url, options.timeoutMs);
       throw new SubgraphRequestError(url, error);
     }

@@ -128,15 +128,20 @@ describe('introspection', () => {
 describe('landing page', () => {
   const browserGet = (url: string) => fetch(url, { headers: { accept: 'text/html' } });
 
-  test('development serves the embedded explorer', async () => {
-    const response = await browserGet(development.server.url);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/html');
-    expect(await response.text()).toMatch(/embeddable-(sandbox|explorer)/);
-  });
-
-  test('production serves no landing page', async () => {
-    const response = await browserGet(production.server.url);
-    expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
-  });
+  // Issue 13: the explorer is ours (GraphiQL, bundled), served in every mode; partners use it in production.
+  test.each([
+    ['development', () => development],
+    ['production', () => production],
+  ] as const)(
+    '%s serves our explorer, not the CDN-loaded Apollo Sandbox',
+    async (_mode, gateway) => {
+      const response = await browserGet(gateway().server.url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/html');
+      const html = await response.text();
+      expect(html).toContain('<div id="explorer">');
+      expect(html).not.toMatch(/embeddable-(sandbox|explorer)|apollographql\.com/);
+    },
+    120_000,
+  );
 });

@@ -86,7 +86,8 @@ export function readServiceConfig(serviceName: string, defaultPort: number, env:
     jwksUrl: r.url('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     jwtIssuer: r.string('JWT_ISSUER', 'cloud-platform/identity'),
     jwtAudience: r.string('JWT_AUDIENCE', 'cloud-platform'),
-    production: r.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
+    // A service started on its own is a production one (DESIGN §3); `npm start` passes development.
+    production: r.oneOf('NODE_ENV', ['development', 'production', 'test'], 'production') === 'production',
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
   });
 }

@@ -31,6 +31,8 @@ export * from './http/http-server.ts';
 export * from './ids.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './limits/operation-limits.ts';
+export * from './limits/operation-cost.ts';
 export * from './subgraph/subgraph-server.ts';
 export * from './subgraph/subgraph-deps.ts';
 export * from './money.ts';

@@ -5,8 +5,14 @@ const valid = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' };
 
 test('a valid environment gives a frozen config with defaults', () => {
   const config = readServiceConfig('demo', 4010, valid);
-  expect(config).toMatchObject({ serviceName: 'demo', port: 4010, host: '127.0.0.1', databaseUrl: valid.DATABASE_URL, production: false });
+  expect(config).toMatchObject({ serviceName: 'demo', port: 4010, host: '127.0.0.1', databaseUrl: valid.DATABASE_URL, production: true });
   expect(Object.isFrozen(config)).toBe(true);
+});
+
+test('a service started on its own is in production posture unless NODE_ENV says otherwise', () => {
+  expect(readServiceConfig('demo', 4010, valid).production).toBe(true);
+  expect(readServiceConfig('demo', 4010, { ...valid, NODE_ENV: 'development' }).production).toBe(false);
+  expect(readServiceConfig('demo', 4010, { ...valid, NODE_ENV: 'test' }).production).toBe(false);
 });
 
 test.each([

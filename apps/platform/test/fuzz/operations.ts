@@ -18,6 +18,7 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
+import { gatewayReadableSupergraph } from '@platform/gateway';
 import { ERROR_CODES } from '@platform/kernel';
 
 /**
@@ -26,7 +27,7 @@ import { ERROR_CODES } from '@platform/kernel';
  * subgraph's own schema for calls straight to a subgraph.
  */
 const SUPERGRAPH_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../schema/supergraph.graphql');
-const supergraph = Supergraph.build(readFileSync(SUPERGRAPH_PATH, 'utf8'));
+const supergraph = Supergraph.build(gatewayReadableSupergraph(readFileSync(SUPERGRAPH_PATH, 'utf8')));
 export const apiSchema: GraphQLSchema = supergraph.apiSchema().toGraphQLJSSchema();
 export const subgraphSchemas: ReadonlyMap<string, GraphQLSchema> = new Map(
   [...supergraph.subgraphs()].map((s) => [s.name, s.schema.toGraphQLJSSchema()] as const),

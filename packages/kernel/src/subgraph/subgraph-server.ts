@@ -10,6 +10,7 @@ import type { OrgDirectory } from '../auth/org-directory.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { createRequestContext, type RequestContext } from '../context.ts';
 import { maskError } from '../errors.ts';
+import { costLimitPlugin, limitParseOptions, limitValidationRules, SUBGRAPH_OPERATION_LIMITS, type OperationLimits } from '../limits/operation-limits.ts';
 import { guardEntityRepresentations, nulCharacterGuard } from './input-guards.ts';
 import { graphqlRoutes } from '../http/graphql-route.ts';
 import { closeServer, createHttpServer, listen, sendJson, type HttpRoute } from '../http/http-server.ts';
@@ -30,6 +31,8 @@ export interface SubgraphServerOptions<Ctx extends RequestContext> {
   readonly ready: () => Promise<boolean>;
   readonly routes?: readonly HttpRoute[];
   readonly bodyLimitBytes?: number;
+  /** The second wall behind the gateway's limits (default SUBGRAPH_OPERATION_LIMITS). */
+  readonly operationLimits?: OperationLimits;
 }
 
 export interface RunningServer {
@@ -47,11 +50,15 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
   const { logger } = options;
   // eslint-disable-next-line prefer-const -- assigned once Apollo exists; the drain hook passed to Apollo reads it
   let httpServer: http.Server | undefined;
+  const limits = options.operationLimits ?? SUBGRAPH_OPERATION_LIMITS;
   const apollo = new ApolloServer<Ctx>({
     schema: guardEntityRepresentations(options.schema),
     csrfPrevention: true,
     introspection: true, // subgraphs sit behind the gateway; composition tools read their SDL
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true, // no "Did you mean …?": the gateway is the documented surface
+    validationRules: limitValidationRules(limits),
+    parseOptions: limitParseOptions(limits),
     stopOnTerminationSignals: false, // the process entry (stopOnSignals) owns the signals and stops everything in order
     formatError: (formatted, error) => maskError(formatted, error, logger, requestIdOf(formatted)),
     plugins: [
@@ -69,6 +76,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
       },
       requestIdPlugin(),
       nulCharacterGuard(),
+      costLimitPlugin(limits),
     ],
   });
   await apollo.start();
