@@ -20,3 +20,19 @@ export interface AccruedSpendSource {
 export interface BilledRevenueSource {
   revenueByOrganization(period: BillingPeriod): Promise<ReadonlyMap<string, bigint>>;
 }
+
+/** catalog (scope catalog:price): every component price and VAT rate in force during [from, to). */
+export interface PriceSchedulePort {
+  scheduleFor(from: Date, to: Date): Promise<import('./rating.ts').PriceSchedule>;
+}
+
+/** The outcome of settling a bill from the organisation's wallet. */
+export type SettlementOutcome =
+  | { readonly kind: 'PAID'; readonly transactionId: string }
+  /** The wallet refused (funds short, or the organisation may not spend): the bill stays unpaid. */
+  | { readonly kind: 'REFUSED'; readonly code: string; readonly message: string };
+
+/** wallet (scope wallet:debit): debits a bill with the bill id as idempotency key. Throws when the wallet cannot be reached. */
+export interface SettlementPort {
+  settle(bill: { readonly id: string; readonly organizationId: string; readonly totalMinor: bigint; readonly currency: string; readonly invoiceNumber: string }): Promise<SettlementOutcome>;
+}
