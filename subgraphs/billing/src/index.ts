@@ -1,27 +1,87 @@
-import { defineSubgraph, type Database, type SubgraphDeps } from '@platform/kernel';
+import { defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { BillingConfig } from './config.ts';
 import type { BillingContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { BillingDatabase } from './db/types.ts';
+import { systemClock, type Clock } from './domain/clock.ts';
+import { periodBefore } from './domain/period.ts';
+import type { BillingPeriod, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
 import { createServices } from './domain/services.ts';
+import { usageFromVmEvents } from './domain/usage-consumer.ts';
+import { invoiceRoute } from './http/invoice-route.ts';
 import { createLoaders } from './loaders.ts';
+import { catalogSchedule } from './remote/catalog-schedule.ts';
+import { walletSettlement } from './remote/wallet-settlement.ts';
 import { buildBillingSchema } from './schema.ts';
 
 export { readBillingConfig, type BillingConfig } from './config.ts';
-export type { Note } from './domain/note.ts';
+export type { Bill } from './domain/bill.ts';
+export type { Clock } from './domain/clock.ts';
+export { periodBefore, periodContaining, periodLabel } from './domain/period.ts';
+export type { AccruedSpendSource, BilledRevenueSource, BillingPeriod } from './domain/ports.ts';
 
-/** The billing subgraph as a declaration; defineSubgraph orders start() and stop(). */
-export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps) {
-  return defineSubgraph({
+export interface BillingOptions {
+  /** Defaults to the wall clock; tests pass one they can move across period ends. */
+  readonly clock?: Clock;
+  /** Defaults to catalog and wallet over HTTP (service tokens from deps). */
+  readonly prices?: PriceSchedulePort;
+  readonly settlement?: SettlementPort;
+}
+
+/** The billing subgraph: usage from VM events, rating, bills and their settlement. */
+export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps, options: BillingOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const schedule = catalogSchedule(config.catalogUrl, deps.serviceTokens, config.priceCacheMs);
+  let listening = config.publicUrl;
+  const subgraph = defineSubgraph({
     name: 'billing',
     place: config,
     deps,
     migrations,
     schema: buildBillingSchema(),
     outbox: config.outboxIntervalMs,
-    services: (database: Database<BillingDatabase>) => createServices(database.db),
+    services: (database: Database<BillingDatabase>) =>
+      createServices(
+        database.db,
+        {
+          prices: options.prices ?? schedule,
+          freshPrices: options.prices ?? schedule.fresh,
+          settlement: options.settlement ?? walletSettlement(config.walletUrl, deps.serviceTokens),
+        },
+        clock,
+        deps.logger,
+        () => listening ?? `http://${config.host}:${config.port}`,
+      ),
     context: (base, services): BillingContext => ({ ...base, services, loaders: createLoaders(services) }),
+    consumers: (database) => [usageFromVmEvents(database.db, deps.logger)],
+    routes: (services) => [invoiceRoute(services.bills, deps.verifyToken, deps.orgDirectory)],
+    tasks: (_database, services) => [
+      // Closes the month that ended (a no-op once closed) and retries settlement of unpaid bills.
+      new PeriodicTask({
+        name: 'billing period close',
+        intervalMs: config.closeIntervalMs,
+        logger: deps.logger,
+        run: async () => {
+          const closed = await services.bills.close(periodBefore(clock()));
+          await services.bills.settleUnpaid();
+          return closed.issued;
+        },
+      }),
+    ],
   });
+  return {
+    ...subgraph,
+    async start() {
+      const server = await subgraph.start();
+      listening ??= server.baseUrl;
+      return server;
+    },
+    /** The close for one period now (the task runs it at month end). */
+    closePeriod: (period: BillingPeriod) => subgraph.services.bills.close(period),
+    /** In-process ports for the rest of billing (commission, budgets). */
+    accruedSpend: subgraph.services.bills,
+    billedRevenue: subgraph.services.bills,
+  };
 }
 
 export type BillingSubgraph = ReturnType<typeof createBillingSubgraph>;

@@ -54,8 +54,17 @@ export async function setInvoiceCounter(trx: Transaction<BillingDatabase>, last:
   await trx.updateTable('invoice_counter').set({ last_number: last.toString() }).where('id', '=', true).execute();
 }
 
-export async function findBillOf(trx: Transaction<BillingDatabase> | Kysely<BillingDatabase>, organizationId: string, period: BillingPeriod): Promise<Bill | null> {
-  const row = await trx.selectFrom('bills').selectAll().where('organization_id', '=', organizationId).where('period_start', '=', period.start).executeTakeFirst();
+export async function findBillOf(
+  trx: Transaction<BillingDatabase> | Kysely<BillingDatabase>,
+  organizationId: string,
+  period: BillingPeriod,
+): Promise<Bill | null> {
+  const row = await trx
+    .selectFrom('bills')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('period_start', '=', period.start)
+    .executeTakeFirst();
   return row ? toBill(row) : null;
 }
 
@@ -105,11 +114,22 @@ export async function insertBill(trx: Transaction<BillingDatabase>, bill: Bill, 
 
 export async function billsByIds(db: Kysely<BillingDatabase>, ids: readonly string[]): Promise<Bill[]> {
   if (ids.length === 0) return [];
-  return (await db.selectFrom('bills').selectAll().where('id', 'in', [...ids]).execute()).map(toBill);
+  return (
+    await db
+      .selectFrom('bills')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute()
+  ).map(toBill);
 }
 
 /** A page of each organisation's bills, newest first (ids are uuid v7: id order is issue order). One statement. */
-export async function billPages(db: Kysely<BillingDatabase>, organizationIds: readonly string[], fetch: number, after: string | null): Promise<Map<string, Bill[]>> {
+export async function billPages(
+  db: Kysely<BillingDatabase>,
+  organizationIds: readonly string[],
+  fetch: number,
+  after: string | null,
+): Promise<Map<string, Bill[]>> {
   const { rows } = await sql<BillRow>`
     select b.* from unnest(${[...organizationIds]}::uuid[]) as o(id)
     cross join lateral (
@@ -126,7 +146,12 @@ export async function billPages(db: Kysely<BillingDatabase>, organizationIds: re
 }
 
 /** A page of lines of each bill, in position order. One statement. */
-export async function linePages(db: Kysely<BillingDatabase>, billIds: readonly string[], fetch: number, afterPosition: number): Promise<Map<string, BillLine[]>> {
+export async function linePages(
+  db: Kysely<BillingDatabase>,
+  billIds: readonly string[],
+  fetch: number,
+  afterPosition: number,
+): Promise<Map<string, BillLine[]>> {
   const { rows } = await sql<LineRow>`
     select l.* from unnest(${[...billIds]}::uuid[]) as b(id)
     cross join lateral (
@@ -170,7 +195,12 @@ export async function markPaid(trx: Transaction<BillingDatabase>, billId: string
 
 /** ISSUED → UNPAID; false when it was not ISSUED (already unpaid or paid). */
 export async function markUnpaid(trx: Transaction<BillingDatabase>, billId: string, at: Date): Promise<boolean> {
-  const r = await trx.updateTable('bills').set({ status: 'UNPAID', unpaid_since: at }).where('id', '=', billId).where('status', '=', 'ISSUED').executeTakeFirst();
+  const r = await trx
+    .updateTable('bills')
+    .set({ status: 'UNPAID', unpaid_since: at })
+    .where('id', '=', billId)
+    .where('status', '=', 'ISSUED')
+    .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 

@@ -1,3 +1,5 @@
+import type { PriceSchedule } from './rating.ts';
+
 /**
  * Ports that billing core offers to the rest of the billing subgraph (commission, budgets).
  *
@@ -23,7 +25,7 @@ export interface BilledRevenueSource {
 
 /** catalog (scope catalog:price): every component price and VAT rate in force during [from, to). */
 export interface PriceSchedulePort {
-  scheduleFor(from: Date, to: Date): Promise<import('./rating.ts').PriceSchedule>;
+  scheduleFor(from: Date, to: Date): Promise<PriceSchedule>;
 }
 
 /** The outcome of settling a bill from the organisation's wallet. */
@@ -34,5 +36,11 @@ export type SettlementOutcome =
 
 /** wallet (scope wallet:debit): debits a bill with the bill id as idempotency key. Throws when the wallet cannot be reached. */
 export interface SettlementPort {
-  settle(bill: { readonly id: string; readonly organizationId: string; readonly totalMinor: bigint; readonly currency: string; readonly invoiceNumber: string }): Promise<SettlementOutcome>;
+  settle(bill: {
+    readonly id: string;
+    readonly organizationId: string;
+    readonly totalMinor: bigint;
+    readonly currency: string;
+    readonly invoiceNumber: string;
+  }): Promise<SettlementOutcome>;
 }

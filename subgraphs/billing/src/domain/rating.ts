@@ -93,11 +93,7 @@ export function componentsOf(shape: VmShape, running: boolean, allocated: boolea
 }
 
 /** Every SKU rating may ask the schedule for. */
-export const RATED_SKUS: readonly string[] = [
-  ...Object.values(VM_COMPONENT_SKUS.cpu),
-  VM_COMPONENT_SKUS.memory,
-  ...Object.values(VM_COMPONENT_SKUS.storage),
-];
+export const RATED_SKUS: readonly string[] = [...Object.values(VM_COMPONENT_SKUS.cpu), VM_COMPONENT_SKUS.memory, ...Object.values(VM_COMPONENT_SKUS.storage)];
 
 /** Rule 2 and 4. */
 export const lineAmount = (unitPriceMinor: bigint, quantity: number, millis: bigint): bigint =>
@@ -181,15 +177,13 @@ export function rate(spans: readonly UsageSpan[], schedule: PriceSchedule): Rate
     }
   }
   const rated = [...lines.values()]
-    .map(
-      (a): RatedLine => ({
-        ...a.line,
-        millis: a.millis,
-        amountMinor: lineAmount(a.line.unitPriceMinor, a.line.quantity, a.millis),
-        from: new Date(a.from),
-        to: new Date(a.to),
-      }),
-    )
+    .map((a): RatedLine => ({
+      ...a.line,
+      millis: a.millis,
+      amountMinor: lineAmount(a.line.unitPriceMinor, a.line.quantity, a.millis),
+      from: new Date(a.from),
+      to: new Date(a.to),
+    }))
     .sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.from.getTime() - b.from.getTime()));
   return { lines: rated, ...totalsOf(rated) };
 }

@@ -21,7 +21,11 @@ interface ScheduleData {
  * for `cacheMs` per window, so a dashboard's requests do not each call catalog; a close passes
  * `fresh` to read prices as they are now.
  */
-export function catalogSchedule(catalogUrl: string | (() => string), tokens: ServiceTokenSource, cacheMs: number): PriceSchedulePort & { fresh: PriceSchedulePort } {
+export function catalogSchedule(
+  catalogUrl: string | (() => string),
+  tokens: ServiceTokenSource,
+  cacheMs: number,
+): PriceSchedulePort & { fresh: PriceSchedulePort } {
   const catalog = createServiceClient({ url: catalogUrl, tokens });
   const cache = new Map<string, { until: number; schedule: Promise<PriceSchedule> }>();
   const fetchSchedule = async (from: Date, to: Date): Promise<PriceSchedule> => {
@@ -31,7 +35,11 @@ export function catalogSchedule(catalogUrl: string | (() => string), tokens: Ser
     for (const p of data.internalPriceSchedule.prices) {
       currency = p.monthly.currency;
       const list = prices.get(p.sku) ?? [];
-      list.push({ productId: p.productId, monthlyMinor: parseAmount(p.monthly.amount, 'monthly', { allowZero: true }), effectiveFrom: new Date(p.effectiveFrom) });
+      list.push({
+        productId: p.productId,
+        monthlyMinor: parseAmount(p.monthly.amount, 'monthly', { allowZero: true }),
+        effectiveFrom: new Date(p.effectiveFrom),
+      });
       prices.set(p.sku, list);
     }
     for (const list of prices.values()) list.sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());

@@ -1,6 +1,7 @@
-import { badInput, parseVmSize, STORAGE_BLOCK_GIB, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
+import { badInput, parseVmSize, STORAGE_BLOCK_GIB, VM_COMPONENT_SKUS as COMPONENT_SKUS, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
 
-export { CPU_SPEEDS, STORAGE_TIERS, VM_LIMITS, STORAGE_BLOCK_GIB, VM_COMPONENT_SKUS as COMPONENT_SKUS, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
+export { CPU_SPEEDS, STORAGE_TIERS, VM_LIMITS, STORAGE_BLOCK_GIB, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
+export { COMPONENT_SKUS };
 
 /** A virtual machine's shape: what a VM_SIZE product carries and what a custom quote line asks for. */
 export interface VmSpec {

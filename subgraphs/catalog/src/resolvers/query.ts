@@ -58,7 +58,12 @@ export const Query: QueryResolvers = {
     if (!(from < to)) throw badInput('to', 'must be after from.');
     const schedule = await ctx.services.pricing.internalPriceSchedule(skus, from, to);
     return {
-      prices: schedule.prices.map((p) => ({ sku: p.sku, productId: p.productId, monthly: toMoney(p.monthlyMinor, p.currency), effectiveFrom: p.effectiveFrom })),
+      prices: schedule.prices.map((p) => ({
+        sku: p.sku,
+        productId: p.productId,
+        monthly: toMoney(p.monthlyMinor, p.currency),
+        effectiveFrom: p.effectiveFrom,
+      })),
       vatRates: schedule.vatRates.map((rate) => vatRate({ id: '', ...rate })),
     };
   },
