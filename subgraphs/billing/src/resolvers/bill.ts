@@ -4,6 +4,7 @@ import type { BillingContext } from '../context.ts';
 import { invoiceNumberText, type Bill as BillModel, type BillLine } from '../domain/bill.ts';
 import { periodLabel } from '../domain/period.ts';
 import { hoursOf } from '../domain/rating.ts';
+import { INVOICE_PATH } from '../http/invoice-route.ts';
 import { canReadMoney } from './access.ts';
 
 const isPosition: CursorCheck<number> = (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 10_000_000;
@@ -26,7 +27,7 @@ export const Bill: BillResolvers = {
   subtotal: (bill) => toMoney(bill.subtotalMinor, bill.currency),
   vat: (bill) => toMoney(bill.vatMinor, bill.currency),
   total: (bill) => toMoney(bill.totalMinor, bill.currency),
-  invoiceUrl: (bill, _args, ctx) => `${ctx.services.invoiceBaseUrl()}/invoices/${bill.id}`,
+  invoiceUrl: (bill, _args, ctx) => `${ctx.services.invoiceBaseUrl()}${INVOICE_PATH}?id=${bill.id}`,
 };
 
 export const CurrentBill: CurrentBillResolvers = {
