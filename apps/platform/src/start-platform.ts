@@ -11,7 +11,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@platform/kernel';
-import { createBillingSubgraph, readBillingConfig } from '@platform/billing';
+import { createBillingSubgraph, readBillingConfig, type BillingOptions } from '@platform/billing';
 import { createCatalogSubgraph, readCatalogConfig } from '@platform/catalog';
 import { createTenancySubgraph, readTenancyConfig } from '@platform/tenancy';
 import { createVmsSubgraph, readVmsConfig, type VmsOptions } from '@platform/vms';
@@ -49,6 +49,8 @@ export interface PlatformOptions {
   readonly eventBus?: EventBus;
   /** vms: extra env (e.g. VMS_BUILD_DELAY_MS) and options (a deterministic compute provider in tests). */
   readonly vms?: { readonly env?: Readonly<Record<string, string>>; readonly options?: VmsOptions };
+  /** Billing's env and options (a test clock). */
+  readonly billing?: { readonly env?: Readonly<Record<string, string>>; readonly options?: BillingOptions };
 }
 
 export interface Platform {
@@ -148,8 +150,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     started.push(vms);
 
     const billing = createBillingSubgraph(
-      readBillingConfig({ ...common('billing'), JWKS_URL: jwksUrl }),
+      readBillingConfig({ ...common('billing'), JWKS_URL: jwksUrl, CATALOG_URL: catalogServer.url, WALLET_URL: walletServer.url, ...options.billing?.env }),
       depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission']),
+      options.billing?.options,
     );
     const billingServer = await billing.start();
     started.push(billing);
