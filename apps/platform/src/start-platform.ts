@@ -150,8 +150,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     started.push(vms);
 
     const billing = createBillingSubgraph(
-      readBillingConfig({ ...common('billing'), JWKS_URL: jwksUrl, CATALOG_URL: catalogServer.url, WALLET_URL: walletServer.url, ...options.billing?.env }),
-      depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission']),
+      readBillingConfig({
+        ...common('billing'),
+        JWKS_URL: jwksUrl,
+        CATALOG_URL: catalogServer.url,
+        WALLET_URL: walletServer.url,
+        VMS_URL: vmsServer.url,
+        ...options.billing?.env,
+      }),
+      depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission', 'vms:read']),
       options.billing?.options,
     );
     const billingServer = await billing.start();

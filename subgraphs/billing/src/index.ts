@@ -5,12 +5,13 @@ import { migrations } from './db/migrations/index.ts';
 import type { BillingDatabase } from './db/types.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { periodBefore } from './domain/period.ts';
-import type { BillingPeriod, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
+import type { BillingPeriod, InventoryPort, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
 import { createServices } from './domain/services.ts';
 import { usageFromVmEvents } from './domain/usage-consumer.ts';
 import { invoiceRoute } from './http/invoice-route.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogSchedule } from './remote/catalog-schedule.ts';
+import { vmsInventory } from './remote/vms-inventory.ts';
 import { walletSettlement } from './remote/wallet-settlement.ts';
 import { buildBillingSchema } from './schema.ts';
 
@@ -26,6 +27,8 @@ export interface BillingOptions {
   /** Defaults to catalog and wallet over HTTP (service tokens from deps). */
   readonly prices?: PriceSchedulePort;
   readonly settlement?: SettlementPort;
+  /** Defaults to vms over HTTP (scope vms:read). */
+  readonly inventory?: InventoryPort;
 }
 
 /** The billing subgraph: usage from VM events, rating, bills and their settlement. */
@@ -43,10 +46,12 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     services: (database: Database<BillingDatabase>) =>
       createServices(
         database.db,
+        database.background,
         {
           prices: options.prices ?? schedule,
           freshPrices: options.prices ?? schedule.fresh,
           settlement: options.settlement ?? walletSettlement(config.walletUrl, deps.serviceTokens),
+          inventory: options.inventory ?? vmsInventory(config.vmsUrl, deps.serviceTokens),
         },
         clock,
         deps.logger,
@@ -56,6 +61,17 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     consumers: (database) => [usageFromVmEvents(database.db, deps.logger)],
     routes: (services) => [invoiceRoute(services.bills, deps.verifyToken, deps.orgDirectory)],
     tasks: (_database, services) => [
+      // At start, then on an interval: VMs with no events (seeded, imported) and missed events.
+      new PeriodicTask({
+        name: 'billing reconciliation',
+        intervalMs: config.reconcileIntervalMs,
+        firstDelayMs: 0,
+        logger: deps.logger,
+        run: async () => {
+          const { added, repaired } = await services.reconciliation.run();
+          return added + repaired;
+        },
+      }),
       // Closes the month that ended (a no-op once closed) and retries settlement of unpaid bills.
       new PeriodicTask({
         name: 'billing period close',
@@ -78,6 +94,8 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     },
     /** The close for one period now (the task runs it at month end). */
     closePeriod: (period: BillingPeriod) => subgraph.services.bills.close(period),
+    /** One reconciliation pass now (the task runs it at start and on an interval). */
+    reconcile: () => subgraph.services.reconciliation.run(),
     /** In-process ports for the rest of billing (commission, budgets). */
     accruedSpend: subgraph.services.bills,
     billedRevenue: subgraph.services.bills,

@@ -44,3 +44,24 @@ export interface SettlementPort {
     readonly invoiceNumber: string;
   }): Promise<SettlementOutcome>;
 }
+
+/** A VM as the vms inventory reports it now. */
+export interface InventoryVm {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly productId: string | null;
+  readonly status: string;
+  readonly powerState: string;
+  readonly vcpu: number | null;
+  readonly cpuSpeed: string;
+  readonly memoryMib: number | null;
+  readonly diskGib: number;
+  readonly storageTier: string;
+  /** When it was created or imported. */
+  readonly createdAt: Date;
+}
+
+/** vms (scope vms:read): the inventory in id order, a page at a time. */
+export interface InventoryPort {
+  page(after: string | null, first: number): Promise<InventoryVm[]>;
+}

@@ -2,11 +2,13 @@ import type { Logger } from '@platform/kernel';
 import type { BillingDb } from '../db/types.ts';
 import { BillService } from './bill-service.ts';
 import type { Clock } from './clock.ts';
-import type { PriceSchedulePort, SettlementPort } from './ports.ts';
+import type { InventoryPort, PriceSchedulePort, SettlementPort } from './ports.ts';
+import { Reconciliation } from './reconciliation.ts';
 
 /** Built once per subgraph (defineSubgraph's `services`); requests, tasks and consumers share them. */
 export interface BillingServices {
   readonly bills: BillService;
+  readonly reconciliation: Reconciliation;
   readonly clock: Clock;
   /** Where invoice documents are served (set once the server listens). */
   readonly invoiceBaseUrl: () => string;
@@ -16,10 +18,20 @@ export interface BillingPorts {
   readonly prices: PriceSchedulePort;
   readonly freshPrices: PriceSchedulePort;
   readonly settlement: SettlementPort;
+  readonly inventory: InventoryPort;
 }
 
-export const createServices = (db: BillingDb, ports: BillingPorts, clock: Clock, logger: Logger, invoiceBaseUrl: () => string): BillingServices => ({
+export const createServices = (
+  db: BillingDb,
+  background: BillingDb,
+  ports: BillingPorts,
+  clock: Clock,
+  logger: Logger,
+  invoiceBaseUrl: () => string,
+): BillingServices => ({
   bills: new BillService(db, ports.prices, ports.freshPrices, ports.settlement, clock, logger),
+  // Background work stays out of requests' statement counts.
+  reconciliation: new Reconciliation(background, ports.inventory, clock, logger),
   clock,
   invoiceBaseUrl,
 });

@@ -3,7 +3,7 @@ import { createLogger, InMemoryEventBus, newId, type Role } from '@platform/kern
 import { StatementCounter } from '@platform/kernel/testing';
 import { createTestDatabase, dropTestDatabases, gql, orgTest, tokenAs, type StandardTree, type TestAuth } from '@platform/testkit';
 import { sql } from 'kysely';
-import type { PriceSchedulePort, SettlementOutcome, SettlementPort } from '../../src/domain/ports.ts';
+import type { InventoryVm, PriceSchedulePort, SettlementOutcome, SettlementPort } from '../../src/domain/ports.ts';
 import type { PriceSchedule, ScheduledPrice, ScheduledVatRate } from '../../src/domain/rating.ts';
 import { createBillingSubgraph, readBillingConfig, type BillingSubgraph } from '../../src/index.ts';
 
@@ -101,6 +101,8 @@ async function startBilling(auth: TestAuth, tree: StandardTree) {
   const prices = listPrices();
   const wallet = testWallet();
   const eventBus = new InMemoryEventBus();
+  /** What the vms inventory stand-in reports (tests push VMs into it). */
+  const inventory: InventoryVm[] = [];
   const subgraph: BillingSubgraph = createBillingSubgraph(
     readBillingConfig({ DATABASE_URL: await createTestDatabase('billing'), PORT: '0', NODE_ENV: 'test', BILLING_CLOSE_INTERVAL_MS: '3600000' }),
     {
@@ -111,7 +113,18 @@ async function startBilling(auth: TestAuth, tree: StandardTree) {
       serviceTokens: () => auth.serviceToken('billing', ['tenancy:read']),
       onQuery: statements.record,
     },
-    { clock: () => now, prices: prices.port, settlement: wallet.port },
+    {
+      clock: () => now,
+      prices: prices.port,
+      settlement: wallet.port,
+      inventory: {
+        page: async (after, first) =>
+          inventory
+            .filter((vm) => !after || vm.id > after)
+            .sort((a, b) => (a.id < b.id ? -1 : 1))
+            .slice(0, first),
+      },
+    },
   );
   const server = await subgraph.start();
   return {
@@ -122,6 +135,7 @@ async function startBilling(auth: TestAuth, tree: StandardTree) {
     prices,
     wallet,
     eventBus,
+    inventory,
     setNow(iso: string) {
       now = at(iso);
     },

@@ -38,6 +38,23 @@ export type ImportInventoryInput = {
   snapshot: Scalars['String']['input'];
 };
 
+/** A VM as billing's reconciliation needs it. */
+export type InternalInventoryVm = {
+  __typename?: 'InternalInventoryVm';
+  cpuSpeed: Scalars['String']['output'];
+  /** When the VM was created or imported. */
+  createdAt: Scalars['DateTime']['output'];
+  diskGib: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  memoryMib: Maybe<Scalars['Int']['output']>;
+  organizationId: Scalars['ID']['output'];
+  powerState: Scalars['String']['output'];
+  productId: Maybe<Scalars['ID']['output']>;
+  status: Scalars['String']['output'];
+  storageTier: Scalars['String']['output'];
+  vcpu: Maybe<Scalars['Int']['output']>;
+};
+
 export type InventoryImportReport = {
   __typename?: 'InventoryImportReport';
   added: Scalars['Int']['output'];
@@ -192,8 +209,16 @@ export type ProvisionVirtualMachineInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** For billing (scope vms:read): the whole inventory, DELETED included, in id order, at most 1000 a page. */
+  internalInventory: Array<InternalInventoryVm>;
   /** A virtual machine the caller may see; null when there is none, or it belongs to an organisation outside the caller's subtree. */
   virtualMachine: Maybe<VirtualMachine>;
+};
+
+
+export type QueryInternalInventoryArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first: Scalars['Int']['input'];
 };
 
 
@@ -450,10 +475,11 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportInventoryInput: ImportInventoryInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  InventoryImportReport: ResolverTypeWrapper<InventoryImportReport>;
+  InternalInventoryVm: ResolverTypeWrapper<InternalInventoryVm>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  InventoryImportReport: ResolverTypeWrapper<InventoryImportReport>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationRefModel>;
   OrganizationScope: OrganizationScope;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -485,10 +511,11 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   ImportInventoryInput: ImportInventoryInput;
   String: Scalars['String']['output'];
-  InventoryImportReport: InventoryImportReport;
+  InternalInventoryVm: InternalInventoryVm;
   Int: Scalars['Int']['output'];
-  Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
+  InventoryImportReport: InventoryImportReport;
+  Mutation: Record<PropertyKey, never>;
   Organization: OrganizationRefModel;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -512,6 +539,20 @@ export type ResolversParentTypes = ResolversObject<{
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type InternalInventoryVmResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['InternalInventoryVm'] = ResolversParentTypes['InternalInventoryVm']> = ResolversObject<{
+  cpuSpeed?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  diskGib?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memoryMib?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  powerState?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  storageTier?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  vcpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
 
 export type InventoryImportReportResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['InventoryImportReport'] = ResolversParentTypes['InventoryImportReport']> = ResolversObject<{
   added?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -551,6 +592,7 @@ export type ProductResolvers<ContextType = VmsContext, ParentType extends Resolv
 }>;
 
 export type QueryResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  internalInventory?: Resolver<Array<ResolversTypes['InternalInventoryVm']>, ParentType, ContextType, RequireFields<QueryInternalInventoryArgs, 'first'>>;
   virtualMachine?: Resolver<Maybe<ResolversTypes['VirtualMachine']>, ParentType, ContextType, RequireFields<QueryVirtualMachineArgs, 'id'>>;
 }>;
 
@@ -622,6 +664,7 @@ export type VirtualMachineSpecResolvers<ContextType = VmsContext, ParentType ext
 
 export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
+  InternalInventoryVm?: InternalInventoryVmResolvers<ContextType>;
   InventoryImportReport?: InventoryImportReportResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
