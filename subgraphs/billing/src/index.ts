@@ -19,7 +19,8 @@ export { readBillingConfig, type BillingConfig } from './config.ts';
 export type { Bill } from './domain/bill.ts';
 export type { Clock } from './domain/clock.ts';
 export { periodBefore, periodContaining, periodLabel } from './domain/period.ts';
-export type { AccruedSpendSource, BilledRevenueSource, BillingPeriod } from './domain/ports.ts';
+export type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, InventoryPort, InventoryVm, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
+export type { PriceSchedule, ScheduledPrice } from './domain/rating.ts';
 
 export interface BillingOptions {
   /** Defaults to the wall clock; tests pass one they can move across period ends. */
