@@ -29,7 +29,9 @@ try {
   const again = await fleet.billing.closePeriod(period);
   const againSeconds = (performance.now() - againStarted) / 1000;
   const { rows } = await sql<{ bills: string; lines: string; total: string }>`
-    select (select count(*) from bills) as bills, (select count(*) from bill_lines) as lines, (select sum(total_minor) from bills) as total`.execute(fleet.billing.db);
+    select (select count(*) from bills) as bills, (select count(*) from bill_lines) as lines, (select sum(total_minor) from bills) as total`.execute(
+    fleet.billing.db,
+  );
   const result = {
     benchmark: 'billing-close',
     virtualMachines: fleet.inventory.length,
@@ -44,7 +46,12 @@ try {
     summary: { issued: summary.issued, paid: summary.paid, unpaid: summary.unpaid },
     secondCloseSeconds: Math.round(againSeconds * 1000) / 1000,
     secondCloseIssued: again.issued,
-    environment: { cpus: cpus().length, node: process.version, database: process.env['BENCH_DATABASE_URL'] ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL', at: new Date().toISOString() },
+    environment: {
+      cpus: cpus().length,
+      node: process.version,
+      database: process.env['BENCH_DATABASE_URL'] ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL',
+      at: new Date().toISOString(),
+    },
   };
   const text = JSON.stringify(result, null, 2);
   console.log(text);

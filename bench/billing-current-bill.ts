@@ -53,7 +53,12 @@ try {
     withinTarget: stats.p95Ms < TARGET_P95_MS,
     sqlStatementsPerRequest: Math.round((fleet.counter.count / REQUESTS) * 100) / 100,
     currentTotalZar: last?._entities[0]?.currentBill.total.amount,
-    environment: { cpus: cpus().length, node: process.version, database: process.env['BENCH_DATABASE_URL'] ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL', at: new Date().toISOString() },
+    environment: {
+      cpus: cpus().length,
+      node: process.version,
+      database: process.env['BENCH_DATABASE_URL'] ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL',
+      at: new Date().toISOString(),
+    },
   };
   const text = JSON.stringify(result, null, 2);
   console.log(text);

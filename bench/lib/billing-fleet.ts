@@ -55,7 +55,14 @@ export async function billingWithFleet(dbs: BenchDatabases, now: () => Date) {
   const counter = new StatementCounter();
   const eventBus = new InMemoryEventBus();
   const billing = createBillingSubgraph(
-    readBillingConfig({ DATABASE_URL: await dbs.database('billing'), PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'error', BILLING_CLOSE_INTERVAL_MS: '86400000', BILLING_RECONCILE_INTERVAL_MS: '86400000' }),
+    readBillingConfig({
+      DATABASE_URL: await dbs.database('billing'),
+      PORT: '0',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'error',
+      BILLING_CLOSE_INTERVAL_MS: '86400000',
+      BILLING_RECONCILE_INTERVAL_MS: '86400000',
+    }),
     {
       logger: createLogger({ service: 'billing-bench' }, 'error'),
       verifyToken: auth.verifyToken,

@@ -15,8 +15,6 @@ export interface BillingConfig extends ServiceConfig {
   readonly priceCacheMs: number;
   /** How often the close task looks for an ended, unclosed period (and retries settlement). */
   readonly closeIntervalMs: number;
-  /** An UNPAID bill this many days old suspends its organisation (0: never). */
-  readonly suspendAfterDays: number;
   /** How often the outbox relay looks for new events. */
   readonly outboxIntervalMs: number;
 }
@@ -33,7 +31,6 @@ export function readBillingConfig(env: Env = process.env): BillingConfig {
     publicUrl: r.optionalUrl('BILLING_PUBLIC_URL'),
     priceCacheMs: r.int('BILLING_PRICE_CACHE_MS', 60_000, { min: 0, max: 3_600_000 }),
     closeIntervalMs: r.int('BILLING_CLOSE_INTERVAL_MS', 15 * 60_000, { min: 50, max: 86_400_000 }),
-    suspendAfterDays: r.int('BILLING_SUSPEND_AFTER_DAYS', 14, { min: 0, max: 365 }),
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 60_000 }),
   });
 }

@@ -21,7 +21,7 @@ import { invoiceNumberText, type Bill, type BillLine } from './bill.ts';
 import type { Clock } from './clock.ts';
 import { periodContaining } from './period.ts';
 import type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, PriceSchedulePort, SettlementPort } from './ports.ts';
-import { rate, type Rated, type RatedTotals } from './rating.ts';
+import { rate, rateWithCutoff, type Rated, type RatedTotals } from './rating.ts';
 import { spansOf, type VmObservation } from './usage.ts';
 
 /** An organisation's bill for the open period: accrued to `asOf`, and projected to the period's end. */
@@ -94,13 +94,17 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
   async currentBills(organizationIds: readonly string[]): Promise<Map<string, CurrentBill>> {
     const asOf = this.clock();
     const period = periodContaining(asOf);
-    const { observations, rateTo, currency } = await this.rateScope({ organizationIds }, period, period.end);
+    const [observations, schedule] = await Promise.all([
+      observationsInWindow(this.db, { organizationIds }, period.start, period.end),
+      this.prices.scheduleFor(period.start, period.end),
+    ]);
+    const currency = schedule.currency;
     const byOrg = groupBy(observations, (o) => o.organizationId);
     const bills = new Map<string, CurrentBill>();
     for (const organizationId of organizationIds) {
-      const own = byOrg.get(organizationId) ?? [];
-      const accrued = rateTo(asOf, own);
-      const projected = rateTo(period.end, own);
+      // One pass: the whole period as projected (every VM as it is now), and its part before now as accrued.
+      const { whole: projected, early } = rateWithCutoff(spansOf(byOrg.get(organizationId) ?? [], period.start, period.end), schedule, asOf);
+      const accrued = early!;
       bills.set(organizationId, {
         organizationId,
         period,

@@ -127,16 +127,51 @@ function inForce<T extends { readonly effectiveFrom: Date }>(list: readonly T[],
   return { current, nextAt };
 }
 
-interface Accumulating {
-  line: Omit<RatedLine, 'amountMinor' | 'millis' | 'from' | 'to'>;
-  millis: bigint;
+interface Usage {
+  millis: number;
   from: number;
   to: number;
 }
 
-/** Rules 1–5 over spans of usage (see spansOf). Lines come ordered by VM, SKU and start. */
-export function rate(spans: readonly UsageSpan[], schedule: PriceSchedule): Rated {
+interface Accumulating {
+  line: Omit<RatedLine, 'amountMinor' | 'millis' | 'from' | 'to'>;
+  whole: Usage;
+  /** The part before `asOf`, when one is asked for. */
+  early: Usage | null;
+}
+
+const add = (usage: Usage | null, from: number, to: number): Usage =>
+  usage ? { millis: usage.millis + (to - from), from: Math.min(usage.from, from), to: Math.max(usage.to, to) } : { millis: to - from, from, to };
+
+const byVmSkuStart = (a: RatedLine, b: RatedLine) =>
+  a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.from.getTime() - b.from.getTime();
+
+function finish(entries: readonly Accumulating[], pick: (a: Accumulating) => Usage | null): Rated {
+  const lines: RatedLine[] = [];
+  for (const a of entries) {
+    const usage = pick(a);
+    if (!usage || usage.millis <= 0) continue;
+    const millis = BigInt(usage.millis);
+    lines.push({
+      ...a.line,
+      millis,
+      amountMinor: lineAmount(a.line.unitPriceMinor, a.line.quantity, millis),
+      from: new Date(usage.from),
+      to: new Date(usage.to),
+    });
+  }
+  lines.sort(byVmSkuStart);
+  return { lines, ...totalsOf(lines) };
+}
+
+/**
+ * Rules 1–5 over spans of usage (see spansOf), in one pass: the whole spans, and (with `asOf`) their part
+ * before `asOf` — a current bill's accrued and projected figures from one traversal. Lines come ordered by
+ * VM, SKU and start.
+ */
+export function rateWithCutoff(spans: readonly UsageSpan[], schedule: PriceSchedule, asOf: Date | null): { whole: Rated; early: Rated | null } {
   const lines = new Map<string, Accumulating>();
+  const cutoff = asOf ? asOf.getTime() : Number.NEGATIVE_INFINITY;
   for (const span of spans) {
     const { observation } = span;
     for (const component of componentsOf(observation.shape, observation.running, observation.allocated)) {
@@ -150,13 +185,9 @@ export function rate(spans: readonly UsageSpan[], schedule: PriceSchedule): Rate
         if (!vat.current) throw new UnpricedUsageError(`No VAT rate in force at ${new Date(t).toISOString()}.`);
         const pieceEnd = Math.min(end, price.nextAt, vat.nextAt);
         const key = `${observation.vmId}|${component.sku}|${component.quantity}|${price.current.effectiveFrom.getTime()}|${vat.current.basisPoints}`;
-        const found = lines.get(key);
-        if (found) {
-          found.millis += BigInt(pieceEnd - t);
-          found.from = Math.min(found.from, t);
-          found.to = Math.max(found.to, pieceEnd);
-        } else {
-          lines.set(key, {
+        let found = lines.get(key);
+        if (!found) {
+          found = {
             line: {
               vmId: observation.vmId,
               productId: price.current.productId,
@@ -167,25 +198,25 @@ export function rate(spans: readonly UsageSpan[], schedule: PriceSchedule): Rate
               unitPriceMinor: price.current.monthlyMinor,
               vatBasisPoints: vat.current.basisPoints,
             },
-            millis: BigInt(pieceEnd - t),
-            from: t,
-            to: pieceEnd,
-          });
+            whole: { millis: 0, from: t, to: t },
+            early: null,
+          };
+          lines.set(key, found);
         }
+        found.whole = add(found.whole, t, pieceEnd);
+        const earlyEnd = Math.min(pieceEnd, cutoff);
+        if (earlyEnd > t) found.early = add(found.early, t, earlyEnd);
         t = pieceEnd;
       }
     }
   }
-  const rated = [...lines.values()]
-    .map((a): RatedLine => ({
-      ...a.line,
-      millis: a.millis,
-      amountMinor: lineAmount(a.line.unitPriceMinor, a.line.quantity, a.millis),
-      from: new Date(a.from),
-      to: new Date(a.to),
-    }))
-    .sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.from.getTime() - b.from.getTime()));
-  return { lines: rated, ...totalsOf(rated) };
+  const entries = [...lines.values()];
+  return { whole: finish(entries, (a) => a.whole), early: asOf ? finish(entries, (a) => a.early) : null };
+}
+
+/** Rules 1–5 over spans of usage (see spansOf). Lines come ordered by VM, SKU and start. */
+export function rate(spans: readonly UsageSpan[], schedule: PriceSchedule): Rated {
+  return rateWithCutoff(spans, schedule, null).whole;
 }
 
 /** Hours as an exact decimal string with two places (half-even): 1_800_000 ms → "0.50". */
