@@ -57,6 +57,9 @@ describe('closing a period', () => {
     expect(billing.wallet.debits.size).toBe(1);
     expect(await billing.outbox('billing.bill.finalised')).toHaveLength(1);
     expect(await billing.outbox('billing.bill.paid')).toHaveLength(1);
+    // BilledRevenueSource (commission's base): the finalised subtotal, VAT excluded.
+    const october = { start: new Date('2026-10-01T00:00:00Z'), end: new Date('2026-11-01T00:00:00Z') };
+    expect((await billing.subgraph.billedRevenue.revenueByOrganization(october)).get(org)).toBe(863n);
   });
 
   test('short funds leave the bill UNPAID with an event; a later pass collects it once funds arrive', { timeout: 120_000 }, async ({ billing, tree }) => {

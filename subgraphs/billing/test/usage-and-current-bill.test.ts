@@ -66,6 +66,11 @@ describe('usage from VM events', () => {
     expect(await cost()).toEqual({ amount: '20.71', currency: 'ZAR' });
     const total = (await billing.call(CURRENT, { id: org }, token)).data._entities[0].currentBill.subtotal.amount;
     expect(total).toBe('20.71');
+    // AccruedSpendSource (budgets): VAT inclusive, to now; an organisation without usage is 0.
+    const november = { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') };
+    const other = billing.addCustomer(tree.resellerB);
+    const accrued = await billing.subgraph.accruedSpend.accruedFor([org, other], november);
+    expect([accrued.get(org), accrued.get(other)]).toEqual([2382n, 0n]);
   });
 
   test('usage(period) sums hours for any member; a malformed period names the field', { timeout: 120_000 }, async ({ billing, tree }) => {
