@@ -57,7 +57,7 @@ export interface PlatformOptions {
   readonly vms?: { readonly env?: Readonly<Record<string, string>>; readonly options?: VmsOptions };
   /** The payment provider's webhook signing secret (PAYMENT_WEBHOOK_SECRET); generated when absent. */
   readonly paymentWebhookSecret?: string;
-  /** billing: extra env (e.g. PAYMENT_SIMULATOR_DELAY_MS) and options (spend sources, a provider in tests). */
+  /** billing: extra env (e.g. PAYMENT_SIMULATOR_DELAY_MS) and options (a test clock, a provider in tests). */
   readonly billing?: { readonly env?: Readonly<Record<string, string>>; readonly options?: BillingOptions };
 }
 
@@ -170,11 +170,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       readBillingConfig({
         ...common('billing'),
         JWKS_URL: jwksUrl,
+        CATALOG_URL: catalogServer.url,
         WALLET_URL: walletServer.url,
+        VMS_URL: vmsServer.url,
         PAYMENT_WEBHOOK_SECRET: paymentWebhookSecret,
         ...options.billing?.env,
       }),
-      depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission']),
+      depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission', 'vms:read']),
       options.billing?.options,
     );
     const billingServer = await billing.start();

@@ -113,6 +113,36 @@ export interface CommissionStatementChanged {
   readonly amount: EventMoney;
 }
 
+/** A bill finalised by a period close (numbered, not yet settled). */
+export interface BillFinalised {
+  readonly billId: string;
+  readonly organizationId: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly invoiceNumber: string;
+  readonly subtotal: EventMoney;
+  readonly vat: EventMoney;
+  readonly total: EventMoney;
+}
+
+export interface BillPaid {
+  readonly billId: string;
+  readonly organizationId: string;
+  readonly invoiceNumber: string;
+  readonly total: EventMoney;
+  readonly paidAt: string;
+}
+
+/** The wallet refused the bill's debit (funds short, or the organisation may not spend). */
+export interface BillUnpaid {
+  readonly billId: string;
+  readonly organizationId: string;
+  readonly invoiceNumber: string;
+  readonly total: EventMoney;
+  readonly reason: string;
+  readonly unpaidSince: string;
+}
+
 /** The one map from every topic to its payload: producers and consumers are typed by it. */
 export interface EventContracts {
   'tenancy.organization.created': OrganizationCreated;
@@ -135,6 +165,9 @@ export interface EventContracts {
   'billing.top_up.changed': TopUpChanged;
   'billing.budget.threshold_reached': BudgetThresholdReached;
   'billing.commission_statement.changed': CommissionStatementChanged;
+  'billing.bill.finalised': BillFinalised;
+  'billing.bill.paid': BillPaid;
+  'billing.bill.unpaid': BillUnpaid;
 }
 
 export type Topic = keyof EventContracts;

@@ -51,3 +51,13 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], field: st
   if (!(allowed as readonly string[]).includes(value)) throw badInput(field, `must be one of ${allowed.join(', ')}.`);
   return value as T;
 }
+
+/** The component products a VM is priced from (stable catalogue SKUs): catalog prices them, billing rates usage with them. */
+export const VM_COMPONENT_SKUS = {
+  cpu: { STANDARD: 'CPU-STD-VCPU', ECONOMY: 'CPU-ECO-VCPU' },
+  memory: 'RAM-GIB',
+  storage: { STANDARD: 'STO-STD-100G', PREMIUM: 'STO-PRM-100G' },
+} as const satisfies { cpu: Record<CpuSpeedClass, string>; memory: string; storage: Record<StorageTier, string> };
+
+/** Storage is sold in blocks: a disk is billed for every started block. */
+export const STORAGE_BLOCK_GIB = 100;

@@ -2,9 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, EnvReader, readServiceConfig, type Env, type ServiceConfig } from '@platform/kernel';
 
 export interface BillingConfig extends ServiceConfig {
+  /** Catalog's GraphQL endpoint (internalPriceSchedule, scope catalog:price). */
+  readonly catalogUrl: string;
+  /** Vms's GraphQL endpoint (internalInventory, scope vms:read). */
+  readonly vmsUrl: string;
+  /** How often usage is reconciled against the vms inventory (also once at start). */
+  readonly reconcileIntervalMs: number;
+  /** Where customers reach billing's invoice route; default: the address billing listens on. */
+  readonly publicUrl: string | undefined;
+  /** How long a price schedule from catalog is reused for current bills (closes always read it fresh). */
+  readonly priceCacheMs: number;
+  /** How often the close task looks for an ended, unclosed period (and retries settlement). */
+  readonly closeIntervalMs: number;
   /** How often the outbox relay looks for new events. */
   readonly outboxIntervalMs: number;
-  /** Wallet's GraphQL endpoint (top-up credits and refunds: wallet:credit; commission: wallet:commission). */
+  /** Wallet's GraphQL endpoint: bills (internalDebitForBill, wallet:debit), top-up credits and refunds (wallet:credit), commission (wallet:commission). */
   readonly walletUrl: string;
   /** The payment provider's webhook signing secret (HMAC-SHA256). */
   readonly paymentWebhookSecret: string;
@@ -33,6 +45,12 @@ export function readBillingConfig(env: Env = process.env): BillingConfig {
   if (topUpMaxRands < topUpMinRands) throw new ConfigError('TOP_UP_MAX_RANDS', `must be at least TOP_UP_MIN_RANDS (${topUpMinRands})`);
   return Object.freeze({
     ...service,
+    catalogUrl: r.url('CATALOG_URL', 'http://127.0.0.1:4004/graphql'),
+    vmsUrl: r.url('VMS_URL', 'http://127.0.0.1:4005/graphql'),
+    reconcileIntervalMs: r.int('BILLING_RECONCILE_INTERVAL_MS', 10 * 60_000, { min: 50, max: 86_400_000 }),
+    publicUrl: r.optionalUrl('BILLING_PUBLIC_URL'),
+    priceCacheMs: r.int('BILLING_PRICE_CACHE_MS', 60_000, { min: 0, max: 3_600_000 }),
+    closeIntervalMs: r.int('BILLING_CLOSE_INTERVAL_MS', 15 * 60_000, { min: 50, max: 86_400_000 }),
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 60_000 }),
     walletUrl: r.url('WALLET_URL', 'http://127.0.0.1:4003/graphql'),
     paymentWebhookSecret: webhookSecret(r, service.production),

@@ -3,40 +3,59 @@ import type { BillingConfig } from './config.ts';
 import type { BillingContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
 import type { BillingDatabase } from './db/types.ts';
+import { systemClock, type Clock } from './domain/clock.ts';
 import type { WalletPayments } from './domain/payments.ts';
 import type { PaymentProvider } from './domain/payments-provider.ts';
-import { createPaymentServices, type PaymentPorts, unwiredSpendSources } from './domain/payments-services.ts';
+import { createPaymentServices, type PaymentPorts } from './domain/payments-services.ts';
 import { previousMonth } from './domain/payments-month.ts';
 import { simulatedPaymentProvider } from './domain/payments-simulator.ts';
-import type { AccruedSpendSource, BilledRevenueSource } from './domain/ports.ts';
+import { periodBefore } from './domain/period.ts';
+import type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, InventoryPort, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
 import { createServices } from './domain/services.ts';
+import { usageFromVmEvents } from './domain/usage-consumer.ts';
+import { invoiceRoute } from './http/invoice-route.ts';
 import { paymentWebhookRoute, simulatedCheckoutRoute } from './http/payment-webhook-route.ts';
 import { createLoaders } from './loaders.ts';
+import { catalogSchedule } from './remote/catalog-schedule.ts';
+import { vmsInventory } from './remote/vms-inventory.ts';
 import { walletPayments } from './remote/wallet-payments.ts';
+import { walletSettlement } from './remote/wallet-settlement.ts';
 import { buildBillingSchema } from './schema.ts';
 
 export { readBillingConfig, type BillingConfig } from './config.ts';
-export type { Note } from './domain/note.ts';
-export type { AccruedSpendSource, BilledRevenueSource, BillingPeriod } from './domain/ports.ts';
+export type { Bill } from './domain/bill.ts';
+export type { Clock } from './domain/clock.ts';
+export { periodBefore, periodContaining, periodLabel } from './domain/period.ts';
+export type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, InventoryPort, InventoryVm, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
+export type { PriceSchedule, ScheduledPrice } from './domain/rating.ts';
 export type { WalletPayments, TopUp } from './domain/payments.ts';
 export { type PaymentProvider, type PaymentEvent, type Checkout, type CheckoutRequest, webhookBody } from './domain/payments-provider.ts';
 export { signWebhook, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from './domain/payments-signature.ts';
 
 export interface BillingOptions {
+  /** Defaults to the wall clock; tests pass one they can move across period ends. */
+  readonly clock?: Clock;
+  /** Defaults to catalog and wallet over HTTP (service tokens from deps). */
+  readonly prices?: PriceSchedulePort;
+  readonly settlement?: SettlementPort;
+  /** Defaults to vms over HTTP (scope vms:read). */
+  readonly inventory?: InventoryPort;
   /** The payment provider; the simulator (PAYMENT_SIMULATOR_*) when absent. */
   readonly paymentProvider?: PaymentProvider;
-  /** Replace the wallet's HTTP client (tests of billing alone). */
+  /** Replace the wallet's HTTP client for top-ups and commission (tests of billing alone). */
   readonly wallet?: WalletPayments;
-  /** What budgets and commission read from rating; fail loudly until wired. */
+  /** What budgets and commission read; billing's own rated bills when absent. */
   readonly accruedSpend?: AccruedSpendSource;
   readonly billedRevenue?: BilledRevenueSource;
-  readonly clock?: () => Date;
 }
 
-/** The billing subgraph as a declaration; defineSubgraph orders start() and stop(). */
+/** The billing subgraph: usage from VM events, rating, bills and their settlement, top-ups, commission and budgets. */
 export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps, options: BillingOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const schedule = catalogSchedule(config.catalogUrl, deps.serviceTokens, config.priceCacheMs);
+  let listening = config.publicUrl;
   let baseUrl: string | undefined;
-  const ports: PaymentPorts = {
+  const paymentPorts: Omit<PaymentPorts, 'accruedSpend' | 'billedRevenue'> = {
     provider:
       options.paymentProvider ??
       simulatedPaymentProvider({
@@ -47,12 +66,14 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
         logger: deps.logger,
       }),
     wallet: options.wallet ?? walletPayments(config.walletUrl, deps.serviceTokens),
-    accruedSpend: options.accruedSpend ?? unwiredSpendSources.accruedSpend,
-    billedRevenue: options.billedRevenue ?? unwiredSpendSources.billedRevenue,
     orgDirectory: deps.orgDirectory,
     logger: deps.logger,
-    clock: options.clock,
+    clock,
   };
+  const spend = (bills: AccruedSpendSource & BilledRevenueSource) => ({
+    accruedSpend: options.accruedSpend ?? bills,
+    billedRevenue: options.billedRevenue ?? bills,
+  });
   const subgraph = defineSubgraph({
     name: 'billing',
     place: config,
@@ -60,42 +81,70 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     migrations,
     schema: buildBillingSchema(),
     outbox: config.outboxIntervalMs,
-    services: (database: Database<BillingDatabase>) => ({
-      ...createServices(database.db, createPaymentServices(database.db, ports, config)),
+    services: (database: Database<BillingDatabase>) => {
+      const services = createServices(
+        database.db,
+        database.background,
+        {
+          prices: options.prices ?? schedule,
+          freshPrices: options.prices ?? schedule.fresh,
+          settlement: options.settlement ?? walletSettlement(config.walletUrl, deps.serviceTokens),
+          inventory: options.inventory ?? vmsInventory(config.vmsUrl, deps.serviceTokens),
+        },
+        (bills) => createPaymentServices(database.db, { ...paymentPorts, ...spend(bills) }, config),
+        clock,
+        deps.logger,
+        () => listening ?? `http://${config.host}:${config.port}`,
+      );
       // Background passes use their own pool, so per-request statement counts stay exact.
-      background: createPaymentServices(database.background, ports, config),
-    }),
-    context: (base, services): BillingContext => ({ ...base, services, loaders: createLoaders(services) }),
-    routes: (services) => [paymentWebhookRoute(services.topUps, deps.logger), simulatedCheckoutRoute()],
-    tasks: (_database, { background }) => {
-      // Budgets and commission read rating's figures; until a source is wired their passes would only fail.
-      if (!options.accruedSpend || !options.billedRevenue) deps.logger.warn('billing: spend sources not wired; budget and commission passes are off');
-      return [
-        new PeriodicTask({ name: 'top-up sweep', intervalMs: config.paymentSweepIntervalMs, logger: deps.logger, run: () => background.topUps.sweep() }),
-        ...(options.accruedSpend
-          ? [
-              new PeriodicTask({
-                name: 'budget thresholds',
-                intervalMs: config.budgetCheckIntervalMs,
-                logger: deps.logger,
-                run: () => background.budgets.check(),
-              }),
-            ]
-          : []),
-        ...(options.billedRevenue
-          ? [
-              new PeriodicTask({
-                name: 'commission statements',
-                intervalMs: config.commissionIntervalMs,
-                logger: deps.logger,
-                run: () => background.commission.compute(previousMonth(options.clock?.() ?? new Date())),
-              }),
-            ]
-          : []),
-      ];
+      return { ...services, background: createPaymentServices(database.background, { ...paymentPorts, ...spend(services.bills) }, config) };
     },
+    context: (base, { background: _background, ...services }): BillingContext => ({ ...base, services, loaders: createLoaders(services) }),
+    consumers: (database) => [usageFromVmEvents(database.db, deps.logger)],
+    routes: (services) => [
+      invoiceRoute(services.bills, deps.verifyToken, deps.orgDirectory),
+      paymentWebhookRoute(services.topUps, deps.logger),
+      simulatedCheckoutRoute(),
+    ],
+    tasks: (_database, services) => [
+      // At start, then on an interval: VMs with no events (seeded, imported) and missed events.
+      new PeriodicTask({
+        name: 'billing reconciliation',
+        intervalMs: config.reconcileIntervalMs,
+        firstDelayMs: 0,
+        logger: deps.logger,
+        run: async () => {
+          const { added, repaired } = await services.reconciliation.run();
+          return added + repaired;
+        },
+      }),
+      // Closes the month that ended (a no-op once closed) and retries settlement of unpaid bills.
+      new PeriodicTask({
+        name: 'billing period close',
+        intervalMs: config.closeIntervalMs,
+        logger: deps.logger,
+        run: async () => {
+          const closed = await services.bills.close(periodBefore(clock()));
+          await services.bills.settleUnpaid();
+          return closed.issued;
+        },
+      }),
+      new PeriodicTask({ name: 'top-up sweep', intervalMs: config.paymentSweepIntervalMs, logger: deps.logger, run: () => services.background.topUps.sweep() }),
+      new PeriodicTask({
+        name: 'budget thresholds',
+        intervalMs: config.budgetCheckIntervalMs,
+        logger: deps.logger,
+        run: () => services.background.budgets.check(),
+      }),
+      new PeriodicTask({
+        name: 'commission statements',
+        intervalMs: config.commissionIntervalMs,
+        logger: deps.logger,
+        run: () => services.background.commission.compute(previousMonth(clock())),
+      }),
+    ],
     stopServices: async () => {
-      await ports.provider.stop?.();
+      await paymentPorts.provider.stop?.();
     },
   });
   return {
@@ -103,8 +152,16 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     async start() {
       const server = await subgraph.start();
       baseUrl = server.baseUrl;
+      listening ??= server.baseUrl;
       return server;
     },
+    /** The close for one period now (the task runs it at month end). */
+    closePeriod: (period: BillingPeriod) => subgraph.services.bills.close(period),
+    /** One reconciliation pass now (the task runs it at start and on an interval). */
+    reconcile: () => subgraph.services.reconciliation.run(),
+    /** In-process ports for the rest of billing (commission, budgets). */
+    accruedSpend: subgraph.services.bills,
+    billedRevenue: subgraph.services.bills,
   };
 }
 

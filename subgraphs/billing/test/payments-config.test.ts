@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readBillingConfig } from '../src/index.ts';
 
-const base = { DATABASE_URL: 'postgres://localhost/billing' };
+// Development: standalone services default to production, where an absent webhook secret is refused (tested below).
+const base = { DATABASE_URL: 'postgres://localhost/billing', NODE_ENV: 'development' };
 
 describe('billing payment configuration', () => {
   it('has defaults for the simulator, bounds and passes', () => {

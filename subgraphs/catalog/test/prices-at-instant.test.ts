@@ -84,6 +84,33 @@ describe('the price in force at an instant is the latest that started at or befo
   });
 });
 
+describe('internalPriceSchedule (billing splits lines at each change)', () => {
+  const SCHEDULE_Q = `query($skus: [String!]!, $from: DateTime!, $to: DateTime!) {
+    internalPriceSchedule(skus: $skus, from: $from, to: $to) { prices { sku monthly { amount } effectiveFrom } vatRates { basisPoints effectiveFrom } } }`;
+
+  test('the price in force at the window start and every one starting inside it; none from after it', async () => {
+    const r = await h.gql(h.tokens.pricingService, SCHEDULE_Q, { skus: ['CPU-STD-VCPU', 'RAM-GIB'], from: ms(T, -DAY_MS), to: ms(T, DAY_MS) });
+    const schedule = dataOf(r).internalPriceSchedule;
+    expect(schedule.prices).toEqual([
+      { sku: 'CPU-STD-VCPU', monthly: { amount: '155.00' }, effectiveFrom: '2025-01-01T00:00:00.000Z' },
+      { sku: 'CPU-STD-VCPU', monthly: { amount: '160.00' }, effectiveFrom: T.toISOString() },
+      { sku: 'RAM-GIB', monthly: { amount: '38.00' }, effectiveFrom: '2025-01-01T00:00:00.000Z' },
+    ]);
+    expect(schedule.vatRates).toHaveLength(1);
+    expect(schedule.vatRates[0].basisPoints).toBe(1500);
+    // A window that ends exactly at the change does not include it ([from, to)).
+    const before = dataOf(await h.gql(h.tokens.pricingService, SCHEDULE_Q, { skus: ['CPU-STD-VCPU'], from: ms(T, -DAY_MS), to: T.toISOString() }));
+    expect(before.internalPriceSchedule.prices.map((p: { monthly: { amount: string } }) => p.monthly.amount)).toEqual(['155.00']);
+  });
+
+  test('for services with catalog:price only; a reversed window names the field', async () => {
+    const vars = { skus: ['CPU-STD-VCPU'], from: ms(T, -DAY_MS), to: ms(T, DAY_MS) };
+    expect(codesOf(await h.gql(h.tokens.providerAdmin, SCHEDULE_Q, vars))).toEqual(['FORBIDDEN']);
+    const reversed = await h.gql(h.tokens.pricingService, SCHEDULE_Q, { ...vars, from: vars.to, to: vars.from });
+    expect(firstError(reversed)).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'to' } });
+  });
+});
+
 describe('past prices are never edited, only succeeded', () => {
   test('a price starting in the past, or exactly now, is refused naming the field; nothing is written', async () => {
     const before = await priceRows();

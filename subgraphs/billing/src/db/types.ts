@@ -2,16 +2,70 @@ import type { OutboxTables } from '@platform/kernel';
 import type { Generated, Kysely } from 'kysely';
 import type { PaymentsTables } from './payments-tables.ts';
 
-export interface NotesTable {
+export interface VmObservationsTable {
+  id: string;
+  source_id: string;
+  vm_id: string;
+  organization_id: string;
+  product_id: string | null;
+  observed_at: Date;
+  running: boolean;
+  allocated: boolean;
+  vcpu: number;
+  cpu_speed: string;
+  memory_gib: number;
+  disk_gib: number;
+  storage_tier: string;
+  source: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface BillsTable {
   id: string;
   organization_id: string;
-  text: string;
-  created_at: Generated<Date>;
+  period_start: Date;
+  period_end: Date;
+  status: 'ISSUED' | 'PAID' | 'UNPAID';
+  invoice_number: string | number | bigint;
+  currency: string;
+  subtotal_minor: string | bigint;
+  vat_minor: string | bigint;
+  total_minor: string | bigint;
+  issued_at: Date;
+  paid_at: Date | null;
+  unpaid_since: Date | null;
+  wallet_transaction_id: string | null;
+  suspended_at: Date | null;
+}
+
+export interface BillLinesTable {
+  bill_id: string;
+  position: number;
+  vm_id: string | null;
+  product_id: string | null;
+  sku: string;
+  description: string;
+  quantity: number;
+  unit: string;
+  unit_price_minor: string | bigint;
+  hours_millis: string | bigint;
+  amount_minor: string | bigint;
+  vat_bp: number;
+  period_from: Date;
+  period_to: Date;
+}
+
+export interface InvoiceCounterTable {
+  id: boolean;
+  last_number: string | number | bigint;
 }
 
 /** The billing database as kysely sees it; the outbox tables come with every subgraph. */
 export interface BillingDatabase extends OutboxTables, PaymentsTables {
-  notes: NotesTable;
+  vm_observations: VmObservationsTable;
+  bills: BillsTable;
+  bill_lines: BillLinesTable;
+  invoice_counter: InvoiceCounterTable;
 }
 
 /** What services hold: they pass it (or a transaction) to repositories and never build a query. */

@@ -1,10 +1,44 @@
+import type { Logger } from '@platform/kernel';
 import type { BillingDb } from '../db/types.ts';
-import { NoteService } from './note-service.ts';
+import { BillService } from './bill-service.ts';
+import type { Clock } from './clock.ts';
 import type { PaymentServices } from './payments-services.ts';
+import type { InventoryPort, PriceSchedulePort, SettlementPort } from './ports.ts';
+import { Reconciliation } from './reconciliation.ts';
 
 /** Built once per subgraph (defineSubgraph's `services`); requests, tasks and consumers share them. */
 export interface BillingServices extends PaymentServices {
-  readonly notes: NoteService;
+  readonly bills: BillService;
+  readonly reconciliation: Reconciliation;
+  readonly clock: Clock;
+  /** Where invoice documents are served (set once the server listens). */
+  readonly invoiceBaseUrl: () => string;
 }
 
-export const createServices = (db: BillingDb, payments: PaymentServices): BillingServices => ({ notes: new NoteService(db), ...payments });
+export interface BillingPorts {
+  readonly prices: PriceSchedulePort;
+  readonly freshPrices: PriceSchedulePort;
+  readonly settlement: SettlementPort;
+  readonly inventory: InventoryPort;
+}
+
+export const createServices = (
+  db: BillingDb,
+  background: BillingDb,
+  ports: BillingPorts,
+  /** The money flows, given the bills they read spend and revenue from (budgets, commission). */
+  payments: (bills: BillService) => PaymentServices,
+  clock: Clock,
+  logger: Logger,
+  invoiceBaseUrl: () => string,
+): BillingServices => {
+  const bills = new BillService(db, ports.prices, ports.freshPrices, ports.settlement, clock, logger);
+  return {
+    ...payments(bills),
+    bills,
+    // Background work stays out of requests' statement counts.
+    reconciliation: new Reconciliation(background, ports.inventory, clock, logger),
+    clock,
+    invoiceBaseUrl,
+  };
+};

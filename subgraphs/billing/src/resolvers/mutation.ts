@@ -1,15 +1,13 @@
-import { fieldsUnder, parseId, parseText } from '@platform/kernel';
+import { fail } from '@platform/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { parsePeriod } from '../domain/period.ts';
 
 export const Mutation: MutationResolvers = {
-  // fieldsUnder: errors naming `text` or `organizationId` reach the client as `input.text`, `input.organizationId`.
-  addNote: (_parent, { input }, ctx) =>
-    fieldsUnder('input', async () => {
-      const command = {
-        organizationId: parseId(input.organizationId, 'organizationId'),
-        text: parseText(input.text, 'text', { max: 2000 }),
-      };
-      await ctx.access.assertMember(command.organizationId, 'MEMBER');
-      return ctx.services.notes.add(command);
-    }),
+  async closeBillingPeriod(_root, args, ctx) {
+    const period = parsePeriod(args.period, 'period');
+    await ctx.access.assertProviderStaff('BILLING', 'close a billing period');
+    if (period.end > ctx.services.clock())
+      throw fail('INVALID_STATE', `period: ${args.period} has not ended yet; it can be closed from ${period.end.toISOString()}.`, { field: 'period' });
+    return ctx.services.bills.close(period);
+  },
 };

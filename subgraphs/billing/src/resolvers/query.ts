@@ -1,11 +1,13 @@
-import { parseId } from '@platform/kernel';
+import { fail, parseId } from '@platform/kernel';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { visibleNoteOrFail } from './note.ts';
 
 export const Query: QueryResolvers = {
-  async note(_parent, args, ctx) {
-    const id = parseId(args.id, 'id');
+  async bill(_root, args, ctx) {
     ctx.access.requireCaller();
-    return visibleNoteOrFail(ctx, await ctx.loaders.noteById.load(id));
+    const id = parseId(args.id, 'id');
+    const bill = await ctx.loaders.billById.load(id);
+    if (!bill || !(await ctx.access.canSee(bill.organizationId))) throw fail('NOT_FOUND', 'id: no bill you can see has this id.', { field: 'id' });
+    await ctx.access.assertRole(bill.organizationId, 'BILLING', 'Bill');
+    return bill;
   },
 };

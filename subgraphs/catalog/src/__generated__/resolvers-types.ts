@@ -77,6 +77,22 @@ export type InternalPrice = {
   sku: Maybe<Scalars['String']['output']>;
 };
 
+/** Prices and VAT rates over a window, oldest first; the first of each is the one in force at the window's start. */
+export type InternalPriceSchedule = {
+  __typename?: 'InternalPriceSchedule';
+  prices: Array<InternalScheduledPrice>;
+  vatRates: Array<VatRate>;
+};
+
+/** A price of a SKU starting at effectiveFrom (net of VAT). */
+export type InternalScheduledPrice = {
+  __typename?: 'InternalScheduledPrice';
+  effectiveFrom: Scalars['DateTime']['output'];
+  monthly: Money;
+  productId: Scalars['ID']['output'];
+  sku: Scalars['String']['output'];
+};
+
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['String']['output'];
@@ -272,6 +288,8 @@ export type ProductSpec = StorageBlockSpec | VmSpec;
 export type Query = {
   __typename?: 'Query';
   categories: Array<Category>;
+  /** Service scope catalog:price. Every price of the SKUs (at most 200) and every VAT rate in force at some instant of [from, to): billing splits lines at each change. */
+  internalPriceSchedule: InternalPriceSchedule;
   /** Service scope catalog:price. One round trip and one SQL statement for all requests. */
   internalPrices: Array<InternalPrice>;
   /** Prices a custom VM at `at` (default: now), with VAT. */
@@ -281,6 +299,13 @@ export type Query = {
   products: ProductConnection;
   quote: Maybe<Quote>;
   vatRate: Maybe<VatRate>;
+};
+
+
+export type QueryInternalPriceScheduleArgs = {
+  from: Scalars['DateTime']['input'];
+  skus: Array<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -577,6 +602,8 @@ export type ResolversTypes = ResolversObject<{
   CreateProductInput: CreateProductInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   InternalPrice: ResolverTypeWrapper<InternalPrice>;
+  InternalPriceSchedule: ResolverTypeWrapper<InternalPriceSchedule>;
+  InternalScheduledPrice: ResolverTypeWrapper<InternalScheduledPrice>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationRefModel>;
@@ -621,6 +648,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreateProductInput: CreateProductInput;
   DateTime: Scalars['DateTime']['output'];
   InternalPrice: InternalPrice;
+  InternalPriceSchedule: InternalPriceSchedule;
+  InternalScheduledPrice: InternalScheduledPrice;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationRefModel;
@@ -670,6 +699,18 @@ export type InternalPriceResolvers<ContextType = CatalogContext, ParentType exte
   monthly?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   productId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type InternalPriceScheduleResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InternalPriceSchedule'] = ResolversParentTypes['InternalPriceSchedule']> = ResolversObject<{
+  prices?: Resolver<Array<ResolversTypes['InternalScheduledPrice']>, ParentType, ContextType>;
+  vatRates?: Resolver<Array<ResolversTypes['VatRate']>, ParentType, ContextType>;
+}>;
+
+export type InternalScheduledPriceResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['InternalScheduledPrice'] = ResolversParentTypes['InternalScheduledPrice']> = ResolversObject<{
+  effectiveFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  monthly?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MoneyResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
@@ -758,6 +799,7 @@ export type ProductSpecResolvers<ContextType = CatalogContext, ParentType extend
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  internalPriceSchedule?: Resolver<ResolversTypes['InternalPriceSchedule'], ParentType, ContextType, RequireFields<QueryInternalPriceScheduleArgs, 'from' | 'skus' | 'to'>>;
   internalPrices?: Resolver<Array<ResolversTypes['InternalPrice']>, ParentType, ContextType, RequireFields<QueryInternalPricesArgs, 'requests'>>;
   priceVirtualMachine?: Resolver<ResolversTypes['PriceBreakdown'], ParentType, ContextType, RequireFields<QueryPriceVirtualMachineArgs, 'spec'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
@@ -835,6 +877,8 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   Category?: CategoryResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   InternalPrice?: InternalPriceResolvers<ContextType>;
+  InternalPriceSchedule?: InternalPriceScheduleResolvers<ContextType>;
+  InternalScheduledPrice?: InternalScheduledPriceResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { allSettledOrThrow, fail } from '@platform/kernel';
 import type { CatalogDatabase } from '../db/types.ts';
+import { findPriceSchedule, findVatSchedule, type ScheduledPrice, type ScheduledVatRate } from '../db/schedule-repository.ts';
 import { findVatRateAt } from '../db/vat-repository.ts';
 import { breakdownOf, type PriceBreakdown, type PricedItem, type PriceLookup, type PriceQuery } from './price-lookup.ts';
 import type { VatRate } from './vat.ts';
@@ -27,5 +28,15 @@ export class PricingService {
   /** For other subgraphs: net prices of products and specs at their instants, in ONE SQL statement. */
   internalPrices(queries: readonly PriceQuery[]): Promise<PricedItem[]> {
     return this.lookup.price(queries, { requireActive: false });
+  }
+
+  /** For billing: every price of the SKUs and every VAT rate in force during [from, to); two statements, run together. */
+  async internalPriceSchedule(
+    skus: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<{ readonly prices: ScheduledPrice[]; readonly vatRates: ScheduledVatRate[] }> {
+    const [prices, vatRates] = await allSettledOrThrow([findPriceSchedule(this.db, skus, from, to), findVatSchedule(this.db, from, to)]);
+    return { prices, vatRates };
   }
 }

@@ -1,6 +1,7 @@
-import { badInput, parseVmSize, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
+import { badInput, parseVmSize, STORAGE_BLOCK_GIB, VM_COMPONENT_SKUS as COMPONENT_SKUS, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
 
-export { CPU_SPEEDS, STORAGE_TIERS, VM_LIMITS, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
+export { CPU_SPEEDS, STORAGE_TIERS, VM_LIMITS, STORAGE_BLOCK_GIB, type CpuSpeedClass, type StorageTier } from '@platform/kernel';
+export { COMPONENT_SKUS };
 
 /** A virtual machine's shape: what a VM_SIZE product carries and what a custom quote line asks for. */
 export interface VmSpec {
@@ -28,17 +29,8 @@ export interface VmSpecInput {
 
 export const CPU_CLOCK_MHZ: Readonly<Record<CpuSpeedClass, number>> = { STANDARD: 2000, ECONOMY: 1800 };
 
-/** Storage is sold in blocks: a disk is billed for every started block. */
-export const STORAGE_BLOCK_GIB = 100;
 export const MAX_EXTRAS = 10;
 export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
-
-/** The component products a custom VM is priced from (stable seed SKUs). */
-export const COMPONENT_SKUS = {
-  cpu: { STANDARD: 'CPU-STD-VCPU', ECONOMY: 'CPU-ECO-VCPU' },
-  memory: 'RAM-GIB',
-  storage: { STANDARD: 'STO-STD-100G', PREMIUM: 'STO-PRM-100G' },
-} as const satisfies { cpu: Record<CpuSpeedClass, string>; memory: string; storage: Record<StorageTier, string> };
 
 export const storageBlocks = (diskGib: number): number => Math.ceil(diskGib / STORAGE_BLOCK_GIB);
 

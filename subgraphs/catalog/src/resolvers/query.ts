@@ -1,4 +1,4 @@
-import { parseId, parsePage, toConnection } from '@platform/kernel';
+import { badInput, parseId, parsePage, toConnection, toMoney } from '@platform/kernel';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { parsePriceRequests } from '../domain/price-requests.ts';
 import { parseProductFilter } from '../domain/product-filter.ts';
@@ -50,5 +50,21 @@ export const Query: QueryResolvers = {
   async internalPrices(_root, { requests }, ctx) {
     ctx.access.requireServiceScope('catalog:price');
     return (await ctx.services.pricing.internalPrices(parsePriceRequests(requests))).map(internalPrice);
+  },
+  /** Service-only (@inaccessible): scope catalog:price. */
+  async internalPriceSchedule(_root, { skus, from, to }, ctx) {
+    ctx.access.requireServiceScope('catalog:price');
+    if (skus.length > 200) throw badInput('skus', 'may list at most 200 SKUs.', { max: 200 });
+    if (!(from < to)) throw badInput('to', 'must be after from.');
+    const schedule = await ctx.services.pricing.internalPriceSchedule(skus, from, to);
+    return {
+      prices: schedule.prices.map((p) => ({
+        sku: p.sku,
+        productId: p.productId,
+        monthly: toMoney(p.monthlyMinor, p.currency),
+        effectiveFrom: p.effectiveFrom,
+      })),
+      vatRates: schedule.vatRates.map((rate) => vatRate({ id: '', ...rate })),
+    };
   },
 };

@@ -217,6 +217,23 @@ export type ImportInventoryInput = {
   snapshot: Scalars['String']['input'];
 };
 
+/** A VM as billing's reconciliation needs it. */
+export type InternalInventoryVm = {
+  __typename?: 'InternalInventoryVm';
+  cpuSpeed: Scalars['String']['output'];
+  /** When the VM was created or imported. */
+  createdAt: Scalars['DateTime']['output'];
+  diskGib: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  memoryMib: Maybe<Scalars['Int']['output']>;
+  organizationId: Scalars['ID']['output'];
+  powerState: Scalars['String']['output'];
+  productId: Maybe<Scalars['ID']['output']>;
+  status: Scalars['String']['output'];
+  storageTier: Scalars['String']['output'];
+  vcpu: Maybe<Scalars['Int']['output']>;
+};
+
 export type InventoryImportReport = {
   __typename?: 'InventoryImportReport';
   added: Scalars['Int']['output'];
@@ -476,8 +493,16 @@ export type ProvisionVirtualMachineInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** For billing (scope vms:read): the whole inventory, DELETED included, in id order, at most 1000 a page. */
+  internalInventory: Array<InternalInventoryVm>;
   /** A virtual machine the caller may see; null when there is none, or it belongs to an organisation outside the caller's subtree. */
   virtualMachine: Maybe<VirtualMachine>;
+};
+
+
+export type QueryInternalInventoryArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first: Scalars['Int']['input'];
 };
 
 
@@ -880,6 +905,7 @@ export type ResolversTypes = ResolversObject<{
   FleetUtilization: ResolverTypeWrapper<FleetUtilizationReportModel>;
   HealthStatus: HealthStatus;
   ImportInventoryInput: ImportInventoryInput;
+  InternalInventoryVm: ResolverTypeWrapper<InternalInventoryVm>;
   InventoryImportReport: ResolverTypeWrapper<InventoryImportReport>;
   MetricResolution: MetricResolution;
   MetricSample: ResolverTypeWrapper<StoredSampleModel>;
@@ -935,6 +961,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   FleetUtilization: FleetUtilizationReportModel;
   ImportInventoryInput: ImportInventoryInput;
+  InternalInventoryVm: InternalInventoryVm;
   InventoryImportReport: InventoryImportReport;
   MetricSample: StoredSampleModel;
   MetricSeries: MetricSeries;
@@ -1038,6 +1065,20 @@ export type FleetUtilizationResolvers<ContextType = VmsContext, ParentType exten
   window?: Resolver<ResolversTypes['UtilizationWindow'], ParentType, ContextType>;
 }>;
 
+export type InternalInventoryVmResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['InternalInventoryVm'] = ResolversParentTypes['InternalInventoryVm']> = ResolversObject<{
+  cpuSpeed?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  diskGib?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memoryMib?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  powerState?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  storageTier?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  vcpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
 export type InventoryImportReportResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['InventoryImportReport'] = ResolversParentTypes['InventoryImportReport']> = ResolversObject<{
   added?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1103,6 +1144,7 @@ export type ProductResolvers<ContextType = VmsContext, ParentType extends Resolv
 }>;
 
 export type QueryResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  internalInventory?: Resolver<Array<ResolversTypes['InternalInventoryVm']>, ParentType, ContextType, RequireFields<QueryInternalInventoryArgs, 'first'>>;
   virtualMachine?: Resolver<Maybe<ResolversTypes['VirtualMachine']>, ParentType, ContextType, RequireFields<QueryVirtualMachineArgs, 'id'>>;
 }>;
 
@@ -1229,6 +1271,7 @@ export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   AlertRuleEdge?: AlertRuleEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   FleetUtilization?: FleetUtilizationResolvers<ContextType>;
+  InternalInventoryVm?: InternalInventoryVmResolvers<ContextType>;
   InventoryImportReport?: InventoryImportReportResolvers<ContextType>;
   MetricSample?: MetricSampleResolvers<ContextType>;
   MetricSeries?: MetricSeriesResolvers<ContextType>;

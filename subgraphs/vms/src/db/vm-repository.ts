@@ -176,3 +176,10 @@ export async function findVm(db: VmsDb, id: string): Promise<Vm | null> {
   const row = await db.selectFrom('virtual_machines').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? vmFromRow(row) : null;
 }
+
+/** For billing's reconciliation: the whole inventory (DELETED included) in id order, a page at a time. One statement. */
+export async function inventoryPage(db: VmsDb, after: string | null, fetch: number): Promise<Vm[]> {
+  let query = db.selectFrom('virtual_machines').selectAll().orderBy('id').limit(fetch);
+  if (after) query = query.where('id', '>', after);
+  return (await query.execute()).map(vmFromRow);
+}

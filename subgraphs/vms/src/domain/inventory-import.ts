@@ -3,6 +3,7 @@ import { inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { insertImportedVms, lockLiveVmsOfSource, lockVmsByInstanceUuids, replaceImportedVm } from '../db/import-repository.ts';
+import { inventoryPage } from '../db/vm-repository.ts';
 import type { VmsDatabase } from '../db/types.ts';
 import type { Snapshot, SnapshotVm } from './vcenter-snapshot.ts';
 import { eventPayload, type PowerState, type Vm, type VmEvent, type VmStatus } from './vm.ts';
@@ -32,6 +33,11 @@ const STATUS_OF: Record<PowerState, VmStatus> = { POWERED_ON: 'RUNNING', POWERED
  */
 export class InventoryImport {
   constructor(private readonly db: Kysely<VmsDatabase>) {}
+
+  /** For billing's reconciliation: every VM (DELETED included) in id order, a page at a time. */
+  page(after: string | null, first: number): Promise<Vm[]> {
+    return inventoryPage(this.db, after, first);
+  }
 
   async run(snapshot: Snapshot, pools: ReadonlyMap<string, PoolTarget>, actor: string): Promise<ImportReport> {
     const mapped = snapshot.vms.filter((v) => pools.has(v.resourcePool));

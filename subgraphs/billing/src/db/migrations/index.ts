@@ -1,9 +1,9 @@
 import type { Migrations } from '@platform/kernel';
-import * as m0001 from './2026_11_29_0001_notes.ts';
+import * as m0001 from './2026_11_29_0001_billing_core.ts';
 import * as m0002 from './2026_11_29_0002_payments.ts';
 
 // Add new migrations below, named by timestamp; never edit or rename one that has been merged.
 export const migrations: Migrations = {
-  '2026_11_29_0001_notes': m0001,
+  '2026_11_29_0001_billing_core': m0001,
   '2026_11_29_0002_payments': m0002,
 };

@@ -1,0 +1,142 @@
+import { describe, expect, test } from 'vitest';
+import { rate, lineAmount, totalsOf, hoursOf, type PriceSchedule } from '../src/domain/rating.ts';
+import { spansOf, type VmObservation } from '../src/domain/usage.ts';
+import { periodContaining, parsePeriod, periodBefore } from '../src/domain/period.ts';
+
+const VM = '01900000-0000-7000-8000-000000000001';
+const ORG = '01900000-0000-7000-8000-0000000000aa';
+const H = 3_600_000;
+const nov = parsePeriod('2026-11');
+const at = (iso: string) => new Date(iso);
+
+const shape = { vcpu: 2, cpuSpeed: 'STANDARD', memoryGib: 4, diskGib: 150, storageTier: 'STANDARD' } as const;
+function obs(sourceId: string, iso: string, running: boolean, allocated = true, s: VmObservation['shape'] = shape): VmObservation {
+  return { sourceId, vmId: VM, organizationId: ORG, productId: null, at: at(iso), running, allocated, shape: s, source: 'event' };
+}
+
+function schedule(overrides: Partial<{ cpu: [string, bigint][]; vat: [string, number][] }> = {}): PriceSchedule {
+  const list = (entries: [string, bigint][], productId: string) =>
+    entries.map(([from, monthlyMinor]) => ({ productId, monthlyMinor, effectiveFrom: at(from) }));
+  return {
+    currency: 'ZAR',
+    prices: new Map([
+      ['CPU-STD-VCPU', list(overrides.cpu ?? [['2026-01-01T00:00:00Z', 15500n]], '01900000-0000-7000-8000-0000000000c1')],
+      ['RAM-GIB', list([['2026-01-01T00:00:00Z', 3800n]], '01900000-0000-7000-8000-0000000000c2')],
+      ['STO-STD-100G', list([['2026-01-01T00:00:00Z', 18000n]], '01900000-0000-7000-8000-0000000000c3')],
+    ]),
+    vatRates: (overrides.vat ?? [['2020-01-01T00:00:00Z', 1500]]).map(([from, basisPoints]) => ({ basisPoints, effectiveFrom: at(from) })),
+  };
+}
+
+describe('periods', () => {
+  test('a period is the UTC calendar month; "2026-11" parses, "2026-13" is refused naming the field', () => {
+    expect(periodContaining(at('2026-11-30T23:59:59.999Z'))).toEqual({ start: at('2026-11-01T00:00:00Z'), end: at('2026-12-01T00:00:00Z') });
+    expect(periodBefore(at('2026-01-15T00:00:00Z'))).toEqual({ start: at('2025-12-01T00:00:00Z'), end: at('2026-01-01T00:00:00Z') });
+    expect(() => parsePeriod('2026-13', 'period')).toThrow('period: must be a month like "2026-11".');
+  });
+});
+
+describe('rating', () => {
+  test('compute is counted while running, storage while allocated: 10 h on then 14 h off', () => {
+    const spans = spansOf([obs('a', '2026-11-10T00:00:00Z', true), obs('b', '2026-11-10T10:00:00Z', false)], nov.start, at('2026-11-11T00:00:00Z'));
+    const rated = rate(spans, schedule());
+    expect(rated.lines.map((l) => [l.sku, l.quantity, hoursOf(l.millis), l.amountMinor])).toEqual([
+      // 2 × 15500 × 10 / 744 = 416.666… → 417
+      ['CPU-STD-VCPU', 2, '10.00', 417n],
+      // 4 × 3800 × 10 / 744 = 204.30… → 204
+      ['RAM-GIB', 4, '10.00', 204n],
+      // 2 blocks × 18000 × 24 / 744 = 1161.29… → 1161
+      ['STO-STD-100G', 2, '24.00', 1161n],
+    ]);
+    expect([rated.subtotalMinor, rated.vatMinor, rated.totalMinor]).toEqual([1782n, 267n, 2049n]);
+  });
+
+  test('a VM powered on in October and off in November is billed in each period for its own hours', () => {
+    const observations = [obs('on', '2026-10-31T22:00:00Z', true), obs('off', '2026-11-01T03:00:00Z', false)];
+    const oct = parsePeriod('2026-10');
+    const cpu = (from: Date, to: Date) => rate(spansOf(observations, from, to), schedule()).lines.find((l) => l.sku === 'CPU-STD-VCPU');
+    expect(hoursOf(cpu(oct.start, oct.end)!.millis)).toBe('2.00');
+    expect(cpu(oct.start, oct.end)!.to).toEqual(at('2026-11-01T00:00:00Z'));
+    expect(hoursOf(cpu(nov.start, nov.end)!.millis)).toBe('3.00');
+    expect(cpu(nov.start, nov.end)!.from).toEqual(at('2026-11-01T00:00:00Z'));
+  });
+
+  test('a late event slots in by event time and a duplicate changes nothing', () => {
+    const inOrder = [obs('on', '2026-11-02T00:00:00Z', true), obs('off', '2026-11-02T05:00:00Z', false), obs('on2', '2026-11-03T00:00:00Z', true)];
+    const late = [inOrder[2]!, inOrder[0]!, inOrder[1]!, inOrder[1]!];
+    const until = at('2026-11-03T02:00:00Z');
+    const a = rate(spansOf(inOrder, nov.start, until), schedule());
+    const b = rate(spansOf(late, nov.start, until), schedule());
+    expect(b).toEqual(a);
+    expect(hoursOf(a.lines.find((l) => l.sku === 'CPU-STD-VCPU')!.millis)).toBe('7.00');
+  });
+
+  test('a price change mid-period splits the line at the instant it starts', () => {
+    const spans = spansOf([obs('on', '2026-11-01T00:00:00Z', true)], nov.start, nov.end);
+    const rated = rate(
+      spans,
+      schedule({
+        cpu: [
+          ['2026-01-01T00:00:00Z', 15500n],
+          ['2026-11-16T00:00:00Z', 16200n],
+        ],
+      }),
+    );
+    const cpu = rated.lines.filter((l) => l.sku === 'CPU-STD-VCPU');
+    expect(cpu.map((l) => [l.unitPriceMinor, hoursOf(l.millis), l.from.toISOString(), l.to.toISOString(), l.amountMinor])).toEqual([
+      // 2 × 15500 × 360 / 744 = 15000
+      [15500n, '360.00', '2026-11-01T00:00:00.000Z', '2026-11-16T00:00:00.000Z', 15000n],
+      // 2 × 16200 × 360 / 744 = 15677.419… → 15677
+      [16200n, '360.00', '2026-11-16T00:00:00.000Z', '2026-12-01T00:00:00.000Z', 15677n],
+    ]);
+  });
+
+  test('a VAT change mid-period splits lines and applies each rate to the sum of its lines', () => {
+    const spans = spansOf([obs('on', '2026-11-01T00:00:00Z', false)], nov.start, nov.end);
+    const rated = rate(
+      spans,
+      schedule({
+        vat: [
+          ['2020-01-01T00:00:00Z', 1500],
+          ['2026-11-16T00:00:00Z', 1600],
+        ],
+      }),
+    );
+    // storage only (stopped): 2 blocks × 18000 × 360 / 744 = 17419.35… → 17419 under each rate
+    expect(rated.lines.map((l) => [l.vatBasisPoints, l.amountMinor])).toEqual([
+      [1500, 17419n],
+      [1600, 17419n],
+    ]);
+    // 17419 × 15 % = 2612.85 → 2613; 17419 × 16 % = 2787.04 → 2787
+    expect([rated.subtotalMinor, rated.vatMinor, rated.totalMinor]).toEqual([34838n, 5400n, 40238n]);
+  });
+
+  test('many small on/off spans are one line, rounded once (not per span)', () => {
+    // 100 spans of 36 s running: each alone is 2 × 15500 × 0.01 / 744 = 0.4166 c (rounds to 0); together 1 h.
+    const many: VmObservation[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const start = Date.UTC(2026, 10, 5) + i * 2 * 36_000;
+      many.push(obs(`on${i}`, new Date(start).toISOString(), true), obs(`off${i}`, new Date(start + 36_000).toISOString(), false));
+    }
+    const rated = rate(spansOf(many, nov.start, at('2026-11-06T00:00:00Z')), schedule());
+    const cpu = rated.lines.filter((l) => l.sku === 'CPU-STD-VCPU');
+    expect(cpu).toHaveLength(1);
+    expect(hoursOf(cpu[0]!.millis)).toBe('1.00');
+    // 2 × 15500 × 1 / 744 = 41.666… → 42, where rounding each span would give 0
+    expect(cpu[0]!.amountMinor).toBe(42n);
+    expect(lineAmount(15500n, 2, 36_000n)).toBe(0n);
+  });
+
+  test('half-even: exact halves go to the even cent', () => {
+    // 744 h-ms denominators: 1 unit at 1 c/month for 372 h is 0.5 c → 0; 3 c for 372 h is 1.5 c → 2
+    expect(lineAmount(1n, 1, 372n * BigInt(H))).toBe(0n);
+    expect(lineAmount(3n, 1, 372n * BigInt(H))).toBe(2n);
+    expect(totalsOf([{ amountMinor: 10n, vatBasisPoints: 1500 }])).toEqual({ subtotalMinor: 10n, vatMinor: 2n, totalMinor: 12n });
+    expect(totalsOf([{ amountMinor: 30n, vatBasisPoints: 1500 }])).toEqual({ subtotalMinor: 30n, vatMinor: 4n, totalMinor: 34n });
+  });
+
+  test('usage with no price in force is refused, never billed as zero', () => {
+    const spans = spansOf([obs('on', '2025-12-31T00:00:00Z', true)], at('2025-12-31T00:00:00Z'), at('2026-01-02T00:00:00Z'));
+    expect(() => rate(spans, schedule())).toThrow('No price for CPU-STD-VCPU in force at 2025-12-31T00:00:00.000Z.');
+  });
+});
