@@ -66,8 +66,8 @@ try {
   const measure = async (orgs: string[], post: (organizationId: string) => Promise<void>) => {
     for (let i = 0; i < 50; i++) await post(orgs[i % orgs.length] as string); // warm-up: JIT, caches, pool
     counter.reset();
-    const { durations, wallMs } = await runConcurrently(POSTINGS, CONCURRENCY, (i) => post(orgs[i % orgs.length] as string));
-    const stats = summarise(durations, wallMs);
+    const { durations, wallMs, cpuMs } = await runConcurrently(POSTINGS, CONCURRENCY, (i) => post(orgs[i % orgs.length] as string));
+    const stats = summarise(durations, wallMs, cpuMs);
     return {
       postingsPerSecond: stats.perSecond,
       p50Ms: stats.p50Ms,

@@ -40,9 +40,27 @@ export function decodeCursor<K>(cursor: string, field = 'after'): K {
   }
 }
 
-/** Builds the connection from `fetch` rows (size + 1). */
+/**
+ * Builds the connection from `fetch` rows (size + 1). Cursors are encoded only when read: most
+ * queries (a tree, a fleet page) select no cursor, and a nested list of 100 × 10 rows would
+ * otherwise serialise 1,000 of them per request for nothing.
+ */
 export function toConnection<T>(rows: readonly T[], page: Page<unknown>, keyOf: (row: T) => unknown): Connection<T> {
   const nodes = rows.slice(0, page.size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > page.size, endCursor: edges.at(-1)?.cursor ?? null } };
+  const edges = nodes.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(keyOf(node));
+    },
+  }));
+  const last = nodes.at(-1);
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > page.size,
+      get endCursor() {
+        return last === undefined ? null : encodeCursor(keyOf(last));
+      },
+    },
+  };
 }
