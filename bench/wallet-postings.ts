@@ -74,6 +74,7 @@ try {
       p95Ms: stats.p95Ms,
       p99Ms: stats.p99Ms,
       sqlStatementsPerPosting: Math.round((counter.count / POSTINGS) * 100) / 100,
+      cpuMsPerPosting: stats.cpuMsPerRequest,
     };
   };
 
