@@ -66,8 +66,8 @@ try {
   const measure = async (orgs: string[], post: (organizationId: string) => Promise<void>) => {
     for (let i = 0; i < 50; i++) await post(orgs[i % orgs.length] as string); // warm-up: JIT, caches, pool
     counter.reset();
-    const { durations, wallMs, cpuMs } = await runConcurrently(POSTINGS, CONCURRENCY, (i) => post(orgs[i % orgs.length] as string));
-    const stats = summarise(durations, wallMs, cpuMs);
+    const { durations, wallMs, cpuMs, failed } = await runConcurrently(POSTINGS, CONCURRENCY, (i) => post(orgs[i % orgs.length] as string));
+    const stats = summarise(durations, wallMs, cpuMs, failed);
     return {
       postingsPerSecond: stats.perSecond,
       p50Ms: stats.p50Ms,
@@ -75,6 +75,7 @@ try {
       p99Ms: stats.p99Ms,
       sqlStatementsPerPosting: Math.round((counter.count / POSTINGS) * 100) / 100,
       cpuMsPerPosting: stats.cpuMsPerRequest,
+      ...(stats.failed ? { failedPostings: stats.failed } : {}),
     };
   };
 
