@@ -65,8 +65,8 @@ try {
 
   const measure = async (n: number) => {
     for (let i = 0; i < 50; i++) await fleetPage(n); // warm-up
-    const { durations, wallMs } = await runConcurrently(REQUESTS, CONCURRENCY, () => fleetPage(n).then(() => undefined));
-    return summarise(durations, wallMs);
+    const { durations, wallMs, cpuMs, failed } = await runConcurrently(REQUESTS, CONCURRENCY, () => fleetPage(n).then(() => undefined));
+    return summarise(durations, wallMs, cpuMs, failed);
   };
   const page10 = await measure(10);
   const page100 = await measure(100);
@@ -90,7 +90,7 @@ try {
     vmsSqlStatementsPerRequest: { ...statements, equal: statements.page10 === statements.page100 },
     page10,
     page100,
-    providerResourceSummary: { fleet, sequential: summarise(sequential.durations, sequential.wallMs) },
+    providerResourceSummary: { fleet, sequential: summarise(sequential.durations, sequential.wallMs, sequential.cpuMs, sequential.failed) },
   };
   console.log(JSON.stringify(result, null, 2));
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });

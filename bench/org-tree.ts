@@ -62,11 +62,11 @@ try {
 
   const measure = async (url: string) => {
     for (let i = 0; i < 200; i++) await gql(url, TREE, { id: large }, { token }); // warm-up
-    const { durations, wallMs } = await runConcurrently(REQUESTS, CONCURRENCY, async () => {
+    const { durations, wallMs, cpuMs, failed } = await runConcurrently(REQUESTS, CONCURRENCY, async () => {
       const r = await gql(url, TREE, { id: large }, { token });
       if (r.errors || r.status !== 200) throw new Error(JSON.stringify(r.errors));
     });
-    return summarise(durations, wallMs);
+    return summarise(durations, wallMs, cpuMs, failed);
   };
   const subgraph = await measure(platform.urls.tenancy);
   const gateway = await measure(platform.gatewayUrl);

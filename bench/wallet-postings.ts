@@ -66,14 +66,16 @@ try {
   const measure = async (orgs: string[], post: (organizationId: string) => Promise<void>) => {
     for (let i = 0; i < 50; i++) await post(orgs[i % orgs.length] as string); // warm-up: JIT, caches, pool
     counter.reset();
-    const { durations, wallMs } = await runConcurrently(POSTINGS, CONCURRENCY, (i) => post(orgs[i % orgs.length] as string));
-    const stats = summarise(durations, wallMs);
+    const { durations, wallMs, cpuMs, failed } = await runConcurrently(POSTINGS, CONCURRENCY, (i) => post(orgs[i % orgs.length] as string));
+    const stats = summarise(durations, wallMs, cpuMs, failed);
     return {
       postingsPerSecond: stats.perSecond,
       p50Ms: stats.p50Ms,
       p95Ms: stats.p95Ms,
       p99Ms: stats.p99Ms,
       sqlStatementsPerPosting: Math.round((counter.count / POSTINGS) * 100) / 100,
+      cpuMsPerPosting: stats.cpuMsPerRequest,
+      ...(stats.failed ? { failedPostings: stats.failed } : {}),
     };
   };
 

@@ -40,9 +40,37 @@ export function decodeCursor<K>(cursor: string, field = 'after'): K {
   }
 }
 
-/** Builds the connection from `fetch` rows (size + 1). */
+/**
+ * Builds the connection from `fetch` rows (size + 1). Cursors are encoded only when read: most
+ * queries (a tree, a fleet page) select no cursor, and a nested list of 100 × 10 rows would
+ * otherwise serialise 1,000 of them per request for nothing. (Classes with prototype getters:
+ * object literals with getters cost as much to create as the encoding they would save.)
+ */
 export function toConnection<T>(rows: readonly T[], page: Page<unknown>, keyOf: (row: T) => unknown): Connection<T> {
-  const nodes = rows.slice(0, page.size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > page.size, endCursor: edges.at(-1)?.cursor ?? null } };
+  const size = Math.min(rows.length, page.size);
+  const edges: Edge<T>[] = [];
+  for (let i = 0; i < size; i += 1) edges.push(new Edge(rows[i] as T, keyOf));
+  return { edges, pageInfo: new PageInfo(rows.length > page.size, edges[size - 1]) };
+}
+
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly keyOf: (row: T) => unknown,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.node));
+  }
+}
+
+class PageInfo {
+  constructor(
+    readonly hasNextPage: boolean,
+    private readonly last: { readonly cursor: string } | undefined,
+  ) {}
+
+  get endCursor(): string | null {
+    return this.last?.cursor ?? null;
+  }
 }

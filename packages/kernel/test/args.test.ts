@@ -11,6 +11,7 @@ import {
   parseOptionalText,
   parsePage,
   parseText,
+  toConnection,
 } from '../src/index.ts';
 
 const ID = '0193A5B0-0000-7000-8000-00000000000A';
@@ -113,4 +114,31 @@ test('parsePage with a typed cursor: the caller gives the shape check', () => {
   expect(refusal(() => parsePage({ after: encodeCursor(['x'.repeat(1001), id]) }, { cursor: isTextIdCursor })).message).toBe(notACursor);
   const isCount = (v: unknown): v is number => Number.isInteger(v);
   expect(parsePage({ after: encodeCursor(7) }, { cursor: isCount }).after).toBe(7);
+});
+
+test('toConnection encodes a cursor only when it is read, as encodeCursor of the row’s key; endCursor is the last edge’s', () => {
+  const keysAsked: string[] = [];
+  const rows = [
+    { id: 'a', name: 'Alpha' },
+    { id: 'b', name: 'Beta' },
+    { id: 'c', name: 'Gamma' },
+  ];
+  const page = { size: 2, fetch: 3, after: null };
+  const connection = toConnection(rows, page, (row) => {
+    keysAsked.push(row.id);
+    return [row.name, row.id];
+  });
+  expect(connection.edges.map((e) => e.node.id)).toEqual(['a', 'b']);
+  expect(connection.pageInfo.hasNextPage).toBe(true);
+  expect(keysAsked).toEqual([]);
+  expect(connection.edges[1]!.cursor).toBe(encodeCursor(['Beta', 'b']));
+  expect(connection.pageInfo.endCursor).toBe(encodeCursor(['Beta', 'b']));
+  expect(keysAsked).toEqual(['b', 'b']);
+  expect(connection.edges[0]!.cursor).toBe(encodeCursor(['Alpha', 'a']));
+
+  const last = toConnection(rows.slice(0, 1), page, (row) => row.id);
+  expect(last.pageInfo).toMatchObject({ hasNextPage: false, endCursor: encodeCursor('a') });
+  const empty = toConnection([], page, (row: { id: string }) => row.id);
+  expect(empty.edges).toEqual([]);
+  expect(empty.pageInfo).toMatchObject({ hasNextPage: false, endCursor: null });
 });

@@ -80,3 +80,21 @@ test('strings without NUL pass untouched, unicode included', async () => {
   expect(r.errors).toBeUndefined();
   expect(r.data).toEqual({ echo: 'Ünïcødé ✓ \t tab' });
 });
+
+test('the same query sent again is checked against each request’s own variables (the document’s part is worked out once)', async () => {
+  const query = 'mutation($i: NoteInput!) { addNote(input: $i) { id text } }';
+  const clean = await gql(server.url, query, { i: { text: 'first', tags: ['a'] } });
+  expect(clean.errors).toBeUndefined();
+  expect(clean.data).toEqual({ addNote: { id: 'n1', text: 'first' } });
+  const dirty = await gql(server.url, query, { i: { text: 'ok', tags: ['a', 'b', 'c\u0000'] } });
+  expect(dirty.status).toBe(400);
+  expect(dirty.errors).toEqual([
+    expect.objectContaining({
+      message: 'input.tags[2]: must not contain a NUL character.',
+      extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.tags[2]' }),
+    }),
+  ]);
+  const cleanAgain = await gql(server.url, query, { i: { text: 'again' } });
+  expect(cleanAgain.errors).toBeUndefined();
+  expect(cleanAgain.data).toEqual({ addNote: { id: 'n1', text: 'again' } });
+});

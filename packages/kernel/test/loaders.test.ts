@@ -163,3 +163,15 @@ test('a failing load fails every key of its group only', async () => {
   ]);
   expect(results.map((r) => (r instanceof Error ? r.message : r))).toEqual(['statement failed', 'statement failed', 'ok']);
 });
+
+test('groupedLoader with no query (a count per parent): one call for all parents, a repeated key answered from the cache', async () => {
+  const calls: string[][] = [];
+  const counts = groupedLoader<null, number>(async (parents) => {
+    calls.push(parents);
+    return new Map(parents.filter((p) => p !== ORG_EMPTY).map((p, i) => [p, i + 1]));
+  }, 0);
+  const first = await Promise.all([ORG_A, ORG_B, ORG_EMPTY, ORG_A].map((parentId) => counts.load({ parentId, query: null })));
+  expect(first).toEqual([1, 2, 0, 1]);
+  expect(await counts.load({ parentId: ORG_B, query: null })).toBe(2);
+  expect(calls).toEqual([[ORG_A, ORG_B, ORG_EMPTY]]);
+});

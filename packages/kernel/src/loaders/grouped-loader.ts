@@ -13,15 +13,20 @@ export interface ParentKey<Q> {
  * `load` answers per parent id; a parent it leaves out gets `empty`.
  */
 export function groupedLoader<Q, T>(load: (parentIds: string[], query: Q) => Promise<ReadonlyMap<string, T>>, empty: T): DataLoader<ParentKey<Q>, T, string> {
-  const groupOf = (query: Q) => JSON.stringify(query);
+  // Hot: a page of 100 parents is 100 keys per nested list. Each key's query is serialised once per
+  // batch (not once per lookup), and a null query (counts, per-parent lists) not at all.
+  const groupOf = (query: Q): string => (query === null ? 'null' : JSON.stringify(query));
   return new DataLoader<ParentKey<Q>, T, string>(
     async (keys) => {
       const groups = new Map<string, { query: Q; ids: Set<string> }>();
-      for (const key of keys) {
-        const group = groups.get(groupOf(key.query)) ?? { query: key.query, ids: new Set<string>() };
-        group.ids.add(key.parentId);
-        groups.set(groupOf(key.query), group);
-      }
+      const groupOfKey = new Array<string>(keys.length);
+      keys.forEach((key, i) => {
+        const g = groupOf(key.query);
+        groupOfKey[i] = g;
+        const group = groups.get(g);
+        if (group) group.ids.add(key.parentId);
+        else groups.set(g, { query: key.query, ids: new Set([key.parentId]) });
+      });
       // A failing statement fails the keys of its own group only.
       const results = new Map<string, ReadonlyMap<string, T> | Error>();
       await Promise.all(
@@ -29,12 +34,13 @@ export function groupedLoader<Q, T>(load: (parentIds: string[], query: Q) => Pro
           results.set(g, await load([...ids], query).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))),
         ),
       );
-      return keys.map((k) => {
-        const found = results.get(groupOf(k.query));
+      return keys.map((k, i) => {
+        const found = results.get(groupOfKey[i] as string);
         return found instanceof Error ? found : (found?.get(k.parentId) ?? empty);
       });
     },
-    { cacheKeyFn: (k) => JSON.stringify([k.parentId, k.query]) },
+    // Unambiguous: JSON escapes NUL, so the last NUL in the key always separates parent and query.
+    { cacheKeyFn: (k) => `${k.parentId}\u0000${groupOf(k.query)}` },
   );
 }
 

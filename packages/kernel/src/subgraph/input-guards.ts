@@ -51,26 +51,46 @@ function pathOfNul(value: unknown, path: string): string | null {
   return null;
 }
 
+/** Where a document can carry a NUL, in document order: a string literal, or a variable passed to an argument. */
+type NulCheck = { readonly literal: string } | { readonly variable: string; readonly argument: string };
+
 /**
- * The argument path at which a NUL character arrives, or null: in a string literal (the enclosing
- * argument), or in a variable (the argument the variable is passed to, plus the path inside it).
+ * The document's part of the check, worked out once per document: Apollo hands every request with
+ * the same query the same parsed DocumentNode, so requests pay only for their variables.
  */
-function argumentWithNul(document: DocumentNode, variables: Record<string, unknown>): string | null {
-  let found: string | null = null;
+const checksOf = new WeakMap<DocumentNode, readonly NulCheck[]>();
+
+function nulChecks(document: DocumentNode): readonly NulCheck[] {
+  const cached = checksOf.get(document);
+  if (cached) return cached;
+  const checks: NulCheck[] = [];
   const args: string[] = [];
   visit(document, {
     Argument: { enter: (node) => void args.push(node.name.value), leave: () => void args.pop() },
     ObjectField: { enter: (node) => void args.push(node.name.value), leave: () => void args.pop() },
     StringValue(node) {
-      if (found === null && node.value.includes(NUL)) found = args.join('.') || 'argument';
+      if (node.value.includes(NUL)) checks.push({ literal: args.join('.') || 'argument' });
     },
     Variable(node) {
-      if (found !== null || args.length === 0) return; // a definition, not a use
-      const inner = pathOfNul(variables[node.name.value], '');
-      if (inner !== null) found = args.join('.') + inner;
+      if (args.length > 0) checks.push({ variable: node.name.value, argument: args.join('.') }); // a use, not a definition
     },
   });
-  return found;
+  checksOf.set(document, checks);
+  return checks;
+}
+
+/**
+ * The argument path at which a NUL character arrives, or null: in a string literal (the enclosing
+ * argument), or in a variable (the argument the variable is passed to, plus the path inside it).
+ * The first in document order wins.
+ */
+function argumentWithNul(document: DocumentNode, variables: Record<string, unknown>): string | null {
+  for (const check of nulChecks(document)) {
+    if ('literal' in check) return check.literal;
+    const inner = pathOfNul(variables[check.variable], '');
+    if (inner !== null) return check.argument + inner;
+  }
+  return null;
 }
 
 /**
