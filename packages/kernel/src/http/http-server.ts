@@ -90,8 +90,17 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(text);
 }
 
+/**
+ * Idle keep-alive sockets live longer on the server than in any client's pool (undici's fetch drops
+ * its idle sockets after 4 s; Node's server default is 5 s). Otherwise a client reuses a socket the
+ * server is closing at that moment, and the request fails with ECONNRESET / "socket hang up".
+ */
+export const SERVER_KEEP_ALIVE_MS = 65_000;
+
 /** Listens and resolves to the bound port (port 0 picks a free one). */
 export async function listen(server: http.Server, port: number, host: string): Promise<number> {
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
+  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
