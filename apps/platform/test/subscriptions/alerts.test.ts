@@ -8,6 +8,7 @@ import { collect, wsClient } from './support.ts';
 let p: TestPlatform;
 let baobab: string;
 let protea: string;
+let karoo: string;
 let vm: { id: string; name: string };
 
 const RUNNING_VM = 'query($org: ID!) { organization(id: $org) { virtualMachines(filter: { status: [RUNNING] }, first: 1) { edges { node { id name } } } } }';
@@ -45,7 +46,7 @@ const brief = (r: { data?: unknown; errors?: unknown }) => {
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  [baobab, protea] = await Promise.all([p.login('admin@baobab.example'), p.login('admin@protea.example')]);
+  [baobab, protea, karoo] = await Promise.all([p.login('admin@baobab.example'), p.login('admin@protea.example'), p.login('admin@karoo.example')]);
   vm = (await p.gateway(RUNNING_VM, { org: DEMO_ORGS.baobab }, baobab)).data.organization.virtualMachines.edges[0].node;
   expect(vm).toBeDefined();
 }, 120_000);
@@ -58,6 +59,10 @@ test('an alert raised by samples POSTed to /v1/metrics arrives live; after a dis
   const other = wsClient(p.gatewayUrl, protea);
   const foreign = collect(other.client, ALERT_EVENTS, { org: DEMO_ORGS.baobab });
   const own = collect(other.client, ALERT_EVENTS, { org: DEMO_ORGS.protea, scope: 'SUBTREE' });
+  // The reseller above Baobab: its SUBTREE subscription sees Baobab's alerts, its SELF one does not.
+  const reseller = wsClient(p.gatewayUrl, karoo);
+  const subtree = collect(reseller.client, ALERT_EVENTS, { org: DEMO_ORGS.karoo, scope: 'SUBTREE' });
+  const resellerSelf = collect(reseller.client, ALERT_EVENTS, { org: DEMO_ORGS.karoo });
   await foreign.waitFor(1);
   expect(foreign.results.map((r) => r.errors?.map((e) => [e.extensions?.code, e.message]))).toEqual([
     [['NOT_FOUND', 'organizationId: no organisation you can see has this id.']],
@@ -71,6 +76,9 @@ test('an alert raised by samples POSTed to /v1/metrics arrives live; after a dis
     ['CPU > 90 % for 5 min', null, 'PENDING'],
     ['CPU > 90 % for 5 min', 'PENDING', 'FIRING'],
   ]);
+  await subtree.waitFor(2, 10_000);
+  expect(subtree.results.map(brief)).toEqual(live.results.map(brief));
+  expect(resellerSelf.results).toEqual([]);
   const firing = (live.results[1]!.data as AlertEventData).alertEvents;
   expect(firing).toMatchObject({
     at: new Date(start + 300_000).toISOString(),
@@ -106,7 +114,7 @@ test('an alert raised by samples POSTed to /v1/metrics arrives live; after a dis
   // Another customer, subscribed all along to its own subtree, received none of it.
   expect(own.results).toEqual([]);
   resumed.stop();
-  await Promise.all([second.client.dispose(), other.client.dispose()]);
+  await Promise.all([second.client.dispose(), other.client.dispose(), reseller.client.dispose()]);
 }, 120_000);
 
 test('a cursor this API did not issue is BAD_USER_INPUT naming `after`, and the subscription starts nothing', async () => {
