@@ -17,6 +17,7 @@ import {
 import { subgraphKey, type GatewayConfig } from './config.ts';
 import { ApiKeyExchange } from './api-keys/key-exchange.ts';
 import { createGatewayContext, type GatewayContext, type GatewayContextDeps } from './context.ts';
+import { callerFromRequest } from './api-keys/caller-from-request.ts';
 import { RateLimitGate } from './rate-limit/rate-limit-gate.ts';
 import { gatewayErrorMasking } from './errors.ts';
 import { createExplorer, wantsExplorer } from './explorer/explorer-routes.ts';
@@ -215,7 +216,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         ],
       });
       httpServer = server;
-      subscriptions = attachSubscriptions(server, config, { logger, verifyToken });
+      subscriptions = attachSubscriptions(server, config, {
+        logger,
+        verifyToken,
+        callerOf: (headers) => callerFromRequest(headers, verifyToken, contextDeps.apiKeys),
+        rateLimits: contextDeps.rateLimits,
+        trustedProxies: contextDeps.trustedProxies,
+      });
       const port = await listen(server, config.port, config.host);
       if (config.nodeEnv !== 'test') explorer?.warm(); // tests build it only when they open it
       const baseUrl = `http://${config.host}:${port}`;

@@ -10,6 +10,12 @@ export interface TelemetrySimulatorOptions {
   readonly logger: Logger;
   /** vCenter's real-time interval by default. */
   readonly intervalMs?: number;
+  /**
+   * The sample grid: each pass reports the VM at the current multiple of this (vCenter's real-time
+   * 20 s by default). Ingest keeps one sample per VM and time, so a pass within the same slot adds
+   * nothing; a test running the simulator fast gives it a matching short slot.
+   */
+  readonly slotMs?: number;
   /** VMs per OTLP request. */
   readonly batchSize?: number;
 }
@@ -48,8 +54,13 @@ export class TelemetrySimulator {
     return this.task.stop();
   }
 
+  private currentSlot(): Date {
+    const slot = this.options.slotMs ?? 20_000;
+    return new Date(Math.floor(Date.now() / slot) * slot);
+  }
+
   /** One pass: a sample for every VM at `at` (the current slot by default). */
-  async feed(at: Date = new Date(Math.floor(Date.now() / 20_000) * 20_000)): Promise<FeedReport> {
+  async feed(at: Date = this.currentSlot()): Promise<FeedReport> {
     const started = Date.now();
     const ids = await this.options.vmIds();
     const batchSize = this.options.batchSize ?? 1000;

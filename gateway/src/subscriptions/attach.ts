@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
-import { LIVE_CLOSE, type Logger, type TokenVerifier } from '@platform/kernel';
+import { LIVE_CLOSE, type Caller, type Logger, type TokenVerifier } from '@platform/kernel';
 import type { GatewayConfig } from '../config.ts';
 import { supergraphOf, type LoadedSupergraph } from './supergraph-internals.ts';
 import { serveGatewaySubscriptions } from './ws-server.ts';
@@ -10,7 +10,18 @@ import { serveGatewaySubscriptions } from './ws-server.ts';
  * is loaded. A later supergraph (a reload) closes every client with SUPERGRAPH_RELOADED so they
  * reconnect and subscribe against the new schema.
  */
-export function attachSubscriptions(httpServer: http.Server, config: GatewayConfig, deps: { logger: Logger; verifyToken: TokenVerifier }) {
+export function attachSubscriptions(
+  httpServer: http.Server,
+  config: GatewayConfig,
+  deps: {
+    logger: Logger;
+    verifyToken: TokenVerifier;
+    /** API keys (x-api-key or a bearer key) and bearer tokens, as over HTTP. */
+    callerOf?: (headers: Readonly<Record<string, string>>) => Promise<Caller>;
+    rateLimits?: { admit(caller: Caller, clientAddress: string): Promise<void> };
+    trustedProxies?: readonly string[];
+  },
+) {
   let current: LoadedSupergraph | undefined;
   let unsubscribe: (() => void) | undefined;
   const server = serveGatewaySubscriptions({
@@ -21,6 +32,9 @@ export function attachSubscriptions(httpServer: http.Server, config: GatewayConf
     supergraph: () => current,
     bufferSize: config.subscriptionBufferSize,
     maxPayloadBytes: config.bodyLimitBytes,
+    callerOf: deps.callerOf,
+    rateLimits: deps.rateLimits,
+    trustedProxies: deps.trustedProxies,
   });
   return {
     ...server,

@@ -3,7 +3,17 @@ import type { Duplex } from 'node:stream';
 import { getOperationAST, getVariableValues, GraphQLError, parse, print, type DocumentNode, type ExecutionArgs, type FormattedExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticateConnection, LIVE_CLOSE, requestIdFrom, type AuthenticatedCaller, type Logger, type TokenVerifier } from '@platform/kernel';
+import {
+  ANONYMOUS,
+  authenticateConnection,
+  clientAddressOf,
+  LIVE_CLOSE,
+  requestIdFrom,
+  type AuthenticatedCaller,
+  type Caller,
+  type Logger,
+  type TokenVerifier,
+} from '@platform/kernel';
 import type { GatewayContext } from '../context.ts';
 import { executeOnce, planOperation, subscriptionNodeOf, type PlannedOperation } from './federated-execution.ts';
 import { principalKey, PrincipalTokens, SharedSubscriptions } from './shared-subscriptions.ts';
@@ -21,6 +31,14 @@ export interface GatewaySubscriptionOptions {
   /** Per-client bound: events queued for a client that reads slower than they come (oldest dropped beyond it). */
   readonly bufferSize: number;
   readonly maxPayloadBytes: number;
+  /**
+   * The connection's caller from its connectionParams (as headers: `authorization`, `x-api-key`): the
+   * gateway exchanges API keys here, exactly as for HTTP. Without it, bearer tokens only.
+   */
+  readonly callerOf?: (headers: Readonly<Record<string, string>>) => Promise<Caller>;
+  /** Per-principal limits on connection attempts and subscription starts; without it, none. */
+  readonly rateLimits?: { admit(caller: Caller, clientAddress: string): Promise<void> };
+  readonly trustedProxies?: readonly string[];
 }
 
 export interface GatewaySubscriptions {
@@ -56,6 +74,7 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions): 
   const plans = new Map<string, PlannedOperation>();
   let plansFor: LoadedSupergraph | undefined;
 
+  const addressOf = (req: http.IncomingMessage) => clientAddressOf(req, options.trustedProxies ?? []);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== options.path) {
@@ -87,8 +106,10 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions): 
       connectionInitWaitTimeout: 10_000,
       async onConnect(ctx) {
         const extra = ctx.extra as Extra;
-        const auth = await authenticateConnection(ctx.connectionParams, options.verifyToken);
+        const auth = await authenticateConnection(ctx.connectionParams, options.verifyToken, options.callerOf);
         if (!auth.ok) {
+          // Refused credentials count against the address, as over HTTP (guessing keys is throttled too).
+          await options.rateLimits?.admit(ANONYMOUS, addressOf(extra.request)).catch(() => undefined);
           extra.socket.close(auth.close.code, auth.close.reason);
           return false;
         }
@@ -107,11 +128,24 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions): 
         clearTimeout(extra.expiry);
         extra.release?.();
       },
-      onSubscribe(ctx, _id, payload) {
+      async onSubscribe(ctx, _id, payload) {
         const extra = ctx.extra as Extra;
         const supergraph = options.supergraph();
         if (!supergraph || !extra.caller)
           return [new GraphQLError('The gateway has no supergraph loaded yet; retry shortly.', { extensions: { code: 'UNAVAILABLE' } })];
+        // Every operation started over the socket counts like one HTTP request of the principal:
+        // refused with RATE_LIMITED (extensions.retryAfter) for that operation; the connection stays.
+        try {
+          await options.rateLimits?.admit(extra.caller, addressOf(extra.request));
+        } catch (error) {
+          // Without the HTTP-only extension (status and Retry-After header): the code and retryAfter say it.
+          if (error instanceof GraphQLError) {
+            const { http: _http, ...extensions } = error.extensions;
+            return [new GraphQLError(error.message, { extensions })];
+          }
+          logger.error('rate limit check failed', { error });
+          return [new GraphQLError(`Internal error (request ${extra.requestId})`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: 10_000 });
@@ -137,7 +171,7 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions): 
           requestId: extra.requestId ?? 'ws',
           caller: extra.caller,
           logger: logger.child({ requestId: extra.requestId }),
-          clientAddress: extra.request.socket.remoteAddress,
+          clientAddress: addressOf(extra.request),
           planned,
           supergraph,
           text,

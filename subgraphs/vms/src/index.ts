@@ -23,6 +23,7 @@ import { vcenterImportRoute } from './http/import-route.ts';
 import { otlpMetricsRoute } from './http/otlp-route.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { liveSamplePublisher } from './live/sample-publisher.ts';
+import { liveAlertFeed } from './live/alert-feed.ts';
 import { liveStatusFeed } from './live/status-feed.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogPricing } from './remote/catalog-pricing.ts';
@@ -147,7 +148,7 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         },
       }),
     ],
-    consumers: (_database, { live }) => [liveStatusFeed(live)],
+    consumers: (database, { live }) => [liveStatusFeed(live), liveAlertFeed(live, database.db)],
     stopServices: async ({ provisioning, live }) => {
       live.close();
       await provisioning.stop();
@@ -177,6 +178,8 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
       backfillDemoTelemetry(subgraph.database.background, subgraph.services.telemetryPartitions, options),
     /** The SampleListener ingest calls to publish each committed sample to virtualMachineMetrics subscribers. */
     liveSamples: subgraph.services.liveSamples,
+    /** Live subscriptions this replica holds (status, samples, alert events): tests and benchmarks. */
+    liveSubscriptions: (): number => subgraph.services.live.subscriptions,
     /** Seeds a demo fleet (fixed ids: a second run adds nothing). Returns how many VMs were added. */
     async seedFleet(customers: readonly FleetCustomer[], products: readonly FleetProduct[], total: number): Promise<number> {
       await subgraph.migrate();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createGateway, readGatewayConfig, type Gateway } from '@platform/gateway';
 import { createLogger, createTokenVerifier, lazyRemoteJwks, RedisEventBus, RedisLiveChannel, remoteServiceTokens, type RunningServer } from '@platform/kernel';
 import { createTestDatabase } from '@platform/testkit';
-import { createVmsSubgraph, readVmsConfig, type VmsSubgraph } from '@platform/vms';
+import { createVmsSubgraph, encodeOtlpMetrics, readVmsConfig, type VmsSubgraph } from '@platform/vms';
 import { scriptedCompute } from '@platform/vms/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
@@ -101,6 +101,56 @@ describe.skipIf(!REDIS_URL)('subscriptions across replicas on Redis', () => {
         vm: { id: vm.id, name: vm.name, status: 'STOPPED', organization: { name: 'Baobab Health' } },
       },
     });
+    sub.stop();
+    await client.dispose();
+  }, 60_000);
+
+  test('an alert transition committed on vms A (samples POSTed to its /v1/metrics) reaches an alertEvents subscriber on gateway B and vms B', async () => {
+    const baobab = await p.login('admin@baobab.example');
+    const list = await p.gateway(
+      `query($org: ID!) { organization(id: $org) { virtualMachines(filter: { status: [RUNNING] }, first: 1) { edges { node { id name } } } } }`,
+      { org: DEMO_ORGS.baobab },
+      baobab,
+    );
+    const vm = list.data.organization.virtualMachines.edges[0].node;
+    const { client } = wsClient(gatewayBServer.url, baobab);
+    const sub = collect(
+      client,
+      'subscription($org: ID!) { alertEvents(organizationId: $org) { cursor fromStatus toStatus alert { title virtualMachine { id } } } }',
+      {
+        org: DEMO_ORGS.baobab,
+      },
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(vmsB.services.live.subscriptions).toBe(1); // subscribed at vms B only
+    expect(p.vms.services.live.subscriptions).toBe(0);
+    const start = Date.now() - 320_000;
+    const samples = Array.from({ length: 16 }, (_, i) => ({ vmRef: vm.id, at: new Date(start + i * 20_000), values: { cpu_percent: 97 } }));
+    const response = await fetch(p.telemetryUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await p.collectorTokens()}` },
+      body: JSON.stringify(encodeOtlpMetrics(samples)),
+    });
+    expect(response.status).toBe(200);
+    await sub.waitFor(2, 10_000);
+    expect(sub.results.map((r) => r.data)).toEqual([
+      {
+        alertEvents: {
+          cursor: expect.stringMatching(/^\d+$/),
+          fromStatus: null,
+          toStatus: 'PENDING',
+          alert: { title: 'CPU > 90 % for 5 min', virtualMachine: { id: vm.id } },
+        },
+      },
+      {
+        alertEvents: {
+          cursor: expect.stringMatching(/^\d+$/),
+          fromStatus: 'PENDING',
+          toStatus: 'FIRING',
+          alert: { title: 'CPU > 90 % for 5 min', virtualMachine: { id: vm.id } },
+        },
+      },
+    ]);
     sub.stop();
     await client.dispose();
   }, 60_000);

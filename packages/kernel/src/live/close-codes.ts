@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import type { AuthenticatedCaller } from '../auth/caller.ts';
+import type { AuthenticatedCaller, Caller } from '../auth/caller.ts';
 import { callerFromAuthorization, type TokenVerifier } from '../auth/verify-token.ts';
 
 /**
@@ -27,16 +27,23 @@ export type ConnectionAuth =
 /**
  * The caller of a graphql-ws connection, from `connectionParams.authorization` ("Bearer <token>",
  * as over HTTP; `Authorization` is accepted too). Only users and API keys may subscribe.
+ * `callerOf` (the gateway's) resolves the caller from the params instead, e.g. exchanging an API key
+ * given as `x-api-key` or as the bearer value; it sees the params as lower-cased header-like strings.
  */
-export async function authenticateConnection(connectionParams: unknown, verifyToken: TokenVerifier): Promise<ConnectionAuth> {
+export async function authenticateConnection(
+  connectionParams: unknown,
+  verifyToken: TokenVerifier,
+  callerOf?: (headers: Readonly<Record<string, string>>) => Promise<Caller>,
+): Promise<ConnectionAuth> {
   const params = typeof connectionParams === 'object' && connectionParams !== null ? (connectionParams as Record<string, unknown>) : {};
-  const header = params['authorization'] ?? params['Authorization'];
-  if (typeof header !== 'string' || header === '') {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) if (typeof value === 'string' && value !== '') headers[name.toLowerCase()] = value;
+  if (headers['authorization'] === undefined && (!callerOf || headers['x-api-key'] === undefined)) {
     return { ok: false, close: { code: LIVE_CLOSE.UNAUTHORIZED.code, reason: 'Unauthorized: send connectionParams.authorization' } };
   }
   let caller;
   try {
-    caller = await callerFromAuthorization(header, verifyToken);
+    caller = callerOf ? await callerOf(headers) : await callerFromAuthorization(headers['authorization'], verifyToken);
   } catch {
     return { ok: false, close: LIVE_CLOSE.UNAUTHORIZED };
   }

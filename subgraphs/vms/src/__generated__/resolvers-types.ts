@@ -8,6 +8,7 @@ import type { ChartSeries as ChartSeriesModel } from '../domain/telemetry/series
 import type { StoredSample as StoredSampleModel, FleetUtilizationReport as FleetUtilizationReportModel } from '../domain/telemetry/telemetry-types.ts';
 import type { VmHealth as VmHealthModel } from '../domain/telemetry/health.ts';
 import type { VmStatusChange as VmStatusChangeModel, VmMetricsSample as VmMetricsSampleModel } from '../live/live-events.ts';
+import type { AlertTransition as AlertTransitionModel } from '../live/alert-replay.ts';
 import type { VmsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -78,6 +79,19 @@ export type AlertEdge = {
   __typename?: 'AlertEdge';
   cursor: Scalars['String']['output'];
   node: Alert;
+};
+
+/** An alert changed status. */
+export type AlertEvent = {
+  __typename?: 'AlertEvent';
+  /** The alert as it is now. */
+  alert: Alert;
+  at: Scalars['DateTime']['output'];
+  /** Pass back as `after` to resume after this event. */
+  cursor: Scalars['String']['output'];
+  /** Null when the alert was just raised. */
+  fromStatus: Maybe<AlertStatus>;
+  toStatus: AlertStatus;
 };
 
 export type AlertFilter = {
@@ -540,6 +554,12 @@ export type StorageTier =
  */
 export type Subscription = {
   __typename?: 'Subscription';
+  /**
+   * Alert transitions (raised, fired, acknowledged, resolved) of the organisation's VMs (SELF), or of its whole
+   * subtree (SUBTREE). With `after` (the `cursor` of the last event received) it first replays every transition
+   * after that one, oldest first, then goes live with no gap and no duplicate; without it, live from now.
+   */
+  alertEvents: AlertEvent;
   /** Each telemetry sample of the VM as it is ingested (every 20 s while it runs). */
   virtualMachineMetrics: VirtualMachineMetricsSample;
   /**
@@ -547,6 +567,17 @@ export type Subscription = {
    * Live only: changes made while not subscribed are not replayed.
    */
   virtualMachineStatusChanged: VirtualMachineStatusEvent;
+};
+
+
+/**
+ * Live changes over graphql-ws (the gateway at /graphql). Each subscription checks, when it starts, that the
+ * caller may see what it asks for (NOT_FOUND otherwise), and again for each event.
+ */
+export type SubscriptionAlertEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  organizationId: Scalars['ID']['input'];
+  scope?: InputMaybe<OrganizationScope>;
 };
 
 
@@ -888,6 +919,7 @@ export type ResolversTypes = ResolversObject<{
   AlertComparator: AlertComparator;
   AlertConnection: ResolverTypeWrapper<Omit<AlertConnection, 'edges'> & { edges: Array<ResolversTypes['AlertEdge']> }>;
   AlertEdge: ResolverTypeWrapper<Omit<AlertEdge, 'node'> & { node: ResolversTypes['Alert'] }>;
+  AlertEvent: ResolverTypeWrapper<AlertTransitionModel>;
   AlertFilter: AlertFilter;
   AlertKind: AlertKind;
   AlertMetric: AlertMetric;
@@ -951,6 +983,7 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   AlertConnection: Omit<AlertConnection, 'edges'> & { edges: Array<ResolversParentTypes['AlertEdge']> };
   AlertEdge: Omit<AlertEdge, 'node'> & { node: ResolversParentTypes['Alert'] };
+  AlertEvent: AlertTransitionModel;
   AlertFilter: AlertFilter;
   AlertRule: AlertRuleModel;
   Boolean: Scalars['Boolean']['output'];
@@ -1022,6 +1055,14 @@ export type AlertConnectionResolvers<ContextType = VmsContext, ParentType extend
 export type AlertEdgeResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertEdge'] = ResolversParentTypes['AlertEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Alert'], ParentType, ContextType>;
+}>;
+
+export type AlertEventResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertEvent'] = ResolversParentTypes['AlertEvent']> = ResolversObject<{
+  alert?: Resolver<ResolversTypes['Alert'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fromStatus?: Resolver<Maybe<ResolversTypes['AlertStatus']>, ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['AlertStatus'], ParentType, ContextType>;
 }>;
 
 export type AlertRuleResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['AlertRule'] = ResolversParentTypes['AlertRule']> = ResolversObject<{
@@ -1158,6 +1199,7 @@ export type ResourceSummaryResolvers<ContextType = VmsContext, ParentType extend
 }>;
 
 export type SubscriptionResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  alertEvents?: SubscriptionResolver<ResolversTypes['AlertEvent'], "alertEvents", ParentType, ContextType, RequireFields<SubscriptionAlertEventsArgs, 'organizationId' | 'scope'>>;
   virtualMachineMetrics?: SubscriptionResolver<ResolversTypes['VirtualMachineMetricsSample'], "virtualMachineMetrics", ParentType, ContextType, RequireFields<SubscriptionVirtualMachineMetricsArgs, 'id'>>;
   virtualMachineStatusChanged?: SubscriptionResolver<ResolversTypes['VirtualMachineStatusEvent'], "virtualMachineStatusChanged", ParentType, ContextType, RequireFields<SubscriptionVirtualMachineStatusChangedArgs, 'organizationId' | 'scope'>>;
 }>;
@@ -1266,6 +1308,7 @@ export type Resolvers<ContextType = VmsContext> = ResolversObject<{
   Alert?: AlertResolvers<ContextType>;
   AlertConnection?: AlertConnectionResolvers<ContextType>;
   AlertEdge?: AlertEdgeResolvers<ContextType>;
+  AlertEvent?: AlertEventResolvers<ContextType>;
   AlertRule?: AlertRuleResolvers<ContextType>;
   AlertRuleConnection?: AlertRuleConnectionResolvers<ContextType>;
   AlertRuleEdge?: AlertRuleEdgeResolvers<ContextType>;

@@ -267,3 +267,17 @@ export async function lockOpenAlertsOfIdleVms(trx: Trx, limit: number): Promise<
     for update of a skip locked`.execute(trx);
   return rows.map(alertFromRow);
 }
+
+/** Each logged transition's organisation path (root first), by seq: what a live SUBTREE subscription filters on. */
+export async function orgPathsOfSeqs(db: VmsDb, seqs: readonly string[]): Promise<Map<string, string[]>> {
+  if (seqs.length === 0) return new Map();
+  const { rows } = await sql<{ seq: string; org_path: string[] }>`
+    select seq::text as seq, org_path from alert_events where seq = any(${[...seqs]}::bigint[])`.execute(db);
+  return new Map(rows.map((r) => [r.seq, r.org_path]));
+}
+
+/** The highest seq logged (0 when none): where an `alertEvents` subscription without a cursor starts. */
+export async function latestTransitionSeq(db: VmsDb): Promise<string> {
+  const { rows } = await sql<{ seq: string | null }>`select max(seq)::text as seq from alert_events`.execute(db);
+  return rows[0]?.seq ?? '0';
+}

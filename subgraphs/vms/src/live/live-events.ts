@@ -40,3 +40,52 @@ export function sampleFrom(message: unknown): VmMetricsSample | null {
     return null;
   return { vmId: m.vmId, organizationId: m.organizationId, at: new Date(m.at), values: m.values as Record<string, number> };
 }
+
+/** The live channel alert transitions travel on (from the `vms.alert.changed` outbox events). */
+export const ALERTS_CHANNEL = 'vms.alert-transitions';
+
+/** One alert transition as the live channel carries it; `orgPath` (root first, the organisation last) lets SUBTREE subscriptions filter without a lookup. */
+export interface LiveAlertTransition {
+  readonly seq: bigint;
+  readonly alertId: string;
+  readonly vmId: string;
+  readonly organizationId: string;
+  readonly orgPath: readonly string[];
+  readonly fromStatus: 'PENDING' | 'FIRING' | 'ACKNOWLEDGED' | 'RESOLVED' | null;
+  readonly toStatus: 'PENDING' | 'FIRING' | 'ACKNOWLEDGED' | 'RESOLVED';
+  readonly at: Date;
+}
+
+const ALERT_STATUSES = new Set(['PENDING', 'FIRING', 'ACKNOWLEDGED', 'RESOLVED']);
+
+/** On the wire seq is a decimal string and dates ISO strings. */
+export function alertWireMessage(t: LiveAlertTransition): Record<string, unknown> {
+  return { ...t, seq: t.seq.toString(), at: t.at.toISOString() };
+}
+
+export function alertTransitionFrom(message: unknown): LiveAlertTransition | null {
+  const m = message as Partial<Record<keyof LiveAlertTransition, unknown>> | null;
+  if (
+    !m ||
+    typeof m.seq !== 'string' ||
+    !/^\d{1,19}$/.test(m.seq) ||
+    typeof m.alertId !== 'string' ||
+    typeof m.vmId !== 'string' ||
+    typeof m.organizationId !== 'string' ||
+    !Array.isArray(m.orgPath) ||
+    typeof m.toStatus !== 'string' ||
+    !ALERT_STATUSES.has(m.toStatus) ||
+    typeof m.at !== 'string'
+  )
+    return null;
+  return {
+    seq: BigInt(m.seq),
+    alertId: m.alertId,
+    vmId: m.vmId,
+    organizationId: m.organizationId,
+    orgPath: (m.orgPath as unknown[]).filter((id): id is string => typeof id === 'string'),
+    fromStatus: typeof m.fromStatus === 'string' && ALERT_STATUSES.has(m.fromStatus) ? (m.fromStatus as LiveAlertTransition['fromStatus']) : null,
+    toStatus: m.toStatus as LiveAlertTransition['toStatus'],
+    at: new Date(m.at),
+  };
+}

@@ -1,5 +1,16 @@
 import { BoundedQueue, type LiveChannel, type Logger } from '@platform/kernel';
-import { sampleFrom, SAMPLES_CHANNEL, STATUS_CHANNEL, statusChangeFrom, type VmMetricsSample, type VmStatusChange } from './live-events.ts';
+import {
+  ALERTS_CHANNEL,
+  alertTransitionFrom,
+  alertWireMessage,
+  sampleFrom,
+  SAMPLES_CHANNEL,
+  STATUS_CHANNEL,
+  statusChangeFrom,
+  type LiveAlertTransition,
+  type VmMetricsSample,
+  type VmStatusChange,
+} from './live-events.ts';
 
 /** Events a subscription may hold before the oldest are dropped (the gateway keeps its own per-client bound). */
 const SUBSCRIPTION_BUFFER = 256;
@@ -13,6 +24,7 @@ export class LiveHub {
   private readonly byOrg = new Map<string, Set<BoundedQueue<VmStatusChange>>>();
   private readonly byVm = new Map<string, Set<BoundedQueue<VmMetricsSample>>>();
   private readonly allStatus = new Set<BoundedQueue<VmStatusChange>>();
+  private readonly alertListeners = new Set<(transition: LiveAlertTransition) => void>();
   private readonly unsubscribe: (() => void)[];
 
   constructor(
@@ -31,6 +43,11 @@ export class LiveHub {
         if (!sample) return void logger.warn('malformed live sample message dropped');
         for (const queue of this.byVm.get(sample.vmId) ?? []) queue.push(sample);
       }),
+      live.subscribe(ALERTS_CHANNEL, (message) => {
+        const transition = alertTransitionFrom(message);
+        if (!transition) return void logger.warn('malformed live alert message dropped');
+        for (const listener of this.alertListeners) listener(transition);
+      }),
     ];
   }
 
@@ -40,6 +57,16 @@ export class LiveHub {
 
   publishSamples(samples: readonly VmMetricsSample[]): Promise<void> {
     return Promise.all(samples.map((sample) => this.live.publish(SAMPLES_CHANNEL, sample))).then(() => undefined);
+  }
+
+  publishAlertTransition(transition: LiveAlertTransition): Promise<void> {
+    return this.live.publish(ALERTS_CHANNEL, alertWireMessage(transition));
+  }
+
+  /** Hears every alert transition published on any replica (alertEvents filters and orders them); returns the unsubscribe. */
+  alertTransitions(listener: (transition: LiveAlertTransition) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => void this.alertListeners.delete(listener);
   }
 
   /** Status changes of one organisation, or (orgId null) of every organisation (a SUBTREE subscription filters them). */
@@ -72,7 +99,7 @@ export class LiveHub {
 
   /** Subscriptions held (tests and benchmarks). */
   get subscriptions(): number {
-    let n = this.allStatus.size;
+    let n = this.allStatus.size + this.alertListeners.size;
     for (const set of this.byOrg.values()) n += set.size;
     for (const set of this.byVm.values()) n += set.size;
     return n;
@@ -80,6 +107,7 @@ export class LiveHub {
 
   close(): void {
     for (const stop of this.unsubscribe) stop();
+    this.alertListeners.clear();
     for (const queue of [...this.allStatus, ...[...this.byOrg.values()].flatMap((s) => [...s]), ...[...this.byVm.values()].flatMap((s) => [...s])]) queue.end();
     this.logger.debug('live hub closed');
   }

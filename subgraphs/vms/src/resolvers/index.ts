@@ -9,12 +9,13 @@ import { Organization } from './organization.ts';
 import { Query } from './query.ts';
 import { ResourceSummary } from './resource-summary.ts';
 import { VirtualMachineMetrics } from './virtual-machine-metrics.ts';
-import { Subscription, VirtualMachineMetricsSample, VirtualMachineStatusEvent } from './subscription.ts';
+import { AlertEvent, Subscription, VirtualMachineMetricsSample, VirtualMachineStatusEvent } from './subscription.ts';
 import { VirtualMachine } from './virtual-machine.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
   Alert,
+  AlertEvent,
   AlertRule,
   Query,
   Mutation,

@@ -4,6 +4,7 @@ import {
   acknowledgeAlertRow,
   alertPages,
   findAlertsByIds,
+  latestTransitionSeq,
   listTransitionsAfter,
   logTransitions,
   openAlertsOfVms,
@@ -74,6 +75,11 @@ export class Alerts implements OpenAlertsSource {
   listAfter(organizationIds: readonly string[], afterSeq: string, limit: number, scope: 'SELF' | 'SUBTREE' = 'SELF'): Promise<LoggedAlertTransition[]> {
     if (!/^\d{1,19}$/.test(afterSeq)) throw badInput('after', 'must be a sequence number.');
     return listTransitionsAfter(this.db, organizationIds, afterSeq, Math.min(Math.max(limit, 1), 1000), scope);
+  }
+
+  /** The highest seq in the transition log (0 when empty): where a live-only subscription starts. */
+  latestSeq(): Promise<string> {
+    return latestTransitionSeq(this.db);
   }
 
   /**
