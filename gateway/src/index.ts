@@ -24,7 +24,7 @@ import { createExplorer, wantsExplorer } from './explorer/explorer-routes.ts';
 import { introspectionGuard } from './introspection-guard.ts';
 import { operationLimitOptions } from './limits/operation-limits.ts';
 import { postureOptions } from './posture/production-posture.ts';
-import { schemaAuthPlugin, securityLinksEnforcedHere } from './posture/schema-auth.ts';
+import { SchemaAuth, securityLinksEnforcedHere } from './posture/schema-auth.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
@@ -85,6 +85,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   let apolloGateway: ApolloGateway | undefined;
   let subscriptions: ReturnType<typeof attachSubscriptions> | undefined;
   const explorer = config.explorer ? createExplorer({ logger }) : undefined;
+  // One set of scope rules for HTTP and graphql-ws, refreshed with each supergraph Apollo loads.
+  const schemaAuth = new SchemaAuth();
 
   const buildApollo = () => {
     const masking = gatewayErrorMasking(logger);
@@ -112,7 +114,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       formatError: masking.formatError,
       parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
-      plugins: [...limits.plugins, ...posture.plugins, introspectionGuard(config.production), schemaAuthPlugin(), masking.plugin],
+      plugins: [...limits.plugins, ...posture.plugins, introspectionGuard(config.production), schemaAuth.plugin(), masking.plugin],
     });
   };
 
@@ -222,6 +224,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         callerOf: (headers) => callerFromRequest(headers, verifyToken, contextDeps.apiKeys),
         rateLimits: contextDeps.rateLimits,
         trustedProxies: contextDeps.trustedProxies,
+        // The same operation limits and scope rules as HTTP.
+        limits: config.operationLimits,
+        authorize: (schema, document, caller) => schemaAuth.refusal(schema, document, caller),
       });
       const port = await listen(server, config.port, config.host);
       if (config.nodeEnv !== 'test') explorer?.warm(); // tests build it only when they open it

@@ -10,6 +10,7 @@ import {
   valueFromASTUntyped,
   type ConstDirectiveNode,
   type DocumentNode,
+  type GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
 import { fail, scopesOfCaller } from '@platform/kernel';
@@ -116,35 +117,38 @@ const describe = (sets: readonly (readonly string[])[]) => sets.map((set) => set
  * `@authenticated` and `@requiresScopes` enforced at the gateway (Apollo Gateway composes them but does
  * not check them): the whole operation is refused before anything is planned, naming the field and the
  * scope. A user holds the scopes their role permits, an API key exactly its own (kernel scopesOfCaller).
+ * One instance serves HTTP (`plugin()`) and graphql-ws (`refusal()`), with the loaded supergraph's rules.
  */
-export function schemaAuthPlugin(): ApolloServerPlugin<GatewayContext> {
-  let requirements: ReadonlyMap<string, AuthRequirement> = new Map();
-  return {
-    async serverWillStart() {
-      return {
-        schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
-          requirements = coreSupergraphSdl ? readAuthRequirements(coreSupergraphSdl) : new Map();
+export class SchemaAuth {
+  private requirements: ReadonlyMap<string, AuthRequirement> = new Map();
+
+  update(coreSupergraphSdl: string | undefined): void {
+    this.requirements = coreSupergraphSdl ? readAuthRequirements(coreSupergraphSdl) : new Map();
+  }
+
+  /** The error refusing `document` to `caller` (UNAUTHENTICATED 401 or FORBIDDEN 403), or null. */
+  refusal(schema: GraphQLSchema, document: DocumentNode, caller: GatewayContext['caller']): GraphQLError | null {
+    const refused = authRefusal(schema, document, this.requirements, caller);
+    if (!refused) return null;
+    const { field, code, required } = refused;
+    if (code === 'UNAUTHENTICATED') {
+      return fail('UNAUTHENTICATED', `${field} needs a signed-in caller: send an access token or API key.`, { field }, 401);
+    }
+    const who = caller.kind === 'authenticated' && caller.typ === 'api_key' ? 'this API key' : 'this caller';
+    return fail('FORBIDDEN', `${field} needs the scope ${describe(required ?? [])}, which ${who} does not have.`, { field, requiredScopes: required }, 403);
+  }
+
+  plugin(): ApolloServerPlugin<GatewayContext> {
+    return {
+      serverWillStart: async () => ({
+        schemaDidLoadOrUpdate: ({ coreSupergraphSdl }) => this.update(coreSupergraphSdl),
+      }),
+      requestDidStart: async () => ({
+        didResolveOperation: async ({ schema, document, contextValue }) => {
+          const refusal = this.refusal(schema, document, contextValue.caller);
+          if (refusal) throw refusal;
         },
-      };
-    },
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, contextValue }) {
-          const refusal = authRefusal(schema, document, requirements, contextValue.caller);
-          if (!refusal) return;
-          const { field, code, required } = refusal;
-          if (code === 'UNAUTHENTICATED') {
-            throw fail('UNAUTHENTICATED', `${field} needs a signed-in caller: send an access token or API key.`, { field }, 401);
-          }
-          const caller = contextValue.caller.kind === 'authenticated' && contextValue.caller.typ === 'api_key' ? 'this API key' : 'this caller';
-          throw fail(
-            'FORBIDDEN',
-            `${field} needs the scope ${describe(required ?? [])}, which ${caller} does not have.`,
-            { field, requiredScopes: required },
-            403,
-          );
-        },
-      };
-    },
-  };
+      }),
+    };
+  }
 }

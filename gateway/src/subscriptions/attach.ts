@@ -1,9 +1,9 @@
 import type http from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
-import { LIVE_CLOSE, type Caller, type Logger, type TokenVerifier } from '@platform/kernel';
+import { LIVE_CLOSE, type Caller, type Logger, type OperationLimits, type TokenVerifier } from '@platform/kernel';
 import type { GatewayConfig } from '../config.ts';
 import { supergraphOf, type LoadedSupergraph } from './supergraph-internals.ts';
-import { serveGatewaySubscriptions } from './ws-server.ts';
+import { serveGatewaySubscriptions, type GatewaySubscriptionOptions } from './ws-server.ts';
 
 /**
  * The gateway's one hook-in for subscriptions: graphql-ws on its HTTP server, told when a supergraph
@@ -20,6 +20,8 @@ export function attachSubscriptions(
     callerOf?: (headers: Readonly<Record<string, string>>) => Promise<Caller>;
     rateLimits?: { admit(caller: Caller, clientAddress: string): Promise<void> };
     trustedProxies?: readonly string[];
+    limits?: OperationLimits;
+    authorize?: GatewaySubscriptionOptions['authorize'];
   },
 ) {
   let current: LoadedSupergraph | undefined;
@@ -35,6 +37,8 @@ export function attachSubscriptions(
     callerOf: deps.callerOf,
     rateLimits: deps.rateLimits,
     trustedProxies: deps.trustedProxies,
+    limits: deps.limits,
+    authorize: deps.authorize,
   });
   return {
     ...server,

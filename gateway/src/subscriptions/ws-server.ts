@@ -1,17 +1,32 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getOperationAST, getVariableValues, GraphQLError, parse, print, type DocumentNode, type ExecutionArgs, type FormattedExecutionResult } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  parse,
+  print,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   ANONYMOUS,
   authenticateConnection,
   clientAddressOf,
+  costRefusal,
+  GATEWAY_OPERATION_LIMITS,
+  limitParseOptions,
+  limitValidationRules,
   LIVE_CLOSE,
   requestIdFrom,
   type AuthenticatedCaller,
   type Caller,
   type Logger,
+  type OperationLimits,
   type TokenVerifier,
 } from '@platform/kernel';
 import type { GatewayContext } from '../context.ts';
@@ -39,6 +54,10 @@ export interface GatewaySubscriptionOptions {
   /** Per-principal limits on connection attempts and subscription starts; without it, none. */
   readonly rateLimits?: { admit(caller: Caller, clientAddress: string): Promise<void> };
   readonly trustedProxies?: readonly string[];
+  /** The gateway's operation limits (tokens, depth, aliases, directives, cost), as over HTTP. */
+  readonly limits?: OperationLimits;
+  /** `@authenticated`/`@requiresScopes` for this caller: the refusal, or null. */
+  readonly authorize?: (schema: GraphQLSchema, document: DocumentNode, caller: AuthenticatedCaller) => GraphQLError | null;
 }
 
 export interface GatewaySubscriptions {
@@ -60,6 +79,12 @@ type Extra = {
 type SubscriptionContext = GatewayContext & { caller: AuthenticatedCaller; planned: PlannedOperation; supergraph: LoadedSupergraph; text: string };
 
 const PLAN_CACHE_SIZE = 500;
+
+/** Over the socket there is no HTTP status: the code (and limit, scopes…) in extensions say it all. */
+function withoutHttp(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions });
+}
 
 /**
  * graphql-ws at the gateway's /graphql (same HTTP server). Connections authenticate from
@@ -148,17 +173,21 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions): 
         }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: 10_000 });
+          document = parse(payload.query, limitParseOptions(options.limits ?? GATEWAY_OPERATION_LIMITS));
         } catch (error) {
           return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
-        const errors = validateGatewayOperation(supergraph.schema, document);
-        if (errors.length > 0) return errors;
+        const errors = validateGatewayOperation(supergraph.schema, document, limitValidationRules(options.limits ?? GATEWAY_OPERATION_LIMITS));
+        if (errors.length > 0) return errors.map(withoutHttp);
         const operationName = payload.operationName ?? undefined;
         const operation = getOperationAST(document, operationName);
         if (!operation) return [new GraphQLError('Name the operation to run (operationName).', { extensions: { code: 'BAD_USER_INPUT' } })];
         const coerced = getVariableValues(supergraph.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 20 });
         if (coerced.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+        const refusal =
+          costRefusal(supergraph.schema, document, operationName, payload.variables ?? {}, options.limits ?? GATEWAY_OPERATION_LIMITS) ??
+          options.authorize?.(supergraph.schema, document, extra.caller);
+        if (refusal) return [withoutHttp(refusal)];
         const text = print(document);
         let planned: PlannedOperation;
         try {

@@ -98,3 +98,26 @@ test("subscription starts count against the key's rate limit: beyond it the star
   expect(closes).toEqual([]);
   await client.dispose();
 }, 120_000);
+
+test('over graphql-ws the HTTP rules hold: a key without alerts:read may not start alertEvents (FORBIDDEN naming the scope), and a too-deep operation is refused by the depth limit', async () => {
+  const key = await createKey(p, baobab, { organizationId: DEMO_ORGS.baobab, scopes: ['VMS_READ', 'ORGANIZATIONS_READ'] });
+  const { client } = keyClient(key.secret);
+  const alerts = collect(client, 'subscription($org: ID!) { alertEvents(organizationId: $org) { cursor toStatus } }', { org: DEMO_ORGS.baobab });
+  await alerts.waitFor(1, 5_000);
+  // Refused at the start: graphql-ws's error message, no result.
+  type Refusal = { message: string; extensions?: Record<string, unknown> }[];
+  expect(alerts.results).toEqual([]);
+  expect((alerts.ended!.error as Refusal).map((e) => [e.extensions?.code, e.message])).toEqual([
+    ['FORBIDDEN', 'Subscription.alertEvents needs the scope alerts:read, which this API key does not have.'],
+  ]);
+  // 13 levels of selection: over the gateway's depth limit of 12.
+  const deep =
+    'subscription($org: ID!) { virtualMachineStatusChanged(organizationId: $org) { vm { organization { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } }';
+  const tooDeep = collect(client, deep, { org: DEMO_ORGS.baobab });
+  await tooDeep.waitFor(1, 5_000);
+  expect(tooDeep.results).toEqual([]);
+  expect((tooDeep.ended!.error as Refusal).map((e) => [e.extensions?.code, e.extensions?.limit, e.extensions?.max])).toEqual([
+    ['GRAPHQL_VALIDATION_FAILED', 'maxDepth', 12],
+  ]);
+  await client.dispose();
+}, 60_000);

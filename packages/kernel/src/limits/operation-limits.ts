@@ -79,6 +79,24 @@ interface ResolvedRequest {
   readonly request: { readonly variables?: Record<string, unknown> | null };
 }
 
+/** The cost refusal for an operation with its variables, or null when it is within the limit. */
+export function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+  limits: OperationLimits,
+): GraphQLError | null {
+  const cost = operationCost(schema, document, { operationName, variables, defaultListSize: limits.defaultListSize });
+  if (cost <= limits.maxCost) return null;
+  return limitError(
+    'maxCost',
+    limits.maxCost,
+    `Query cost limit of ${limits.maxCost} exceeded, found ${cost}: ask for fewer items (a smaller first) or fewer nested lists.`,
+    { cost },
+  );
+}
+
 /**
  * Refuses an operation whose estimated cost is over the limit, once it is valid and its variables are
  * known (a `first: $n` counts as the value sent), before anything is planned or executed.
@@ -88,15 +106,8 @@ export function costLimitPlugin(limits: OperationLimits) {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operationName, request }: ResolvedRequest) {
-          const cost = operationCost(schema, document, { operationName, variables: request.variables ?? {}, defaultListSize: limits.defaultListSize });
-          if (cost > limits.maxCost) {
-            throw limitError(
-              'maxCost',
-              limits.maxCost,
-              `Query cost limit of ${limits.maxCost} exceeded, found ${cost}: ask for fewer items (a smaller first) or fewer nested lists.`,
-              { cost },
-            );
-          }
+          const refusal = costRefusal(schema, document, operationName, request.variables ?? {}, limits);
+          if (refusal) throw refusal;
         },
       };
     },
