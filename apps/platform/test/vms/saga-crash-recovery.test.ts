@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, createLogger, createTokenVerifier, lazyRemoteJwks, remoteServiceTokens } from '@platform/kernel';
+import { createDatabase, createLogger, createTokenVerifier, InMemoryEventBus, lazyRemoteJwks, remoteServiceTokens } from '@platform/kernel';
 import { createTestDatabase, gql, until } from '@platform/testkit';
 import { createVmsSubgraph, readVmsConfig, type SagaHooks, type VmsDatabase, type VmsSubgraph } from '@platform/vms';
 import { scriptedCompute } from '@platform/vms/testing';
@@ -52,7 +52,8 @@ async function startInstance(hooks: SagaHooks = {}) {
         audience: 'cloud-platform',
       }),
       orgDirectory: p.tenancy.orgDirectory,
-      eventBus: p.eventBus,
+      // Its own bus: the platform's vms already holds this bus's vms consumers (one process, one registration each).
+      eventBus: new InMemoryEventBus(),
       serviceTokens: remoteServiceTokens({
         identityUrl: identityBase,
         service: 'vms',
