@@ -47,26 +47,31 @@ function rollupUpsert(tier: Tier): RawBuilder<unknown> {
  * Stores raw samples and adds them to both rollups in ONE statement (data-modifying CTEs): a sample
  * already stored for that VM and instant is skipped, and only the rows actually inserted reach the
  * rollups, so a retried batch never counts twice. Returns the keys inserted ("vmId|epochMs").
+ *
+ * The statement answers with the positions of the samples it SKIPPED (usually none), not with every row
+ * it inserted: reading back and parsing thousands of (uuid, timestamptz) rows cost the client about as
+ * much as the insert itself.
  */
 export async function insertSamples(trx: Transaction<VmsDatabase>, samples: readonly SampleInput[]): Promise<Set<string>> {
   if (samples.length === 0) return new Set();
   const ordered = [...samples].sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : a.at.getTime() - b.at.getTime()));
   const arrays = METRIC_NAMES.map((m) => sql`${ordered.map((s) => s.values[m] ?? null)}::float8[]`);
-  const { rows } = await sql<{ vm_id: string; at: Date }>`
+  const { rows } = await sql<{ n: string }>`
     with input as (
       select * from unnest(${ordered.map((s) => s.vmId)}::uuid[], ${ordered.map((s) => s.at.toISOString())}::timestamptz[], ${join(arrays)})
-        as i(vm_id, at, ${join(METRIC_NAMES.map(ref))})
+        with ordinality as i(vm_id, at, ${join(METRIC_NAMES.map(ref))}, n)
     ),
     inserted as (
       insert into telemetry_raw (vm_id, at, ${join(METRIC_NAMES.map(ref))})
-      select * from input
+      select vm_id, at, ${join(METRIC_NAMES.map(ref))} from input
       on conflict (vm_id, at) do nothing
       returning *
     ),
     five as (${rollupUpsert(TIERS.fiveMinutes)}),
     hour as (${rollupUpsert(TIERS.hour)})
-    select vm_id, at from inserted`.execute(trx);
-  return new Set(rows.map((r) => `${r.vm_id}|${new Date(r.at).getTime()}`));
+    select i.n from input i where not exists (select 1 from inserted x where x.vm_id = i.vm_id and x.at = i.at)`.execute(trx);
+  const skipped = new Set(rows.map((r) => Number(r.n) - 1));
+  return new Set(ordered.flatMap((s, i) => (skipped.has(i) ? [] : [`${s.vmId}|${s.at.getTime()}`])));
 }
 
 /**

@@ -20,6 +20,10 @@ export interface VmMetricsSample {
 /** The live channels (kernel LiveChannel): every vms replica listens to both. */
 export const STATUS_CHANNEL = 'vms.vm-status';
 export const SAMPLES_CHANNEL = 'vms.samples';
+/** Samples published a batch per message (`{ samples: [...] }`): an ingest of 5,000 VMs is 5 messages, not 5,000. */
+export const SAMPLE_BATCHES_CHANNEL = 'vms.sample-batches';
+/** Samples per message on SAMPLE_BATCHES_CHANNEL. */
+export const SAMPLES_PER_MESSAGE = 1000;
 
 /** On the wire dates are ISO strings; a message that is not one of ours is dropped. */
 export function statusChangeFrom(message: unknown): VmStatusChange | null {
@@ -88,4 +92,16 @@ export function alertTransitionFrom(message: unknown): LiveAlertTransition | nul
     toStatus: m.toStatus as LiveAlertTransition['toStatus'],
     at: new Date(m.at),
   };
+}
+
+/** The samples of a batch message; malformed entries are left out (null when the message is not a batch). */
+export function samplesFrom(message: unknown): { samples: VmMetricsSample[]; malformed: number } | null {
+  const list = (message as { samples?: unknown } | null)?.samples;
+  if (!Array.isArray(list)) return null;
+  const samples: VmMetricsSample[] = [];
+  for (const item of list) {
+    const sample = sampleFrom(item);
+    if (sample) samples.push(sample);
+  }
+  return { samples, malformed: list.length - samples.length };
 }

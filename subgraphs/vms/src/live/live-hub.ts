@@ -8,6 +8,9 @@ import {
   STATUS_CHANNEL,
   statusChangeFrom,
   type LiveAlertTransition,
+  SAMPLE_BATCHES_CHANNEL,
+  SAMPLES_PER_MESSAGE,
+  samplesFrom,
   type VmMetricsSample,
   type VmStatusChange,
 } from './live-events.ts';
@@ -38,10 +41,18 @@ export class LiveHub {
         for (const queue of this.byOrg.get(change.organizationId) ?? []) queue.push(change);
         for (const queue of this.allStatus) queue.push(change);
       }),
+      // One sample per message: what replicas before batched publishing send (kept while they may still run).
       live.subscribe(SAMPLES_CHANNEL, (message) => {
         const sample = sampleFrom(message);
         if (!sample) return void logger.warn('malformed live sample message dropped');
-        for (const queue of this.byVm.get(sample.vmId) ?? []) queue.push(sample);
+        this.deliverSample(sample);
+      }),
+      live.subscribe(SAMPLE_BATCHES_CHANNEL, (message) => {
+        const batch = samplesFrom(message);
+        if (!batch) return void logger.warn('malformed live sample batch dropped');
+        if (batch.malformed > 0) logger.warn('malformed live samples dropped', { count: batch.malformed });
+        if (this.byVm.size === 0) return;
+        for (const sample of batch.samples) this.deliverSample(sample);
       }),
       live.subscribe(ALERTS_CHANNEL, (message) => {
         const transition = alertTransitionFrom(message);
@@ -55,8 +66,16 @@ export class LiveHub {
     return this.live.publish(STATUS_CHANNEL, change);
   }
 
-  publishSamples(samples: readonly VmMetricsSample[]): Promise<void> {
-    return Promise.all(samples.map((sample) => this.live.publish(SAMPLES_CHANNEL, sample))).then(() => undefined);
+  /** Publishes a batch's samples, SAMPLES_PER_MESSAGE to a message (one message per sample cost an ingest more than its SQL). */
+  async publishSamples(samples: readonly VmMetricsSample[]): Promise<void> {
+    const messages: Promise<void>[] = [];
+    for (let i = 0; i < samples.length; i += SAMPLES_PER_MESSAGE)
+      messages.push(this.live.publish(SAMPLE_BATCHES_CHANNEL, { samples: samples.slice(i, i + SAMPLES_PER_MESSAGE) }));
+    await Promise.all(messages);
+  }
+
+  private deliverSample(sample: VmMetricsSample): void {
+    for (const queue of this.byVm.get(sample.vmId) ?? []) queue.push(sample);
   }
 
   publishAlertTransition(transition: LiveAlertTransition): Promise<void> {
