@@ -3,9 +3,7 @@ import { until } from '@platform/kernel/testing';
 import { sql } from 'kysely';
 import { describe, expect } from 'vitest';
 import { OverdueSuspension } from '../src/domain/overdue-suspension.ts';
-import { billingTest as test } from './support/fixtures.ts';
-
-type Billing = Parameters<Parameters<typeof test>[2]>[0]['billing'];
+import { billingTest as test, type RunningBilling as Billing } from './support/fixtures.ts';
 
 /** A fresh customer with 10 h of usage in `day`'s month, its period closed with R 1.00 in the wallet: one UNPAID bill of R 9.92. */
 async function unpaidBill(billing: Billing, parent: string, day: string, closeAt: string) {

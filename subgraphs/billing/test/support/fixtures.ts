@@ -102,7 +102,9 @@ export interface VmEventInput {
 }
 
 /** The billing subgraph on port 0 with a movable clock, catalog and wallet stand-ins, and an in-memory bus. */
-export const billingTest = orgTest.extend<{ billing: Awaited<ReturnType<typeof startBilling>> }>({
+export type RunningBilling = Awaited<ReturnType<typeof startBilling>>;
+
+export const billingTest = orgTest.extend<{ billing: RunningBilling }>({
   billing: [
     async ({ auth, tree }, use) => {
       const running = await startBilling(auth, tree);
