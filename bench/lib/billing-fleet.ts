@@ -62,6 +62,8 @@ export async function billingWithFleet(dbs: BenchDatabases, now: () => Date) {
       LOG_LEVEL: 'error',
       BILLING_CLOSE_INTERVAL_MS: '86400000',
       BILLING_RECONCILE_INTERVAL_MS: '86400000',
+      // Production posture requires a webhook secret; the benches never receive a webhook.
+      PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-not-used-0123456789',
     }),
     {
       logger: createLogger({ service: 'billing-bench' }, 'error'),

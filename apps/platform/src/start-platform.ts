@@ -173,10 +173,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         CATALOG_URL: catalogServer.url,
         WALLET_URL: walletServer.url,
         VMS_URL: vmsServer.url,
+        TENANCY_URL: tenancyServer.url,
         PAYMENT_WEBHOOK_SECRET: paymentWebhookSecret,
         ...options.billing?.env,
       }),
-      depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission', 'vms:read']),
+      depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission', 'vms:read', 'tenancy:write']),
       options.billing?.options,
     );
     const billingServer = await billing.start();

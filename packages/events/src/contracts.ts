@@ -11,6 +11,8 @@ export interface OrganizationUpdated {
   readonly organizationId: string;
   readonly name: string;
   readonly status: 'ACTIVE' | 'SUSPENDED';
+  /** Why a service changed the status (e.g. billing's overdue-bill policy); absent for a user's change. */
+  readonly reason?: string;
 }
 
 export interface QuoteAccepted {
@@ -143,6 +145,17 @@ export interface BillUnpaid {
   readonly unpaidSince: string;
 }
 
+export interface OrganizationSuspendedForBill {
+  readonly billId: string;
+  readonly organizationId: string;
+  readonly invoiceNumber: string;
+  readonly total: EventMoney;
+  readonly unpaidSince: string;
+  readonly suspendedAt: string;
+  /** BILLING_SUSPEND_AFTER_DAYS when it happened. */
+  readonly afterDays: number;
+}
+
 /** The one map from every topic to its payload: producers and consumers are typed by it. */
 export interface EventContracts {
   'tenancy.organization.created': OrganizationCreated;
@@ -168,6 +181,7 @@ export interface EventContracts {
   'billing.bill.finalised': BillFinalised;
   'billing.bill.paid': BillPaid;
   'billing.bill.unpaid': BillUnpaid;
+  'billing.bill.organization_suspended': OrganizationSuspendedForBill;
 }
 
 export type Topic = keyof EventContracts;

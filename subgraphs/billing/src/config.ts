@@ -30,6 +30,12 @@ export interface BillingConfig extends ServiceConfig {
   readonly topUpMaxRands: number;
   readonly paymentSweepIntervalMs: number;
   readonly budgetCheckIntervalMs: number;
+  /** Tenancy's GraphQL endpoint (internalSuspendOrganization, scope tenancy:write). */
+  readonly tenancyUrl: string;
+  /** An organisation with a bill UNPAID this many days is suspended through tenancy (0 = never). */
+  readonly suspendAfterDays: number;
+  /** How often overdue bills are looked for. */
+  readonly suspendCheckIntervalMs: number;
   /** How often the previous month's commission statements are (re)computed; approved ones never change. */
   readonly commissionIntervalMs: number;
 }
@@ -61,6 +67,9 @@ export function readBillingConfig(env: Env = process.env): BillingConfig {
     topUpMaxRands,
     paymentSweepIntervalMs: r.int('PAYMENT_SWEEP_INTERVAL_MS', 30_000, { min: 50, max: 3_600_000 }),
     budgetCheckIntervalMs: r.int('BUDGET_CHECK_INTERVAL_MS', 60_000, { min: 50, max: 86_400_000 }),
+    tenancyUrl: r.url('TENANCY_URL', 'http://127.0.0.1:4002/graphql'),
+    suspendAfterDays: r.int('BILLING_SUSPEND_AFTER_DAYS', 14, { min: 0, max: 365 }),
+    suspendCheckIntervalMs: r.int('BILLING_SUSPEND_CHECK_INTERVAL_MS', 3_600_000, { min: 50, max: 86_400_000 }),
     commissionIntervalMs: r.int('COMMISSION_INTERVAL_MS', 3_600_000, { min: 1_000, max: 86_400_000 }),
   });
 }

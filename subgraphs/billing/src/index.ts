@@ -10,13 +10,22 @@ import { createPaymentServices, type PaymentPorts } from './domain/payments-serv
 import { previousMonth } from './domain/payments-month.ts';
 import { simulatedPaymentProvider } from './domain/payments-simulator.ts';
 import { periodBefore } from './domain/period.ts';
-import type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, InventoryPort, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
+import type {
+  AccruedSpendSource,
+  BilledRevenueSource,
+  BillingPeriod,
+  InventoryPort,
+  PriceSchedulePort,
+  SettlementPort,
+  SuspensionPort,
+} from './domain/ports.ts';
 import { createServices } from './domain/services.ts';
 import { usageFromVmEvents } from './domain/usage-consumer.ts';
 import { invoiceRoute } from './http/invoice-route.ts';
 import { paymentWebhookRoute, simulatedCheckoutRoute } from './http/payment-webhook-route.ts';
 import { createLoaders } from './loaders.ts';
 import { catalogSchedule } from './remote/catalog-schedule.ts';
+import { tenancySuspension } from './remote/tenancy-suspension.ts';
 import { vmsInventory } from './remote/vms-inventory.ts';
 import { walletPayments } from './remote/wallet-payments.ts';
 import { walletSettlement } from './remote/wallet-settlement.ts';
@@ -26,7 +35,16 @@ export { readBillingConfig, type BillingConfig } from './config.ts';
 export type { Bill } from './domain/bill.ts';
 export type { Clock } from './domain/clock.ts';
 export { periodBefore, periodContaining, periodLabel } from './domain/period.ts';
-export type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, InventoryPort, InventoryVm, PriceSchedulePort, SettlementPort } from './domain/ports.ts';
+export type {
+  AccruedSpendSource,
+  BilledRevenueSource,
+  BillingPeriod,
+  InventoryPort,
+  InventoryVm,
+  PriceSchedulePort,
+  SettlementPort,
+  SuspensionPort,
+} from './domain/ports.ts';
 export type { PriceSchedule, ScheduledPrice } from './domain/rating.ts';
 export type { WalletPayments, TopUp } from './domain/payments.ts';
 export { type PaymentProvider, type PaymentEvent, type Checkout, type CheckoutRequest, webhookBody } from './domain/payments-provider.ts';
@@ -40,6 +58,8 @@ export interface BillingOptions {
   readonly settlement?: SettlementPort;
   /** Defaults to vms over HTTP (scope vms:read). */
   readonly inventory?: InventoryPort;
+  /** Defaults to tenancy over HTTP (internalSuspendOrganization, scope tenancy:write). */
+  readonly suspension?: SuspensionPort;
   /** The payment provider; the simulator (PAYMENT_SIMULATOR_*) when absent. */
   readonly paymentProvider?: PaymentProvider;
   /** Replace the wallet's HTTP client for top-ups and commission (tests of billing alone). */
@@ -90,11 +110,13 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
           freshPrices: options.prices ?? schedule.fresh,
           settlement: options.settlement ?? walletSettlement(config.walletUrl, deps.serviceTokens),
           inventory: options.inventory ?? vmsInventory(config.vmsUrl, deps.serviceTokens),
+          suspension: options.suspension ?? tenancySuspension(config.tenancyUrl, deps.serviceTokens),
         },
         (bills) => createPaymentServices(database.db, { ...paymentPorts, ...spend(bills) }, config),
         clock,
         deps.logger,
         () => listening ?? `http://${config.host}:${config.port}`,
+        config.suspendAfterDays,
       );
       // Background passes use their own pool, so per-request statement counts stay exact.
       return { ...services, background: createPaymentServices(database.background, { ...paymentPorts, ...spend(services.bills) }, config) };
@@ -129,6 +151,13 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
           return closed.issued;
         },
       }),
+      // Organisations whose bills stay unpaid past BILLING_SUSPEND_AFTER_DAYS are suspended through tenancy.
+      new PeriodicTask({
+        name: 'overdue suspension',
+        intervalMs: config.suspendCheckIntervalMs,
+        logger: deps.logger,
+        run: () => services.overdue.run(),
+      }),
       new PeriodicTask({ name: 'top-up sweep', intervalMs: config.paymentSweepIntervalMs, logger: deps.logger, run: () => services.background.topUps.sweep() }),
       new PeriodicTask({
         name: 'budget thresholds',
@@ -157,6 +186,8 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     },
     /** The close for one period now (the task runs it at month end). */
     closePeriod: (period: BillingPeriod) => subgraph.services.bills.close(period),
+    /** One overdue-suspension pass now (the task runs it on an interval). */
+    suspendOverdue: () => subgraph.services.overdue.run(),
     /** One reconciliation pass now (the task runs it at start and on an interval). */
     reconcile: () => subgraph.services.reconciliation.run(),
     /** In-process ports for the rest of billing (commission, budgets). */

@@ -204,6 +204,35 @@ export async function markUnpaid(trx: Transaction<BillingDatabase>, billId: stri
   return r.numUpdatedRows > 0n;
 }
 
+/** Bills UNPAID since `before` or earlier whose organisation has not been suspended for them, oldest first. */
+export async function overdueBills(db: Kysely<BillingDatabase>, before: Date, limit: number): Promise<Bill[]> {
+  const rows = await db
+    .selectFrom('bills')
+    .selectAll()
+    .where('status', '=', 'UNPAID')
+    .where('suspended_at', 'is', null)
+    .where('unpaid_since', '<=', before)
+    .orderBy('unpaid_since')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toBill);
+}
+
+/** Locks a bill that is still UNPAID since `before` or earlier and not yet suspended for; undefined otherwise. */
+export async function lockOverdueBill(trx: Transaction<BillingDatabase>, billId: string, before: Date): Promise<Bill | undefined> {
+  const row = await trx
+    .selectFrom('bills')
+    .selectAll()
+    .where('id', '=', billId)
+    .where('status', '=', 'UNPAID')
+    .where('suspended_at', 'is', null)
+    .where('unpaid_since', '<=', before)
+    .forUpdate()
+    .executeTakeFirst();
+  return row ? toBill(row) : undefined;
+}
+
 export async function markSuspended(trx: Transaction<BillingDatabase>, billId: string, at: Date): Promise<void> {
   await trx.updateTable('bills').set({ suspended_at: at }).where('id', '=', billId).execute();
 }

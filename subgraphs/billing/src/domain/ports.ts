@@ -45,6 +45,11 @@ export interface SettlementPort {
   }): Promise<SettlementOutcome>;
 }
 
+/** tenancy (scope tenancy:write): suspends an organisation; idempotent. Throws when tenancy cannot be reached or refuses. */
+export interface SuspensionPort {
+  suspend(organizationId: string, reason: string): Promise<void>;
+}
+
 /** A VM as the vms inventory reports it now. */
 export interface InventoryVm {
   readonly id: string;

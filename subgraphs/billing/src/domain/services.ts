@@ -3,13 +3,16 @@ import type { BillingDb } from '../db/types.ts';
 import { BillService } from './bill-service.ts';
 import type { Clock } from './clock.ts';
 import type { PaymentServices } from './payments-services.ts';
-import type { InventoryPort, PriceSchedulePort, SettlementPort } from './ports.ts';
+import { OverdueSuspension } from './overdue-suspension.ts';
+import type { InventoryPort, PriceSchedulePort, SettlementPort, SuspensionPort } from './ports.ts';
 import { Reconciliation } from './reconciliation.ts';
 
 /** Built once per subgraph (defineSubgraph's `services`); requests, tasks and consumers share them. */
 export interface BillingServices extends PaymentServices {
   readonly bills: BillService;
   readonly reconciliation: Reconciliation;
+  /** The overdue policy: suspends organisations whose bills stay unpaid (BILLING_SUSPEND_AFTER_DAYS). */
+  readonly overdue: OverdueSuspension;
   readonly clock: Clock;
   /** Where invoice documents are served (set once the server listens). */
   readonly invoiceBaseUrl: () => string;
@@ -20,6 +23,7 @@ export interface BillingPorts {
   readonly freshPrices: PriceSchedulePort;
   readonly settlement: SettlementPort;
   readonly inventory: InventoryPort;
+  readonly suspension: SuspensionPort;
 }
 
 export const createServices = (
@@ -31,6 +35,7 @@ export const createServices = (
   clock: Clock,
   logger: Logger,
   invoiceBaseUrl: () => string,
+  suspendAfterDays: number,
 ): BillingServices => {
   const bills = new BillService(db, ports.prices, ports.freshPrices, ports.settlement, clock, logger);
   return {
@@ -38,6 +43,7 @@ export const createServices = (
     bills,
     // Background work stays out of requests' statement counts.
     reconciliation: new Reconciliation(background, ports.inventory, clock, logger),
+    overdue: new OverdueSuspension(background, ports.suspension, suspendAfterDays, clock, logger),
     clock,
     invoiceBaseUrl,
   };

@@ -3,7 +3,7 @@ import { createLogger, InMemoryEventBus, newId, type Role } from '@platform/kern
 import { StatementCounter } from '@platform/kernel/testing';
 import { createTestDatabase, dropTestDatabases, gql, orgTest, tokenAs, type StandardTree, type TestAuth } from '@platform/testkit';
 import { sql } from 'kysely';
-import type { InventoryVm, PriceSchedulePort, SettlementOutcome, SettlementPort } from '../../src/domain/ports.ts';
+import type { InventoryVm, PriceSchedulePort, SettlementOutcome, SettlementPort, SuspensionPort } from '../../src/domain/ports.ts';
 import type { PriceSchedule, ScheduledPrice, ScheduledVatRate } from '../../src/domain/rating.ts';
 import { createBillingSubgraph, readBillingConfig, type BillingSubgraph } from '../../src/index.ts';
 
@@ -69,6 +69,25 @@ export function testWallet() {
   };
 }
 
+/** Tenancy stand-in for the overdue policy: records each suspension asked for; can be made unreachable. */
+export function testTenancy() {
+  const suspensions: { organizationId: string; reason: string }[] = [];
+  let down = false;
+  const port: SuspensionPort = {
+    async suspend(organizationId, reason) {
+      if (down) throw new Error('tenancy unreachable');
+      suspensions.push({ organizationId, reason });
+    },
+  };
+  return {
+    port,
+    suspensions,
+    setDown(value: boolean) {
+      down = value;
+    },
+  };
+}
+
 export interface VmEventInput {
   readonly vmId: string;
   readonly organizationId: string;
@@ -83,7 +102,9 @@ export interface VmEventInput {
 }
 
 /** The billing subgraph on port 0 with a movable clock, catalog and wallet stand-ins, and an in-memory bus. */
-export const billingTest = orgTest.extend<{ billing: Awaited<ReturnType<typeof startBilling>> }>({
+export type RunningBilling = Awaited<ReturnType<typeof startBilling>>;
+
+export const billingTest = orgTest.extend<{ billing: RunningBilling }>({
   billing: [
     async ({ auth, tree }, use) => {
       const running = await startBilling(auth, tree);
@@ -100,11 +121,18 @@ async function startBilling(auth: TestAuth, tree: StandardTree) {
   const statements = new StatementCounter();
   const prices = listPrices();
   const wallet = testWallet();
+  const tenancy = testTenancy();
   const eventBus = new InMemoryEventBus();
   /** What the vms inventory stand-in reports (tests push VMs into it). */
   const inventory: InventoryVm[] = [];
   const subgraph: BillingSubgraph = createBillingSubgraph(
-    readBillingConfig({ DATABASE_URL: await createTestDatabase('billing'), PORT: '0', NODE_ENV: 'test', BILLING_CLOSE_INTERVAL_MS: '3600000' }),
+    readBillingConfig({
+      DATABASE_URL: await createTestDatabase('billing'),
+      PORT: '0',
+      NODE_ENV: 'test',
+      BILLING_CLOSE_INTERVAL_MS: '3600000',
+      BILLING_SUSPEND_AFTER_DAYS: '14',
+    }),
     {
       logger,
       verifyToken: auth.verifyToken,
@@ -117,6 +145,7 @@ async function startBilling(auth: TestAuth, tree: StandardTree) {
       clock: () => now,
       prices: prices.port,
       settlement: wallet.port,
+      suspension: tenancy.port,
       inventory: {
         page: async (after, first) =>
           inventory
@@ -134,6 +163,7 @@ async function startBilling(auth: TestAuth, tree: StandardTree) {
     statements,
     prices,
     wallet,
+    tenancy,
     eventBus,
     inventory,
     setNow(iso: string) {

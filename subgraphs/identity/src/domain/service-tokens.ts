@@ -8,7 +8,7 @@ export const SERVICE_SCOPES: Readonly<Record<string, readonly string[]>> = {
   wallet: ['tenancy:read'],
   catalog: ['tenancy:read'],
   vms: ['tenancy:read', 'catalog:price', 'wallet:hold'],
-  billing: ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission', 'vms:read'],
+  billing: ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission', 'vms:read', 'tenancy:write'],
   // A telemetry collector (the demo simulator, or a Collector fed a service credential): writes samples only.
   collector: ['telemetry:write'],
 };

@@ -63,6 +63,23 @@ export class OrganizationService {
     return updated;
   }
 
+  /**
+   * A service's suspension (billing's overdue policy): no user actor, never the provider. Idempotent:
+   * false when the organisation was already suspended (nothing written), true when this call suspended it.
+   */
+  async suspendByService(organizationId: string, reason: string): Promise<boolean> {
+    const changed = await inTransaction(this.db, async (trx) => {
+      const current = await lockOrThrow(trx, organizationId, 'organizationId');
+      if (current.parentId === null) throw badInput('organizationId', 'the provider cannot be suspended.');
+      if (current.status === 'SUSPENDED') return false;
+      const org = await updateOrganization(trx, organizationId, { status: 'SUSPENDED' });
+      await writeOutbox(trx, 'tenancy.organization.updated', { organizationId, name: org.name, status: org.status, reason });
+      return true;
+    });
+    if (changed) this.onStatusChanged();
+    return changed;
+  }
+
   subtree(filter: SubtreeFilter, page: Page<OrgCursor>): Promise<Organization[]> {
     return listSubtree(this.db, filter, page);
   }

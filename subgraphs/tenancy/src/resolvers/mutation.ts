@@ -51,4 +51,10 @@ export const Mutation: MutationResolvers = {
     await ctx.services.memberships.grant({ ...memberArgs(args), role: args.role });
     return true;
   },
+  internalSuspendOrganization: async (_root, args, ctx) => {
+    ctx.access.requireServiceScope('tenancy:write');
+    const organizationId = parseId(args.organizationId, 'organizationId');
+    const reason = parseText(args.reason, 'reason', { max: 200, singleLine: true });
+    return ctx.services.organizations.suspendByService(organizationId, reason);
+  },
 };

@@ -1,0 +1,14 @@
+import { createServiceClient, type ServiceTokenSource } from '@platform/kernel';
+import type { SuspensionPort } from '../domain/ports.ts';
+
+const SUSPEND = `mutation BillingSuspendOrganization($organizationId: ID!, $reason: String!) { internalSuspendOrganization(organizationId: $organizationId, reason: $reason) }`;
+
+/** tenancy's internalSuspendOrganization (scope tenancy:write); suspending twice changes nothing. */
+export function tenancySuspension(tenancyUrl: string | (() => string), tokens: ServiceTokenSource): SuspensionPort {
+  const tenancy = createServiceClient({ url: tenancyUrl, tokens });
+  return {
+    async suspend(organizationId, reason) {
+      await tenancy.request<{ internalSuspendOrganization: boolean }>(SUSPEND, { organizationId, reason });
+    },
+  };
+}
