@@ -17,9 +17,8 @@ export interface VmMetricsSample {
   readonly values: Readonly<Record<string, number | undefined>>;
 }
 
-/** The live channels (kernel LiveChannel): every vms replica listens to both. */
+/** The live channels (kernel LiveChannel): every vms replica listens to each. */
 export const STATUS_CHANNEL = 'vms.vm-status';
-export const SAMPLES_CHANNEL = 'vms.samples';
 /** Samples published a batch per message (`{ samples: [...] }`): an ingest of 5,000 VMs is 5 messages, not 5,000. */
 export const SAMPLE_BATCHES_CHANNEL = 'vms.sample-batches';
 /** Samples per message on SAMPLE_BATCHES_CHANNEL. */

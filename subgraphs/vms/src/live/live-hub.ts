@@ -3,8 +3,6 @@ import {
   ALERTS_CHANNEL,
   alertTransitionFrom,
   alertWireMessage,
-  sampleFrom,
-  SAMPLES_CHANNEL,
   STATUS_CHANNEL,
   statusChangeFrom,
   type LiveAlertTransition,
@@ -40,12 +38,6 @@ export class LiveHub {
         if (!change) return void logger.warn('malformed live status message dropped');
         for (const queue of this.byOrg.get(change.organizationId) ?? []) queue.push(change);
         for (const queue of this.allStatus) queue.push(change);
-      }),
-      // One sample per message: what replicas before batched publishing send (kept while they may still run).
-      live.subscribe(SAMPLES_CHANNEL, (message) => {
-        const sample = sampleFrom(message);
-        if (!sample) return void logger.warn('malformed live sample message dropped');
-        this.deliverSample(sample);
       }),
       live.subscribe(SAMPLE_BATCHES_CHANNEL, (message) => {
         const batch = samplesFrom(message);
