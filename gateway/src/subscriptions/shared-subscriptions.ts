@@ -1,5 +1,5 @@
 import type { FormattedExecutionResult } from 'graphql';
-import { BoundedQueue, type AuthenticatedCaller, type Logger } from '@platform/kernel';
+import { BoundedQueue, deriveAsyncIterator, type AuthenticatedCaller, type Logger } from '@platform/kernel';
 import type { GatewayContext } from '../context.ts';
 import { executeForEvent, primaryVariables, type PlannedOperation } from './federated-execution.ts';
 import type { LoadedSupergraph } from './supergraph-internals.ts';
@@ -58,23 +58,12 @@ export class SharedSubscriptions {
       }
     });
     held.clients.add(queue);
-    const iterator = queue[Symbol.asyncIterator]();
-    const out: AsyncIterableIterator<Delivery> = {
-      async next() {
-        const step = await iterator.next();
-        if (step.done) return { done: true, value: undefined };
-        const dropped = queue.takeDropped();
-        return { done: false, value: dropped > 0 ? { ...step.value, extensions: { ...step.value.extensions, droppedEvents: dropped } } : step.value };
-      },
-      async return() {
-        await iterator.return?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]() {
-        return out;
-      },
-    };
-    return out;
+    return deriveAsyncIterator(queue, async (iterator) => {
+      const step = await iterator.next();
+      if (step.done) return { done: true, value: undefined };
+      const dropped = queue.takeDropped();
+      return { done: false, value: dropped > 0 ? { ...step.value, extensions: { ...step.value.extensions, droppedEvents: dropped } } : step.value };
+    });
   }
 
   private start(

@@ -1,12 +1,15 @@
-/** Maps each item of an async iterable; return() reaches the source (a client's complete ends the upstream). */
-export function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (item: T) => Promise<U> | U): AsyncIterableIterator<U> {
+/**
+ * An async iterator over `source` whose next() is `next(iterator)` (map, filter, annotate…); return()
+ * and throw() end the source at once, so a client's complete ends the upstream. The one way live
+ * streams are wrapped.
+ */
+export function deriveAsyncIterator<T, U>(
+  source: AsyncIterable<T>,
+  next: (iterator: AsyncIterator<T>) => Promise<IteratorResult<U, undefined>>,
+): AsyncIterableIterator<U> {
   const iterator = source[Symbol.asyncIterator]();
-  const mapped: AsyncIterableIterator<U> = {
-    async next() {
-      const step = await iterator.next();
-      if (step.done) return { done: true, value: undefined };
-      return { done: false, value: await map(step.value) };
-    },
+  const derived: AsyncIterableIterator<U> = {
+    next: () => next(iterator),
     async return() {
       await iterator.return?.();
       return { done: true, value: undefined };
@@ -16,10 +19,19 @@ export function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (item: T) 
       throw error;
     },
     [Symbol.asyncIterator]() {
-      return mapped;
+      return derived;
     },
   };
-  return mapped;
+  return derived;
+}
+
+/** Maps each item of an async iterable; return() reaches the source (a client's complete ends the upstream). */
+export function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (item: T) => Promise<U> | U): AsyncIterableIterator<U> {
+  return deriveAsyncIterator(source, async (iterator) => {
+    const step = await iterator.next();
+    if (step.done) return { done: true, value: undefined };
+    return { done: false, value: await map(step.value) };
+  });
 }
 
 /**

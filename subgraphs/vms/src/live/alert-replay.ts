@@ -1,4 +1,4 @@
-import { BoundedQueue } from '@platform/kernel';
+import { BoundedQueue, deriveAsyncIterator } from '@platform/kernel';
 
 /**
  * One alert transition as the alerts module records it: an append-only `alert_events` row with a
@@ -87,22 +87,11 @@ export function replayThenLive(
     for (const transition of early) await onLive(transition);
   })().catch(fail);
 
-  const iterator = out[Symbol.asyncIterator]();
-  const self: AsyncIterableIterator<AlertTransition> = {
-    async next() {
-      const step = await iterator.next();
-      if (step.done && failure) throw failure;
-      return step.done ? { done: true, value: undefined } : step;
-    },
-    async return() {
-      await iterator.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return self;
-    },
-  };
-  return self;
+  return deriveAsyncIterator(out, async (iterator) => {
+    const step = await iterator.next();
+    if (step.done && failure) throw failure;
+    return step.done ? { done: true, value: undefined } : step;
+  });
 }
 
 /** The cursor clients pass back as `after`: the seq in decimal. */

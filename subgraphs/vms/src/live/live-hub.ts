@@ -1,4 +1,4 @@
-import { BoundedQueue, type LiveChannel, type Logger } from '@platform/kernel';
+import { BoundedQueue, deriveAsyncIterator, type LiveChannel, type Logger } from '@platform/kernel';
 import {
   ALERTS_CHANNEL,
   alertTransitionFrom,
@@ -136,26 +136,15 @@ function setIn<T>(map: Map<string, Set<T>>, key: string): Set<T> {
  * logged; the subscription goes on.
  */
 export function filtered<T>(source: BoundedQueue<T>, keep: (item: T) => Promise<boolean>, logger?: Logger): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  const self: AsyncIterableIterator<T> = {
-    async next() {
-      for (;;) {
-        const step = await iterator.next();
-        if (step.done) return { done: true, value: undefined };
-        const kept = await keep(step.value).catch((error: unknown) => {
-          logger?.error('live event withheld: its visibility could not be checked', { error });
-          return false;
-        });
-        if (kept) return step;
-      }
-    },
-    async return() {
-      await iterator.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return self;
-    },
-  };
-  return self;
+  return deriveAsyncIterator(source, async (iterator) => {
+    for (;;) {
+      const step = await iterator.next();
+      if (step.done) return { done: true, value: undefined };
+      const kept = await keep(step.value).catch((error: unknown) => {
+        logger?.error('live event withheld: its visibility could not be checked', { error });
+        return false;
+      });
+      if (kept) return step;
+    }
+  });
 }
