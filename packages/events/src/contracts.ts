@@ -185,5 +185,21 @@ export interface EventContracts {
 }
 
 export type Topic = keyof EventContracts;
+
+/** Every topic carrying a VM's state after a change (payload VmChanged): what billing and live status follow. */
+export const VM_CHANGED_TOPICS = [
+  'vms.vm.provisioning',
+  'vms.vm.provisioned',
+  'vms.vm.provision_failed',
+  'vms.vm.imported',
+  'vms.vm.import_updated',
+  'vms.vm.powered_on',
+  'vms.vm.powered_off',
+  'vms.vm.restarted',
+  'vms.vm.suspended',
+  'vms.vm.resized',
+  'vms.vm.deleted',
+] as const satisfies readonly Topic[];
+
 /** The topics a VM lifecycle action (power, resize, delete) writes. */
 export type VmLifecycleTopic = Extract<Topic, `vms.vm.${'powered_on' | 'powered_off' | 'restarted' | 'suspended' | 'resized' | 'deleted'}`>;

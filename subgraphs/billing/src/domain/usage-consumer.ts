@@ -1,22 +1,8 @@
-import { defineConsumer, type VmChanged } from '@platform/events';
+import { defineConsumer, VM_CHANGED_TOPICS, type VmChanged } from '@platform/events';
 import { consumeOnce, inTransaction, isUuid, type EventConsumer, type Logger } from '@platform/kernel';
 import { insertObservations } from '../db/usage-repository.ts';
 import type { BillingDb } from '../db/types.ts';
 import { billableState, type VmObservation } from './usage.ts';
-
-export const VM_TOPICS = [
-  'vms.vm.provisioning',
-  'vms.vm.provisioned',
-  'vms.vm.provision_failed',
-  'vms.vm.imported',
-  'vms.vm.import_updated',
-  'vms.vm.powered_on',
-  'vms.vm.powered_off',
-  'vms.vm.restarted',
-  'vms.vm.suspended',
-  'vms.vm.resized',
-  'vms.vm.deleted',
-] as const;
 
 /** A VM lifecycle event as billing's observation of the VM at the event's time; null when malformed. */
 export function observationOf(eventId: string, payload: VmChanged): VmObservation | null {
@@ -62,7 +48,7 @@ export function observationOf(eventId: string, payload: VmChanged): VmObservatio
 export function usageFromVmEvents(db: BillingDb, logger: Logger): EventConsumer {
   return defineConsumer({
     name: 'billing.usage',
-    topics: VM_TOPICS,
+    topics: VM_CHANGED_TOPICS,
     handle: async (event) => {
       const observation = observationOf(event.id, event.payload);
       if (!observation) {

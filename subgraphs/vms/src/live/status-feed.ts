@@ -1,24 +1,10 @@
-import { defineConsumer } from '@platform/events';
+import { defineConsumer, VM_CHANGED_TOPICS } from '@platform/events';
 import type { EventConsumer } from '@platform/kernel';
 import type { VmStatus } from '../domain/vm.ts';
 import type { LiveHub } from './live-hub.ts';
 
-const STATUS_TOPICS = [
-  'vms.vm.provisioning',
-  'vms.vm.provisioned',
-  'vms.vm.provision_failed',
-  'vms.vm.imported',
-  'vms.vm.import_updated',
-  'vms.vm.powered_on',
-  'vms.vm.powered_off',
-  'vms.vm.restarted',
-  'vms.vm.suspended',
-  'vms.vm.resized',
-  'vms.vm.deleted',
-] as const;
-
 /** Where a topic does not carry the previous status, what it must have been. */
-const KNOWN_FROM: Partial<Record<(typeof STATUS_TOPICS)[number], VmStatus>> = {
+const KNOWN_FROM: Partial<Record<(typeof VM_CHANGED_TOPICS)[number], VmStatus>> = {
   'vms.vm.provisioned': 'PROVISIONING',
   'vms.vm.provision_failed': 'PROVISIONING',
 };
@@ -38,7 +24,7 @@ const LIVE_HORIZON_MS = 5 * 60_000;
 export function liveStatusFeed(hub: LiveHub): EventConsumer {
   return defineConsumer({
     name: 'vms.live-status',
-    topics: [...STATUS_TOPICS],
+    topics: [...VM_CHANGED_TOPICS],
     handle: async (event) => {
       const p = event.payload;
       if (Date.now() - Date.parse(p.at) > LIVE_HORIZON_MS) return;
