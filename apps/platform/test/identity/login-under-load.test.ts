@@ -62,6 +62,9 @@ describe('per-address throttle and the hashing queue (own platform: LOGIN_ADDRES
   test('one address cannot lock out many accounts; another address and the untouched accounts are unaffected', async () => {
     const p: TestPlatform = await startTestPlatform({ identityEnv: { LOGIN_ADDRESS_MAX_FAILURES: '3' } });
     try {
+      // A burst of correct sign-ins from one address (an office behind NAT) counts nothing against it.
+      const burst = await Promise.all(DEMO_USERS.slice(0, 10).map((u) => p.gateway(LOG_IN, { e: u.email, p: DEMO_PASSWORD })));
+      expect(burst.filter((r) => codesOf(r)[0] === 'RATE_LIMITED' && /address/.test(r.errors![0]!.message))).toEqual([]);
       const accounts = ['admin@protea.example', 'admin@fynbos.example', 'admin@kalahari.example', 'admin@springbok.example'];
       const answers = [];
       for (const e of accounts) answers.push(await p.gateway(LOG_IN, { e, p: 'wrong-password-1' }));
@@ -69,7 +72,7 @@ describe('per-address throttle and the hashing queue (own platform: LOGIN_ADDRES
       expect(answers[3]!.errors![0]!.message).toMatch(/from this address; try again in \d+ s/);
       expect(retryAfterOf(answers[3]!)).toBeGreaterThan(0);
       // The refused attempt was not counted against springbok's account.
-      const springbok = await sql<{ failures: number }>`select failures from login_failures where email_normalized = 'admin@springbok.example'`.execute(
+      const springbok = await sql<{ failures: number }>`select coalesce(sum(failures), 0)::int as failures from login_failures where email_normalized = 'admin@springbok.example'`.execute(
         p.identity.db,
       );
       expect(springbok.rows).toEqual([{ failures: 0 }]);

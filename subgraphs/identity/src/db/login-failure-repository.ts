@@ -40,7 +40,24 @@ export async function countAttempt(db: Db, subject: ThrottleSubject, { windowSec
   return rows[0]?.locked_until ?? null;
 }
 
-/** Takes back an attempt that was counted but not evaluated (or, for an address, one that succeeded). */
+/**
+ * Counts one failed sign-in *after* it was evaluated: the count reaching `maxFailures` starts the
+ * lock. Used for client addresses, where counting in-flight attempts first would let a burst of
+ * correct sign-ins from one address (an office, a NAT) lock it out; the overshoot is bounded by
+ * the hashing queue instead.
+ */
+export function countFailure(db: Db, subject: ThrottleSubject, policy: ThrottlePolicy): Promise<Date | null> {
+  return countAttempt(db, subject, { ...policy, maxFailures: policy.maxFailures - 1 });
+}
+
+/** The end of the subject's lock, or null when it is not locked. Changes nothing. */
+export async function lockedUntil(db: Db, subject: ThrottleSubject): Promise<Date | null> {
+  const { table, column, key } = target(subject);
+  const { rows } = await sql<{ locked_until: Date }>`select locked_until from ${table} where ${column} = ${key} and locked_until > now()`.execute(db);
+  return rows[0]?.locked_until ?? null;
+}
+
+/** Takes back an attempt that was counted but not evaluated. */
 export async function refundAttempt(db: Db, subject: ThrottleSubject): Promise<void> {
   const { table, column, key } = target(subject);
   await sql`update ${table} set failures = greatest(failures - 1, 0) where ${column} = ${key} and (locked_until is null or locked_until <= now())`.execute(db);

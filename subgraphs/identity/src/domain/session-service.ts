@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fail, inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { IdentityConfig } from '../config.ts';
-import { clearFailures, countAttempt, refundAttempt } from '../db/login-failure-repository.ts';
+import { clearFailures, countAttempt, countFailure, lockedUntil, refundAttempt } from '../db/login-failure-repository.ts';
 import { findRefreshToken, insertRefreshToken, revokeFamily, spendRefreshToken } from '../db/refresh-token-repository.ts';
 import type { IdentityDatabase, IdentityDb } from '../db/types.ts';
 import { findCredentialsByEmail } from '../db/user-repository.ts';
@@ -59,22 +59,19 @@ export class SessionService {
   ) {}
 
   /**
-   * The attempt is counted against the account, then the client address, before any hashing (so
-   * concurrent guesses cannot all be evaluated); a locked account costs the address nothing, and an
-   * attempt refused for its address is taken back from the account. The check itself waits for a
-   * hashing slot, or is refused at once when too many wait.
+   * The attempt is counted against the account before any hashing (so concurrent guesses cannot
+   * all be evaluated); a locked address is refused first and costs the account nothing. The
+   * address counts only evaluated failures, so concurrent correct sign-ins never lock it. The check
+   * itself waits for a hashing slot, or is refused at once when too many wait.
    */
   async logIn({ emailNormalized, password, organizationId, clientAddress }: LogInCommand): Promise<Session> {
     const { loginWindowSeconds: windowSeconds, loginLockSeconds: lockSeconds } = this.policy;
     const account = { email: emailNormalized };
     const address = { address: clientAddress };
+    const addressLocked = await lockedUntil(this.db, address);
+    if (addressLocked) throw rateLimited(addressLocked, 'from this address');
     const accountLocked = await countAttempt(this.db, account, { windowSeconds, lockSeconds, maxFailures: this.policy.loginMaxFailures });
     if (accountLocked) throw rateLimited(accountLocked, 'for this account');
-    const addressLocked = await countAttempt(this.db, address, { windowSeconds, lockSeconds, maxFailures: this.policy.loginAddressMaxFailures });
-    if (addressLocked) {
-      await refundAttempt(this.db, account);
-      throw rateLimited(addressLocked, 'from this address');
-    }
     const user = await findCredentialsByEmail(this.db, emailNormalized);
     const checked = await this.hashing.run(async () => {
       this.decoyHash ??= hashPassword('decoy-password-never-matches', this.policy.passwordScryptLog2N);
@@ -82,12 +79,13 @@ export class SessionService {
     });
     if (!checked) {
       await refundAttempt(this.db, account);
-      await refundAttempt(this.db, address);
       throw fail('RATE_LIMITED', 'Too many sign-ins at once; try again in 1 s.', { retryAfterSeconds: 1 });
     }
-    if (!user || !checked.value) throw fail('UNAUTHENTICATED', 'Wrong email or password.');
+    if (!user || !checked.value) {
+      await countFailure(this.db, address, { windowSeconds, lockSeconds, maxFailures: this.policy.loginAddressMaxFailures });
+      throw fail('UNAUTHENTICATED', 'Wrong email or password.');
+    }
     await clearFailures(this.db, emailNormalized);
-    await refundAttempt(this.db, address);
     const memberships = await this.tenancy.membershipsOfUsers([user.id]);
     return this.issue(this.db, user.id, chooseMembership(memberships, organizationId), { id: newId(), startedAt: new Date() });
   }
