@@ -72,9 +72,9 @@ describe('per-address throttle and the hashing queue (own platform: LOGIN_ADDRES
       expect(answers[3]!.errors![0]!.message).toMatch(/from this address; try again in \d+ s/);
       expect(retryAfterOf(answers[3]!)).toBeGreaterThan(0);
       // The refused attempt was not counted against springbok's account.
-      const springbok = await sql<{ failures: number }>`select coalesce(sum(failures), 0)::int as failures from login_failures where email_normalized = 'admin@springbok.example'`.execute(
-        p.identity.db,
-      );
+      const springbok = await sql<{
+        failures: number;
+      }>`select coalesce(sum(failures), 0)::int as failures from login_failures where email_normalized = 'admin@springbok.example'`.execute(p.identity.db);
       expect(springbok.rows).toEqual([{ failures: 0 }]);
       // Another client (as the gateway would forward it; identity trusts x-forwarded-for from loopback) still signs in.
       const other = await gql(p.urls.identity, LOG_IN, { e: 'admin@springbok.example', p: DEMO_PASSWORD }, { headers: { 'x-forwarded-for': '192.0.2.7' } });
