@@ -155,9 +155,33 @@ function ordered(byVm: ReadonlyMap<string, Accumulating[]>): Accumulating[] {
   return entries;
 }
 
-/** Rule 4: the line for `millis` of an entry's usage between `from` and `to`. */
-function ratedLine({ line }: Accumulating, millis: number, from: number, to: number): RatedLine {
-  const exact = BigInt(millis);
+/** Below this, price × quantity × millis and every step of its division are exact in a double. */
+const EXACT_IN_DOUBLE = 2 ** 52;
+const MONTH_MS_DOUBLE = Number(MONTH_MS);
+
+/**
+ * lineAmount for `millis` held as a number: the same half-even result, computed in doubles when every
+ * intermediate is an integer below 2^52 (a current bill re-rounds thousands of lines per read), else in bigint.
+ */
+export function lineAmountOf(unitPriceMinor: bigint, quantity: number, millis: number): bigint {
+  const numerator = Number(unitPriceMinor) * quantity * millis;
+  if (!(numerator <= EXACT_IN_DOUBLE) || unitPriceMinor > BigInt(EXACT_IN_DOUBLE)) return lineAmount(unitPriceMinor, quantity, BigInt(millis));
+  let quotient = Math.floor(numerator / MONTH_MS_DOUBLE);
+  let remainder = numerator - quotient * MONTH_MS_DOUBLE;
+  // The double division can land one off; the remainder, exact, says which way.
+  if (remainder < 0) {
+    quotient -= 1;
+    remainder += MONTH_MS_DOUBLE;
+  } else if (remainder >= MONTH_MS_DOUBLE) {
+    quotient += 1;
+    remainder -= MONTH_MS_DOUBLE;
+  }
+  if (remainder * 2 > MONTH_MS_DOUBLE || (remainder * 2 === MONTH_MS_DOUBLE && quotient % 2 === 1)) quotient += 1;
+  return BigInt(quotient);
+}
+
+/** Rule 4: the line for `millis` of an entry's usage between `from` and `to` (Dates passed in are reused). */
+function ratedLine({ line }: Accumulating, millis: number, from: Date, to: Date): RatedLine {
   return {
     vmId: line.vmId,
     productId: line.productId,
@@ -167,10 +191,10 @@ function ratedLine({ line }: Accumulating, millis: number, from: number, to: num
     unit: line.unit,
     unitPriceMinor: line.unitPriceMinor,
     vatBasisPoints: line.vatBasisPoints,
-    millis: exact,
-    amountMinor: lineAmount(line.unitPriceMinor, line.quantity, exact),
-    from: new Date(from),
-    to: new Date(to),
+    millis: BigInt(millis),
+    amountMinor: lineAmountOf(line.unitPriceMinor, line.quantity, millis),
+    from,
+    to,
   };
 }
 
@@ -238,7 +262,7 @@ export class RatedUsage {
       }
     }
     const entries = ordered(byVm);
-    const lines = entries.map((a) => ratedLine(a, a.millis, a.from, a.to));
+    const lines = entries.map((a) => ratedLine(a, a.millis, new Date(a.from), new Date(a.to)));
     return new RatedUsage(entries, { lines, ...totalsOf(lines) });
   }
 
@@ -247,7 +271,8 @@ export class RatedUsage {
     const cutoff = asOf.getTime();
     const lines: RatedLine[] = [];
     this.entries.forEach((a, i) => {
-      if (a.to <= cutoff) lines.push(this.whole.lines[i]!);
+      const whole = this.whole.lines[i]!;
+      if (a.to <= cutoff) lines.push(whole);
       else if (a.from < cutoff) {
         let millis = 0;
         let to = a.from;
@@ -259,7 +284,7 @@ export class RatedUsage {
             to = Math.max(to, end);
           }
         }
-        lines.push(ratedLine(a, millis, a.from, to));
+        lines.push(ratedLine(a, millis, whole.from, to === cutoff ? asOf : new Date(to)));
       }
     });
     return { lines, ...totalsOf(lines) };
