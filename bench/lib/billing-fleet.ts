@@ -26,7 +26,7 @@ export const FLEET = [1200, 600, 400, 300, 250, 200, 150, 100, 60];
  * Billing alone on port 0 with the fleet as the vms inventory would report it (created in September,
  * every fifth VM stopped), reconciled, plus a power-off and power-on event for every tenth VM in October.
  */
-export async function billingWithFleet(dbs: BenchDatabases, now: () => Date) {
+export async function billingWithFleet(dbs: BenchDatabases, now: () => Date, env: Record<string, string> = {}) {
   const auth = await createTestAuth();
   const tree = new TestOrgTree();
   const provider = tree.add(newId(), 'PROVIDER');
@@ -53,6 +53,7 @@ export async function billingWithFleet(dbs: BenchDatabases, now: () => Date) {
   });
   inventory.sort((a, b) => (a.id < b.id ? -1 : 1));
   const counter = new StatementCounter();
+  const schedule = listPriceSchedule();
   const eventBus = new InMemoryEventBus();
   const billing = createBillingSubgraph(
     readBillingConfig({
@@ -64,6 +65,7 @@ export async function billingWithFleet(dbs: BenchDatabases, now: () => Date) {
       BILLING_RECONCILE_INTERVAL_MS: '86400000',
       // Production posture requires a webhook secret; the benches never receive a webhook.
       PAYMENT_WEBHOOK_SECRET: 'bench-webhook-secret-not-used-0123456789',
+      ...env,
     }),
     {
       logger: createLogger({ service: 'billing-bench' }, 'error'),
@@ -75,7 +77,8 @@ export async function billingWithFleet(dbs: BenchDatabases, now: () => Date) {
     },
     {
       clock: now,
-      prices: { scheduleFor: async () => listPriceSchedule() },
+      // One schedule object, as catalog's client keeps it for BILLING_PRICE_CACHE_MS (its product ids stay put).
+      prices: { scheduleFor: async () => schedule },
       settlement: { settle: async () => ({ kind: 'PAID', transactionId: newId() }) },
       inventory: { page: async (after, first) => inventory.filter((vm) => !after || vm.id > after).slice(0, first) },
     },

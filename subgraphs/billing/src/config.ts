@@ -12,6 +12,8 @@ export interface BillingConfig extends ServiceConfig {
   readonly publicUrl: string | undefined;
   /** How long a price schedule from catalog is reused for current bills (closes always read it fresh). */
   readonly priceCacheMs: number;
+  /** How many (organisation, period) ratings current bills and budgets reuse until usage or prices change (0 = none). */
+  readonly ratedUsageCacheSize: number;
   /** How often the close task looks for an ended, unclosed period (and retries settlement). */
   readonly closeIntervalMs: number;
   /** How often the outbox relay looks for new events. */
@@ -56,6 +58,7 @@ export function readBillingConfig(env: Env = process.env): BillingConfig {
     reconcileIntervalMs: r.int('BILLING_RECONCILE_INTERVAL_MS', 10 * 60_000, { min: 50, max: 86_400_000 }),
     publicUrl: r.optionalUrl('BILLING_PUBLIC_URL'),
     priceCacheMs: r.int('BILLING_PRICE_CACHE_MS', 60_000, { min: 0, max: 3_600_000 }),
+    ratedUsageCacheSize: r.int('BILLING_RATED_USAGE_CACHE_SIZE', 500, { min: 0, max: 100_000 }),
     closeIntervalMs: r.int('BILLING_CLOSE_INTERVAL_MS', 15 * 60_000, { min: 50, max: 86_400_000 }),
     outboxIntervalMs: r.int('OUTBOX_INTERVAL_MS', 250, { min: 10, max: 60_000 }),
     walletUrl: r.url('WALLET_URL', 'http://127.0.0.1:4003/graphql'),

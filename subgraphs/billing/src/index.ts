@@ -117,6 +117,7 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
         deps.logger,
         () => listening ?? `http://${config.host}:${config.port}`,
         config.suspendAfterDays,
+        config.ratedUsageCacheSize,
       );
       // Background passes use their own pool, so per-request statement counts stay exact.
       return { ...services, background: createPaymentServices(database.background, { ...paymentPorts, ...spend(services.bills) }, config) };

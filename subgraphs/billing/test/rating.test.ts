@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { rate, lineAmount, totalsOf, hoursOf, type PriceSchedule } from '../src/domain/rating.ts';
+import { rate, lineAmount, lineAmountOf, RatedUsage, totalsOf, hoursOf, MONTH_MS, type PriceSchedule } from '../src/domain/rating.ts';
 import { spansOf, type VmObservation } from '../src/domain/usage.ts';
 import { periodContaining, parsePeriod, periodBefore } from '../src/domain/period.ts';
 
@@ -138,5 +138,59 @@ describe('rating', () => {
   test('usage with no price in force is refused, never billed as zero', () => {
     const spans = spansOf([obs('on', '2025-12-31T00:00:00Z', true)], at('2025-12-31T00:00:00Z'), at('2026-01-02T00:00:00Z'));
     expect(() => rate(spans, schedule())).toThrow('No price for CPU-STD-VCPU in force at 2025-12-31T00:00:00.000Z.');
+  });
+});
+
+describe('rated usage cut at any instant', () => {
+  const observations = [obs('on', '2026-11-02T00:00:00Z', true), obs('off', '2026-11-10T06:00:00Z', false), obs('on2', '2026-11-12T00:00:00Z', true)];
+  const changes = schedule({
+    cpu: [
+      ['2026-01-01T00:00:00Z', 15500n],
+      ['2026-11-16T00:00:00Z', 16200n],
+    ],
+    vat: [
+      ['2020-01-01T00:00:00Z', 1500],
+      ['2026-11-20T00:00:00Z', 1600],
+    ],
+  });
+  const usage = RatedUsage.of(spansOf(observations, nov.start, nov.end), changes);
+
+  test('before(asOf) is the rating of the usage up to asOf, across on/off, a price change and a VAT change', () => {
+    for (const iso of [
+      '2026-11-01T00:00:00Z',
+      '2026-11-05T13:17:01.123Z',
+      '2026-11-10T06:00:00Z',
+      '2026-11-11T00:00:00Z',
+      '2026-11-17T09:00:00.001Z',
+      '2026-11-25T23:59:59.999Z',
+      '2026-12-01T00:00:00Z',
+    ]) {
+      expect(usage.before(at(iso))).toEqual(rate(spansOf(observations, nov.start, at(iso)), changes));
+    }
+    // 2 Nov to 10 Nov 06:00 (198 h) and 12 Nov to 16 Nov (96 h) at R155, then 24 h at R162 under 15 % VAT:
+    // 2 × 15500 × 198 / 744 = 8250; 2 × 15500 × 96 / 744 = 4000; 2 × 16200 × 24 / 744 = 1045.16… → 1045
+    const cpu = usage.before(at('2026-11-17T00:00:00Z')).lines.filter((l) => l.sku === 'CPU-STD-VCPU');
+    expect(cpu.map((l) => [l.unitPriceMinor, hoursOf(l.millis), l.amountMinor, l.to.toISOString()])).toEqual([
+      [15500n, '294.00', 12250n, '2026-11-16T00:00:00.000Z'],
+      [16200n, '24.00', 1045n, '2026-11-17T00:00:00.000Z'],
+    ]);
+    expect(usage.whole).toEqual(rate(spansOf(observations, nov.start, nov.end), changes));
+  });
+
+  test('amounts in doubles are the exact half-even amounts, halves and the bigint fallback included', () => {
+    const halfMonth = Number(MONTH_MS / 2n);
+    // 0.5 c → 0, 1.5 c → 2, 2.5 c → 2: to the even cent.
+    expect([lineAmountOf(1n, 1, halfMonth), lineAmountOf(3n, 1, halfMonth), lineAmountOf(5n, 1, halfMonth)]).toEqual([0n, 2n, 2n]);
+    // Past 2^52 the product goes through bigint: 64 vCPUs at R 10,000,000.00 for a whole month.
+    expect(lineAmountOf(1_000_000_000n, 64, Number(MONTH_MS))).toBe(64_000_000_000n);
+    let seed = 12345;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 5_000; i++) {
+      // Every other draw small enough for the double path, the rest mostly past it.
+      const price = BigInt(next(i % 2 ? 30_000 : 100_000_000));
+      const quantity = 1 + next(i % 2 ? 16 : 512);
+      const millis = next(Number(MONTH_MS) + 1);
+      expect(lineAmountOf(price, quantity, millis)).toBe(lineAmount(price, quantity, BigInt(millis)));
+    }
   });
 });

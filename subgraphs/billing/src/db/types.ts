@@ -20,6 +20,12 @@ export interface VmObservationsTable {
   recorded_at: Generated<Date>;
 }
 
+/** Bumped with every write to an organisation's observations (a trigger), so cached rated usage knows it is stale. */
+export interface UsageVersionsTable {
+  organization_id: string;
+  version: string;
+}
+
 export interface BillsTable {
   id: string;
   organization_id: string;
@@ -63,6 +69,7 @@ export interface InvoiceCounterTable {
 /** The billing database as kysely sees it; the outbox tables come with every subgraph. */
 export interface BillingDatabase extends OutboxTables, PaymentsTables {
   vm_observations: VmObservationsTable;
+  usage_versions: UsageVersionsTable;
   bills: BillsTable;
   bill_lines: BillLinesTable;
   invoice_counter: InvoiceCounterTable;

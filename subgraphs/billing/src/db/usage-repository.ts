@@ -86,3 +86,16 @@ export async function latestObservations(db: Kysely<BillingDatabase>, vmIds: rea
     order by vm_id, observed_at desc, recorded_at desc, id desc`.execute(db);
   return new Map(rows.map((r) => [r.vm_id, toObservation(r)]));
 }
+
+/** Each organisation's usage version (0 before its first observation): it changes with every write to its observations. One statement. */
+export async function usageVersions(db: Kysely<BillingDatabase>, organizationIds: readonly string[]): Promise<Map<string, bigint>> {
+  const versions = new Map<string, bigint>(organizationIds.map((id) => [id, 0n]));
+  if (organizationIds.length === 0) return versions;
+  const rows = await db
+    .selectFrom('usage_versions')
+    .select(['organization_id', 'version'])
+    .where('organization_id', 'in', [...organizationIds])
+    .execute();
+  for (const row of rows) versions.set(row.organization_id, BigInt(row.version));
+  return versions;
+}

@@ -16,12 +16,13 @@ import {
   unsettledBills,
 } from '../db/bill-repository.ts';
 import type { BillingDb } from '../db/types.ts';
-import { observationsInWindow, type ObservationScope } from '../db/usage-repository.ts';
+import { observationsInWindow, usageVersions, type ObservationScope } from '../db/usage-repository.ts';
 import { invoiceNumberText, type Bill, type BillLine } from './bill.ts';
 import type { Clock } from './clock.ts';
 import { periodContaining } from './period.ts';
 import type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, PriceSchedulePort, SettlementPort } from './ports.ts';
-import { rate, rateWithCutoff, type Rated, type RatedTotals } from './rating.ts';
+import { RatedUsageCache } from './rated-usage-cache.ts';
+import { rate, RatedUsage, type Rated, type RatedTotals } from './rating.ts';
 import { spansOf, type VmObservation } from './usage.ts';
 
 /** An organisation's bill for the open period: accrued to `asOf`, and projected to the period's end. */
@@ -70,6 +71,7 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
     private readonly settlement: SettlementPort,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly cache = new RatedUsageCache(0),
   ) {}
 
   /** Rates the scope's usage in [period.start, until): one SQL statement and one (cached) price schedule. */
@@ -90,29 +92,44 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
     };
   }
 
-  /** Current bills of these organisations, batched. */
+  /**
+   * Each organisation's usage over the whole period, rated: from the cache while its usage version and the
+   * price schedule are unchanged (one small statement), the rest from one statement of observations.
+   */
+  private async ratedPeriod(organizationIds: readonly string[], period: BillingPeriod): Promise<{ rated: Map<string, RatedUsage>; currency: string }> {
+    const [versions, schedule] = await Promise.all([
+      this.cache.enabled ? usageVersions(this.db, organizationIds) : null,
+      this.prices.scheduleFor(period.start, period.end),
+    ]);
+    const rated = new Map<string, RatedUsage>();
+    const stale: string[] = [];
+    for (const organizationId of organizationIds) {
+      const hit = versions && this.cache.get(organizationId, period, versions.get(organizationId)!, schedule);
+      if (hit) rated.set(organizationId, hit);
+      else stale.push(organizationId);
+    }
+    if (stale.length === 0) return { rated, currency: schedule.currency };
+    // The versions were read before the observations: a write committed in between makes this rating newer
+    // than the version it is kept under, never older, so the next read re-rates instead of serving a stale total.
+    const observations = await observationsInWindow(this.db, { organizationIds: stale }, period.start, period.end);
+    const byOrg = groupBy(observations, (o) => o.organizationId);
+    for (const organizationId of stale) {
+      const usage = RatedUsage.of(spansOf(byOrg.get(organizationId) ?? [], period.start, period.end), schedule);
+      rated.set(organizationId, usage);
+      if (versions) this.cache.set(organizationId, period, versions.get(organizationId)!, schedule, usage);
+    }
+    return { rated, currency: schedule.currency };
+  }
+
+  /** Current bills of these organisations, batched: projected is the whole period (every VM as it is now), accrued its part before now. */
   async currentBills(organizationIds: readonly string[]): Promise<Map<string, CurrentBill>> {
     const asOf = this.clock();
     const period = periodContaining(asOf);
-    const [observations, schedule] = await Promise.all([
-      observationsInWindow(this.db, { organizationIds }, period.start, period.end),
-      this.prices.scheduleFor(period.start, period.end),
-    ]);
-    const currency = schedule.currency;
-    const byOrg = groupBy(observations, (o) => o.organizationId);
+    const { rated, currency } = await this.ratedPeriod(organizationIds, period);
     const bills = new Map<string, CurrentBill>();
-    for (const organizationId of organizationIds) {
-      // One pass: the whole period as projected (every VM as it is now), and its part before now as accrued.
-      const { whole: projected, early } = rateWithCutoff(spansOf(byOrg.get(organizationId) ?? [], period.start, period.end), schedule, asOf);
-      const accrued = early!;
-      bills.set(organizationId, {
-        organizationId,
-        period,
-        asOf,
-        currency,
-        ...accrued,
-        projected: { subtotalMinor: projected.subtotalMinor, vatMinor: projected.vatMinor, totalMinor: projected.totalMinor },
-      });
+    for (const [organizationId, usage] of rated) {
+      const { subtotalMinor, vatMinor, totalMinor } = usage.whole;
+      bills.set(organizationId, { organizationId, period, asOf, currency, ...usage.before(asOf), projected: { subtotalMinor, vatMinor, totalMinor } });
     }
     return bills;
   }
@@ -136,8 +153,8 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
     const until = now < period.end ? now : period.end;
     const totals = new Map<string, bigint>(organizationIds.map((id) => [id, 0n]));
     if (until <= period.start) return totals;
-    const { observations, rateTo } = await this.rateScope({ organizationIds }, period, until);
-    for (const [organizationId, own] of groupBy(observations, (o) => o.organizationId)) totals.set(organizationId, rateTo(until, own).totalMinor);
+    const { rated } = await this.ratedPeriod(organizationIds, period);
+    for (const [organizationId, usage] of rated) totals.set(organizationId, usage.before(until).totalMinor);
     return totals;
   }
 

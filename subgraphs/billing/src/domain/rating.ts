@@ -127,29 +127,23 @@ function inForce<T extends { readonly effectiveFrom: Date }>(list: readonly T[],
   return { current, nextAt };
 }
 
-interface Usage {
+/** A line being accumulated: what it charges for, and the pieces of time it covers. */
+interface Accumulating {
+  readonly line: Omit<RatedLine, 'amountMinor' | 'millis' | 'from' | 'to'>;
+  readonly priceFrom: number;
+  /** [from, to) pieces in ms, flat: from, to, from, to, … */
+  readonly pieces: number[];
   millis: number;
   from: number;
   to: number;
 }
 
-interface Accumulating {
-  line: Omit<RatedLine, 'amountMinor' | 'millis' | 'from' | 'to'>;
-  whole: Usage;
-  /** The part before `asOf`, when one is asked for. */
-  early: Usage | null;
-}
-
-const add = (usage: Usage | null, from: number, to: number): Usage =>
-  usage ? { millis: usage.millis + (to - from), from: Math.min(usage.from, from), to: Math.max(usage.to, to) } : { millis: to - from, from, to };
-
 /** Lines of one VM: by SKU, then start (a VM's pieces never overlap in time, so this is a total order). */
-const bySkuStart = (a: Accumulating, b: Accumulating) => (a.line.sku < b.line.sku ? -1 : a.line.sku > b.line.sku ? 1 : a.whole.from - b.whole.from);
+const bySkuStart = (a: Accumulating, b: Accumulating) => (a.line.sku < b.line.sku ? -1 : a.line.sku > b.line.sku ? 1 : a.from - b.from);
 
 /**
  * Entries ordered by VM, SKU and start. Sorting VM ids once and each VM's few lines separately costs far
- * fewer comparisons of long ids than sorting every line. A line's early part, when it has one, starts
- * where its whole does (the first piece is the earliest), so one order serves both.
+ * fewer comparisons of long ids than sorting every line.
  */
 function ordered(byVm: ReadonlyMap<string, Accumulating[]>): Accumulating[] {
   const entries: Accumulating[] = [];
@@ -161,89 +155,145 @@ function ordered(byVm: ReadonlyMap<string, Accumulating[]>): Accumulating[] {
   return entries;
 }
 
-/** Entries already ordered by VM, SKU and start. */
-function finish(entries: readonly Accumulating[], pick: (a: Accumulating) => Usage | null): Rated {
-  const lines: RatedLine[] = [];
-  for (const a of entries) {
-    const usage = pick(a);
-    if (!usage || usage.millis <= 0) continue;
-    const millis = BigInt(usage.millis);
-    const { line } = a;
-    lines.push({
-      vmId: line.vmId,
-      productId: line.productId,
-      sku: line.sku,
-      description: line.description,
-      quantity: line.quantity,
-      unit: line.unit,
-      unitPriceMinor: line.unitPriceMinor,
-      vatBasisPoints: line.vatBasisPoints,
-      millis,
-      amountMinor: lineAmount(line.unitPriceMinor, line.quantity, millis),
-      from: new Date(usage.from),
-      to: new Date(usage.to),
-    });
+/** Below this, price × quantity × millis and every step of its division are exact in a double. */
+const EXACT_IN_DOUBLE = 2 ** 52;
+const MONTH_MS_DOUBLE = Number(MONTH_MS);
+
+/**
+ * lineAmount for `millis` held as a number: the same half-even result, computed in doubles when every
+ * intermediate is an integer below 2^52 (a current bill re-rounds thousands of lines per read), else in bigint.
+ */
+export function lineAmountOf(unitPriceMinor: bigint, quantity: number, millis: number): bigint {
+  const numerator = Number(unitPriceMinor) * quantity * millis;
+  if (!(numerator <= EXACT_IN_DOUBLE) || unitPriceMinor > BigInt(EXACT_IN_DOUBLE)) return lineAmount(unitPriceMinor, quantity, BigInt(millis));
+  let quotient = Math.floor(numerator / MONTH_MS_DOUBLE);
+  let remainder = numerator - quotient * MONTH_MS_DOUBLE;
+  // The double division can land one off; the remainder, exact, says which way.
+  if (remainder < 0) {
+    quotient -= 1;
+    remainder += MONTH_MS_DOUBLE;
+  } else if (remainder >= MONTH_MS_DOUBLE) {
+    quotient += 1;
+    remainder -= MONTH_MS_DOUBLE;
   }
-  return { lines, ...totalsOf(lines) };
+  if (remainder * 2 > MONTH_MS_DOUBLE || (remainder * 2 === MONTH_MS_DOUBLE && quotient % 2 === 1)) quotient += 1;
+  return BigInt(quotient);
+}
+
+/** Rule 4: the line for `millis` of an entry's usage between `from` and `to` (Dates passed in are reused). */
+function ratedLine({ line }: Accumulating, millis: number, from: Date, to: Date): RatedLine {
+  return {
+    vmId: line.vmId,
+    productId: line.productId,
+    sku: line.sku,
+    description: line.description,
+    quantity: line.quantity,
+    unit: line.unit,
+    unitPriceMinor: line.unitPriceMinor,
+    vatBasisPoints: line.vatBasisPoints,
+    millis: BigInt(millis),
+    amountMinor: lineAmountOf(line.unitPriceMinor, line.quantity, millis),
+    from,
+    to,
+  };
 }
 
 /**
- * Rules 1–5 over spans of usage (see spansOf), in one pass: the whole spans, and (with `asOf`) their part
- * before `asOf` — a current bill's accrued and projected figures from one traversal. Lines come ordered by
- * VM, SKU and start.
+ * Usage rated once (rules 1–5): `whole` rates the spans to their ends, and `before(asOf)` their part before
+ * an instant without walking the spans and the price schedule again, so a current bill's projected and
+ * accrued figures come from one traversal, and the accrued part stays cheap to recompute as time passes.
+ * Lines come ordered by VM, SKU and start.
  */
-export function rateWithCutoff(spans: readonly UsageSpan[], schedule: PriceSchedule, asOf: Date | null): { whole: Rated; early: Rated | null } {
-  const lines = new Map<string, Accumulating>();
-  const byVm = new Map<string, Accumulating[]>();
-  const cutoff = asOf ? asOf.getTime() : Number.NEGATIVE_INFINITY;
-  for (const span of spans) {
-    const { observation } = span;
-    for (const component of componentsOf(observation.shape, observation.running, observation.allocated)) {
-      const prices = schedule.prices.get(component.sku) ?? [];
-      let t = span.from.getTime();
-      const end = span.to.getTime();
-      while (t < end) {
-        const price = inForce(prices, t);
-        const vat = inForce(schedule.vatRates, t);
-        if (!price.current) throw new UnpricedUsageError(`No price for ${component.sku} in force at ${new Date(t).toISOString()}.`);
-        if (!vat.current) throw new UnpricedUsageError(`No VAT rate in force at ${new Date(t).toISOString()}.`);
-        const pieceEnd = Math.min(end, price.nextAt, vat.nextAt);
-        const key = `${observation.vmId}|${component.sku}|${component.quantity}|${price.current.effectiveFrom.getTime()}|${vat.current.basisPoints}`;
-        let found = lines.get(key);
-        if (!found) {
-          found = {
-            line: {
-              vmId: observation.vmId,
-              productId: price.current.productId,
-              sku: component.sku,
-              description: component.description,
-              quantity: component.quantity,
-              unit: component.unit,
-              unitPriceMinor: price.current.monthlyMinor,
-              vatBasisPoints: vat.current.basisPoints,
-            },
-            whole: { millis: 0, from: t, to: t },
-            early: null,
-          };
-          lines.set(key, found);
-          const own = byVm.get(observation.vmId);
-          if (own) own.push(found);
-          else byVm.set(observation.vmId, [found]);
+export class RatedUsage {
+  private constructor(
+    private readonly entries: readonly Accumulating[],
+    readonly whole: Rated,
+  ) {}
+
+  /** Rates spans of usage (see spansOf) against a schedule; UnpricedUsageError when a price or VAT rate is missing. */
+  static of(spans: readonly UsageSpan[], schedule: PriceSchedule): RatedUsage {
+    const byVm = new Map<string, Accumulating[]>();
+    for (const span of spans) {
+      const { observation } = span;
+      let own = byVm.get(observation.vmId);
+      if (!own) byVm.set(observation.vmId, (own = []));
+      for (const component of componentsOf(observation.shape, observation.running, observation.allocated)) {
+        const prices = schedule.prices.get(component.sku) ?? [];
+        let t = span.from.getTime();
+        const end = span.to.getTime();
+        while (t < end) {
+          const price = inForce(prices, t);
+          const vat = inForce(schedule.vatRates, t);
+          if (!price.current) throw new UnpricedUsageError(`No price for ${component.sku} in force at ${new Date(t).toISOString()}.`);
+          if (!vat.current) throw new UnpricedUsageError(`No VAT rate in force at ${new Date(t).toISOString()}.`);
+          const pieceEnd = Math.min(end, price.nextAt, vat.nextAt);
+          const priceFrom = price.current.effectiveFrom.getTime();
+          const basisPoints = vat.current.basisPoints;
+          // Rule 3: one line per VM, SKU, quantity, price and VAT rate (a VM has only a few).
+          let found = own.find(
+            (a) => a.line.sku === component.sku && a.line.quantity === component.quantity && a.priceFrom === priceFrom && a.line.vatBasisPoints === basisPoints,
+          );
+          if (!found) {
+            found = {
+              line: {
+                vmId: observation.vmId,
+                productId: price.current.productId,
+                sku: component.sku,
+                description: component.description,
+                quantity: component.quantity,
+                unit: component.unit,
+                unitPriceMinor: price.current.monthlyMinor,
+                vatBasisPoints: basisPoints,
+              },
+              priceFrom,
+              pieces: [],
+              millis: 0,
+              from: t,
+              to: pieceEnd,
+            };
+            own.push(found);
+          }
+          found.pieces.push(t, pieceEnd);
+          found.millis += pieceEnd - t;
+          found.from = Math.min(found.from, t);
+          found.to = Math.max(found.to, pieceEnd);
+          t = pieceEnd;
         }
-        found.whole = add(found.whole, t, pieceEnd);
-        const earlyEnd = Math.min(pieceEnd, cutoff);
-        if (earlyEnd > t) found.early = add(found.early, t, earlyEnd);
-        t = pieceEnd;
       }
     }
+    const entries = ordered(byVm);
+    const lines = entries.map((a) => ratedLine(a, a.millis, new Date(a.from), new Date(a.to)));
+    return new RatedUsage(entries, { lines, ...totalsOf(lines) });
   }
-  const entries = ordered(byVm);
-  return { whole: finish(entries, (a) => a.whole), early: asOf ? finish(entries, (a) => a.early) : null };
+
+  /** The usage before `asOf`, each line rounded once from its own exact value (a line ended by then is the whole one). */
+  before(asOf: Date): Rated {
+    const cutoff = asOf.getTime();
+    const lines: RatedLine[] = [];
+    this.entries.forEach((a, i) => {
+      const whole = this.whole.lines[i]!;
+      if (a.to <= cutoff) lines.push(whole);
+      else if (a.from < cutoff) {
+        let millis = 0;
+        let to = a.from;
+        for (let k = 0; k < a.pieces.length; k += 2) {
+          const from = a.pieces[k]!;
+          const end = Math.min(a.pieces[k + 1]!, cutoff);
+          if (end > from) {
+            millis += end - from;
+            to = Math.max(to, end);
+          }
+        }
+        lines.push(ratedLine(a, millis, whole.from, to === cutoff ? asOf : new Date(to)));
+      }
+    });
+    return { lines, ...totalsOf(lines) };
+  }
 }
 
 /** Rules 1–5 over spans of usage (see spansOf). Lines come ordered by VM, SKU and start. */
 export function rate(spans: readonly UsageSpan[], schedule: PriceSchedule): Rated {
-  return rateWithCutoff(spans, schedule, null).whole;
+  return RatedUsage.of(spans, schedule).whole;
 }
 
 /** Hours as an exact decimal string with two places (half-even): 1_800_000 ms → "0.50". */

@@ -4,6 +4,7 @@ import { BillService } from './bill-service.ts';
 import type { Clock } from './clock.ts';
 import type { PaymentServices } from './payments-services.ts';
 import { OverdueSuspension } from './overdue-suspension.ts';
+import { RatedUsageCache } from './rated-usage-cache.ts';
 import type { InventoryPort, PriceSchedulePort, SettlementPort, SuspensionPort } from './ports.ts';
 import { Reconciliation } from './reconciliation.ts';
 
@@ -36,8 +37,10 @@ export const createServices = (
   logger: Logger,
   invoiceBaseUrl: () => string,
   suspendAfterDays: number,
+  /** Ratings kept per (organisation, period); 0 rates on every read. */
+  ratedUsageCacheSize: number,
 ): BillingServices => {
-  const bills = new BillService(db, ports.prices, ports.freshPrices, ports.settlement, clock, logger);
+  const bills = new BillService(db, ports.prices, ports.freshPrices, ports.settlement, clock, logger, new RatedUsageCache(ratedUsageCacheSize));
   return {
     ...payments(bills),
     bills,
