@@ -20,6 +20,8 @@ const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 600);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const SUMMARY_REQUESTS = Number(process.env['BENCH_SUMMARY_REQUESTS'] ?? 300);
 const MERGE_ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+// One user at full speed would hit its per-user limit (600/min): the benchmark measures the work, not the limit.
+const NO_RATE_LIMIT = { RATE_LIMIT_USER_PER_MINUTE: '0' };
 const FLEET_PAGE = `query($id: ID!, $n: Int!) { organization(id: $id) {
   virtualMachines(first: $n) { edges { node { name status spec { vcpu memoryMib } product { name price { monthly { amount } } } } } }
   resourceSummary { vmCount running vcpuTotal memoryGib diskTib }
@@ -37,11 +39,12 @@ const platform = await startPlatform({
   scryptLog2N: 14,
   nodeEnv: 'test',
   onQuery: { vms: counter.record },
+  gatewayEnv: NO_RATE_LIMIT,
 });
 // The same subgraphs behind a gateway that sends every subgraph request on its own.
 const separate = createGateway(
   readGatewayConfig(
-    { PORT: '0', NODE_ENV: 'test', MERGE_SUBGRAPH_REQUESTS: 'off', JWKS_URL: new URL('/.well-known/jwks.json', platform.urls.identity).href },
+    { PORT: '0', NODE_ENV: 'test', MERGE_SUBGRAPH_REQUESTS: 'off', ...NO_RATE_LIMIT, JWKS_URL: new URL('/.well-known/jwks.json', platform.urls.identity).href },
     [],
   ),
   { logger: createLogger({}, 'error'), serviceUrls: platform.urls },
