@@ -28,6 +28,8 @@ export interface GatewayConfig {
   readonly explorer: boolean;
   /** A subgraph response larger than this is cut off and the operation refused (SUBGRAPH_RESPONSE_LIMIT_BYTES). */
   readonly subgraphResponseLimitBytes: number;
+  /** Identical concurrent subgraph queries of one caller share one request (MERGE_SUBGRAPH_REQUESTS=on|off). */
+  readonly mergeSubgraphRequests: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `SUBGRAPH_URL_<NAME>` overrides, keyed by `subgraphKey(name)`; they win over routing_url. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
@@ -79,6 +81,7 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
       defaultListSize: r.int('DEFAULT_LIST_SIZE', GATEWAY_OPERATION_LIMITS.defaultListSize, { min: 1, max: 10_000 }),
     }),
     explorer: r.oneOf('EXPLORER', ['on', 'off'], 'on') === 'on',
+    mergeSubgraphRequests: r.oneOf('MERGE_SUBGRAPH_REQUESTS', ['on', 'off'], 'on') === 'on',
     subgraphResponseLimitBytes: r.int('SUBGRAPH_RESPONSE_LIMIT_BYTES', 4_000_000, { min: 1_024, max: 1_000_000_000 }),
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     subgraphUrls: Object.freeze(subgraphUrls),

@@ -52,6 +52,8 @@ export interface Gateway {
   stop(): Promise<void>;
   /** True once a supergraph is loaded and being served. */
   readonly loaded: boolean;
+  /** Subgraph queries answered by an identical one in flight (MERGE_SUBGRAPH_REQUESTS). */
+  readonly mergedSubgraphRequests: number;
   /** graphql-ws at /graphql (set once started): counts for tests and benchmarks. */
   readonly subscriptions: ReturnType<typeof attachSubscriptions> | undefined;
 }
@@ -65,7 +67,11 @@ const MISSING_FILE_POLL_MS = 200;
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const logger = deps.logger.child({ service: 'gateway' });
   const verifyToken = deps.verifyToken ?? createTokenVerifier({ keys: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience });
-  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, maxResponseBytes: config.subgraphResponseLimitBytes });
+  const fetcher = createSubgraphFetcher({
+    timeoutMs: config.subgraphTimeoutMs,
+    maxResponseBytes: config.subgraphResponseLimitBytes,
+    mergeInFlight: config.mergeSubgraphRequests,
+  });
   const contextDeps: GatewayContextDeps = {
     verifyToken,
     logger,
@@ -185,6 +191,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   return {
     get loaded() {
       return phase === 'loaded';
+    },
+    get mergedSubgraphRequests() {
+      return fetcher.merged;
     },
     get subscriptions() {
       return subscriptions;

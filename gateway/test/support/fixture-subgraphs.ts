@@ -14,12 +14,13 @@ export const alphaSdl = (withColor: boolean) => `
 
 /**
  * beta adds fields to Thing: an echo of what it was sent, one that fails with a secret, one that hangs;
- * and DateTime arguments it refuses (HTTP 400) when malformed, at the root, on an entity and in a mutation.
+ * DateTime arguments it refuses (HTTP 400) when malformed, at the root, on an entity and in a mutation;
+ * and `betaHeld`, held until released, then answering who asked (request merging).
  */
 export const betaSdl = `
   ${LINK}
   scalar DateTime
-  type Query { betaPing: String betaWhen(at: DateTime!): String betaStamps: Int }
+  type Query { betaPing: String betaWhen(at: DateTime!): String betaStamps: Int betaHeld: String }
   type Mutation { betaStamp(at: DateTime!): String }
   type Thing @key(fields: "id") {
     seenAt(at: DateTime): String
@@ -38,13 +39,16 @@ export const SECRET_ERROR = 'connect ECONNREFUSED postgres://app:secret@10.0.0.5
 export interface FixtureSubgraphs {
   readonly alpha: RunningServer;
   readonly beta: RunningServer;
-  /** Releases every request parked in `slow`, so the servers can stop promptly. */
+  /** Releases every request parked in `slow` or `betaHeld`, so the servers can stop promptly. */
   releaseHanging(): void;
+  /** How many `betaHeld` resolutions are parked: one per request that reached beta. */
+  held(): number;
   stop(): Promise<void>;
 }
 
 export async function startFixtureSubgraphs(deps: { verifyToken: TokenVerifier; logger: Logger }): Promise<FixtureSubgraphs> {
   const hanging: ((value: string | null) => void)[] = [];
+  const held: (() => void)[] = [];
   let stamps = 0;
   const common = { port: 0, host: '127.0.0.1', orgDirectory: new TestOrgTree(), ready: async () => true, extendContext: (c: RequestContext) => c, ...deps };
   const alpha = await startSubgraphServer({
@@ -70,7 +74,13 @@ export async function startFixtureSubgraphs(deps: { verifyToken: TokenVerifier; 
         typeDefs: parse(betaSdl),
         resolvers: {
           DateTime: DateTimeScalar,
-          Query: { betaPing: () => 'pong', betaWhen: (_: unknown, args: { at: Date }) => args.at.toISOString(), betaStamps: () => stamps },
+          Query: {
+            betaPing: () => 'pong',
+            betaWhen: (_: unknown, args: { at: Date }) => args.at.toISOString(),
+            betaStamps: () => stamps,
+            betaHeld: (_: unknown, _a: unknown, ctx: RequestContext) =>
+              new Promise<string>((resolve) => held.push(() => resolve(ctx.caller.kind === 'authenticated' ? ctx.caller.sub : 'anonymous'))),
+          },
           Mutation: {
             betaStamp: (_: unknown, args: { at: Date }) => {
               stamps++;
@@ -94,11 +104,13 @@ export async function startFixtureSubgraphs(deps: { verifyToken: TokenVerifier; 
   });
   const releaseHanging = () => {
     for (const resolve of hanging.splice(0)) resolve(null);
+    for (const release of held.splice(0)) release();
   };
   return {
     alpha,
     beta,
     releaseHanging,
+    held: () => held.length,
     async stop() {
       releaseHanging();
       await Promise.all([alpha.stop(), beta.stop()]);
