@@ -33,6 +33,8 @@ export interface ClusterOptions {
   /** identity's password hashing cost for the seed and the services (tests: 14). */
   readonly scryptLog2N?: number;
   readonly onLine?: (name: string, line: string) => void;
+  /** How long each replica may take to answer /ready (ServiceProcess's default when absent). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface Cluster {
@@ -121,7 +123,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     SERVICES.map((service) => [
       service,
       replicaPorts[service].map(
-        (port, i) => new ServiceProcess({ service, name: `${service}-${i + 1}`, host, port, env: envFor(service), onLine: options.onLine }),
+        (port, i) =>
+          new ServiceProcess({
+            service,
+            name: `${service}-${i + 1}`,
+            host,
+            port,
+            env: envFor(service),
+            onLine: options.onLine,
+            readyTimeoutMs: options.readyTimeoutMs,
+          }),
       ),
     ]),
   ) as Record<ServiceName, ServiceProcess[]>;

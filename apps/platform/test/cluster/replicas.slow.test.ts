@@ -32,9 +32,15 @@ const login = async (email: string) => {
     e: email,
     p: DEMO_PASSWORD,
   });
-  if (!r.data?.logIn) throw new Error(`login ${email}: ${JSON.stringify(r.errors)}`);
+  if (!r.data?.logIn) throw new Error(`login ${email}: ${JSON.stringify(r.errors)}; gateway errors: ${errorLines().join('\n')}`);
   return r.data.logIn.accessToken as string;
 };
+/** The latest error lines the services logged (their causes never reach a client). */
+const errorLines = () =>
+  Object.values(cluster.replicas)
+    .flat()
+    .flatMap((replica) => replica.lines.filter((line) => line.includes('"level":"error"')).map((line) => `${replica.name}: ${line.slice(0, 600)}`))
+    .slice(-5);
 const provisionInput = (name: string, key: string) => ({
   input: { organizationId: DEMO_ORGS.protea, name, productId, guestOs: 'UBUNTU_64', idempotencyKey: key },
 });
@@ -73,6 +79,7 @@ beforeAll(async () => {
     dir,
     replicas: { vms: 2, wallet: 2, gateway: 2 },
     scryptLog2N: 14,
+    readyTimeoutMs: 600_000, // a shared, loaded CI machine compiles ten processes slowly
     env: {
       vms: {
         VMS_BUILD_DELAY_MS: String(BUILD_MS),
@@ -81,13 +88,13 @@ beforeAll(async () => {
         VMS_SAGA_RECOVERY_MS: '300',
         OUTBOX_INTERVAL_MS: '50',
       },
-      gateway: { RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' },
+      gateway: { RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0', SUBGRAPH_TIMEOUT_MS: '60000' },
     },
   });
   console.log(`cluster of ${Object.values(cluster.replicas).flat().length} processes ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   [protea, ops] = await Promise.all([login('admin@protea.example'), login('ops@highveld.example')]);
   productId = (await gql(cluster.gatewayUrl, '{ productBySku(sku: "VM-GP-2C8G") { id } }', {}, { token: protea })).data.productBySku.id;
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await cluster?.stop();
