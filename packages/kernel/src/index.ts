@@ -40,6 +40,7 @@ export * from './subgraph/standalone-deps.ts';
 export * from './settled.ts';
 export * from './date-time-scalar.ts';
 export * from './vm-size.ts';
+export * from './tasks/advisory-locks.ts';
 export * from './tasks/periodic-task.ts';
 export * from './args/ids.ts';
 export * from './args/idempotency-key.ts';

@@ -1,4 +1,4 @@
-import { defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { advisoryLocks, defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { BillingConfig } from './config.ts';
 import type { BillingContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
@@ -129,50 +129,65 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
       paymentWebhookRoute(services.topUps, deps.logger),
       simulatedCheckoutRoute(),
     ],
-    tasks: (_database, services) => [
-      // At start, then on an interval: VMs with no events (seeded, imported) and missed events.
-      new PeriodicTask({
-        name: 'billing reconciliation',
-        intervalMs: config.reconcileIntervalMs,
-        firstDelayMs: 0,
-        logger: deps.logger,
-        run: async () => {
-          const { added, repaired } = await services.reconciliation.run();
-          return added + repaired;
-        },
-      }),
-      // Closes the month that ended (a no-op once closed) and retries settlement of unpaid bills.
-      new PeriodicTask({
-        name: 'billing period close',
-        intervalMs: config.closeIntervalMs,
-        logger: deps.logger,
-        run: async () => {
-          const closed = await services.bills.close(periodBefore(clock()));
-          await services.bills.settleUnpaid();
-          return closed.issued;
-        },
-      }),
-      // Organisations whose bills stay unpaid past BILLING_SUSPEND_AFTER_DAYS are suspended through tenancy.
-      new PeriodicTask({
-        name: 'overdue suspension',
-        intervalMs: config.suspendCheckIntervalMs,
-        logger: deps.logger,
-        run: () => services.overdue.run(),
-      }),
-      new PeriodicTask({ name: 'top-up sweep', intervalMs: config.paymentSweepIntervalMs, logger: deps.logger, run: () => services.background.topUps.sweep() }),
-      new PeriodicTask({
-        name: 'budget thresholds',
-        intervalMs: config.budgetCheckIntervalMs,
-        logger: deps.logger,
-        run: () => services.background.budgets.check(),
-      }),
-      new PeriodicTask({
-        name: 'commission statements',
-        intervalMs: config.commissionIntervalMs,
-        logger: deps.logger,
-        run: () => services.background.commission.compute(previousMonth(clock())),
-      }),
-    ],
+    // Singleton work: with several replicas, each pass runs on whichever holds its advisory lock.
+    tasks: (database, services) => {
+      const singleton = advisoryLocks(database.background);
+      return [
+        // At start, then on an interval: VMs with no events (seeded, imported) and missed events.
+        new PeriodicTask({
+          name: 'billing reconciliation',
+          intervalMs: config.reconcileIntervalMs,
+          firstDelayMs: 0,
+          logger: deps.logger,
+          singleton,
+          run: async () => {
+            const { added, repaired } = await services.reconciliation.run();
+            return added + repaired;
+          },
+        }),
+        // Closes the month that ended (a no-op once closed) and retries settlement of unpaid bills.
+        new PeriodicTask({
+          name: 'billing period close',
+          intervalMs: config.closeIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: async () => {
+            const closed = await services.bills.close(periodBefore(clock()));
+            await services.bills.settleUnpaid();
+            return closed.issued;
+          },
+        }),
+        // Organisations whose bills stay unpaid past BILLING_SUSPEND_AFTER_DAYS are suspended through tenancy.
+        new PeriodicTask({
+          name: 'overdue suspension',
+          intervalMs: config.suspendCheckIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: () => services.overdue.run(),
+        }),
+        new PeriodicTask({
+          name: 'top-up sweep',
+          intervalMs: config.paymentSweepIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: () => services.background.topUps.sweep(),
+        }),
+        new PeriodicTask({
+          name: 'budget thresholds',
+          intervalMs: config.budgetCheckIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: () => services.background.budgets.check(),
+        }),
+        new PeriodicTask({
+          name: 'commission statements',
+          intervalMs: config.commissionIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: () => services.background.commission.compute(previousMonth(clock())),
+        }),
+      ];
+    },
     stopServices: async () => {
       await paymentPorts.provider.stop?.();
     },

@@ -1,4 +1,4 @@
-import { defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { advisoryLocks, defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { CatalogConfig } from './config.ts';
 import type { CatalogContext, CatalogServices } from './context.ts';
 import { CatalogMigrations } from './db/migrations/index.ts';
@@ -57,11 +57,12 @@ export function createCatalogSubgraph(config: CatalogConfig, deps: SubgraphDeps,
       const now = clock();
       return { ...base, services, now, loaders: loadersAt(now) };
     },
-    tasks: (_database, services) => [
+    tasks: (database, services) => [
       new PeriodicTask({
         name: 'quote expiry sweep',
         intervalMs: config.quoteSweepIntervalMs,
         logger: deps.logger,
+        singleton: advisoryLocks(database.background), // one replica at a time
         run: () => services.quoteSweep.run(clock()),
       }),
     ],

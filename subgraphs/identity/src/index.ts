@@ -1,4 +1,4 @@
-import { createTokenVerifier, defineSubgraph, PeriodicTask, type SubgraphDeps } from '@platform/kernel';
+import { advisoryLocks, createTokenVerifier, defineSubgraph, PeriodicTask, type SubgraphDeps } from '@platform/kernel';
 import type { IdentityConfig } from './config.ts';
 import { clientAddressOf, type IdentityContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
@@ -44,7 +44,13 @@ export function createIdentitySubgraph(config: IdentityConfig, deps: IdentityDep
     routes: ({ keys, apiKeys }) => [jwksRoute(keys), serviceTokenRoute(keys, config.serviceCredentials), apiKeyTokenRoute(apiKeys)],
     beforeStart: ({ keys }) => keys.ensureKey(),
     tasks: (database, { apiKeys }, { logger }) => [
-      new PeriodicTask({ name: 'api key owner sweep', intervalMs: config.apiKeyOwnerSweepMs, logger, run: () => apiKeys.sweepOwners(database.background) }),
+      new PeriodicTask({
+        name: 'api key owner sweep',
+        intervalMs: config.apiKeyOwnerSweepMs,
+        logger,
+        singleton: advisoryLocks(database.background), // one replica at a time
+        run: () => apiKeys.sweepOwners(database.background),
+      }),
     ],
   });
   return {

@@ -1,4 +1,4 @@
-import { byIdLoader, defineSubgraph, InMemoryLiveChannel, isUuid, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { advisoryLocks, byIdLoader, defineSubgraph, InMemoryLiveChannel, isUuid, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { VmsConfig } from './config.ts';
 import type { VmsContext, VmsServices } from './context.ts';
 import { VmsMigrations } from './db/migrations/index.ts';
@@ -128,26 +128,38 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     beforeStart: async ({ telemetryPartitions }) => {
       await telemetryPartitions.maintain();
     },
-    tasks: (_database, { provisioning, alerting, telemetryPartitions }) => [
-      new PeriodicTask({ name: 'alert no-data scan', intervalMs: config.alertScanIntervalMs, logger: deps.logger, run: () => alerting.noData.scan() }),
-      new PeriodicTask({
-        name: 'telemetry partitions',
-        intervalMs: config.telemetryMaintenanceIntervalMs,
-        logger: deps.logger,
-        run: () => telemetryPartitions.maintain(),
-      }),
-      // First pass at once: sagas a previous process left open are resumed or compensated.
-      new PeriodicTask({
-        name: 'saga recovery',
-        intervalMs: config.sagaRecoveryIntervalMs,
-        firstDelayMs: 0,
-        logger: deps.logger,
-        run: async () => {
-          const taken = await provisioning.recover();
-          if (taken > 0) deps.logger.info('provisioning sagas taken over', { count: taken });
-        },
-      }),
-    ],
+    // Singleton work: with several replicas, each pass runs on whichever holds its advisory lock.
+    tasks: (database, { provisioning, alerting, telemetryPartitions }) => {
+      const singleton = advisoryLocks(database.background);
+      return [
+        new PeriodicTask({
+          name: 'alert no-data scan',
+          intervalMs: config.alertScanIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: () => alerting.noData.scan(),
+        }),
+        new PeriodicTask({
+          name: 'telemetry partitions',
+          intervalMs: config.telemetryMaintenanceIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: () => telemetryPartitions.maintain(),
+        }),
+        // First pass at once: sagas a previous process left open are resumed or compensated.
+        new PeriodicTask({
+          name: 'saga recovery',
+          intervalMs: config.sagaRecoveryIntervalMs,
+          firstDelayMs: 0,
+          logger: deps.logger,
+          singleton,
+          run: async () => {
+            const taken = await provisioning.recover();
+            if (taken > 0) deps.logger.info('provisioning sagas taken over', { count: taken });
+          },
+        }),
+      ];
+    },
     consumers: (database, { live }) => [liveStatusFeed(live), liveAlertFeed(live, database.db)],
     stopServices: async ({ provisioning, live }) => {
       live.close();

@@ -1,4 +1,4 @@
-import { defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import { advisoryLocks, defineSubgraph, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
 import type { WalletConfig } from './config.ts';
 import type { WalletContext } from './context.ts';
 import { migrations } from './db/migrations/index.ts';
@@ -35,7 +35,8 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
     // Expired holds give their funds back without anyone asking; background work, so the uncounted handle.
     tasks: (database, _services, { logger }) => {
       const ledger = new Ledger(database.background, options.clock);
-      return [new PeriodicTask({ name: 'hold sweep', intervalMs: config.holdSweepIntervalMs, logger, run: () => ledger.expireHolds() })];
+      const singleton = advisoryLocks(database.background); // one replica at a time
+      return [new PeriodicTask({ name: 'hold sweep', intervalMs: config.holdSweepIntervalMs, logger, singleton, run: () => ledger.expireHolds() })];
     },
     consumers: (database, _services, { logger }) => [walletsForNewOrganizations(database.db, logger)],
     outbox: true,

@@ -1,4 +1,5 @@
 import { EnvReader, type Env } from '../config.ts';
+import { redisKeyPrefix } from '../live/live-channel.ts';
 import type { Logger } from '../logger.ts';
 import { readDeliveryPolicy } from './delivery-policy.ts';
 import type { EventBus } from './event-bus.ts';
@@ -7,9 +8,10 @@ import { RedisEventBus } from './redis-bus.ts';
 
 /** A service on its own: Redis Streams when REDIS_URL is set, otherwise a bus no other process hears. */
 export function eventBusFromEnv(logger: Logger, env: Env = process.env): EventBus {
-  const url = new EnvReader(env).optionalUrl('REDIS_URL');
+  const r = new EnvReader(env);
+  const url = r.optionalUrl('REDIS_URL');
   const policy = readDeliveryPolicy(env);
-  if (url) return new RedisEventBus({ url, policy, logger });
+  if (url) return new RedisEventBus({ url, policy, logger, prefix: redisKeyPrefix(r, 'events') });
   logger.warn('REDIS_URL is not set: events stay in this process (no other service hears them)');
   return new InMemoryEventBus({ policy, logger });
 }

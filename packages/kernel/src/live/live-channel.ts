@@ -118,8 +118,18 @@ export class RedisLiveChannel implements LiveChannel {
   }
 }
 
-/** REDIS_URL set: Redis pub/sub (every replica hears every message); otherwise this process only. */
+/**
+ * REDIS_URL set: Redis pub/sub (every replica hears every message); otherwise this process only.
+ * REDIS_KEY_PREFIX keeps platforms sharing one Redis apart (pub/sub ignores Redis database numbers).
+ */
 export function liveChannelFromEnv(logger: Logger, env: Env = process.env): LiveChannel {
-  const url = new EnvReader(env).optionalUrl('REDIS_URL');
-  return url ? new RedisLiveChannel({ url, logger }) : new InMemoryLiveChannel();
+  const r = new EnvReader(env);
+  const url = r.optionalUrl('REDIS_URL');
+  return url ? new RedisLiveChannel({ url, logger, prefix: redisKeyPrefix(r, 'live') }) : new InMemoryLiveChannel();
+}
+
+/** `<REDIS_KEY_PREFIX>:<kind>`, or `<kind>` alone when the variable is unset. */
+export function redisKeyPrefix(r: EnvReader, kind: string): string {
+  const prefix = r.optionalString('REDIS_KEY_PREFIX');
+  return prefix ? `${prefix}:${kind}` : kind;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import type { AdvisoryLocks } from './advisory-locks.ts';
 
 export interface PeriodicTaskOptions {
   /** Named in logs ("outbox relay", "hold sweep"). */
@@ -9,6 +10,11 @@ export interface PeriodicTaskOptions {
   readonly logger: Logger;
   /** Delay before the first pass; default `intervalMs`. Use 0 for "now, then every interval". */
   readonly firstDelayMs?: number;
+  /**
+   * Singleton work: every replica keeps the timer, but a pass runs only on the replica holding the
+   * advisory lock named after the task (`advisoryLocks(database.background)`); the others skip it.
+   */
+  readonly singleton?: AdvisoryLocks;
 }
 
 /**
@@ -63,9 +69,9 @@ export class PeriodicTask {
   }
 
   private pass(): Promise<void> {
-    const { name, logger } = this.options;
-    const pass = this.options
-      .run()
+    const { name, logger, singleton } = this.options;
+    const run = singleton ? () => singleton.run(name, this.options.run).then((outcome) => (outcome.ran ? outcome.value : undefined)) : this.options.run;
+    const pass = run()
       .then((result) => {
         if (typeof result === 'number' && result > 0) logger.debug(`${name}: pass done`, { count: result });
       })

@@ -102,26 +102,54 @@ export async function moveSaga(db: VmsDb, id: string, from: readonly SagaState[]
   return row ? sagaFromRow(row) : null;
 }
 
-/** Sagas not finished and not touched for `staleMs`: a process died driving them, or a step failed transiently. */
-export async function findStaleOpenSagas(db: VmsDb, staleMs: number, limit = 100): Promise<Saga[]> {
+const OPEN: SagaState[] = ['HOLDING', 'BUILDING', 'BUILT', 'COMPENSATING'];
+const leaseEnd = (ttlMs: number) => sql<Date>`now() + make_interval(secs => ${ttlMs / 1000})`;
+
+/**
+ * Open sagas another replica may take over: their lease ran out (the driver died or stopped
+ * renewing), or they never had one and nobody has touched them for `staleMs`.
+ */
+export async function findClaimableSagas(db: VmsDb, staleMs: number, limit = 100): Promise<Saga[]> {
   const rows = await db
     .selectFrom('provision_sagas')
     .selectAll()
-    .where('state', 'in', ['HOLDING', 'BUILDING', 'BUILT', 'COMPENSATING'])
-    .where('updated_at', '<=', new Date(Date.now() - staleMs))
+    .where('state', 'in', OPEN)
+    .where((eb) =>
+      eb.or([eb('lease_until', '<', sql<Date>`now()`), eb.and([eb('lease_until', 'is', null), eb('updated_at', '<=', new Date(Date.now() - staleMs))])]),
+    )
     .orderBy('updated_at')
     .limit(limit)
     .execute();
   return rows.map(sagaFromRow);
 }
 
-/** Marks the saga as being worked on now, so other replicas' recovery passes leave it alone a while. */
-export async function touchSaga(db: VmsDb, id: string, expectedUpdatedAt: Date): Promise<boolean> {
+/**
+ * Takes the saga's lease for `owner` until now + `ttlMs` (database time) when it is open and its
+ * lease is free, run out, or already `owner`'s. One statement: of two replicas claiming, one wins.
+ */
+export async function claimSagaLease(db: VmsDb, id: string, owner: string, ttlMs: number): Promise<boolean> {
   const result = await db
     .updateTable('provision_sagas')
-    .set({ updated_at: new Date() })
+    .set({ lease_owner: owner, lease_until: leaseEnd(ttlMs) })
     .where('id', '=', id)
-    .where('updated_at', '=', expectedUpdatedAt)
+    .where('state', 'in', OPEN)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`), eb('lease_owner', '=', owner)]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** The heartbeat: extends `owner`'s lease; false when another replica has taken the saga over. */
+export async function renewSagaLease(db: VmsDb, id: string, owner: string, ttlMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('provision_sagas')
+    .set({ lease_until: leaseEnd(ttlMs) })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Gives the lease up (the saga ended, or this replica stops): another replica may take it at once. */
+export async function releaseSagaLease(db: VmsDb, id: string, owner: string): Promise<void> {
+  await db.updateTable('provision_sagas').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
 }

@@ -59,6 +59,9 @@ export interface ProvisionSagasTable {
   ip_address: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** The replica driving the saga, and until when (database time) unless it renews: see saga-lease.ts. */
+  lease_owner: string | null;
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

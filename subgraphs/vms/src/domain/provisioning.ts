@@ -2,12 +2,13 @@ import { writeOutbox } from '@platform/events';
 import { ERROR_CODES, type ErrorCode, fail, inTransaction, type Logger, newId, ServiceRefusal } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
-import { findSaga, findSagaByKey, findStaleOpenSagas, insertSagaIfAbsent, moveSaga, touchSaga } from '../db/saga-repository.ts';
+import { findClaimableSagas, findSaga, findSagaByKey, insertSagaIfAbsent, moveSaga } from '../db/saga-repository.ts';
 import type { VmsDatabase } from '../db/types.ts';
 import { changeVm, findVm, insertVm } from '../db/vm-repository.ts';
 import { BuildFailedError, type ComputeProvider } from './compute-provider.ts';
 import type { PricingPort, WalletPort } from './ports.ts';
 import { requestHash, sagaKeys, type ClientRequest, type Saga } from './saga.ts';
+import { SagaLease } from './saga-lease.ts';
 import type { VmSize } from '@platform/kernel';
 import { eventPayload, type Vm, type VmEvent } from './vm.ts';
 
@@ -30,7 +31,11 @@ export interface ProvisioningOptions {
   readonly logger: Logger;
   /** How long the provisioning hold lives: longer than any build plus recovery. */
   readonly holdTtlSeconds: number;
-  /** A saga untouched this long is taken over by the recovery pass. */
+  /**
+   * How long a replica's lease on a saga lasts unless renewed (it is renewed every third of it while
+   * the replica drives the saga); an expired lease, or a saga without one untouched this long, is
+   * taken over by the recovery pass.
+   */
   readonly staleAfterMs: number;
   readonly hooks?: SagaHooks;
 }
@@ -48,6 +53,8 @@ const memoryMib = (spec: VmSize) => spec.memoryGib * 1024;
 export class Provisioning {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly driving = new Set<string>();
+  /** This replica, as the owner of the saga leases it holds. */
+  private readonly replicaId = newId();
   private stopped = false;
 
   /**
@@ -154,11 +161,24 @@ export class Provisioning {
     return moved ?? this.reload(db, saga);
   }
 
-  /** Drives a saga from wherever it is to a final state. Safe to run concurrently with any other driver. */
-  async drive(sagaId: string): Promise<void> {
+  /**
+   * Drives a saga from wherever it is to a final state, holding its lease (claimed here unless the
+   * recovery pass already did): while another replica holds a live lease, this one leaves the saga alone.
+   */
+  async drive(sagaId: string, claimed?: SagaLease): Promise<void> {
+    const lease = claimed ?? (await SagaLease.claim(this.background, sagaId, this.replicaId, this.options.staleAfterMs, this.options.logger));
+    if (!lease) return;
+    try {
+      await this.driveHolding(lease);
+    } finally {
+      await lease.end().catch((error: unknown) => this.options.logger.warn('provisioning saga lease not released', { sagaId, error }));
+    }
+  }
+
+  private async driveHolding(lease: SagaLease): Promise<void> {
     const db = this.background;
-    let saga = await findSaga(db, sagaId);
-    while (saga && !this.stopped) {
+    let saga = await findSaga(db, lease.sagaId);
+    while (saga && !this.stopped && !lease.lost) {
       switch (saga.state) {
         case 'HOLDING':
           saga = await this.holdAndCreate(db, saga).catch((error) => {
@@ -167,7 +187,7 @@ export class Provisioning {
           });
           break;
         case 'BUILDING':
-          saga = await this.build(db, saga);
+          saga = await this.build(db, saga, lease);
           break;
         case 'BUILT':
           saga = await this.capture(db, saga);
@@ -182,8 +202,11 @@ export class Provisioning {
   }
 
   /** BUILDING → BUILT (VM addressed), or → COMPENSATING (VM ERROR) when the provider says it cannot. */
-  private async build(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
+  private async build(db: Kysely<VmsDatabase>, saga: Saga, lease: SagaLease): Promise<Saga> {
     const { request } = saga;
+    // Renewed on the spot: a replica that lost the saga (paused past its lease) never starts the build.
+    if (!(await lease.confirm())) return saga;
+    this.options.logger.info('vm build started', { sagaId: saga.id, vmId: request.vmId });
     try {
       const built = await this.options.compute.build({
         vmId: request.vmId,
@@ -273,10 +296,13 @@ export class Provisioning {
   }
 
   /** Finishes the saga off the request, on the background handle; failures wait for the recovery pass. */
-  continueInBackground(sagaId: string): void {
-    if (this.stopped || this.driving.has(sagaId)) return;
+  continueInBackground(sagaId: string, lease?: SagaLease): void {
+    if (this.stopped || this.driving.has(sagaId)) {
+      void lease?.end().catch(() => {}); // not driven here: leave it to whoever is
+      return;
+    }
     this.driving.add(sagaId);
-    const work = this.drive(sagaId)
+    const work = this.drive(sagaId, lease)
       .catch((error) => this.options.logger.warn('provisioning saga interrupted; the recovery pass will resume it', { sagaId, error }))
       .finally(() => {
         this.driving.delete(sagaId);
@@ -286,16 +312,19 @@ export class Provisioning {
   }
 
   /**
-   * The recovery pass: takes over open sagas nobody has touched for `staleAfterMs` (their driver died
-   * or failed transiently) and drives each to its end. Returns how many it took over.
+   * The recovery pass: claims open sagas whose lease ran out (their replica died) or that never had
+   * one and sat untouched for `staleAfterMs` (a step failed transiently), and drives each to its end.
+   * Returns how many it took over.
    */
   async recover(): Promise<number> {
-    const sagas = await findStaleOpenSagas(this.background, this.options.staleAfterMs);
+    const sagas = await findClaimableSagas(this.background, this.options.staleAfterMs);
     let taken = 0;
     for (const saga of sagas) {
-      if (this.driving.has(saga.id) || !(await touchSaga(this.background, saga.id, saga.updatedAt))) continue;
+      if (this.stopped || this.driving.has(saga.id)) continue;
+      const lease = await SagaLease.claim(this.background, saga.id, this.replicaId, this.options.staleAfterMs, this.options.logger);
+      if (!lease) continue;
       taken += 1;
-      this.continueInBackground(saga.id);
+      this.continueInBackground(saga.id, lease);
     }
     return taken;
   }

@@ -17,7 +17,7 @@ const logger = createLogger({ service: 'vms-test' }, 'error');
  * (vCPU R155, RAM R38/GB, R180 per started 100 GB block) and a wallet with R 10,000 available per
  * organisation (`funds` changes it) that records its holds and what became of them.
  */
-const listPricing: PricingPort = {
+export const listPricing: PricingPort = {
   price: async (subject) => {
     if (!('spec' in subject)) throw new Error('products are not priced in this test');
     const { vcpu, memoryGib, diskGib } = subject.spec;

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphName } from '../start-platform.ts';
+
+/** Every service that runs as a process of its own (configured mode: its src/main.ts). */
+export type ServiceName = SubgraphName | 'gateway';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** Lines of output kept per process (the newest), for tests that read what it logged. */
+const MAX_LINES = 50_000;
+
+export const serviceEntry = (service: ServiceName): string =>
+  service === 'gateway' ? path.join(REPO_ROOT, 'gateway', 'src', 'main.ts') : path.join(REPO_ROOT, 'subgraphs', service, 'src', 'main.ts');
+
+export interface ServiceProcessOptions {
+  readonly service: ServiceName;
+  /** This replica's name in output and logs, e.g. `vms-2`. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** The service's whole configuration (PORT and HOST are added); nothing else is inherited but PATH and HOME. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Sees every line the process writes (stdout and stderr), e.g. to print it with a prefix. */
+  readonly onLine?: (name: string, line: string) => void;
+  /** How long start() waits for GET /ready to answer 200; default 300 s (a loaded machine compiles slowly). */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/**
+ * One replica of one service as an operating-system process (`node --import tsx <service>/src/main.ts`),
+ * for the local cluster, its tests and chaos runs. `start()` resolves once the service answers
+ * GET /ready; `signal()` sends any signal (SIGSTOP/SIGCONT pause and resume it); `kill()` is SIGKILL
+ * (a crash: nothing is cleaned up); `stop()` is SIGTERM (a graceful stop), SIGKILL after a grace
+ * period; `restart()` stops and starts it again on the same port. `lines` holds what it wrote.
+ */
+export class ServiceProcess {
+  readonly url: string;
+  readonly lines: string[] = [];
+  private child: ChildProcess | undefined;
+  private exit: Promise<ProcessExit> | undefined;
+
+  constructor(readonly options: ServiceProcessOptions) {
+    this.url = `http://${options.host}:${options.port}`;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Whether the process is alive (a SIGSTOPped one counts as alive). */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resolves when the current process exits. */
+  exited(): Promise<ProcessExit> {
+    return this.exit ?? Promise.resolve({ code: null, signal: null });
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { service, host, port, env } = this.options;
+    const child = spawn(process.execPath, ['--import', 'tsx', serviceEntry(service)], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, HOST: host, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let rest = '';
+      stream.on('data', (chunk: Buffer) => {
+        const parts = (rest + chunk.toString('utf8')).split('\n');
+        rest = parts.pop() ?? '';
+        for (const line of parts) this.record(line);
+      });
+      stream.on('end', () => rest && this.record(rest));
+    }
+    await this.waitReady(child);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child!.kill(signal);
+  }
+
+  /** SIGKILL, as a crash: resolves once the process is gone. */
+  async kill(): Promise<ProcessExit> {
+    this.signal('SIGKILL');
+    return this.exited();
+  }
+
+  /** SIGTERM (SIGCONT first, in case it is paused), then SIGKILL after `graceMs`. */
+  async stop(graceMs = 10_000): Promise<ProcessExit> {
+    if (!this.running) return this.exited();
+    this.signal('SIGCONT');
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    try {
+      return await this.exited();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  private record(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
+    this.options.onLine?.(this.name, line);
+  }
+
+  private async waitReady(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 300_000);
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${this.name} exited before it was ready (${child.exitCode ?? child.signalCode}): ${this.lines.slice(-20).join('\n')}`);
+      const ready = await fetch(`${this.url}/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ready) return;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${this.name} was not ready within ${this.options.readyTimeoutMs ?? 300_000} ms: ${this.lines.slice(-20).join('\n')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
