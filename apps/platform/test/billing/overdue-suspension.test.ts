@@ -141,8 +141,10 @@ describe('overdue bills suspend the organisation through the real tenancy', () =
       expect(await statusOf(org)).toBe('SUSPENDED');
       expect(await suspendedAt(billId)).toEqual(new Date('2026-12-16T00:00:00Z'));
 
-      // Suspended, it may still pay in; the simulated provider completes the checkout by itself.
-      now = new Date('2026-12-17T00:00:00Z');
+      // Suspended, it may still pay in; the simulated provider completes the checkout by itself (its webhook is
+      // signed with the wall clock, which billing's clock must be within 5 minutes of).
+      const paidAt = new Date();
+      now = paidAt;
       const CREATE = 'mutation($i: CreateTopUpInput!) { createTopUp(input: $i) { id status } }';
       const created = ok(await p.gateway<{ createTopUp: { id: string; status: string } }>(CREATE, { i: { organizationId: org, amount: '200.00' } }, provider));
       expect(created.createTopUp.status).toBe('PENDING');
@@ -154,7 +156,7 @@ describe('overdue bills suspend the organisation through the real tenancy', () =
           p.billing.db,
         )
       ).rows[0]!;
-      expect(bill).toEqual({ status: 'PAID', suspension_lifted_at: new Date('2026-12-17T00:00:00Z') });
+      expect(bill).toEqual({ status: 'PAID', suspension_lifted_at: paidAt });
       const WALLET = 'query($id: ID!) { organization(id: $id) { wallet { balance { amount } } } }';
       const wallet = ok(await p.gateway<{ organization: { wallet: { balance: { amount: string } } } }>(WALLET, { id: org }, provider));
       expect(wallet.organization.wallet.balance.amount).toBe('85.00'); // 200.00 in, 115.00 for the bill
