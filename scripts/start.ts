@@ -129,7 +129,7 @@ progress(
     .join(', ')}`,
 );
 
-const seeded = await step(seedDemo(platform, { signal: stopping.signal }), { waitOnStop: false });
+const seeded = await step(seedDemo(platform, { signal: stopping.signal, closedMonth: true }), { waitOnStop: false });
 const added = Object.entries(seeded).filter(([, n]) => n > 0);
 progress(
   added.length > 0

@@ -1,5 +1,6 @@
 import type { FleetCustomer } from '@platform/vms';
 import { DEMO_ORGANIZATIONS, DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './demo-data.ts';
+import { seedDemoBills } from './seed-demo-bills.ts';
 import type { Platform } from './start-platform.ts';
 
 /** What one run added (all zero when the data was already there). */
@@ -8,6 +9,8 @@ export interface DemoSeedResult {
   readonly users: number;
   readonly products: number;
   readonly virtualMachines: number;
+  /** Last month's bills issued (with `closedMonth`). */
+  readonly closedBills: number;
 }
 
 const SEED_HASHES_AT_ONCE = 2;
@@ -16,7 +19,11 @@ const SEED_HASHES_AT_ONCE = 2;
  * Loads the demo dataset into a running platform, each part through its own subgraph's API; a
  * second run adds nothing. Passwords are hashed at identity's configured cost (PlatformOptions.scryptLog2N).
  */
-export async function seedDemo(platform: Platform, options: { readonly signal?: AbortSignal } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(
+  platform: Platform,
+  /** `closedMonth`: also close last month for the fleet (`npm start`'s bill history; tests close their own periods). */
+  options: { readonly signal?: AbortSignal; readonly closedMonth?: boolean } = {},
+): Promise<DemoSeedResult> {
   // Between steps, a stop request (Ctrl-C during the first start) ends the seed; a rerun finishes it.
   const go = () => options.signal?.throwIfAborted();
   const tenancy = await platform.tenancy.seed({
@@ -46,7 +53,9 @@ export async function seedDemo(platform: Platform, options: { readonly signal?: 
   }
   go();
   const virtualMachines = await seedFleet(platform);
-  return { organizations: tenancy.organizations, users, products: catalog.productsAdded, virtualMachines };
+  go();
+  const closedBills = options.closedMonth ? await seedDemoBills(platform) : 0;
+  return { organizations: tenancy.organizations, users, products: catalog.productsAdded, virtualMachines, closedBills };
 }
 
 /** The old system's fleet size (DESIGN §6), spread unevenly: a few large customers, a long tail. */

@@ -112,7 +112,7 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
           inventory: options.inventory ?? vmsInventory(config.vmsUrl, deps.serviceTokens),
           suspension: options.suspension ?? tenancySuspension(config.tenancyUrl, deps.serviceTokens),
         },
-        (bills) => createPaymentServices(database.db, { ...paymentPorts, ...spend(bills) }, config),
+        (bills, collect) => createPaymentServices(database.db, { ...paymentPorts, ...spend(bills), onCredited: collect }, config),
         clock,
         deps.logger,
         () => listening ?? `http://${config.host}:${config.port}`,
@@ -120,7 +120,10 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
         config.ratedUsageCacheSize,
       );
       // Background passes use their own pool, so per-request statement counts stay exact.
-      return { ...services, background: createPaymentServices(database.background, { ...paymentPorts, ...spend(services.bills) }, config) };
+      return {
+        ...services,
+        background: createPaymentServices(database.background, { ...paymentPorts, ...spend(services.bills), onCredited: services.collect }, config),
+      };
     },
     context: (base, { background: _background, ...services }): BillingContext => ({ ...base, services, loaders: createLoaders(services) }),
     consumers: (database) => [usageFromVmEvents(database.db, deps.logger)],
@@ -145,7 +148,7 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
             return added + repaired;
           },
         }),
-        // Closes the month that ended (a no-op once closed) and retries settlement of unpaid bills.
+        // Closes the month that ended (a no-op once closed), retries settlement of unpaid bills and lifts the suspensions paid bills caused.
         new PeriodicTask({
           name: 'billing period close',
           intervalMs: config.closeIntervalMs,
@@ -153,7 +156,7 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
           singleton,
           run: async () => {
             const closed = await services.bills.close(periodBefore(clock()));
-            await services.bills.settleUnpaid();
+            await services.collect();
             return closed.issued;
           },
         }),
@@ -204,6 +207,8 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
     closePeriod: (period: BillingPeriod) => subgraph.services.bills.close(period),
     /** One overdue-suspension pass now (the task runs it on an interval). */
     suspendOverdue: () => subgraph.services.overdue.run(),
+    /** One collection pass now: settle unpaid bills (of one organisation, or all), then lift the suspensions paid bills caused. */
+    collect: (organizationId?: string) => subgraph.services.collect(organizationId),
     /** One reconciliation pass now (the task runs it at start and on an interval). */
     reconcile: () => subgraph.services.reconciliation.run(),
     /** In-process ports for the rest of billing (commission, budgets). */

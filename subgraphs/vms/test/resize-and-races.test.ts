@@ -15,14 +15,16 @@ const holdsOf = (h: RunningVms, org: string) => [...h.wallet.holds.values()].fil
 const stopped = { status: 'STOPPED', powerState: 'POWERED_OFF' } as const;
 
 // The stand-in catalog prices 2 vCPU / 4 GiB / 100 GiB at R642 a month (310 + 152 + 180) and 4 / 8 / 200 at R1,284.
-test('a resize that costs more holds the monthly difference (R642.00), captured once applied; a cheaper one holds nothing', async ({ vms: h }) => {
+test('a resize that costs more holds the monthly difference (R642.00) as a funds check, released once applied (the bill charges usage); a cheaper one holds nothing', async ({
+  vms: h,
+}) => {
   const token = await h.user(h.orgs.customerA, 'MEMBER');
   const [vm] = await h.addVms(h.orgs.customerA, 1, stopped);
   const r = await h.call(RESIZE, { id: vm!.id, spec: { vcpu: 4, memoryGib: 8, diskGib: 200 } }, token);
   expect(r.errors).toBeUndefined();
   expect(r.data.resizeVirtualMachine).toEqual({ id: vm!.id, status: 'STOPPED', spec: { vcpu: 4, memoryMib: 8192, diskGib: 200 } });
   const [hold] = holdsOf(h, h.orgs.customerA);
-  expect(hold).toMatchObject({ amountMinor: 64_200n, status: 'CAPTURED' });
+  expect(hold).toMatchObject({ amountMinor: 64_200n, status: 'RELEASED' });
   expect((await eventsOf(h, vm!.id)).at(-1)).toEqual({
     kind: 'RESIZED',
     detail: `2 vCPU, 4 GiB, 100 GiB standard → 4 vCPU, 8 GiB, 200 GiB standard; hold ${hold!.id} for 64200 minor units a month more`,
@@ -75,10 +77,10 @@ test('two concurrent resizes of a 100 GiB disk to 500 and 300: one wins, the oth
   }
   // Most rounds overlap (the pricing call alone keeps both in flight): the CONFLICT path is taken.
   expect(rounds.filter((r) => r === 'CONFLICT').length, rounds.join(' ')).toBeGreaterThan(0);
-  // The loser's hold went back: only the winners' holds are captured, none left pending.
+  // Every hold went back, the winners' and the losers': each was a funds check, none left pending.
   const holds = holdsOf(h, h.orgs.directCustomer);
-  expect(holds.filter((x) => x.status === 'CAPTURED')).toHaveLength(rounds.map((r) => (r === 'both' ? 2 : 1)).reduce((a, b) => a + b, 0));
-  expect(holds.filter((x) => x.status === 'PENDING')).toEqual([]);
+  expect(holds.length).toBeGreaterThanOrEqual(rounds.map((r) => (r === 'both' ? 2 : 1)).reduce((a, b) => a + b, 0));
+  expect(holds.filter((x) => x.status !== 'RELEASED')).toEqual([]);
 });
 
 test('a concurrent delete and power-on of a STOPPED VM: only one is recorded and only that one reaches the provider (10 rounds)', async ({ vms: h }) => {
@@ -135,7 +137,7 @@ test('idempotency keys: the same key and request answer the same and act once; a
   expect(resized.map((r) => r.errors)).toEqual([undefined, undefined]);
   expect(resized[0]!.data).toEqual(resized[1]!.data);
   expect((await eventsOf(h, vm!.id)).filter((e) => e.kind === 'RESIZED')).toHaveLength(1);
-  expect(holdsOf(h, h.orgs.customerB).map((x) => [x.amountMinor, x.status])).toEqual([[64_200n, 'CAPTURED']]);
+  expect(holdsOf(h, h.orgs.customerB).map((x) => [x.amountMinor, x.status])).toEqual([[64_200n, 'RELEASED']]);
   const different = await h.call(RESIZE, { id: vm!.id, spec: { ...spec, diskGib: 300 }, key: 'grow-1' }, token);
   expect(codesOf(different)).toEqual(['CONFLICT']);
   expect(await diskOf(h, vm!.id)).toBe(200);

@@ -1,5 +1,5 @@
 import { newId } from '@platform/kernel';
-import { gql } from '@platform/testkit';
+import { gql, until } from '@platform/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
@@ -12,7 +12,7 @@ let p: TestPlatform;
 let provider: string;
 
 beforeAll(async () => {
-  p = await startTestPlatform({ billing: { options: { clock: () => now } } });
+  p = await startTestPlatform({ billing: { env: { PAYMENT_SIMULATOR_DELAY_MS: '200' }, options: { clock: () => now } } });
   provider = await p.login(PROVIDER_OWNER);
 }, 180_000);
 afterAll(() => p?.close());
@@ -40,6 +40,17 @@ const tenancyEvents = async (organizationId: string) =>
       p.tenancy.db,
     )
   ).rows.map((r) => r.payload);
+
+/** A service token as identity issues it to a service holding its credential. */
+async function serviceToken(service: 'billing' | 'wallet', scopes: string[]): Promise<string> {
+  const response = await fetch(new URL('/internal/service-token', p.urls.identity), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${p.serviceSecrets[service]}` },
+    body: JSON.stringify({ service, scopes }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { token: string }).token;
+}
 
 describe('overdue bills suspend the organisation through the real tenancy', () => {
   test('13 days unpaid: still ACTIVE; 14 days: SUSPENDED once; a paid bill never suspends', { timeout: 120_000 }, async () => {
@@ -79,15 +90,6 @@ describe('overdue bills suspend the organisation through the real tenancy', () =
   test('internalSuspendOrganization: only with tenancy:write, never the provider, idempotent, not through the gateway', { timeout: 120_000 }, async () => {
     const SUSPEND = 'mutation($id: ID!) { internalSuspendOrganization(organizationId: $id, reason: "test") }';
     const target = (await createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.provider)).id as string;
-    const serviceToken = async (service: 'billing' | 'wallet', scopes: string[]) => {
-      const response = await fetch(new URL('/internal/service-token', p.urls.identity), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${p.serviceSecrets[service]}` },
-        body: JSON.stringify({ service, scopes }),
-      });
-      expect(response.status).toBe(200);
-      return ((await response.json()) as { token: string }).token;
-    };
     expectError(await gql(p.urls.tenancy, SUSPEND, { id: target }, { token: provider }), 'FORBIDDEN');
     expectError(await gql(p.urls.tenancy, SUSPEND, { id: target }, { token: await serviceToken('wallet', ['tenancy:read']) }), 'FORBIDDEN');
     expect((await p.gateway(SUSPEND, { id: target }, provider)).errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -101,4 +103,64 @@ describe('overdue bills suspend the organisation through the real tenancy', () =
     expect(await statusOf(target)).toBe('SUSPENDED');
     expect(await tenancyEvents(target)).toHaveLength(1);
   });
+
+  test("internalResumeOrganization lifts only a service suspension: a person's stands; only with tenancy:write", { timeout: 120_000 }, async () => {
+    const SUSPEND = 'mutation($id: ID!) { internalSuspendOrganization(organizationId: $id, reason: "overdue") }';
+    const RESUME = 'mutation($id: ID!) { internalResumeOrganization(organizationId: $id, reason: "paid") }';
+    const SET_STATUS = 'mutation($id: ID!, $s: OrganizationStatus!) { updateOrganization(id: $id, input: { status: $s }) { status } }';
+    const billing = await serviceToken('billing', ['tenancy:write']);
+    const byBilling = (await createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.provider)).id as string;
+    const byPerson = (await createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.provider)).id as string;
+
+    expectError(await gql(p.urls.tenancy, RESUME, { id: byBilling }, { token: await serviceToken('wallet', ['tenancy:read']) }), 'FORBIDDEN');
+    expect(ok(await gql(p.urls.tenancy, RESUME, { id: byBilling }, { token: billing }))).toEqual({ internalResumeOrganization: false }); // active
+    expect(ok(await gql(p.urls.tenancy, SUSPEND, { id: byBilling }, { token: billing }))).toEqual({ internalSuspendOrganization: true });
+    expect(ok(await gql(p.urls.tenancy, RESUME, { id: byBilling }, { token: billing }))).toEqual({ internalResumeOrganization: true });
+    expect(ok(await gql(p.urls.tenancy, RESUME, { id: byBilling }, { token: billing }))).toEqual({ internalResumeOrganization: false });
+    expect(await statusOf(byBilling)).toBe('ACTIVE');
+    expect((await tenancyEvents(byBilling)).map((e) => [e['status'], e['reason']])).toEqual([
+      ['SUSPENDED', 'overdue'],
+      ['ACTIVE', 'paid'],
+    ]);
+
+    // Suspended by billing, then by a person too: the person's decision stands when billing lifts its own.
+    expect(ok(await gql(p.urls.tenancy, SUSPEND, { id: byPerson }, { token: billing }))).toEqual({ internalSuspendOrganization: true });
+    expect(ok(await p.gateway(SET_STATUS, { id: byPerson, s: 'SUSPENDED' }, provider))).toEqual({ updateOrganization: { status: 'SUSPENDED' } });
+    expect(ok(await gql(p.urls.tenancy, RESUME, { id: byPerson }, { token: billing }))).toEqual({ internalResumeOrganization: false });
+    expect(await statusOf(byPerson)).toBe('SUSPENDED');
+  });
+
+  test(
+    'suspended for an overdue bill, the customer tops up through the payment provider: the bill is paid from the wallet and the suspension lifted',
+    { timeout: 120_000 },
+    async () => {
+      const org = (await createOrg(p, provider, 'CUSTOMER', DEMO_ORGS.provider)).id as string;
+      const billId = await insertBill(org, 'UNPAID', '2026-12-01T00:00:00Z'); // R 115.00, an empty wallet
+      now = new Date('2026-12-16T00:00:00Z');
+      await p.billing.suspendOverdue();
+      expect(await statusOf(org)).toBe('SUSPENDED');
+      expect(await suspendedAt(billId)).toEqual(new Date('2026-12-16T00:00:00Z'));
+
+      // Suspended, it may still pay in; the simulated provider completes the checkout by itself (its webhook is
+      // signed with the wall clock, which billing's clock must be within 5 minutes of).
+      const paidAt = new Date();
+      now = paidAt;
+      const CREATE = 'mutation($i: CreateTopUpInput!) { createTopUp(input: $i) { id status } }';
+      const created = ok(await p.gateway<{ createTopUp: { id: string; status: string } }>(CREATE, { i: { organizationId: org, amount: '200.00' } }, provider));
+      expect(created.createTopUp.status).toBe('PENDING');
+
+      // The credit lands, the bill is settled from it, and tenancy resumes the organisation.
+      await until(async () => ((await statusOf(org)) === 'ACTIVE' ? true : undefined), 30_000);
+      const bill = (
+        await sql<{ status: string; suspension_lifted_at: Date | null }>`select status, suspension_lifted_at from bills where id = ${billId}`.execute(
+          p.billing.db,
+        )
+      ).rows[0]!;
+      expect(bill).toEqual({ status: 'PAID', suspension_lifted_at: paidAt });
+      const WALLET = 'query($id: ID!) { organization(id: $id) { wallet { balance { amount } } } }';
+      const wallet = ok(await p.gateway<{ organization: { wallet: { balance: { amount: string } } } }>(WALLET, { id: org }, provider));
+      expect(wallet.organization.wallet.balance.amount).toBe('85.00'); // 200.00 in, 115.00 for the bill
+      expect((await tenancyEvents(org)).map((e) => e['status'])).toEqual(['SUSPENDED', 'ACTIVE']);
+    },
+  );
 });

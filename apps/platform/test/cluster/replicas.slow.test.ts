@@ -16,7 +16,6 @@ const runnable = Boolean(REDIS_URL) && existsSync(NGINX_BIN);
 if (!runnable) console.warn(`replicas.slow.test.ts skipped: needs REDIS_URL and nginx at ${NGINX_BIN} (apt-get install -y nginx)`);
 
 const BUILD_MS = 1500;
-const PRICE = 79_400n; // VM-GP-2C8G, R794.00 a month: the hold each provisioning captures
 const PROVISION = `mutation($input: ProvisionVirtualMachineInput!) { provisionVirtualMachine(input: $input) { id status } }`;
 
 let cluster: Cluster;
@@ -129,7 +128,7 @@ describe.skipIf(!runnable)('two replicas of vms, wallet and the gateway behind n
     }
   });
 
-  test('provisioning under load through the load balancer builds each VM once and captures each hold once', { timeout: 90_000 }, async () => {
+  test('provisioning under load through the load balancer builds each VM once and releases each hold (a funds check) once it runs', { timeout: 90_000 }, async () => {
     const before = await available();
     const [vms1, vms2] = cluster.replicas.vms;
     const builtBefore = new Set([...buildsOn(vms1!), ...buildsOn(vms2!)]);
@@ -148,7 +147,7 @@ describe.skipIf(!runnable)('two replicas of vms, wallet and the gateway behind n
     expect([...on1!, ...on2!].sort()).toEqual([...vmIds].sort()); // every VM built, none twice, on either replica
     expect(on1!.length).toBeGreaterThan(0); // both replicas did work
     expect(on2!.length).toBeGreaterThan(0);
-    expect(before - (await available())).toBe(16n * PRICE);
+    expect(await available()).toBe(before); // every hold given back once its VM runs: the monthly bill charges usage
   });
 
   test('a vms replica killed mid-build: the other takes the saga over when its lease runs out and finishes it', { timeout: 90_000 }, async () => {
@@ -165,6 +164,6 @@ describe.skipIf(!runnable)('two replicas of vms, wallet and the gateway behind n
     await untilRunning([vmId]);
     expect(buildsOn(vms2!).filter((id) => id === vmId)).toEqual([vmId]); // taken over: built again once, by vms-2
     expect(vms2!.lines.some((line) => line.includes('"provisioning sagas taken over"'))).toBe(true);
-    expect(before - (await available())).toBe(PRICE); // one hold, captured once
+    expect(await available()).toBe(before); // the hold given back once the VM runs
   });
 });

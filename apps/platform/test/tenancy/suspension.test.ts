@@ -117,7 +117,7 @@ describe('a suspended customer', () => {
     const again = await p.gateway(PROVISION, provision('susp-new-01'), protea);
     expect(again.errors).toBeUndefined();
     expect(await vmsNamed('susp-new-01')).toBe(1);
-    await untilVm(again.data.provisionVirtualMachine.id, 'RUNNING'); // its hold captured: the ledger is quiet for the next test
+    await untilVm(again.data.provisionVirtualMachine.id, 'RUNNING'); // its hold released: the ledger is quiet for the next test
   });
 });
 

@@ -233,6 +233,58 @@ export async function lockOverdueBill(trx: Transaction<BillingDatabase>, billId:
   return row ? toBill(row) : undefined;
 }
 
+/**
+ * Serialises the overdue policy per organisation: a suspension and the lifting of one never interleave, so
+ * a lift never misses a bill that is being suspended at that moment. Held until the transaction ends.
+ */
+export async function lockOrganizationBills(trx: Transaction<BillingDatabase>, organizationId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${ORGANIZATION_BILLS_LOCK}, hashtext(${organizationId}))`.execute(trx);
+}
+/** The advisory-lock class of lockOrganizationBills (any fixed number no other lock in this database uses). */
+const ORGANIZATION_BILLS_LOCK = 12;
+
+/** Organisations with a paid bill whose suspension has not been lifted yet. */
+export async function organizationsToLift(db: Kysely<BillingDatabase>, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('bills')
+    .select('organization_id')
+    .distinct()
+    .where('status', '=', 'PAID')
+    .where('suspended_at', 'is not', null)
+    .where('suspension_lifted_at', 'is', null)
+    .orderBy('organization_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.organization_id);
+}
+
+/** Whether the organisation still has an unpaid bill it was suspended for. */
+export async function hasSuspendedUnpaid(trx: Transaction<BillingDatabase>, organizationId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('bills')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('status', '=', 'UNPAID')
+    .where('suspended_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Marks the organisation's paid, suspended bills as lifted; returns their invoice numbers. */
+export async function markSuspensionLifted(trx: Transaction<BillingDatabase>, organizationId: string, at: Date): Promise<bigint[]> {
+  const rows = await trx
+    .updateTable('bills')
+    .set({ suspension_lifted_at: at })
+    .where('organization_id', '=', organizationId)
+    .where('status', '=', 'PAID')
+    .where('suspended_at', 'is not', null)
+    .where('suspension_lifted_at', 'is', null)
+    .returning('invoice_number')
+    .execute();
+  return rows.map((r) => BigInt(r.invoice_number)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export async function markSuspended(trx: Transaction<BillingDatabase>, billId: string, at: Date): Promise<void> {
   await trx.updateTable('bills').set({ suspended_at: at }).where('id', '=', billId).execute();
 }

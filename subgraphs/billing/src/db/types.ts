@@ -42,6 +42,7 @@ export interface BillsTable {
   unpaid_since: Date | null;
   wallet_transaction_id: string | null;
   suspended_at: Date | null;
+  suspension_lifted_at: Date | null;
 }
 
 export interface BillLinesTable {

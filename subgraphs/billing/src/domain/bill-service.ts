@@ -280,10 +280,14 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
    * billing.bill.unpaid event; an UNPAID bill is tried again on later passes (the wallet may have been
    * topped up). A wallet that cannot be reached leaves the bill as it was, for the next pass.
    */
-  async settleUnpaid(filter: { period?: BillingPeriod } = {}): Promise<{ paid: number; unpaid: number }> {
+  async settleUnpaid(filter: { period?: BillingPeriod; organizationId?: string } = {}): Promise<{ paid: number; unpaid: number }> {
     let paid = 0;
     let unpaid = 0;
-    const bills = (await unsettledBills(this.db, 10_000)).filter((b) => !filter.period || b.period.start.getTime() === filter.period.start.getTime());
+    const bills = (await unsettledBills(this.db, 10_000)).filter(
+      (b) =>
+        (!filter.period || b.period.start.getTime() === filter.period.start.getTime()) &&
+        (!filter.organizationId || b.organizationId === filter.organizationId),
+    );
     for (const bill of bills) {
       const outcome = await this.settlement
         .settle({

@@ -31,6 +31,8 @@ export interface TopUpOptions {
   readonly minMinor: bigint;
   readonly maxMinor: bigint;
   readonly clock?: () => Date;
+  /** Called once a credit is posted: an overdue organisation's bills are settled (and its suspension lifted) without waiting for the next pass. */
+  readonly onCredited?: (organizationId: string) => Promise<void>;
 }
 
 /** What a webhook delivery did: a duplicate and an ignored event are still answered 200 (the provider must stop retrying). */
@@ -154,6 +156,10 @@ export class TopUpService {
           paymentReference: topUp.providerReference ?? topUp.id,
         });
         await markCredited(this.db, topUp.id, this.clock());
+        // Best effort: the periodic collection pass settles whatever this misses.
+        await this.options
+          .onCredited?.(topUp.organizationId)
+          .catch((error: unknown) => this.options.logger.warn('settling after a top-up failed; the next pass retries', { topUpId: topUp.id, error }));
       }
       if (owesRefund) {
         await this.options.wallet.refundTopUp({

@@ -16,6 +16,8 @@ export interface PaymentPorts {
   readonly orgDirectory: OrgDirectory;
   readonly logger: Logger;
   readonly clock?: () => Date;
+  /** Money arrived in an organisation's wallet (a top-up credited): settle what it owes now. */
+  readonly onCredited?: (organizationId: string) => Promise<void>;
 }
 
 export interface PaymentLimits {
@@ -40,6 +42,7 @@ export function createPaymentServices(db: BillingDb, ports: PaymentPorts, limits
       minMinor: BigInt(limits.topUpMinRands) * 100n,
       maxMinor: BigInt(limits.topUpMaxRands) * 100n,
       clock: ports.clock,
+      onCredited: ports.onCredited,
     }),
     commission: new CommissionService(db, { revenue: ports.billedRevenue, orgDirectory: ports.orgDirectory, wallet: ports.wallet, clock: ports.clock }),
     budgets: new BudgetService(db, ports.accruedSpend, ports.clock),

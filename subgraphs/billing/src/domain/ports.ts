@@ -45,9 +45,11 @@ export interface SettlementPort {
   }): Promise<SettlementOutcome>;
 }
 
-/** tenancy (scope tenancy:write): suspends an organisation; idempotent. Throws when tenancy cannot be reached or refuses. */
+/** tenancy (scope tenancy:write): suspends an organisation, and lifts that suspension; idempotent. Throws when tenancy cannot be reached or refuses. */
 export interface SuspensionPort {
   suspend(organizationId: string, reason: string): Promise<void>;
+  /** Lifts a suspension billing made; a person's suspension stands (false). */
+  resume(organizationId: string, reason: string): Promise<boolean>;
 }
 
 /** A VM as the vms inventory reports it now. */

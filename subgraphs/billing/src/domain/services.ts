@@ -12,8 +12,10 @@ import { Reconciliation } from './reconciliation.ts';
 export interface BillingServices extends PaymentServices {
   readonly bills: BillService;
   readonly reconciliation: Reconciliation;
-  /** The overdue policy: suspends organisations whose bills stay unpaid (BILLING_SUSPEND_AFTER_DAYS). */
+  /** The overdue policy: suspends organisations whose bills stay unpaid (BILLING_SUSPEND_AFTER_DAYS), and lifts it once paid. */
   readonly overdue: OverdueSuspension;
+  /** Collection: settles unpaid bills (of one organisation, or all) from the wallet, then lifts suspensions they had caused. */
+  readonly collect: Collect;
   readonly clock: Clock;
   /** Where invoice documents are served (set once the server listens). */
   readonly invoiceBaseUrl: () => string;
@@ -27,12 +29,15 @@ export interface BillingPorts {
   readonly suspension: SuspensionPort;
 }
 
+/** Settles unpaid bills (of one organisation, or all), then lifts the suspensions paid bills had caused. */
+export type Collect = (organizationId?: string) => Promise<void>;
+
 export const createServices = (
   db: BillingDb,
   background: BillingDb,
   ports: BillingPorts,
   /** The money flows, given the bills they read spend and revenue from (budgets, commission). */
-  payments: (bills: BillService) => PaymentServices,
+  payments: (bills: BillService, collect: Collect) => PaymentServices,
   clock: Clock,
   logger: Logger,
   invoiceBaseUrl: () => string,
@@ -41,12 +46,18 @@ export const createServices = (
   ratedUsageCacheSize: number,
 ): BillingServices => {
   const bills = new BillService(db, ports.prices, ports.freshPrices, ports.settlement, clock, logger, new RatedUsageCache(ratedUsageCacheSize));
+  // Background work stays out of requests' statement counts.
+  const overdue = new OverdueSuspension(background, ports.suspension, suspendAfterDays, clock, logger);
+  const collect: Collect = async (organizationId) => {
+    await bills.settleUnpaid(organizationId ? { organizationId } : {});
+    await overdue.lift();
+  };
   return {
-    ...payments(bills),
+    ...payments(bills, collect),
     bills,
-    // Background work stays out of requests' statement counts.
     reconciliation: new Reconciliation(background, ports.inventory, clock, logger),
-    overdue: new OverdueSuspension(background, ports.suspension, suspendAfterDays, clock, logger),
+    overdue,
+    collect,
     clock,
     invoiceBaseUrl,
   };

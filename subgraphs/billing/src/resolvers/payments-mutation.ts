@@ -18,7 +18,8 @@ export const paymentMutations: PaymentMutations = {
         ...parseMoneyInput(input),
         idempotencyKey: input.idempotencyKey === null || input.idempotencyKey === undefined ? null : parseIdempotencyKey(input.idempotencyKey),
       };
-      const caller = await ctx.access.assertMember(command.organizationId, 'BILLING', { write: true });
+      // Paying in is allowed while suspended: it is how an organisation suspended for an overdue bill pays its way out.
+      const caller = await ctx.access.assertMember(command.organizationId, 'BILLING');
       return ctx.services.topUps.create({
         organizationId: command.organizationId,
         amountMinor: command.amount,

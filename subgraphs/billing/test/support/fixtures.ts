@@ -69,21 +69,46 @@ export function testWallet() {
   };
 }
 
-/** Tenancy stand-in for the overdue policy: records each suspension asked for; can be made unreachable. */
+/**
+ * Tenancy stand-in for the overdue policy: records each suspension and resumption asked for and keeps each
+ * organisation's status like tenancy (a suspension by a person is not lifted by billing); can be made
+ * unreachable, or slow (`delayMs`, to widen races).
+ */
 export function testTenancy() {
   const suspensions: { organizationId: string; reason: string }[] = [];
+  const resumptions: { organizationId: string; reason: string }[] = [];
+  /** SUSPENDED organisations: by billing ('service') or by a person ('person'). */
+  const suspended = new Map<string, 'service' | 'person'>();
   let down = false;
+  let delayMs = 0;
+  const pause = () => (delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve());
   const port: SuspensionPort = {
     async suspend(organizationId, reason) {
+      await pause();
       if (down) throw new Error('tenancy unreachable');
       suspensions.push({ organizationId, reason });
+      if (!suspended.has(organizationId)) suspended.set(organizationId, 'service');
+    },
+    async resume(organizationId, reason) {
+      await pause();
+      if (down) throw new Error('tenancy unreachable');
+      if (suspended.get(organizationId) !== 'service') return false;
+      suspended.delete(organizationId);
+      resumptions.push({ organizationId, reason });
+      return true;
     },
   };
   return {
     port,
     suspensions,
+    resumptions,
+    statusOf: (organizationId: string) => (suspended.has(organizationId) ? 'SUSPENDED' : 'ACTIVE'),
+    suspendByPerson: (organizationId: string) => suspended.set(organizationId, 'person'),
     setDown(value: boolean) {
       down = value;
+    },
+    setDelay(ms: number) {
+      delayMs = ms;
     },
   };
 }

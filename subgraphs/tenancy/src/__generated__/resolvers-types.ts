@@ -84,6 +84,8 @@ export type Mutation = {
   createOrganization: Organization;
   /** For identity (scope tenancy:write): grants a membership to a newly created user. Idempotent. */
   internalGrantMembership: Scalars['Boolean']['output'];
+  /** For billing (scope tenancy:write): lifts a suspension made by internalSuspendOrganization (the overdue bills are paid); a person's suspension stands. Idempotent: true when this call resumed it. */
+  internalResumeOrganization: Scalars['Boolean']['output'];
   /** For billing (scope tenancy:write): suspends a customer or reseller (an overdue bill). Idempotent: true when this call suspended it, false when it already was. */
   internalSuspendOrganization: Scalars['Boolean']['output'];
   /** Removes a member. The last owner cannot be removed. Returns the removed membership's id. */
@@ -116,6 +118,12 @@ export type MutationInternalGrantMembershipArgs = {
   organizationId: Scalars['ID']['input'];
   role: Role;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationInternalResumeOrganizationArgs = {
+  organizationId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -439,6 +447,7 @@ export type MutationResolvers<ContextType = TenancyContext, ParentType extends R
   changeMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationChangeMemberRoleArgs, 'organizationId' | 'role' | 'userId'>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   internalGrantMembership?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationInternalGrantMembershipArgs, 'organizationId' | 'role' | 'userId'>>;
+  internalResumeOrganization?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationInternalResumeOrganizationArgs, 'organizationId' | 'reason'>>;
   internalSuspendOrganization?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationInternalSuspendOrganizationArgs, 'organizationId' | 'reason'>>;
   removeMember?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationRemoveMemberArgs, 'organizationId' | 'userId'>>;
   updateOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'id' | 'input'>>;

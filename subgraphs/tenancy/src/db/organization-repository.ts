@@ -69,7 +69,7 @@ const insertRow = (trx: Transaction<TenancyDatabase>, org: NewOrganization) =>
 export async function updateOrganization(
   trx: Transaction<TenancyDatabase>,
   id: string,
-  changes: { name?: string; status?: OrganizationStatus },
+  changes: { name?: string; status?: OrganizationStatus; suspended_by_service?: boolean },
 ): Promise<Organization> {
   const row = await trx
     .updateTable('organizations')
@@ -78,6 +78,19 @@ export async function updateOrganization(
     .returningAll()
     .executeTakeFirstOrThrow();
   return toOrganization(row);
+}
+
+/** SUSPENDED → ACTIVE only when a service suspended it; null (nothing written) otherwise. */
+export async function resumeServiceSuspension(trx: Transaction<TenancyDatabase>, id: string): Promise<Organization | null> {
+  const row = await trx
+    .updateTable('organizations')
+    .set({ status: 'ACTIVE', suspended_by_service: false, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'SUSPENDED')
+    .where('suspended_by_service', '=', true)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toOrganization(row) : null;
 }
 
 /** One page of children for each parent, in a single statement. */

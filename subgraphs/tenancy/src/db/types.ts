@@ -8,6 +8,8 @@ export interface OrganizationsTable {
   parent_id: string | null;
   path: string[];
   status: Generated<'ACTIVE' | 'SUSPENDED'>;
+  /** The current suspension is a service's (billing's overdue policy), which that service may lift. */
+  suspended_by_service: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,7 +1,15 @@
 import { writeOutbox } from '@platform/events';
 import { badInput, fail, inTransaction, isUniqueViolation, newId, type OrganizationKind, type Page } from '@platform/kernel';
 import type { Kysely, Transaction } from 'kysely';
-import { countSubtree, insertOrganization, listSubtree, lockOrganization, updateOrganization, type OrgCursor } from '../db/organization-repository.ts';
+import {
+  countSubtree,
+  insertOrganization,
+  listSubtree,
+  lockOrganization,
+  resumeServiceSuspension,
+  updateOrganization,
+  type OrgCursor,
+} from '../db/organization-repository.ts';
 import type { TenancyDatabase } from '../db/types.ts';
 import { ALLOWED_PARENT_KINDS, type Organization, type OrganizationStatus, type SubtreeFilter } from './organization.ts';
 
@@ -54,7 +62,8 @@ export class OrganizationService {
         if (command.actorOrganizationId === organizationId) throw fail('FORBIDDEN', 'An organization above this one must change its status.');
       }
       statusChanged = status !== null && status !== current.status;
-      const changes = { ...(name !== null ? { name } : {}), ...(status !== null ? { status } : {}) };
+      // A person setting the status takes the decision over from any service that suspended it.
+      const changes = { ...(name !== null ? { name } : {}), ...(status !== null ? { status, suspended_by_service: false } : {}) };
       const org = await uniqueName(name, () => updateOrganization(trx, organizationId, changes));
       await writeOutbox(trx, 'tenancy.organization.updated', { organizationId, name: org.name, status: org.status });
       return org;
@@ -72,7 +81,24 @@ export class OrganizationService {
       const current = await lockOrThrow(trx, organizationId, 'organizationId');
       if (current.parentId === null) throw badInput('organizationId', 'the provider cannot be suspended.');
       if (current.status === 'SUSPENDED') return false;
-      const org = await updateOrganization(trx, organizationId, { status: 'SUSPENDED' });
+      const org = await updateOrganization(trx, organizationId, { status: 'SUSPENDED', suspended_by_service: true });
+      await writeOutbox(trx, 'tenancy.organization.updated', { organizationId, name: org.name, status: org.status, reason });
+      return true;
+    });
+    if (changed) this.onStatusChanged();
+    return changed;
+  }
+
+  /**
+   * A service lifting its own suspension (billing: the overdue bills are paid). Idempotent: true when this
+   * call resumed the organisation; false when it is active, or suspended by a person (that decision stands).
+   */
+  async resumeByService(organizationId: string, reason: string): Promise<boolean> {
+    const changed = await inTransaction(this.db, async (trx) => {
+      const current = await lockOrThrow(trx, organizationId, 'organizationId');
+      if (current.parentId === null) throw badInput('organizationId', 'the provider is never suspended.');
+      const org = await resumeServiceSuspension(trx, organizationId);
+      if (!org) return false;
       await writeOutbox(trx, 'tenancy.organization.updated', { organizationId, name: org.name, status: org.status, reason });
       return true;
     });

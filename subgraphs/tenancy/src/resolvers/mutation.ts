@@ -57,4 +57,10 @@ export const Mutation: MutationResolvers = {
     const reason = parseText(args.reason, 'reason', { max: 200, singleLine: true });
     return ctx.services.organizations.suspendByService(organizationId, reason);
   },
+  internalResumeOrganization: async (_root, args, ctx) => {
+    ctx.access.requireServiceScope('tenancy:write');
+    const organizationId = parseId(args.organizationId, 'organizationId');
+    const reason = parseText(args.reason, 'reason', { max: 200, singleLine: true });
+    return ctx.services.organizations.resumeByService(organizationId, reason);
+  },
 };

@@ -326,8 +326,8 @@ export type Mutation = {
   powerOnVirtualMachine: VirtualMachine;
   /**
    * Prices a VM (a catalogue VM size, or a custom spec), holds its first month on the organisation's wallet
-   * (INSUFFICIENT_FUNDS when short) and builds it: the VM comes back PROVISIONING, then turns RUNNING (the hold
-   * is captured) or ERROR (the hold is released). Needs MEMBER on the organisation. The same idempotencyKey with
+   * (INSUFFICIENT_FUNDS when short) and builds it: the VM comes back PROVISIONING, then turns RUNNING or ERROR, and
+   * the hold (a funds check) is released: the monthly bill charges usage. Needs MEMBER on the organisation. The same idempotencyKey with
    * the same request returns the same VM; with a different request, CONFLICT.
    */
   provisionVirtualMachine: VirtualMachine;

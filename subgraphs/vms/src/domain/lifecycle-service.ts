@@ -33,8 +33,9 @@ export interface LifecycleRequest {
  * the VM's status (and, for a resize, on the spec it was read with) together with its history line and
  * outbox event, in one transaction that commits BEFORE the compute provider is asked: of two racing
  * requests only the one that recorded its transition reaches the provider. A resize that costs more a
- * month holds the difference on the wallet first (INSUFFICIENT_FUNDS when short), captured once the
- * provider has applied it and released when the resize does not happen.
+ * month holds the difference on the wallet first (INSUFFICIENT_FUNDS when short): a funds check,
+ * released once the resize is applied or refused. The money is taken by the monthly bill for the usage
+ * at each size (DESIGN §5 "Billing"), never upfront as well.
  */
 export class Lifecycle {
   constructor(
@@ -110,11 +111,8 @@ export class Lifecycle {
       if (hold) await this.releaseHold(hold);
       throw error;
     }
-    if (hold) {
-      await this.options.wallet
-        .captureHold(hold.view.id, `${hold.key}:capture`)
-        .catch((error) => this.options.logger.warn('resize hold not captured', { vmId: vm.id, holdId: hold.view.id, error }));
-    }
+    // The hold was the funds check for the bigger size; the monthly bill charges the usage at the new size.
+    if (hold) await this.releaseHold(hold);
     return changed;
   }
 

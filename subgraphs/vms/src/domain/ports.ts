@@ -32,6 +32,5 @@ export interface PlaceHold {
 /** wallet, scope wallet:hold. Refusals (INSUFFICIENT_FUNDS, INVALID_STATE, …) come as the kernel's ServiceRefusal. */
 export interface WalletPort {
   placeHold(request: PlaceHold): Promise<HoldView>;
-  captureHold(holdId: string, idempotencyKey: string): Promise<HoldView>;
   releaseHold(holdId: string, idempotencyKey: string): Promise<HoldView>;
 }

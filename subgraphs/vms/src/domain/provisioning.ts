@@ -43,11 +43,11 @@ export interface ProvisioningOptions {
 const memoryMib = (spec: VmSize) => spec.memoryGib * 1024;
 
 /**
- * The provisioning saga (DESIGN §5): price → hold → VM PROVISIONING (+ outbox) → build → RUNNING and
- * capture, or ERROR and release. Every state change is a compare-and-set on the saga row and every
+ * The provisioning saga (DESIGN §5): price → hold → VM PROVISIONING (+ outbox) → build → RUNNING, or
+ * ERROR; the hold is released either way (it is a funds check: usage is charged by the monthly bill). Every state change is a compare-and-set on the saga row and every
  * remote step carries a key derived from the saga, so any number of drivers (a client retrying with
  * the same key, a recovery pass after a crash) can run it concurrently and the outcome is the same:
- * one VM, one hold, captured or released. Expected refusals end the saga; anything else leaves it
+ * one VM, one hold, released once. Expected refusals end the saga; anything else leaves it
  * where it is for the recovery pass.
  */
 export class Provisioning {
@@ -190,7 +190,7 @@ export class Provisioning {
           saga = await this.build(db, saga, lease);
           break;
         case 'BUILT':
-          saga = await this.capture(db, saga);
+          saga = await this.complete(db, saga);
           break;
         case 'COMPENSATING':
           saga = await this.release(db, saga);
@@ -246,47 +246,41 @@ export class Provisioning {
     }
   }
 
-  /** BUILT → COMPLETED: capture the hold, then the VM RUNNING with its event. */
-  private async capture(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
-    const holdId = saga.holdId!;
-    let reason: string | null = null;
-    try {
-      await this.options.wallet.captureHold(holdId, sagaKeys.capture(saga));
-    } catch (error) {
-      // The hold expired or was released under us: the VM was built but is not paid for.
-      if (!(error instanceof ServiceRefusal && error.code === 'INVALID_STATE')) throw error;
-      reason = `Payment could not be taken: ${error.message}`;
-    }
+  /**
+   * BUILT → COMPLETED: the hold released, then the VM RUNNING with its event. The hold was the funds
+   * check (a month of this VM was available when it was asked for); the money is taken once, by the
+   * monthly bill for the usage (DESIGN §5 "Billing"): capturing it here as well charged twice.
+   */
+  private async complete(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
+    await this.giveBack(saga);
     const now = new Date();
     const next = await inTransaction(db, async (trx) => {
-      const moved = await moveSaga(
-        trx,
-        saga.id,
-        ['BUILT'],
-        reason ? { state: 'FAILED', errorCode: 'CAPTURE_FAILED', errorMessage: reason } : { state: 'COMPLETED' },
-      );
+      const moved = await moveSaga(trx, saga.id, ['BUILT'], { state: 'COMPLETED' });
       if (!moved) return null;
-      const vm = reason
-        ? await changeVm(trx, saga.request.vmId, ['PROVISIONING'], { status: 'ERROR', powerState: 'POWERED_OFF', statusReason: reason, at: now })
-        : await changeVm(trx, saga.request.vmId, ['PROVISIONING'], { status: 'RUNNING', powerState: 'POWERED_ON', at: now });
+      const vm = await changeVm(trx, saga.request.vmId, ['PROVISIONING'], { status: 'RUNNING', powerState: 'POWERED_ON', at: now });
       if (vm) {
-        await insertEvents(trx, [event(vm, reason ? 'PROVISION_FAILED' : 'PROVISIONED', 'PROVISIONING', vm.status, 'system', now, reason)]);
-        await writeOutbox(trx, reason ? 'vms.vm.provision_failed' : 'vms.vm.provisioned', eventPayload(vm, now, { holdId }));
+        await insertEvents(trx, [event(vm, 'PROVISIONED', 'PROVISIONING', vm.status, 'system', now, null)]);
+        await writeOutbox(trx, 'vms.vm.provisioned', eventPayload(vm, now, { holdId: saga.holdId! }));
       }
       return moved;
     });
     return next ?? this.reload(db, saga);
   }
 
-  /** COMPENSATING → FAILED: give the hold back (already expired or released counts as given back). */
+  /** COMPENSATING → FAILED: give the hold back. */
   private async release(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {
+    await this.giveBack(saga);
+    return (await moveSaga(db, saga.id, ['COMPENSATING'], { state: 'FAILED' })) ?? this.reload(db, saga);
+  }
+
+  /** Releases the saga's hold; already expired or released counts as given back. A saga ends one way, so one key serves both. */
+  private async giveBack(saga: Saga): Promise<void> {
     try {
       await this.options.wallet.releaseHold(saga.holdId!, sagaKeys.release(saga));
     } catch (error) {
-      // EXPIRED or RELEASED: the funds are back already. CAPTURED would be a bug: let it surface.
+      // CAPTURED would be a bug: let it surface.
       if (!(error instanceof ServiceRefusal && error.code === 'INVALID_STATE' && error.extensions['status'] !== 'CAPTURED')) throw error;
     }
-    return (await moveSaga(db, saga.id, ['COMPENSATING'], { state: 'FAILED' })) ?? this.reload(db, saga);
   }
 
   private async reload(db: Kysely<VmsDatabase>, saga: Saga): Promise<Saga> {

@@ -5,7 +5,7 @@ import type { VmSize } from '@platform/kernel';
  * The provisioning saga's states (DESIGN §5):
  *   HOLDING      priced; the hold is being placed (its key is derived from the saga id, so repeating is harmless)
  *   BUILDING     hold placed, VM row PROVISIONING (one transaction with its outbox event); the provider builds
- *   BUILT        the provider reported success; the hold is being captured
+ *   BUILT        the provider reported success; the hold (a funds check: the monthly bill charges usage) is being released
  *   COMPENSATING the build failed, VM ERROR; the hold is being released
  *   COMPLETED / FAILED   final. REJECTED: refused before any VM existed (e.g. INSUFFICIENT_FUNDS), nothing held.
  */
@@ -68,6 +68,5 @@ export function requestHash(request: ClientRequest): string {
 /** Idempotency keys for the remote steps, derived from the saga: a repeated step is the same request. */
 export const sagaKeys = {
   hold: (saga: Pick<Saga, 'id' | 'attempt'>) => `vms-saga:${saga.id}:hold:${saga.attempt}`,
-  capture: (saga: Pick<Saga, 'id'>) => `vms-saga:${saga.id}:capture`,
   release: (saga: Pick<Saga, 'id'>) => `vms-saga:${saga.id}:release`,
 };

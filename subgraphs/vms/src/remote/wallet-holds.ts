@@ -2,10 +2,9 @@ import { createServiceClient, type ServiceTokenSource, toMoney } from '@platform
 import type { HoldView, WalletPort } from '../domain/ports.ts';
 
 const PLACE = `mutation VmsPlaceHold($input: PlaceHoldInput!) { internalPlaceHold(input: $input) { id status } }`;
-const CAPTURE = `mutation VmsCaptureHold($input: CaptureHoldInput!) { internalCaptureHold(input: $input) { id status } }`;
 const RELEASE = `mutation VmsReleaseHold($input: ReleaseHoldInput!) { internalReleaseHold(input: $input) { id status } }`;
 
-/** The wallet's hold operations (scope wallet:hold), each idempotent under the key given. */
+/** The wallet's hold operations vms uses (scope wallet:hold): place and release, each idempotent under the key given. */
 export function walletHolds(walletUrl: string | (() => string), tokens: ServiceTokenSource): WalletPort {
   const wallet = createServiceClient({ url: walletUrl, tokens });
   return {
@@ -20,9 +19,6 @@ export function walletHolds(walletUrl: string | (() => string), tokens: ServiceT
         expiresInSeconds: h.expiresInSeconds,
       };
       return (await wallet.request<{ internalPlaceHold: HoldView }>(PLACE, { input })).internalPlaceHold;
-    },
-    async captureHold(holdId, idempotencyKey) {
-      return (await wallet.request<{ internalCaptureHold: HoldView }>(CAPTURE, { input: { holdId, idempotencyKey } })).internalCaptureHold;
     },
     async releaseHold(holdId, idempotencyKey) {
       return (await wallet.request<{ internalReleaseHold: HoldView }>(RELEASE, { input: { holdId, idempotencyKey } })).internalReleaseHold;

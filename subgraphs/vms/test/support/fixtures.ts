@@ -29,7 +29,7 @@ export interface TestHold {
   readonly id: string;
   readonly organizationId: string;
   readonly amountMinor: bigint;
-  status: 'PENDING' | 'CAPTURED' | 'RELEASED';
+  status: 'PENDING' | 'RELEASED';
 }
 
 function testWallet() {
@@ -48,11 +48,6 @@ function testWallet() {
       holds.set(hold.id, hold);
       byKey.set(h.idempotencyKey, hold);
       return { id: hold.id, status: hold.status };
-    },
-    async captureHold(id) {
-      const hold = holds.get(id)!;
-      hold.status = 'CAPTURED';
-      return { id, status: hold.status };
     },
     async releaseHold(id) {
       const hold = holds.get(id)!;

@@ -18,7 +18,7 @@ type PublicMutations = Pick<MutationResolvers, 'topUpWallet' | 'adjustWallet' | 
 export const publicMutations: PublicMutations = {
   async topUpWallet(_parent, { input }, ctx) {
     return fieldsUnder('input', async () => {
-      await assertMayCredit(ctx);
+      const source = await assertMayCredit(ctx);
       const organizationId = parseId(input.organizationId, 'organizationId');
       const command = {
         organizationId,
@@ -27,7 +27,9 @@ export const publicMutations: PublicMutations = {
         idempotencyKey: parseIdempotencyKey(input.idempotencyKey),
       };
       if (!(await ctx.access.node(organizationId))) throw fail('NOT_FOUND', 'organizationId: no such organisation.', { field: 'organizationId' });
-      await ctx.access.assertActive(organizationId);
+      // A payment the provider has completed is the customer's money and always lands, suspended or not:
+      // it is how an organisation suspended for an overdue bill pays its way out. Staff credits wait for a resume.
+      if (source === 'staff') await ctx.access.assertActive(organizationId);
       return ctx.wallets.topUp(command);
     });
   },
