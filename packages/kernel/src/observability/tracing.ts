@@ -38,7 +38,7 @@ export function startTracing(serviceName: string, env: Env = process.env): Traci
   if (!tracingRequested(env)) return OFF;
   if (running) return running; // one provider per process: the embedded platform's services share it
   const resource = resourceFromAttributes({ 'service.name': env['OTEL_SERVICE_NAME'] ?? serviceName }).merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(env) }))] });
   provider.register();
   setTracingEnabled(true);
   const tracing: Tracing = {
@@ -60,4 +60,12 @@ export function startTracing(serviceName: string, env: Env = process.env): Traci
 /** Flushes and stops the process's tracing, if started (stopOnSignals calls it before exiting). */
 export async function stopTracing(): Promise<void> {
   await running?.stop();
+}
+
+/** The OTLP/HTTP traces URL by the specification's rule; undefined leaves the SDK's default (localhost:4318). */
+function tracesUrl(env: Env): string | undefined {
+  const signal = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
+  if (signal) return signal;
+  const base = env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
