@@ -39,7 +39,14 @@ export async function startOtlpCollector() {
           const service = String(attributesOf(rs.resource?.attributes)['service.name'] ?? '');
           for (const ss of rs.scopeSpans ?? [])
             for (const s of ss.spans ?? [])
-              spans.push({ service, name: s.name, traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId), attributes: attributesOf(s.attributes) });
+              spans.push({
+                service,
+                name: s.name,
+                traceId: hex(s.traceId),
+                spanId: hex(s.spanId),
+                parentSpanId: hex(s.parentSpanId),
+                attributes: attributesOf(s.attributes),
+              });
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' });
