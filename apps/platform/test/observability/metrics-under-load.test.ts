@@ -132,7 +132,7 @@ test('open subscriptions go up and down; outbox relay and consumer figures move 
   expect(lagCount(billingAfter) - lagCount(billingBefore)).toBe(handled(billingAfter) - handled(billingBefore));
   expect(figure(billingAfter, 'events_parked_total')).toBe(0);
 
-  client.dispose();
+  await client.dispose();
   await until(async () => ((await open()) === 0 ? true : undefined));
 });
 

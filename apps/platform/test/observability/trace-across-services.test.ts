@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, startTracing, withSpan, type Tracing } from '@platform/kernel';
+import { activeTraceId, createLogger, startTracing, withSpan, type Tracing } from '@platform/kernel';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { DEMO_ORGS } from '../../src/demo-data.ts';
 import { startTestPlatform, type TestPlatform } from '../../src/test-platform.ts';
@@ -78,8 +78,7 @@ test('a log line written inside a traced operation carries its trace id', async 
   let spanTraceId = '';
   try {
     await withSpan('log test', {}, async () => {
-      const { trace } = await import('@opentelemetry/api');
-      spanTraceId = trace.getActiveSpan()!.spanContext().traceId;
+      spanTraceId = activeTraceId()!;
       createLogger({ service: 'test' }).info('inside');
     });
     createLogger({ service: 'test' }).info('outside');
