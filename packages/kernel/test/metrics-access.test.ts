@@ -24,7 +24,7 @@ describe('who may read /metrics', () => {
     afterAll(() => closeServer(server));
 
     test('a scrape without it, or with another, gets 401 and no figures', async () => {
-      for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: TOKEN }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: TOKEN }] as Record<string, string>[]) {
         const response = await fetch(`${base}/metrics`, { headers });
         expect(response.status).toBe(401);
         expect(await response.text()).not.toContain('process_cpu');

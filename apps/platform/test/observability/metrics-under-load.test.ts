@@ -97,7 +97,7 @@ test('telemetry ingest: points received and points rejected', async () => {
     ),
   });
   expect(response.status).toBe(200);
-  expect((await response.json()).partialSuccess.rejectedDataPoints).toBe('2');
+  expect(((await response.json()) as { partialSuccess: { rejectedDataPoints: string } }).partialSuccess.rejectedDataPoints).toBe('2');
   const after = (await scrape(p.urls.vms)).text;
   expect(figure(after, 'telemetry_points_ingested_total') - figure(before, 'telemetry_points_ingested_total')).toBe(5);
   expect(figure(after, 'telemetry_points_rejected_total') - figure(before, 'telemetry_points_rejected_total')).toBe(2);
