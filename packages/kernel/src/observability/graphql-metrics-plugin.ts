@@ -16,8 +16,9 @@ export function graphqlMetricsPlugin<C extends BaseContext>(service: string): Ap
           const type = rc.operation?.operation ?? 'unknown';
           platformMetrics.operationDuration.observe({ service, operation, type }, (performance.now() - started) / 1000);
           for (const error of rc.errors ?? []) {
-            const code = typeof error.extensions['code'] === 'string' ? error.extensions['code'] : 'INTERNAL_SERVER_ERROR';
-            platformMetrics.operationErrors.inc({ service, operation, code });
+            // Not every error here is a GraphQLError with extensions (a subgraph's transport failure is not): counting must never throw.
+            const code = (error as { extensions?: Record<string, unknown> }).extensions?.['code'];
+            platformMetrics.operationErrors.inc({ service, operation, code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
           }
         },
       };
