@@ -7,9 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, EnvReader, ensureDatabase, stopOnSignals, withDatabase } from '@platform/kernel';
+import { createLogger, EnvReader, ensureDatabase, startTracing, stopOnSignals, withDatabase } from '@platform/kernel';
 import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
 import { DEMO_PASSWORD, DEMO_USERS, SUBGRAPHS, seedDemo, startDemoTelemetry, startPlatform, type SubgraphName } from '@platform/platform';
+
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or another OTEL_* exporter variable) is set; see README "Traces and metrics".
+startTracing('platform');
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();

@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, EnvReader, GATEWAY_OPERATION_LIMITS, parseTrustedProxies, type Env, type OperationLimits } from '@platform/kernel';
+import {
+  ConfigError,
+  EnvReader,
+  GATEWAY_OPERATION_LIMITS,
+  parseTrustedProxies,
+  readMetricsAccess,
+  type Env,
+  type MetricsAccess,
+  type OperationLimits,
+} from '@platform/kernel';
 import { readApiKeyConfig, type ApiKeyConfig } from './api-keys/config.ts';
 import { readRateLimitConfig, type RateLimitConfig } from './rate-limit/config.ts';
 
@@ -35,6 +44,8 @@ export interface GatewayConfig {
   readonly subgraphUrls: Readonly<Record<string, string>>;
   readonly apiKeys: ApiKeyConfig;
   readonly rateLimits: RateLimitConfig;
+  /** Who may scrape /metrics (METRICS_TOKEN; not served in production without one). */
+  readonly metrics: MetricsAccess;
 }
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -88,6 +99,7 @@ export function readGatewayConfig(env: Env = process.env, argv: readonly string[
     apiKeys: readApiKeyConfig(r, jwksUrl),
     // The gateway is the edge: by default no peer's x-forwarded-for is believed.
     rateLimits: readRateLimitConfig(r, parseTrustedProxies(env['TRUSTED_PROXY_ADDRESSES'], '')),
+    metrics: readMetricsAccess(r, nodeEnv === 'production'),
   });
 }
 

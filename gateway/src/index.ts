@@ -6,8 +6,11 @@ import {
   closeServer,
   createHttpServer,
   createTokenVerifier,
+  graphqlMetricsPlugin,
   graphqlRoutes,
   listen,
+  metricsRoutes,
+  platformMetrics,
   sendJson,
   type Logger,
   type RouteHandler,
@@ -103,7 +106,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       buildService: ({ name, url }) => {
         const target = urlOverrides[subgraphKey(name)] ?? url;
         if (!target) logger.error('subgraph has no URL: set its routing_url or SUBGRAPH_URL_<NAME>', { subgraph: name });
-        return new SubgraphDataSource(target ?? '', fetcher.fetch);
+        return new SubgraphDataSource(name, target ?? '', fetcher.fetch);
       },
       logger: apolloLogger(logger),
     });
@@ -120,7 +123,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       formatError: masking.formatError,
       parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
-      plugins: [...limits.plugins, ...posture.plugins, introspectionGuard(config.production), schemaAuth.plugin(), masking.plugin],
+      plugins: [
+        ...limits.plugins,
+        ...posture.plugins,
+        introspectionGuard(config.production),
+        schemaAuth.plugin(),
+        masking.plugin,
+        graphqlMetricsPlugin<GatewayContext>('gateway'),
+      ],
     });
   };
 
@@ -174,11 +184,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     await handler(req, res, body);
   };
 
+  let unwatchSubscriptions: (() => void) | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= shutDown());
   const shutDown = async () => {
     phase = 'stopping'; // /ready → 503 and new operations are refused while in-flight ones finish
     stopWaiting.abort();
+    unwatchSubscriptions?.();
     await subscriptions?.close(); // 1001 to live clients before the HTTP server drains
     if (httpServer) await closeServer(httpServer);
     await loading?.catch(() => undefined);
@@ -208,6 +220,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           { method: 'GET', path: '/graphql', handler: graphqlHandler },
           { method: 'POST', path: '/graphql', handler: graphqlHandler },
           ...(explorer?.routes ?? []),
+          ...metricsRoutes(config.metrics),
           {
             method: 'GET',
             path: '/health',
@@ -237,6 +250,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         limits: config.operationLimits,
         authorize: (schema, document, caller) => schemaAuth.refusal(schema, document, caller),
       });
+      const live = subscriptions;
+      unwatchSubscriptions = platformMetrics.openSubscriptions.watch(() => [{ labels: {}, value: live.stats().subscriptions }]);
       const port = await listen(server, config.port, config.host);
       if (config.nodeEnv !== 'test') explorer?.warm(); // tests build it only when they open it
       const baseUrl = `http://${config.host}:${port}`;

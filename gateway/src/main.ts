@@ -1,6 +1,9 @@
 /** Standalone gateway: `tsx gateway/src/main.ts --supergraph PATH` (env as in config.ts). */
-import { ConfigError, createLogger, stopOnSignals } from '@platform/kernel';
+import { ConfigError, createLogger, startTracing, stopOnSignals } from '@platform/kernel';
 import { createGateway, readGatewayConfig } from './index.ts';
+
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or another OTEL_* exporter variable) is set; see README "Traces and metrics".
+startTracing('gateway');
 
 const bootLogger = createLogger({ service: 'gateway' });
 try {

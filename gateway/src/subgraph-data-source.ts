@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { injectTraceContext, platformMetrics, SpanKind, withSpan } from '@platform/kernel';
 import { isGatewayContext, type GatewayContext } from './context.ts';
-import type { Fetcher } from './subgraph-fetcher.ts';
+import { SubgraphTimeoutError, type Fetcher } from './subgraph-fetcher.ts';
 import { answerRefusal, refusalOf } from './subgraph-refusal.ts';
 
 /**
@@ -11,14 +12,22 @@ import { answerRefusal, refusalOf } from './subgraph-refusal.ts';
  * nothing; its errors reach the client as BAD_USER_INPUT at the client's path, and a refused query is
  * asked again without the refused fields (see subgraph-refusal.ts). Anything else that fails (5xx,
  * network, timeout) stays a thrown error, masked as an internal one.
+ *
+ * Each request is a CLIENT span carrying W3C `traceparent` to the subgraph, and is counted
+ * (latency, errors by code) under the subgraph's name.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, fetcher: Fetcher) {
+  constructor(
+    private readonly subgraph: string,
+    url: string,
+    fetcher: Fetcher,
+  ) {
     super({ url, fetcher });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = options.request.http?.headers;
+    if (headers) injectTraceContext((name, value) => headers.set(name, value));
     // Health checks and schema loads carry an empty context: no caller to forward.
     if (!headers || !isGatewayContext(options.context)) return;
     const { caller, requestId } = options.context;
@@ -31,6 +40,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const subgraph = this.subgraph;
+    const started = performance.now();
+    try {
+      const response = await withSpan(`subgraph ${subgraph}`, { 'platform.subgraph': subgraph }, () => this.answer(options), SpanKind.CLIENT);
+      for (const error of response.errors ?? []) platformMetrics.subgraphErrors.inc({ subgraph, code: codeOf(error) });
+      return response;
+    } catch (error) {
+      platformMetrics.subgraphErrors.inc({ subgraph, code: codeOf(error) });
+      throw error;
+    } finally {
+      platformMetrics.subgraphRequestDuration.observe({ subgraph }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async answer(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     try {
       return await super.process(options);
     } catch (error) {
@@ -42,4 +66,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       );
     }
   }
+}
+
+/** An answer's error code; a transport failure is TIMEOUT or UNREACHABLE. */
+function codeOf(error: unknown): string {
+  if (error instanceof SubgraphTimeoutError) return 'TIMEOUT';
+  if (error instanceof Error && error.name === 'SubgraphRequestError') return 'UNREACHABLE';
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }

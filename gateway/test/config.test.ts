@@ -33,6 +33,8 @@ describe('readGatewayConfig', () => {
         redisPrefix: 'gateway:rate:',
         trustedProxies: [],
       },
+      // A production gateway without METRICS_TOKEN serves no /metrics.
+      metrics: { token: undefined, served: false },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(DEFAULT_SUPERGRAPH_PATH).toBe(path.resolve(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql'));
@@ -74,6 +76,7 @@ describe('readGatewayConfig', () => {
         REDIS_URL: 'redis://redis.internal:6379',
         RATE_LIMIT_REDIS_PREFIX: 'gw:',
         TRUSTED_PROXY_ADDRESSES: '10.0.0.1, 10.0.0.2',
+        METRICS_TOKEN: 'scrape-token-0123456789',
       },
       [],
     );
@@ -96,6 +99,7 @@ describe('readGatewayConfig', () => {
       logLevel: 'warn',
       subgraphUrls: { IDENTITY: 'http://identity.internal:4001/graphql', VM_METRICS: 'https://metrics.internal/graphql' },
       apiKeys: { exchangeUrl: 'https://id.internal/api-keys/token', cacheSeconds: 5 },
+      metrics: { token: 'scrape-token-0123456789', served: true },
       rateLimits: {
         user: { perMinute: 100, burst: 10 },
         apiKey: { perMinute: 50, burst: 5 },

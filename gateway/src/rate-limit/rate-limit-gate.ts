@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Caller, Logger } from '@platform/kernel';
+import { platformMetrics, type Caller, type Logger } from '@platform/kernel';
 import type { BucketLimit, RateLimitConfig } from './config.ts';
 import { RedisRateLimiter } from './redis-rate-limiter.ts';
 import { MemoryRateLimiter, type RateLimiter } from './token-bucket.ts';
@@ -54,6 +54,7 @@ export class RateLimitGate {
     if (principal.limit.perMinute === 0) return;
     const { allowed, retryAfterMs } = await this.limiter.take(principal.key, principal.limit);
     if (allowed) return;
+    platformMetrics.rateLimitRefusals.inc({ principal: caller.kind === 'anonymous' ? 'anonymous' : caller.typ });
     const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
     const { perMinute, burst } = principal.limit;
     throw new GraphQLError(`Rate limit exceeded for ${principal.describe} (${perMinute} requests per minute, burst ${burst}); retry in ${retryAfter} s.`, {

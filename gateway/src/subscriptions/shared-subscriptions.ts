@@ -1,5 +1,5 @@
 import type { FormattedExecutionResult } from 'graphql';
-import { BoundedQueue, deriveAsyncIterator, type AuthenticatedCaller, type Logger } from '@platform/kernel';
+import { BoundedQueue, deriveAsyncIterator, platformMetrics, type AuthenticatedCaller, type Logger } from '@platform/kernel';
 import type { GatewayContext } from '../context.ts';
 import { executeForEvent, primaryVariables, type PlannedOperation } from './federated-execution.ts';
 import type { LoadedSupergraph } from './supergraph-internals.ts';
@@ -49,14 +49,18 @@ export class SharedSubscriptions {
     let entry = this.shared.get(id);
     if (!entry) entry = this.start(id, supergraph, planned, node, key.variables, context, principal);
     const held = entry;
-    const queue: BoundedQueue<Delivery> = new BoundedQueue(this.bufferSize, () => {
-      held.clients.delete(queue);
-      this.droppedTotal += queue.totalDropped;
-      if (held.clients.size === 0 && this.shared.get(id) === held) {
-        this.shared.delete(id);
-        held.stop();
-      }
-    });
+    const queue: BoundedQueue<Delivery> = new BoundedQueue(
+      this.bufferSize,
+      () => {
+        held.clients.delete(queue);
+        this.droppedTotal += queue.totalDropped;
+        if (held.clients.size === 0 && this.shared.get(id) === held) {
+          this.shared.delete(id);
+          held.stop();
+        }
+      },
+      () => platformMetrics.droppedEvents.inc(),
+    );
     held.clients.add(queue);
     return deriveAsyncIterator(queue, async (iterator) => {
       const step = await iterator.next();

@@ -1,3 +1,5 @@
+import { MIN_METRICS_TOKEN_LENGTH, type MetricsAccess } from './observability/metrics-access.ts';
+
 /**
  * Configuration is parsed once, at boot, into a frozen object. A missing or malformed
  * variable stops the process with a message naming it (DESIGN §7.2).
@@ -74,10 +76,14 @@ export interface ServiceConfig {
   readonly jwtAudience: string;
   readonly production: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Who may scrape /metrics (METRICS_TOKEN; see metrics-route.ts). */
+  readonly metrics: MetricsAccess;
 }
 
 export function readServiceConfig(serviceName: string, defaultPort: number, env: Env = process.env): ServiceConfig {
   const r = new EnvReader(env);
+  // A service started on its own is a production one (DESIGN §3); `npm start` passes development.
+  const production = r.oneOf('NODE_ENV', ['development', 'production', 'test'], 'production') === 'production';
   return Object.freeze({
     serviceName,
     port: r.int('PORT', defaultPort, { min: 0, max: 65535 }),
@@ -86,8 +92,17 @@ export function readServiceConfig(serviceName: string, defaultPort: number, env:
     jwksUrl: r.url('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     jwtIssuer: r.string('JWT_ISSUER', 'cloud-platform/identity'),
     jwtAudience: r.string('JWT_AUDIENCE', 'cloud-platform'),
-    // A service started on its own is a production one (DESIGN §3); `npm start` passes development.
-    production: r.oneOf('NODE_ENV', ['development', 'production', 'test'], 'production') === 'production',
+    production,
     logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    metrics: readMetricsAccess(r, production),
   });
+}
+
+/** METRICS_TOKEN: required to scrape /metrics when set; without it, production serves no /metrics (metrics-access.ts). */
+export function readMetricsAccess(r: EnvReader, production: boolean): MetricsAccess {
+  const token = r.optionalString('METRICS_TOKEN');
+  if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new ConfigError('METRICS_TOKEN', `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  }
+  return Object.freeze({ token, served: token !== undefined || !production });
 }

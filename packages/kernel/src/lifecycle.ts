@@ -1,4 +1,5 @@
 import type { Logger } from './logger.ts';
+import { stopTracing } from './observability/tracing.ts';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -19,13 +20,16 @@ export function stopOnSignals(service: Stoppable, logger: Logger): void {
     }
     firstAt = Date.now();
     logger.info('stopping', { signal });
-    service.stop().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error('stop failed', { error });
-        process.exit(1);
-      },
-    );
+    service
+      .stop()
+      .then(() => stopTracing()) // the last spans are exported before the process ends
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error('stop failed', { error });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -1,3 +1,5 @@
+import { activeTraceId } from './observability/spans.ts';
+
 /** One-line JSON logs on stderr: greppable, machine-readable, and never sent to a client. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface Logger {
@@ -22,6 +24,9 @@ export function createLogger(base: Record<string, unknown> = {}, level: LogLevel
     if (ORDER[lvl] < min) return;
     const entry: Record<string, unknown> = { t: new Date().toISOString(), level: lvl, msg, ...base };
     for (const [k, v] of Object.entries(fields ?? {})) entry[k] = serialise(v);
+    // With tracing on, a line written while serving a traced request names its trace.
+    const traceId = activeTraceId();
+    if (traceId !== undefined) entry['trace_id'] = traceId;
     process.stderr.write(JSON.stringify(entry) + '\n');
   };
   return {

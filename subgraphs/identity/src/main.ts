@@ -1,5 +1,8 @@
-import { createLogger, eventBusFromEnv, stopOnSignals } from '@platform/kernel';
+import { createLogger, eventBusFromEnv, startTracing, stopOnSignals } from '@platform/kernel';
 import { createIdentitySubgraph, readIdentityConfig } from './index.ts';
+
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or another OTEL_* exporter variable) is set; see README "Traces and metrics".
+startTracing('identity');
 
 // Standalone: `tsx subgraphs/identity/src/main.ts` with DATABASE_URL, SERVICE_CREDENTIALS (name=sha256 of each service's SERVICE_SECRET, comma-separated), KEY_ENCRYPTION_KEY, TENANCY_URL, PORT.
 const config = readIdentityConfig();

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { platformMetrics } from '../observability/platform-metrics.ts';
+import { recordStatementSpan } from '../observability/spans.ts';
 
 // int8 (bigint) stays a string from pg: money is converted to BigInt by repositories, never to float.
 // Counts (`count(*)`) are int8 too; repositories convert those with Number() where bounded.
@@ -8,6 +10,8 @@ import type { Logger } from '../logger.ts';
 export interface DatabaseOptions {
   readonly url: string;
   readonly logger: Logger;
+  /** The service the pool belongs to: its label in the pool metrics. */
+  readonly service?: string;
   readonly maxConnections?: number;
   /** Called for every statement a request causes (not background work); tests and benchmarks count with it. */
   readonly onQuery?: (sql: string) => void;
@@ -45,6 +49,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: (event: LogEvent) => {
+      recordStatement(event);
       if (event.level === 'query') onQuery?.(event.query.sql);
       else options.logger.debug('query failed', { sql: event.query.sql, error: event.error });
     },
@@ -52,9 +57,16 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   const background = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: (event: LogEvent) => {
+      recordStatement(event);
       if (event.level === 'error') options.logger.debug('query failed', { sql: event.query.sql, error: event.error });
     },
   });
+  const service = options.service ?? 'unknown';
+  const unwatchPool = platformMetrics.dbPool.watch(() => [
+    { labels: { service, state: 'in_use' }, value: pool.totalCount - pool.idleCount },
+    { labels: { service, state: 'idle' }, value: pool.idleCount },
+  ]);
+  const unwatchWaiting = platformMetrics.dbPoolWaiting.watch(() => [{ labels: { service }, value: pool.waitingCount }]);
   return {
     db,
     background,
@@ -67,6 +79,15 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
         return false;
       }
     },
-    close: () => db.destroy(), // ends the shared pool; `background` holds nothing else
+    close: () => {
+      unwatchPool();
+      unwatchWaiting();
+      return db.destroy(); // ends the shared pool; `background` holds nothing else
+    },
   };
+}
+
+/** Each statement is a span of the trace that caused it (a no-op with tracing off). */
+function recordStatement(event: LogEvent): void {
+  recordStatementSpan(event.query.sql, event.queryDurationMillis, event.level === 'error' ? event.error : undefined);
 }

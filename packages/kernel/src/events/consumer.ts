@@ -1,3 +1,5 @@
+import { platformMetrics } from '../observability/platform-metrics.ts';
+import { withSpan } from '../observability/spans.ts';
 import type { PlatformEvent } from './platform-event.ts';
 
 /**
@@ -21,10 +23,24 @@ export interface ParkedEvent {
 
 /** Runs the handler once; returns the failure's message, or null when it succeeded. */
 export async function attemptDelivery(consumer: EventConsumer, event: PlatformEvent): Promise<string | null> {
+  const labels = { consumer: consumer.name };
   try {
-    await consumer.handle(event);
+    await withSpan(
+      'event handle',
+      { 'messaging.consumer.group.name': consumer.name, 'messaging.destination.name': event.topic, 'messaging.message.id': event.id },
+      () => consumer.handle(event),
+    );
+    platformMetrics.eventsHandled.inc({ ...labels, outcome: 'ok' });
+    // Consumer lag: from the change (the outbox row's time) to this consumer having applied it.
+    platformMetrics.consumerLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
     return null;
   } catch (error) {
+    platformMetrics.eventsHandled.inc({ ...labels, outcome: 'failed' });
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** Both buses call this when they park an event, so parked events are counted alike. */
+export function countParked(consumerName: string): void {
+  platformMetrics.eventsParked.inc({ consumer: consumerName });
 }

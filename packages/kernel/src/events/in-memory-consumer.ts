@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.ts';
-import { attemptDelivery, type EventConsumer } from './consumer.ts';
+import { attemptDelivery, countParked, type EventConsumer } from './consumer.ts';
 import type { DeliveryPolicy } from './delivery-policy.ts';
 import type { ConsumerState, LogEntry, Retry, TopicLog } from './in-memory-log.ts';
 import type { PlatformEvent } from './platform-event.ts';
@@ -76,6 +76,7 @@ export class InMemoryConsumerLoop {
       return;
     }
     this.state.parked.push({ event, attempts: attempt, error, parkedAt: new Date().toISOString() });
+    countParked(this.consumer.name);
     this.logger.warn('event parked', { consumer: this.consumer.name, eventId: event.id, topic: event.topic, attempts: attempt, error });
   }
 }

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { inTransaction } from '../db/transaction.ts';
 import type { Logger } from '../logger.ts';
+import { platformMetrics } from '../observability/platform-metrics.ts';
+import { withSpan } from '../observability/spans.ts';
 import { PeriodicTask } from '../tasks/periodic-task.ts';
 import type { EventBus } from './event-bus.ts';
 import type { OutboxTables } from './outbox.ts';
@@ -36,6 +38,8 @@ export class OutboxRelay<DB> {
     private readonly bus: EventBus,
     logger: Logger,
     intervalMs = 250,
+    /** The service whose outbox this is: its label in the relay metrics and spans. */
+    private readonly service = 'unknown',
   ) {
     this.db = db as unknown as Kysely<OutboxTables>;
     this.relay = new PeriodicTask({ name: 'outbox relay', intervalMs, firstDelayMs: 0, logger, run: () => this.pass() });
@@ -63,6 +67,10 @@ export class OutboxRelay<DB> {
 
   /** Publishes up to `batch` pending rows; returns how many. */
   relayOnce(batch = BATCH): Promise<number> {
+    return withSpan('outbox relay batch', { 'platform.service': this.service }, () => this.claimAndPublish(batch));
+  }
+
+  private claimAndPublish(batch: number): Promise<number> {
     return inTransaction(this.db, async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
@@ -84,8 +92,16 @@ export class OutboxRelay<DB> {
           rows.map((r) => r.id),
         )
         .execute();
+      this.count(rows);
       return rows.length;
     });
+  }
+
+  /** Outbox lag: how long each row waited between its transaction and the bus. */
+  private count(rows: readonly Row[]): void {
+    const now = Date.now();
+    platformMetrics.outboxRelayed.inc({ service: this.service }, rows.length);
+    for (const row of rows) platformMetrics.outboxDelay.observe({ service: this.service }, Math.max(0, now - row.created_at.getTime()) / 1000);
   }
 
   /** Republishes rows already published within the retention window, oldest first. */

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
-import { attemptDelivery, type EventConsumer } from './consumer.ts';
+import { attemptDelivery, countParked, type EventConsumer } from './consumer.ts';
 import type { DeliveryPolicy } from './delivery-policy.ts';
 import { eventFields, parseEntries, type StreamEntry, type StreamKeys } from './redis-entries.ts';
 
@@ -151,6 +151,7 @@ export class RedisConsumerLoop {
       .xack(stream, this.consumer.name, entry.streamId);
     if (stream === this.keys.replay(this.consumer.name)) tx.xdel(stream, entry.streamId);
     await tx.exec();
+    countParked(this.consumer.name);
     this.logger.warn('event parked', { consumer: this.consumer.name, eventId: entry.event.id, topic: entry.event.topic, attempts, error });
   }
 }

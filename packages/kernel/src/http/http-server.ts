@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.ts';
+import { serveInSpan } from '../observability/spans.ts';
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => Promise<void> | void;
 
@@ -43,20 +44,23 @@ export function createHttpServer(options: HttpServerOptions): http.Server {
       sendJson(res, paths.has(path) ? 405 : 404, { error: paths.has(path) ? 'method not allowed' : 'not found' });
       return;
     }
-    void (async () => {
-      try {
-        const body = method === 'POST' && !route.streamBody ? await readBody(req, options.bodyLimitBytes) : undefined;
-        await route.handler(req, res, body);
-      } catch (error) {
-        if (error instanceof HttpError) {
-          sendJson(res, error.status, { errors: [{ message: error.message }] });
-          return;
+    // A traced caller's `traceparent` makes this request a child span of its own.
+    serveInSpan(req, res, path, () => {
+      void (async () => {
+        try {
+          const body = method === 'POST' && !route.streamBody ? await readBody(req, options.bodyLimitBytes) : undefined;
+          await route.handler(req, res, body);
+        } catch (error) {
+          if (error instanceof HttpError) {
+            sendJson(res, error.status, { errors: [{ message: error.message }] });
+            return;
+          }
+          options.logger.error('unhandled HTTP error', { path, error });
+          if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error' }] });
+          else res.end();
         }
-        options.logger.error('unhandled HTTP error', { path, error });
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error' }] });
-        else res.end();
-      }
-    })();
+      })();
+    });
   });
 }
 

@@ -48,6 +48,8 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   constructor(
     private readonly capacity: number,
     private readonly onReturn: () => void = () => undefined,
+    /** Told of each drop as it happens (metrics), not only when the consumer next reads. */
+    private readonly onDrop: () => void = () => undefined,
   ) {}
 
   push(item: T): void {
@@ -62,6 +64,7 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
       this.items.shift();
       this.dropped++;
       this.totalDropped++;
+      this.onDrop();
     }
     this.items.push(item);
   }

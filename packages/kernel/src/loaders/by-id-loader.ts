@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { withSpan } from '../observability/spans.ts';
 
 /**
  * One `load` call per batch, answers in key order, null for a key nothing matched (DESIGN §7.4).
@@ -18,7 +19,7 @@ export function byIdLoader<T, K = string>(
   const options = shared ? { cache: false, batchScheduleFn: (run: () => void) => void setTimeout(run, shared.batchWindowMs) } : {};
   return new DataLoader<K, T | null>(async (ids) => {
     const wanted = ids.filter(accepts);
-    const rows = wanted.length > 0 ? await load(wanted) : [];
+    const rows = wanted.length > 0 ? await withSpan('dataloader batch', { 'dataloader.keys': wanted.length }, () => load(wanted)) : [];
     const found = new Map(rows.map((row) => [idOf(row), row]));
     return ids.map((id) => found.get(id) ?? null);
   }, options);

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { withSpan } from '../observability/spans.ts';
 
 /** What one parent asks for: a page (`{ fetch, after, filter }`), a summary scope, … */
 export interface ParentKey<Q> {
@@ -31,7 +32,12 @@ export function groupedLoader<Q, T>(load: (parentIds: string[], query: Q) => Pro
       const results = new Map<string, ReadonlyMap<string, T> | Error>();
       await Promise.all(
         [...groups].map(async ([g, { query, ids }]) =>
-          results.set(g, await load([...ids], query).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))),
+          results.set(
+            g,
+            await withSpan('dataloader batch', { 'dataloader.keys': ids.size }, () => load([...ids], query)).catch((error: unknown) =>
+              error instanceof Error ? error : new Error(String(error)),
+            ),
+          ),
         ),
       );
       return keys.map((k, i) => {

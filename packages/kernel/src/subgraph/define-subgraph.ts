@@ -9,6 +9,7 @@ import type { EventConsumer } from '../events/consumer.ts';
 import type { Registration } from '../events/event-bus.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import type { HttpRoute } from '../http/http-server.ts';
+import type { MetricsAccess } from '../observability/metrics-access.ts';
 import type { PeriodicTask } from '../tasks/periodic-task.ts';
 import type { SubgraphDeps } from './subgraph-deps.ts';
 import { startSubgraphServer, type RunningServer } from './subgraph-server.ts';
@@ -18,6 +19,7 @@ export interface SubgraphPlace {
   readonly databaseUrl: string;
   readonly port: number;
   readonly host: string;
+  readonly metrics?: MetricsAccess;
 }
 
 /**
@@ -73,14 +75,20 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
   definition: SubgraphDefinition<DB, Services, Ctx, Deps>,
 ): DefinedSubgraph<DB, Services> {
   const { name, place, deps } = definition;
-  const database = createDatabase<DB>({ url: place.databaseUrl, logger: deps.logger, onQuery: deps.onQuery, maxConnections: definition.poolSize });
+  const database = createDatabase<DB>({
+    url: place.databaseUrl,
+    service: name,
+    logger: deps.logger,
+    onQuery: deps.onQuery,
+    maxConnections: definition.poolSize,
+  });
   const services = definition.services(database, deps);
   const own = definition.auth?.(database, services) ?? {};
   const verifyToken = own.verifyToken ?? deps.verifyToken;
   const orgDirectory = own.orgDirectory ?? deps.orgDirectory;
   if (!verifyToken || !orgDirectory) throw new Error(`subgraph ${name}: no ${verifyToken ? 'org directory' : 'token verifier'} in deps or auth`);
   const relay = definition.outbox
-    ? new OutboxRelay(database.background, deps.eventBus, deps.logger, definition.outbox === true ? 250 : definition.outbox)
+    ? new OutboxRelay(database.background, deps.eventBus, deps.logger, definition.outbox === true ? 250 : definition.outbox, name)
     : undefined;
   let tasks: readonly PeriodicTask[] = [];
   let consumers: readonly Registration[] = [];
@@ -109,6 +117,7 @@ export function defineSubgraph<DB, Services, Ctx extends RequestContext, Deps ex
         extendContext: (base, req) => definition.context(base, services, req),
         ready: () => database.ping(),
         routes: definition.routes?.(services) ?? [],
+        metrics: place.metrics,
       });
       tasks = definition.tasks?.(database, services, deps) ?? [];
       for (const task of tasks) task.start();

@@ -16,6 +16,9 @@ import { graphqlRoutes } from '../http/graphql-route.ts';
 import { closeServer, createHttpServer, listen, sendJson, type HttpRoute } from '../http/http-server.ts';
 import type { Logger } from '../logger.ts';
 import { serveSubscriptions, type SubscriptionServer } from '../live/subscription-server.ts';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics-plugin.ts';
+import { OPEN_METRICS, type MetricsAccess } from '../observability/metrics-access.ts';
+import { metricsRoutes } from '../observability/metrics-route.ts';
 
 export interface SubgraphServerOptions<Ctx extends RequestContext> {
   readonly name: string;
@@ -33,6 +36,8 @@ export interface SubgraphServerOptions<Ctx extends RequestContext> {
   readonly bodyLimitBytes?: number;
   /** The second wall behind the gateway's limits (default SUBGRAPH_OPERATION_LIMITS). */
   readonly operationLimits?: OperationLimits;
+  /** Who may scrape /metrics; open when absent (configs read from env always set it). */
+  readonly metrics?: MetricsAccess;
 }
 
 export interface RunningServer {
@@ -77,6 +82,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
       requestIdPlugin(),
       nulCharacterGuard(),
       costLimitPlugin(limits),
+      graphqlMetricsPlugin<Ctx>(options.name),
     ],
   });
   await apollo.start();
@@ -95,6 +101,7 @@ export async function startSubgraphServer<Ctx extends RequestContext>(options: S
           sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: options.name });
         },
       },
+      ...metricsRoutes(options.metrics ?? OPEN_METRICS),
       ...(options.routes ?? []),
     ],
   });

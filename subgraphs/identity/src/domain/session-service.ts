@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { fail, inTransaction, newId } from '@platform/kernel';
+import { fail, inTransaction, newId, platformMetrics } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { IdentityConfig } from '../config.ts';
 import { clearFailures, countAttempt, countFailure, lockedUntil, refundAttempt } from '../db/login-failure-repository.ts';
@@ -40,7 +40,8 @@ export interface RefreshCommand {
 
 const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest();
 
-const rateLimited = (until: Date, what: string) => {
+const rateLimited = (until: Date, what: string, reason: 'account' | 'address') => {
+  platformMetrics.loginThrottled.inc({ reason });
   const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
   return fail('RATE_LIMITED', `Too many failed sign-ins ${what}; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
 };
@@ -69,9 +70,9 @@ export class SessionService {
     const account = { email: emailNormalized };
     const address = { address: clientAddress };
     const addressLocked = await lockedUntil(this.db, address);
-    if (addressLocked) throw rateLimited(addressLocked, 'from this address');
+    if (addressLocked) throw rateLimited(addressLocked, 'from this address', 'address');
     const accountLocked = await countAttempt(this.db, account, { windowSeconds, lockSeconds, maxFailures: this.policy.loginMaxFailures });
-    if (accountLocked) throw rateLimited(accountLocked, 'for this account');
+    if (accountLocked) throw rateLimited(accountLocked, 'for this account', 'account');
     const user = await findCredentialsByEmail(this.db, emailNormalized);
     const checked = await this.hashing.run(async () => {
       this.decoyHash ??= hashPassword('decoy-password-never-matches', this.policy.passwordScryptLog2N);
@@ -79,6 +80,7 @@ export class SessionService {
     });
     if (!checked) {
       await refundAttempt(this.db, account);
+      platformMetrics.loginThrottled.inc({ reason: 'busy' });
       throw fail('RATE_LIMITED', 'Too many sign-ins at once; try again in 1 s.', { retryAfterSeconds: 1 });
     }
     if (!user || !checked.value) {

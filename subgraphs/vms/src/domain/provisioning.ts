@@ -1,5 +1,5 @@
 import { writeOutbox } from '@platform/events';
-import { ERROR_CODES, type ErrorCode, fail, inTransaction, type Logger, newId, ServiceRefusal } from '@platform/kernel';
+import { ERROR_CODES, type ErrorCode, fail, inTransaction, type Logger, newId, ServiceRefusal, withSpan } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import { insertEvents } from '../db/event-repository.ts';
 import { findClaimableSagas, findSaga, findSagaByKey, insertSagaIfAbsent, moveSaga } from '../db/saga-repository.ts';
@@ -95,7 +95,10 @@ export class Provisioning {
         (await moveSaga(this.db, saga.id, ['REJECTED'], { state: 'HOLDING', attempt: 'increment', errorCode: null, errorMessage: null })) ??
         (await this.reload(this.db, saga));
     }
-    if (saga.state === 'HOLDING') saga = await this.holdAndCreate(this.db, saga);
+    if (saga.state === 'HOLDING') {
+      const holding = saga;
+      saga = await this.step('hold', holding, () => this.holdAndCreate(this.db, holding));
+    }
     if (saga.state === 'REJECTED') throw fail(publicCode(saga.errorCode), saga.errorMessage ?? 'The VM could not be provisioned.');
     const vm = await findVm(this.db, saga.request.vmId);
     if (!vm) throw new Error(`saga ${saga.id} in ${saga.state} has no VM`);
@@ -161,6 +164,11 @@ export class Provisioning {
     return moved ?? this.reload(db, saga);
   }
 
+  /** One saga step as a span: provisioning's traces show hold, build, completion and release apart. */
+  private step<T>(name: string, saga: Saga, run: () => Promise<T>): Promise<T> {
+    return withSpan(`saga ${name}`, { 'saga.id': saga.id, 'saga.state': saga.state, 'saga.attempt': saga.attempt }, run);
+  }
+
   /**
    * Drives a saga from wherever it is to a final state, holding its lease (claimed here unless the
    * recovery pass already did): while another replica holds a live lease, this one leaves the saga alone.
@@ -180,21 +188,29 @@ export class Provisioning {
     let saga = await findSaga(db, lease.sagaId);
     while (saga && !this.stopped && !lease.lost) {
       switch (saga.state) {
-        case 'HOLDING':
-          saga = await this.holdAndCreate(db, saga).catch((error) => {
+        case 'HOLDING': {
+          const holding = saga;
+          saga = await this.step('hold', holding, () => this.holdAndCreate(db, holding)).catch((error) => {
             if (error instanceof ServiceRefusal || isPublic(error)) return null; // REJECTED: nothing held, no VM
             throw error;
           });
           break;
-        case 'BUILDING':
-          saga = await this.build(db, saga, lease);
+        }
+        case 'BUILDING': {
+          const building = saga;
+          saga = await this.step('build', building, () => this.build(db, building, lease));
           break;
-        case 'BUILT':
-          saga = await this.complete(db, saga);
+        }
+        case 'BUILT': {
+          const built = saga;
+          saga = await this.step('complete', built, () => this.complete(db, built));
           break;
-        case 'COMPENSATING':
-          saga = await this.release(db, saga);
+        }
+        case 'COMPENSATING': {
+          const compensating = saga;
+          saga = await this.step('release', compensating, () => this.release(db, compensating));
           break;
+        }
         default:
           return;
       }

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { createGunzip } from 'node:zlib';
-import { createRequestContext, sendJson, type HttpRoute, type Logger, type OrgDirectory, type TokenVerifier } from '@platform/kernel';
+import { createRequestContext, platformMetrics, sendJson, type HttpRoute, type Logger, type OrgDirectory, type TokenVerifier } from '@platform/kernel';
 import { GraphQLError } from 'graphql';
 import type { TelemetryIngest } from '../domain/telemetry/ingest-service.ts';
 import { decodeOtlpMetrics } from '../domain/telemetry/otlp-decode.ts';
@@ -64,6 +64,8 @@ export function otlpMetricsRoute(ingest: TelemetryIngest, deps: RouteDeps): Http
           anyVm: caller.typ === 'service',
           canSee: (orgId) => ctx.access.canSee(orgId),
         });
+        platformMetrics.telemetryPoints.inc(result.rejectedDataPoints + result.acceptedDataPoints);
+        platformMetrics.telemetryRejected.inc(result.rejectedDataPoints);
         const answer =
           result.rejectedDataPoints > 0 || result.errorMessage
             ? { partialSuccess: { rejectedDataPoints: String(result.rejectedDataPoints), errorMessage: result.errorMessage ?? '' } }
