@@ -34,6 +34,29 @@ export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Da
   return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path }));
 }
 
+/** A VM as an evaluation first reads it, without locks: inventory organisation and path, and its stored last-seen time. */
+export interface SeenVm extends EvaluatedVm {
+  readonly lastSampleAt: Date | null;
+}
+
+/** These VMs (unknown ones left out) with their stored last-seen times, one statement, no locks. */
+export async function readSeen(db: VmsDb, vmIds: readonly string[]): Promise<SeenVm[]> {
+  if (vmIds.length === 0) return [];
+  const { rows } = await sql<{ vm_id: string; organization_id: string; org_path: string[]; last_sample_at: Date | null }>`
+    select vm.id as vm_id, vm.organization_id, vm.org_path, s.last_sample_at
+    from unnest(${[...vmIds]}::uuid[]) as u(id)
+    join virtual_machines vm on vm.id = u.id
+    left join vm_telemetry_seen s on s.vm_id = vm.id`.execute(db);
+  return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path, lastSampleAt: r.last_sample_at }));
+}
+
+/** The open alerts of these VMs as they stand, without locks (an evaluation's first look). */
+export async function readOpenAlerts(db: VmsDb, vmIds: readonly string[]): Promise<Alert[]> {
+  if (vmIds.length === 0) return [];
+  const { rows } = await sql<AlertRow>`select * from alerts where vm_id = any(${[...vmIds]}::uuid[]) and status <> 'RESOLVED'`.execute(db);
+  return rows.map(alertFromRow);
+}
+
 /** The open alerts of these VMs, row-locked (an acknowledgement waits for the evaluation, and the other way round). */
 export async function lockOpenAlerts(trx: Trx, vmIds: readonly string[]): Promise<Alert[]> {
   if (vmIds.length === 0) return [];
