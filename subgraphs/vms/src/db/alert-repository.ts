@@ -34,20 +34,17 @@ export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Da
   return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path }));
 }
 
-/** A VM as an evaluation first reads it, without locks: inventory organisation and path, and its stored last-seen time. */
-export interface SeenVm extends EvaluatedVm {
-  readonly lastSampleAt: Date | null;
-}
-
-/** These VMs (unknown ones left out) with their stored last-seen times, one statement, no locks. */
-export async function readSeen(db: VmsDb, vmIds: readonly string[]): Promise<SeenVm[]> {
-  if (vmIds.length === 0) return [];
-  const { rows } = await sql<{ vm_id: string; organization_id: string; org_path: string[]; last_sample_at: Date | null }>`
-    select vm.id as vm_id, vm.organization_id, vm.org_path, s.last_sample_at
-    from unnest(${[...vmIds]}::uuid[]) as u(id)
-    join virtual_machines vm on vm.id = u.id
-    left join vm_telemetry_seen s on s.vm_id = vm.id`.execute(db);
-  return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path, lastSampleAt: r.last_sample_at }));
+/**
+ * Of these VMs, those whose last-seen time recordSeen would write (no row yet, or `granularitySeconds` or
+ * more behind the newest sample): one statement, no locks, answering only those (usually none).
+ */
+export async function staleSeen(db: VmsDb, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number): Promise<Set<string>> {
+  if (seen.length === 0) return new Set();
+  const { rows } = await sql<{ vm_id: string }>`
+    select u.vm_id from unnest(${seen.map((s) => s.vmId)}::uuid[], ${seen.map((s) => s.at.toISOString())}::timestamptz[]) as u(vm_id, at)
+    left join vm_telemetry_seen s on s.vm_id = u.vm_id
+    where s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds})`.execute(db);
+  return new Set(rows.map((r) => r.vm_id));
 }
 
 /** The open alerts of these VMs as they stand, without locks (an evaluation's first look). */

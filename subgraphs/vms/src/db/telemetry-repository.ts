@@ -207,11 +207,16 @@ export interface TelemetryTarget {
   readonly status: string;
 }
 
+/** Two index probes per name (our id, then the instance UUID) rather than one OR over both arrays. */
 export async function findTelemetryTargets(db: VmsDb, refs: readonly string[]): Promise<TelemetryTarget[]> {
   if (refs.length === 0) return [];
   const { rows } = await sql<{ id: string; organization_id: string; instance_uuid: string | null; status: string }>`
-    select id, organization_id, instance_uuid, status from virtual_machines
-    where (id = any(${[...refs]}::uuid[]) or instance_uuid = any(${[...refs]}::uuid[])) and status <> 'DELETED'`.execute(db);
+    with r as (select distinct ref from unnest(${[...refs]}::uuid[]) as u(ref))
+    select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.id = r.ref where vm.status <> 'DELETED'
+    union
+    select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.instance_uuid = r.ref where vm.status <> 'DELETED'`.execute(
+    db,
+  );
   return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, instanceUuid: r.instance_uuid, status: r.status }));
 }
 

@@ -1,10 +1,10 @@
 import { inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { insertAlerts, lockOpenAlerts, logTransitions, readOpenAlerts, readSeen, recordSeen, updateAlerts } from '../../db/alert-repository.ts';
+import { insertAlerts, lockOpenAlerts, logTransitions, readOpenAlerts, recordSeen, staleSeen, updateAlerts } from '../../db/alert-repository.ts';
 import { rulesForVms, seedDefaultRules } from '../../db/alert-rule-repository.ts';
 import type { VmsDatabase } from '../../db/types.ts';
 import type { IngestedSample, SampleListener } from '../telemetry/samples.ts';
-import type { Alert, AlertTransition, LoggedAlertTransition } from './alert.ts';
+import type { Alert, AlertRule, AlertTransition, LoggedAlertTransition } from './alert.ts';
 import { evaluateVm, type EvaluatedVm } from './evaluation.ts';
 import { DEFAULT_RULES, effectiveRules } from './rules.ts';
 import type { AlertTransitions } from './transitions.ts';
@@ -47,24 +47,22 @@ export class AlertEvaluator implements SampleListener {
     }
     // First look, without locks: most VMs of a batch change nothing (no alert opens, moves or is
     // re-evaluated, and their last-seen time is recent enough), and those need no transaction at all.
-    const vmIds = [...byVm.keys()];
-    const [seen, open] = await Promise.all([readSeen(this.db, vmIds), readOpenAlerts(this.db, vmIds)]);
-    // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
-    const rules = await rulesForVms(
-      this.db,
-      seen.map((v) => v.vmId),
-      [...new Set(seen.map((v) => v.organizationId))],
-    );
+    const newest = [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at }));
+    const [stale, open, rules] = await Promise.all([
+      staleSeen(this.db, newest, this.seenGranularitySeconds),
+      readOpenAlerts(this.db, [...byVm.keys()]),
+      rulesForVms(this.db, [...byVm.keys()], orgIds),
+    ]);
     const now = new Date();
-    const evaluate = (vm: EvaluatedVm, alerts: readonly Alert[]) =>
-      evaluateVm(vm, byVm.get(vm.vmId) ?? [], effectiveRules(vm.vmId, vm.organizationId, rules), alerts, now, newId);
+    const evaluate = (vm: EvaluatedVm, alerts: readonly Alert[], known: readonly AlertRule[] = rules) =>
+      evaluateVm(vm, byVm.get(vm.vmId) ?? [], effectiveRules(vm.vmId, vm.organizationId, known), alerts, now, newId);
     const firstOpen = groupByVm(open);
-    const granularityMs = this.seenGranularitySeconds * 1000;
-    const contested = seen.filter((vm) => {
-      const newest = byVm.get(vm.vmId)!.at(-1)!.at.getTime();
-      if (vm.lastSampleAt === null || vm.lastSampleAt.getTime() <= newest - granularityMs) return true;
-      const r = evaluate(vm, firstOpen.get(vm.vmId) ?? []);
-      return r.updates.length > 0 || r.inserts.length > 0 || r.transitions.length > 0;
+    // The first look takes each VM's organisation from its samples (the inventory's at lookup); the locked
+    // pass decides on the inventory's, read under lock.
+    const contested = [...byVm].flatMap(([vmId, list]) => {
+      if (stale.has(vmId)) return [vmId];
+      const r = evaluate({ vmId, organizationId: list[0]!.organizationId, orgPath: [] }, firstOpen.get(vmId) ?? []);
+      return r.updates.length > 0 || r.inserts.length > 0 || r.transitions.length > 0 ? [vmId] : [];
     });
     if (contested.length === 0) return;
     // Then, for the VMs that change, the locked pass: last-seen rows locked (concurrent batches of one VM
@@ -72,9 +70,24 @@ export class AlertEvaluator implements SampleListener {
     const logged = await inTransaction(this.db, async (trx) => {
       const vms = await recordSeen(
         trx,
-        contested.map((vm) => ({ vmId: vm.vmId, at: byVm.get(vm.vmId)!.at(-1)!.at })),
+        contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
         this.seenGranularitySeconds,
       );
+      // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
+      const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
+      const lockedRules =
+        moved.length > 0
+          ? [
+              ...rules,
+              ...(
+                await rulesForVms(
+                  trx,
+                  vms.map((v) => v.vmId),
+                  moved,
+                )
+              ).filter((r) => r.vmId === null),
+            ]
+          : rules;
       const openOf = groupByVm(
         await lockOpenAlerts(
           trx,
@@ -85,7 +98,7 @@ export class AlertEvaluator implements SampleListener {
       const inserts: Alert[] = [];
       const transitions: AlertTransition[] = [];
       for (const vm of vms) {
-        const result = evaluate(vm, openOf.get(vm.vmId) ?? []);
+        const result = evaluate(vm, openOf.get(vm.vmId) ?? [], lockedRules);
         updates.push(...result.updates);
         inserts.push(...result.inserts);
         transitions.push(...result.transitions);
