@@ -90,7 +90,11 @@ export function keysStored(insert: SampleInsert, skippedRows: readonly { n: stri
 
 export const sampleKey = (s: { vmId: string; at: Date }): string => `${s.vmId}|${s.at.getTime()}`;
 
-/** Stores samples and adds them to both rollups at once (see sampleInsert); returns the keys inserted. */
+/**
+ * Stores samples and adds them to both rollups at once (see sampleInsert); returns the keys inserted. Only
+ * for samples older than the rollup watermark (ingest's late path goes through sampleInsert itself): newer
+ * ones would be counted again by the rollup pass and by queries' raw tail.
+ */
 export async function insertSamples(trx: Transaction<VmsDatabase>, samples: readonly SampleInput[]): Promise<Set<string>> {
   if (samples.length === 0) return new Set();
   const insert = sampleInsert(samples, true);
