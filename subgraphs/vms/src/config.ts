@@ -22,6 +22,9 @@ export interface VmsConfig extends ServiceConfig {
   /** Telemetry partitions: how often maintenance runs (create ahead, drop past retention) and how many days ahead it creates. */
   readonly telemetryMaintenanceIntervalMs: number;
   readonly telemetryPartitionDaysAhead: number;
+  /** The rollup pass: how often it runs and how far behind the clock it stays (samples older than that are rolled up by ingest). */
+  readonly telemetryRollupIntervalMs: number;
+  readonly telemetryRollupLagMs: number;
 }
 
 export function readVmsConfig(env: Env = process.env): VmsConfig {
@@ -41,5 +44,7 @@ export function readVmsConfig(env: Env = process.env): VmsConfig {
     alertScanIntervalMs: r.int('VMS_ALERT_SCAN_MS', 30_000, { min: 50, max: 3_600_000 }),
     telemetryMaintenanceIntervalMs: r.int('TELEMETRY_MAINTENANCE_INTERVAL_MS', 3_600_000, { min: 1000, max: 86_400_000 }),
     telemetryPartitionDaysAhead: r.int('TELEMETRY_PARTITION_DAYS_AHEAD', 3, { min: 1, max: 60 }),
+    telemetryRollupIntervalMs: r.int('TELEMETRY_ROLLUP_INTERVAL_MS', 60_000, { min: 1000, max: 3_600_000 }),
+    telemetryRollupLagMs: r.int('TELEMETRY_ROLLUP_LAG_MS', 60_000, { min: 0, max: 3_600_000 }),
   });
 }

@@ -1,3 +1,4 @@
+import type { TelemetryRollups } from './domain/telemetry/rollup-pass.ts';
 import type { RequestContext } from '@platform/kernel';
 import type { Alerts } from './domain/alerts/alert-service.ts';
 import type { InventoryImport } from './domain/inventory-import.ts';
@@ -18,6 +19,8 @@ export interface VmsServices {
   readonly alerts: Alerts;
   readonly telemetry: TelemetryIngest;
   readonly telemetryPartitions: TelemetryPartitions;
+  /** Builds the rollup tiers from raw (a periodic task; tests call it directly). */
+  readonly telemetryRollups: TelemetryRollups;
   /** This replica's live subscriptions (status changes, samples). */
   readonly live: LiveHub;
   /** VMs by id for subscription starts, batched across connections (no cache). */

@@ -18,6 +18,7 @@ import { runningVmIds } from './db/telemetry-repository.ts';
 import { backfillDemoTelemetry, type BackfillReport } from './domain/telemetry/backfill.ts';
 import { TelemetryIngest } from './domain/telemetry/ingest-service.ts';
 import { TelemetryPartitions } from './domain/telemetry/partition-maintenance.ts';
+import { TelemetryRollups } from './domain/telemetry/rollup-pass.ts';
 import type { SampleListener } from './domain/telemetry/samples.ts';
 import { vcenterImportRoute } from './http/import-route.ts';
 import { otlpMetricsRoute } from './http/otlp-route.ts';
@@ -86,7 +87,8 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
       });
       const alertTransitions = new AlertTransitions(deps.logger);
       const telemetryPartitions = new TelemetryPartitions(database.db, deps.logger, config.telemetryPartitionDaysAhead);
-      const telemetry = new TelemetryIngest(database.db, telemetryPartitions, deps.logger);
+      const telemetry = new TelemetryIngest(database.db, database.pool, telemetryPartitions, deps.logger);
+      const telemetryRollups = new TelemetryRollups(database.background, deps.logger, config.telemetryRollupLagMs);
       for (const listener of options.sampleListeners ?? []) telemetry.addListener(listener);
       const services: VmsServices = {
         provisioning,
@@ -95,6 +97,7 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         alerts: new Alerts(database.db, alertTransitions),
         telemetry,
         telemetryPartitions,
+        telemetryRollups,
         live: new LiveHub(deps.liveChannel ?? new InMemoryLiveChannel(), deps.logger),
         // Subscriptions start in bursts (a gateway resubscribing after a reload): one statement per burst.
         liveVmLookup: byIdLoader(
@@ -129,9 +132,17 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
       await telemetryPartitions.maintain();
     },
     // Singleton work: with several replicas, each pass runs on whichever holds its advisory lock.
-    tasks: (database, { provisioning, alerting, telemetryPartitions }) => {
+    tasks: (database, { provisioning, alerting, telemetryPartitions, telemetryRollups }) => {
       const singleton = advisoryLocks(database.background);
       return [
+        // Rollups are built from raw for closed windows here, not in every ingest (see rollup-pass.ts).
+        new PeriodicTask({
+          name: 'telemetry rollups',
+          intervalMs: config.telemetryRollupIntervalMs,
+          logger: deps.logger,
+          singleton,
+          run: () => telemetryRollups.rollUp(),
+        }),
         new PeriodicTask({
           name: 'alert no-data scan',
           intervalMs: config.alertScanIntervalMs,

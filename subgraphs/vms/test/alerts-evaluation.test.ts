@@ -250,9 +250,35 @@ describe('cost', () => {
     statements = 0;
     await evaluator.onSamples(large.flatMap((vm) => [0, 20, 40, 60].map((s) => sample(vm, s, { cpu_percent: 95 }))));
     expect(statements).toBe(forSmall);
-    // rules, then in one transaction: last-seen + VMs, open alerts, new alerts, alert_events, outbox (no open alert to update).
-    expect(forSmall).toBe(6);
+    // A first look without locks (VMs with last-seen, open alerts, rules), then for the VMs that change, in one
+    // transaction: last-seen, open alerts locked, new alerts, alert_events, outbox (no open alert to update).
+    expect(forSmall).toBe(8);
     expect((await alertsOfVm(h.db, large[49]!.id)).map((a) => a.status)).toEqual(['PENDING']);
+    // A batch that changes nothing (below every threshold, last-seen recent enough) is the first look alone: no transaction.
+    const quiet = await h.addVms(h.orgs.customerA, 20);
+    await evaluator.onSamples(quiet.map((vm) => sample(vm, 0, { cpu_percent: 10 })));
+    statements = 0;
+    await evaluator.onSamples(quiet.map((vm) => sample(vm, 20, { cpu_percent: 12 })));
+    expect(statements).toBe(3);
+    // ...and takes no lock: it goes through while another transaction holds a quiet VM's last-seen row.
+    const { sql } = await import('kysely');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = inTransaction(h.db, async (trx) => {
+      await sql`select 1 from vm_telemetry_seen where vm_id = ${quiet[0]!.id} for update`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    const outcome = await Promise.race([
+      evaluator.onSamples(quiet.map((vm) => sample(vm, 40, { cpu_percent: 11 }))).then(() => 'done'),
+      new Promise((resolve) => setTimeout(() => resolve('blocked'), 3000)),
+    ]);
+    release();
+    await holder;
+    expect(outcome).toBe('done');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect } from 'vitest';
 import { sql } from 'kysely';
 import type { IngestedSample } from '../src/domain/telemetry/samples.ts';
 import { vmsTest } from './support/fixtures.ts';
-import { gauge, postMetrics, rawRows, resource, slotAgo } from './support/telemetry.ts';
+import { gauge, postMetrics, rawRows, resource, rollUpAll, slotAgo } from './support/telemetry.ts';
 
 const test = vmsTest;
 const CPU = 'vcenter.vm.cpu.utilization';
@@ -133,6 +133,7 @@ describe('POST /v1/metrics: validation per data point, OTLP partial success', ()
       rejectedDataPoints: '2',
       errorMessage: '2 data points rejected: a sample for this VM and timestamp is already stored (2).',
     });
+    await rollUpAll(h);
     const { rows } = await sql<{
       n: number;
       c: number;
@@ -246,6 +247,7 @@ describe('concurrent batches', () => {
     expect(answers.slice(0, 4).map((a) => a.body)).toEqual([{}, {}, {}, expect.anything()]);
     const duplicates = answers.slice(3).map((a) => Number(a.body.partialSuccess?.rejectedDataPoints ?? 0));
     expect(duplicates.sort()).toEqual([0, 40]);
+    await rollUpAll(h);
     const { rows } = await sql<{ n: number; s: number; m: number }>`
       select cpu_percent_count as n, cpu_percent_sum as s, cpu_percent_max as m from telemetry_5m
       where vm_id = any(${vms.map((v) => v.id)}::uuid[])`.execute(h.db);

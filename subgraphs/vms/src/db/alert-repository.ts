@@ -34,6 +34,26 @@ export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Da
   return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path }));
 }
 
+/**
+ * Of these VMs, those whose last-seen time recordSeen would write (no row yet, or `granularitySeconds` or
+ * more behind the newest sample): one statement, no locks, answering only those (usually none).
+ */
+export async function staleSeen(db: VmsDb, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number): Promise<Set<string>> {
+  if (seen.length === 0) return new Set();
+  const { rows } = await sql<{ vm_id: string }>`
+    select u.vm_id from unnest(${seen.map((s) => s.vmId)}::uuid[], ${seen.map((s) => s.at.toISOString())}::timestamptz[]) as u(vm_id, at)
+    left join vm_telemetry_seen s on s.vm_id = u.vm_id
+    where s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds})`.execute(db);
+  return new Set(rows.map((r) => r.vm_id));
+}
+
+/** The open alerts of these VMs as they stand, without locks (an evaluation's first look). */
+export async function readOpenAlerts(db: VmsDb, vmIds: readonly string[]): Promise<Alert[]> {
+  if (vmIds.length === 0) return [];
+  const { rows } = await sql<AlertRow>`select * from alerts where vm_id = any(${[...vmIds]}::uuid[]) and status <> 'RESOLVED'`.execute(db);
+  return rows.map(alertFromRow);
+}
+
 /** The open alerts of these VMs, row-locked (an acknowledgement waits for the evaluation, and the other way round). */
 export async function lockOpenAlerts(trx: Trx, vmIds: readonly string[]): Promise<Alert[]> {
   if (vmIds.length === 0) return [];

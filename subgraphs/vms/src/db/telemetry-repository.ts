@@ -26,8 +26,11 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 const valuesOf = (row: Record<string, unknown>, prefix: string): MetricValues =>
   Object.fromEntries(METRIC_NAMES.map((m) => [m, num(row[`${prefix}${m}`])])) as MetricValues;
 
-/** Rollup columns a batch adds to: sum and count add up, max keeps the larger (greatest() ignores nulls). */
-function rollupUpsert(tier: Tier): RawBuilder<unknown> {
+/**
+ * Adds the rows of CTE `source` to a rollup tier: sum and count add up, max keeps the larger (greatest()
+ * ignores nulls). Used by the rollup pass (rows of closed windows) and by ingest for late samples.
+ */
+export function rollupUpsert(tier: Tier, source: string): RawBuilder<unknown> {
   const step = sql.lit(`${tier.stepSeconds} seconds`);
   const selected = METRIC_NAMES.flatMap((m) => [sql`coalesce(sum(${ref(m)}), 0)`, sql`max(${ref(m)})`, sql`count(${ref(m)})::integer`]);
   const columns = METRIC_NAMES.flatMap((m) => [ref(`${m}_sum`), ref(`${m}_max`), ref(`${m}_count`)]);
@@ -36,27 +39,35 @@ function rollupUpsert(tier: Tier): RawBuilder<unknown> {
     sql`${ref(`${m}_max`)} = greatest(t.${ref(`${m}_max`)}, excluded.${ref(`${m}_max`)})`,
     sql`${ref(`${m}_count`)} = t.${ref(`${m}_count`)} + excluded.${ref(`${m}_count`)}`,
   ]);
-  // Ordered by key, so two concurrent batches lock shared rollup rows in the same order (no deadlock).
+  // Ordered by key, so two concurrent writers lock shared rollup rows in the same order (no deadlock).
   return sql`insert into ${sql.table(tier.table)} as t (vm_id, bucket, ${join(columns)})
     select vm_id, date_bin(${step}::interval, at, timestamptz '1970-01-01 00:00:00+00') as bucket, ${join(selected)}
-    from inserted group by 1, 2 order by 1, 2
+    from ${sql.table(source)} group by 1, 2 order by 1, 2
     on conflict (vm_id, bucket) do update set ${join(updates)}`;
 }
 
+/** A batch's insert statement and the order its answer refers to. */
+export interface SampleInsert {
+  readonly ordered: readonly SampleInput[];
+  /** Answers with the (1-based) positions in `ordered` of the samples it SKIPPED as already stored. */
+  readonly statement: RawBuilder<{ n: string }>;
+}
+
 /**
- * Stores raw samples and adds them to both rollups in ONE statement (data-modifying CTEs): a sample
- * already stored for that VM and instant is skipped, and only the rows actually inserted reach the
- * rollups, so a retried batch never counts twice. Returns the keys inserted ("vmId|epochMs").
+ * Stores raw samples in ONE statement; with `rollUp`, adds them to both rollups in the same statement
+ * (data-modifying CTEs), for samples older than the rollup watermark that the rollup pass has already
+ * gone past. A sample already stored for that VM and instant is skipped, and only the rows actually
+ * inserted reach the rollups, so a retried batch never counts twice.
  *
  * The statement answers with the positions of the samples it SKIPPED (usually none), not with every row
  * it inserted: reading back and parsing thousands of (uuid, timestamptz) rows cost the client about as
  * much as the insert itself.
  */
-export async function insertSamples(trx: Transaction<VmsDatabase>, samples: readonly SampleInput[]): Promise<Set<string>> {
-  if (samples.length === 0) return new Set();
+export function sampleInsert(samples: readonly SampleInput[], rollUp: boolean): SampleInsert {
   const ordered = [...samples].sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : a.at.getTime() - b.at.getTime()));
   const arrays = METRIC_NAMES.map((m) => sql`${ordered.map((s) => s.values[m] ?? null)}::float8[]`);
-  const { rows } = await sql<{ n: string }>`
+  const rollups = rollUp ? sql`, five as (${rollupUpsert(TIERS.fiveMinutes, 'inserted')}), hour as (${rollupUpsert(TIERS.hour, 'inserted')})` : sql``;
+  const statement = sql<{ n: string }>`
     with input as (
       select * from unnest(${ordered.map((s) => s.vmId)}::uuid[], ${ordered.map((s) => s.at.toISOString())}::timestamptz[], ${join(arrays)})
         with ordinality as i(vm_id, at, ${join(METRIC_NAMES.map(ref))}, n)
@@ -66,34 +77,75 @@ export async function insertSamples(trx: Transaction<VmsDatabase>, samples: read
       select vm_id, at, ${join(METRIC_NAMES.map(ref))} from input
       on conflict (vm_id, at) do nothing
       returning *
-    ),
-    five as (${rollupUpsert(TIERS.fiveMinutes)}),
-    hour as (${rollupUpsert(TIERS.hour)})
-    select i.n from input i where not exists (select 1 from inserted x where x.vm_id = i.vm_id and x.at = i.at)`.execute(trx);
-  const skipped = new Set(rows.map((r) => Number(r.n) - 1));
-  return new Set(ordered.flatMap((s, i) => (skipped.has(i) ? [] : [`${s.vmId}|${s.at.getTime()}`])));
+    )${rollups}
+    select i.n from input i where not exists (select 1 from inserted x where x.vm_id = i.vm_id and x.at = i.at)`;
+  return { ordered, statement };
+}
+
+/** The keys ("vmId|epochMs") a sampleInsert stored, from the skipped positions it answered. */
+export function keysStored(insert: SampleInsert, skippedRows: readonly { n: string }[]): string[] {
+  const skipped = new Set(skippedRows.map((r) => Number(r.n) - 1));
+  return insert.ordered.flatMap((s, i) => (skipped.has(i) ? [] : [sampleKey(s)]));
+}
+
+export const sampleKey = (s: { vmId: string; at: Date }): string => `${s.vmId}|${s.at.getTime()}`;
+
+/**
+ * Stores samples and adds them to both rollups at once (see sampleInsert); returns the keys inserted. Only
+ * for samples older than the rollup watermark (ingest's late path goes through sampleInsert itself): newer
+ * ones would be counted again by the rollup pass and by queries' raw tail.
+ */
+export async function insertSamples(trx: Transaction<VmsDatabase>, samples: readonly SampleInput[]): Promise<Set<string>> {
+  if (samples.length === 0) return new Set();
+  const insert = sampleInsert(samples, true);
+  const { rows } = await insert.statement.execute(trx);
+  return new Set(keysStored(insert, rows));
+}
+
+/** The rollup watermark, read in the statement that uses it: raw samples from it on are not in any rollup yet. */
+const WATERMARK = sql`(select rolled_until from telemetry_rollup_state)`;
+
+/**
+ * A rollup tier's rows in [from, to) with the raw samples not rolled up yet (at or after the watermark)
+ * added as one-sample rows, so a query over a rollup tier is exact up to the newest sample. One
+ * snapshot: the rollup pass moves rows and watermark together.
+ */
+function rollupWithTail(tier: Tier, from: Date, to: Date, vmIds: readonly string[] | null): RawBuilder<unknown> {
+  const vmFilter = (column: RawBuilder<unknown>) => (vmIds ? sql`${column} = any(${[...vmIds]}::uuid[]) and` : sql``);
+  const rolled = METRIC_NAMES.flatMap((m) => [ref(`${m}_sum`), ref(`${m}_max`), ref(`${m}_count`)]);
+  const fromRaw = METRIC_NAMES.flatMap((m) => [ref(m), ref(m), sql`(${ref(m)} is not null)::integer`]);
+  return sql`(
+    select r.vm_id, r.bucket as t, ${join(rolled)} from ${sql.table(tier.table)} r
+    where ${vmFilter(sql`r.vm_id`)} r.bucket >= ${from.toISOString()}::timestamptz and r.bucket < ${to.toISOString()}::timestamptz
+    union all
+    select w.vm_id, w.at as t, ${join(fromRaw)} from telemetry_raw w
+    where ${vmFilter(sql`w.vm_id`)} w.at >= greatest(${from.toISOString()}::timestamptz, ${WATERMARK}) and w.at < ${to.toISOString()}::timestamptz
+  )`;
 }
 
 /**
  * Each VM's buckets in [plan.from, plan.to), `plan.stepSeconds` wide, from the plan's tier, in ONE
- * statement for all the VMs. Raw slots average and max the samples; rollups combine sum/count and max.
+ * statement for all the VMs. Raw slots average and max the samples; rollups combine sum/count and max,
+ * with the raw samples the rollup pass has not reached yet.
  * Buckets with no data are simply absent (the caller fills nulls).
  */
 export async function seriesOfVms(db: VmsDb, vmIds: readonly string[], plan: SeriesPlan): Promise<Map<string, SeriesBucket[]>> {
   const tier = TIERS[plan.tier];
   const step = sql.lit(`${plan.stepSeconds} seconds`);
-  const time = tier.name === 'raw' ? ref('at') : ref('bucket');
-  const aggregates =
-    tier.name === 'raw'
-      ? METRIC_NAMES.flatMap((m) => [sql`avg(${ref(m)}) as ${ref(`avg_${m}`)}`, sql`max(${ref(m)}) as ${ref(`max_${m}`)}`])
-      : METRIC_NAMES.flatMap((m) => [
-          sql`sum(${ref(`${m}_sum`)}) / nullif(sum(${ref(`${m}_count`)}), 0) as ${ref(`avg_${m}`)}`,
-          sql`max(${ref(`${m}_max`)}) as ${ref(`max_${m}`)}`,
-        ]);
+  const raw = tier.name === 'raw';
+  const aggregates = raw
+    ? METRIC_NAMES.flatMap((m) => [sql`avg(${ref(m)}) as ${ref(`avg_${m}`)}`, sql`max(${ref(m)}) as ${ref(`max_${m}`)}`])
+    : METRIC_NAMES.flatMap((m) => [
+        sql`sum(${ref(`${m}_sum`)}) / nullif(sum(${ref(`${m}_count`)}), 0) as ${ref(`avg_${m}`)}`,
+        sql`max(${ref(`${m}_max`)}) as ${ref(`max_${m}`)}`,
+      ]);
+  const source = raw
+    ? sql`(select vm_id, at as t, ${join(METRIC_NAMES.map(ref))} from telemetry_raw
+        where vm_id = any(${[...vmIds]}::uuid[]) and at >= ${plan.from.toISOString()}::timestamptz and at < ${plan.to.toISOString()}::timestamptz)`
+    : rollupWithTail(tier, plan.from, plan.to, vmIds);
   const { rows } = await sql<Record<string, unknown> & { vm_id: string; b: Date }>`
-    select vm_id, date_bin(${step}::interval, ${time}, timestamptz '1970-01-01 00:00:00+00') as b, ${join(aggregates)}
-    from ${sql.table(tier.table)}
-    where vm_id = any(${[...vmIds]}::uuid[]) and ${time} >= ${plan.from.toISOString()}::timestamptz and ${time} < ${plan.to.toISOString()}::timestamptz
+    select vm_id, date_bin(${step}::interval, t, timestamptz '1970-01-01 00:00:00+00') as b, ${join(aggregates)}
+    from ${source} s
     group by 1, 2
     order by 1, 2`.execute(db);
   const out = new Map<string, SeriesBucket[]>(vmIds.map((id) => [id, []]));
@@ -134,7 +186,7 @@ function scopeCondition(scope: OrgScope): RawBuilder<boolean> {
 
 /**
  * Per organisation, its fleet's average (weighted by samples) and max per metric over the window, read
- * from a rollup tier, ONE statement for all organisations. VMs that are DELETED are left out.
+ * from a rollup tier (and the raw samples not rolled up yet), ONE statement for all organisations. VMs that are DELETED are left out.
  */
 export async function utilizationOf(db: VmsDb, orgIds: readonly string[], q: UtilizationQuery): Promise<Map<string, FleetUtilization>> {
   const tier = TIERS[q.tier];
@@ -146,7 +198,7 @@ export async function utilizationOf(db: VmsDb, orgIds: readonly string[], q: Uti
     select o.org_id, count(distinct t.vm_id) as vms, ${join(aggregates)}
     from unnest(${[...orgIds]}::uuid[]) as o(org_id)
     left join virtual_machines vm on ${scopeCondition(q.scope)} and vm.status <> 'DELETED'
-    left join ${sql.table(tier.table)} t on t.vm_id = vm.id and t.bucket >= ${q.from.toISOString()}::timestamptz and t.bucket < ${q.to.toISOString()}::timestamptz
+    left join ${rollupWithTail(tier, q.from, q.to, null)} t on t.vm_id = vm.id
     group by o.org_id`.execute(db);
   return new Map(rows.map((r) => [r.org_id, { vmsReporting: Number(r.vms), avg: valuesOf(r, 'avg_'), max: valuesOf(r, 'max_') }]));
 }
@@ -159,11 +211,16 @@ export interface TelemetryTarget {
   readonly status: string;
 }
 
+/** Two index probes per name (our id, then the instance UUID) rather than one OR over both arrays. */
 export async function findTelemetryTargets(db: VmsDb, refs: readonly string[]): Promise<TelemetryTarget[]> {
   if (refs.length === 0) return [];
   const { rows } = await sql<{ id: string; organization_id: string; instance_uuid: string | null; status: string }>`
-    select id, organization_id, instance_uuid, status from virtual_machines
-    where (id = any(${[...refs]}::uuid[]) or instance_uuid = any(${[...refs]}::uuid[])) and status <> 'DELETED'`.execute(db);
+    with r as (select distinct ref from unnest(${[...refs]}::uuid[]) as u(ref))
+    select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.id = r.ref where vm.status <> 'DELETED'
+    union
+    select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.instance_uuid = r.ref where vm.status <> 'DELETED'`.execute(
+    db,
+  );
   return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, instanceUuid: r.instance_uuid, status: r.status }));
 }
 

@@ -61,3 +61,8 @@ export async function rawRows(db: Kysely<VmsDatabase>, vmIds: readonly string[])
 
 /** Seconds-aligned "now minus n seconds", so samples land on whole 20 s slots. */
 export const slotAgo = (seconds: number, now = Date.now()) => new Date(Math.floor(now / 20_000) * 20_000 - seconds * 1000);
+
+/** Runs the rollup pass over everything stored so far (ingest only writes raw; the pass builds the rollup tiers). */
+export async function rollUpAll(h: { subgraph: { services: { telemetryRollups: { rollUp(until?: Date): Promise<Date | null> } } } }): Promise<void> {
+  await h.subgraph.services.telemetryRollups.rollUp(new Date(Date.now() + 10 * 60_000));
+}

@@ -4,6 +4,7 @@ import * as operations from './2026_11_29_0001_vm_operations.ts';
 import * as telemetry from './2026_11_29_0002_telemetry.ts';
 import * as alerts from './2026_11_29_0003_alerts.ts';
 import * as sagaLeases from './2026_11_29_0004_saga_leases.ts';
+import * as rollupWatermark from './2026_11_29_0005_telemetry_rollup_watermark.ts';
 
 /** Timestamped and frozen: add new files, never edit merged ones. */
 export const VmsMigrations: Migrations = {
@@ -12,4 +13,5 @@ export const VmsMigrations: Migrations = {
   '2026_11_29_0002_telemetry': telemetry,
   '2026_11_29_0003_alerts': alerts,
   '2026_11_29_0004_saga_leases': sagaLeases,
+  '2026_11_29_0005_telemetry_rollup_watermark': rollupWatermark,
 };

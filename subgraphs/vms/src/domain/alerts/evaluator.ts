@@ -1,21 +1,23 @@
 import { inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { insertAlerts, lockOpenAlerts, logTransitions, recordSeen, updateAlerts } from '../../db/alert-repository.ts';
+import { insertAlerts, lockOpenAlerts, logTransitions, readOpenAlerts, recordSeen, staleSeen, updateAlerts } from '../../db/alert-repository.ts';
 import { rulesForVms, seedDefaultRules } from '../../db/alert-rule-repository.ts';
 import type { VmsDatabase } from '../../db/types.ts';
 import type { IngestedSample, SampleListener } from '../telemetry/samples.ts';
-import type { Alert, AlertTransition, LoggedAlertTransition } from './alert.ts';
-import { evaluateVm } from './evaluation.ts';
+import type { Alert, AlertRule, AlertTransition, LoggedAlertTransition } from './alert.ts';
+import { evaluateVm, type EvaluatedVm } from './evaluation.ts';
 import { DEFAULT_RULES, effectiveRules } from './rules.ts';
 import type { AlertTransitions } from './transitions.ts';
 
 /**
  * Evaluates alert rules as samples arrive (a SampleListener the ingest calls after committing a batch).
  * A batch costs a fixed number of statements whatever its size: seed defaults (only for organisations
- * this process has not seeded yet), then one transaction that records last-seen times (row-locking each
- * VM, so concurrent batches of one VM take turns), loads the rules of those VMs, locks their open alerts,
- * writes the changed and new alerts, and logs every transition to alert_events and the outbox. Listeners
- * hear the transitions after the commit.
+ * this process has not seeded yet), three reads without locks (VMs with their last-seen times, open
+ * alerts, rules) and an evaluation in memory. Only when some VMs change state (or their last-seen time
+ * must move on) does one transaction follow, for those VMs alone: it records last-seen times
+ * (row-locking each, so concurrent batches of one VM take turns), locks their open alerts, evaluates
+ * them again on what it locked, writes the changed and new alerts, and logs every transition to
+ * alert_events and the outbox. Listeners hear the transitions after the commit.
  */
 export class AlertEvaluator implements SampleListener {
   /** Organisations known to have been seeded (seeding is never undone): their batches skip the seed statement. */
@@ -43,30 +45,60 @@ export class AlertEvaluator implements SampleListener {
       await seedDefaultRules(this.db, unseeded, DEFAULT_RULES);
       for (const id of unseeded) this.seeded.add(id);
     }
+    // First look, without locks: most VMs of a batch change nothing (no alert opens, moves or is
+    // re-evaluated, and their last-seen time is recent enough), and those need no transaction at all.
+    const newest = [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at }));
+    const [stale, open, rules] = await Promise.all([
+      staleSeen(this.db, newest, this.seenGranularitySeconds),
+      readOpenAlerts(this.db, [...byVm.keys()]),
+      rulesForVms(this.db, [...byVm.keys()], orgIds),
+    ]);
+    const now = new Date();
+    const evaluate = (vm: EvaluatedVm, alerts: readonly Alert[], known: readonly AlertRule[] = rules) =>
+      evaluateVm(vm, byVm.get(vm.vmId) ?? [], effectiveRules(vm.vmId, vm.organizationId, known), alerts, now, newId);
+    const firstOpen = groupByVm(open);
+    // The first look takes each VM's organisation from its samples (the inventory's at lookup); the locked
+    // pass decides on the inventory's, read under lock.
+    const contested = [...byVm].flatMap(([vmId, list]) => {
+      if (stale.has(vmId)) return [vmId];
+      const r = evaluate({ vmId, organizationId: list[0]!.organizationId, orgPath: [] }, firstOpen.get(vmId) ?? []);
+      return r.updates.length > 0 || r.inserts.length > 0 || r.transitions.length > 0 ? [vmId] : [];
+    });
+    if (contested.length === 0) return;
+    // Then, for the VMs that change, the locked pass: last-seen rows locked (concurrent batches of one VM
+    // take turns, and the no-data scan skips them), open alerts re-read under lock, evaluated again.
     const logged = await inTransaction(this.db, async (trx) => {
       const vms = await recordSeen(
         trx,
-        [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at })),
+        contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
         this.seenGranularitySeconds,
       );
       // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
-      const rules = await rulesForVms(
-        trx,
-        vms.map((v) => v.vmId),
-        [...new Set(vms.map((v) => v.organizationId))],
+      const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
+      const lockedRules =
+        moved.length > 0
+          ? [
+              ...rules,
+              ...(
+                await rulesForVms(
+                  trx,
+                  vms.map((v) => v.vmId),
+                  moved,
+                )
+              ).filter((r) => r.vmId === null),
+            ]
+          : rules;
+      const openOf = groupByVm(
+        await lockOpenAlerts(
+          trx,
+          vms.map((v) => v.vmId),
+        ),
       );
-      const open = await lockOpenAlerts(
-        trx,
-        vms.map((v) => v.vmId),
-      );
-      const openOf = new Map<string, Alert[]>();
-      for (const a of open) openOf.set(a.vmId, [...(openOf.get(a.vmId) ?? []), a]); // a VM has a few open alerts at most
-      const now = new Date();
       const updates: Alert[] = [];
       const inserts: Alert[] = [];
       const transitions: AlertTransition[] = [];
       for (const vm of vms) {
-        const result = evaluateVm(vm, byVm.get(vm.vmId) ?? [], effectiveRules(vm.vmId, vm.organizationId, rules), openOf.get(vm.vmId) ?? [], now, newId);
+        const result = evaluate(vm, openOf.get(vm.vmId) ?? [], lockedRules);
         updates.push(...result.updates);
         inserts.push(...result.inserts);
         transitions.push(...result.transitions);
@@ -82,4 +114,15 @@ export class AlertEvaluator implements SampleListener {
     });
     await this.transitions.notify(logged satisfies LoggedAlertTransition[]);
   }
+}
+
+/** A VM has a few open alerts at most. */
+function groupByVm(alerts: readonly Alert[]): Map<string, Alert[]> {
+  const out = new Map<string, Alert[]>();
+  for (const a of alerts) {
+    const list = out.get(a.vmId);
+    if (list) list.push(a);
+    else out.set(a.vmId, [a]);
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
-import { inTransaction, isUuid, type Logger } from '@platform/kernel';
+import { isUuid, type Logger } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { findTelemetryTargets, insertSamples, type SampleInput, type TelemetryTarget } from '../../db/telemetry-repository.ts';
+import type pg from 'pg';
+import { findTelemetryTargets, type TelemetryTarget } from '../../db/telemetry-repository.ts';
+import { storeRawSamples } from '../../db/telemetry-store.ts';
 import type { VmsDatabase } from '../../db/types.ts';
 import type { DecodedBatch, DecodedPoint } from './otlp-decode.ts';
 import type { TelemetryPartitions } from './partition-maintenance.ts';
@@ -23,7 +25,6 @@ export interface IngestResult {
   readonly errorMessage: string | null;
 }
 
-const ROWS_PER_STATEMENT = 5000;
 const MAX_REASONS = 8;
 
 class Rejections {
@@ -62,7 +63,7 @@ interface Assembly {
 /**
  * Telemetry ingest: validates every data point (VM known and visible to the sender, timestamp within
  * [now − raw retention, now + 5 min], percentages 0–100, rates ≥ 0), stores the good ones as VM-instant
- * rows in one transaction, then — committed — hands them to every SampleListener (alert evaluation,
+ * rows in one transaction (COPY into raw; rollups follow from the rollup pass, see db/telemetry-store.ts), then — committed — hands them to every SampleListener (alert evaluation,
  * live charts) and answers. A listener's failure is logged, never turned into a lost or rejected batch.
  */
 export class TelemetryIngest {
@@ -70,6 +71,8 @@ export class TelemetryIngest {
 
   constructor(
     private readonly db: Kysely<VmsDatabase>,
+    /** The same pool as `db`: COPY needs a raw client. */
+    private readonly pool: pg.Pool,
     private readonly partitions: TelemetryPartitions,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
@@ -162,14 +165,7 @@ export class TelemetryIngest {
   private async store(samples: readonly IngestedSample[]): Promise<Set<string>> {
     if (samples.length === 0) return new Set();
     await this.partitions.ensureFor([...new Set(samples.map((s) => s.at.getTime()))].map((ms) => new Date(ms)));
-    return inTransaction(this.db, async (trx) => {
-      const inserted = new Set<string>();
-      for (let i = 0; i < samples.length; i += ROWS_PER_STATEMENT) {
-        const chunk: SampleInput[] = samples.slice(i, i + ROWS_PER_STATEMENT);
-        for (const key of await insertSamples(trx, chunk)) inserted.add(key);
-      }
-      return inserted;
-    });
+    return storeRawSamples(this.pool, this.db, samples);
   }
 
   private async notify(samples: readonly IngestedSample[]): Promise<void> {

@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Kysely, RawBuilder } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { METRIC_NAMES } from '../domain/telemetry/samples.ts';
+import { ROLLUP_LOCK_SQL } from './telemetry-rollups.ts';
+import { keysStored, sampleInsert, sampleKey, type SampleInput } from './telemetry-repository.ts';
+import type { VmsDatabase } from './types.ts';
+
+const ROWS_PER_STATEMENT = 5000;
+const UNIQUE_VIOLATION = '23505';
+const COPY_RAW = `copy telemetry_raw (vm_id, at, ${METRIC_NAMES.join(', ')}) from stdin`;
+
+/** COPY's text format: tab-separated, \N for a metric that did not arrive (uuids, ISO times and numbers need no escaping). */
+function copyText(samples: readonly SampleInput[]): string {
+  let text = '';
+  for (const s of samples) {
+    text += `${s.vmId}\t${s.at.toISOString()}`;
+    for (const m of METRIC_NAMES) {
+      const v = s.values[m];
+      text += v === undefined ? '\t\\N' : `\t${v}`;
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+/**
+ * Stores a batch of raw samples in one transaction on a client of its own (COPY needs the raw client)
+ * and returns the keys ("vmId|epochMs") stored; a sample already stored is skipped, never stored twice.
+ * - Samples at or after the rollup watermark (all of them, normally) are COPied into telemetry_raw: the
+ *   rollup pass adds them to the rollups later, and queries add them from raw until then. Should one
+ *   already be stored (a retried batch), the COPY fails as a whole and the batch is inserted instead with
+ *   ON CONFLICT DO NOTHING, which tells which were new.
+ * - Samples older than the watermark (late arrivals) are inserted and added to both rollups at once,
+ *   since the pass has gone past them.
+ * The watermark is read under the shared rollup lock, held until commit (see ROLLUP_LOCK_SQL).
+ */
+export async function storeRawSamples(pool: pg.Pool, db: Kysely<VmsDatabase>, samples: readonly SampleInput[]): Promise<Set<string>> {
+  const stored = new Set<string>();
+  if (samples.length === 0) return stored;
+  const run = async <R>(client: pg.PoolClient, query: RawBuilder<R>): Promise<R[]> => {
+    const compiled = query.compile(db);
+    return (await client.query<R & pg.QueryResultRow>(compiled.sql, [...compiled.parameters])).rows;
+  };
+  const insert = async (client: pg.PoolClient, batch: readonly SampleInput[], rollUp: boolean) => {
+    for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
+      const chunk = sampleInsert(batch.slice(i, i + ROWS_PER_STATEMENT), rollUp);
+      for (const key of keysStored(chunk, await run(client, chunk.statement))) stored.add(key);
+    }
+  };
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('begin');
+    const { rows } = await client.query<{ rolled_until: Date }>(
+      `select pg_advisory_xact_lock_shared(${ROLLUP_LOCK_SQL}), rolled_until from telemetry_rollup_state`,
+    );
+    const watermark = rows[0]!.rolled_until.getTime();
+    const fresh = samples.filter((s) => s.at.getTime() >= watermark);
+    const late = samples.filter((s) => s.at.getTime() < watermark);
+    if (fresh.length > 0) {
+      await client.query('savepoint copy_raw');
+      try {
+        await pipeline(Readable.from([copyText(fresh)]), client.query(copyFrom(COPY_RAW)));
+        await client.query('release savepoint copy_raw');
+        for (const s of fresh) stored.add(sampleKey(s));
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        await client.query('rollback to savepoint copy_raw');
+        await insert(client, fresh, false);
+      }
+    }
+    await insert(client, late, true);
+    await client.query('commit');
+    return stored;
+  } catch (error) {
+    await client.query('rollback').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
