@@ -9,6 +9,7 @@ import {
   graphqlRoutes,
   listen,
   sendJson,
+  type HttpRoute,
   type Logger,
   type RouteHandler,
   type RunningServer,
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   readonly serviceUrls?: Readonly<Record<string, string>>;
   /** Identity's API-key exchange URL when known only after start-up; defaults to config.apiKeys.exchangeUrl. */
   readonly apiKeyExchangeUrl?: () => string;
+  /** More pages on the gateway's origin (the dashboard): same origin as /graphql, so no CORS. */
+  readonly routes?: readonly HttpRoute[];
 }
 
 export interface Gateway {
@@ -199,6 +202,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           { method: 'GET', path: '/graphql', handler: graphqlHandler },
           { method: 'POST', path: '/graphql', handler: graphqlHandler },
           ...(explorer?.routes ?? []),
+          ...(deps.routes ?? []),
           {
             method: 'GET',
             path: '/health',
