@@ -1,5 +1,8 @@
 import { useLiveStatus } from './api/live';
-import { logOut, useSession } from './api/session';
+import { useQuery } from './api/request';
+import { ME } from './api/session-operations';
+import { logOut, useSession, type Session } from './api/session';
+import { ErrorBox, Loading } from './components/states';
 import { OrgSwitcher } from './components/org-switcher';
 import { AlertsPage } from './pages/alerts';
 import { BillingPage } from './pages/billing';
@@ -21,7 +24,14 @@ export function App() {
   const route = useRoute();
   const live = useLiveStatus();
   if (!session) return <LoginPage reason={signedOutReason} />;
-  const org = session.organization;
+  if (!session.organization) return <SignedIn session={session} route={route} live={live} />;
+  // Keyed by organisation: switching starts every page (and its subscriptions) afresh.
+  return <SignedIn key={session.organization.id} session={session} organizationId={session.organization.id} route={route} live={live} />;
+}
+
+function SignedIn({ session, organizationId, route, live }: { session: Session; organizationId?: string; route: Route; live: keyof typeof LIVE_LABELS }) {
+  const me = useQuery(ME, { organizationId: organizationId ?? '' });
+  const org = me.state.status === 'ready' ? me.state.data.organization : undefined;
   const isReseller = org?.kind === 'RESELLER' || org?.kind === 'PROVIDER';
   const links: { route: Route; label: string }[] = [
     { route: { page: 'fleet' }, label: 'Fleet' },
@@ -39,7 +49,7 @@ export function App() {
             </a>
           ))}
         </nav>
-        <OrgSwitcher session={session} />
+        {me.state.data ? <OrgSwitcher me={me.state.data} /> : null}
         <span className={`live live-${live}`} role="status" data-live={live}>
           {LIVE_LABELS[live]}
         </span>
@@ -49,11 +59,14 @@ export function App() {
         </button>
       </header>
       <main>
-        {!org ? (
+        {!organizationId ? (
           <p>You have no organisation to act in.</p>
+        ) : me.state.status === 'error' ? (
+          <ErrorBox error={me.state.error} onRetry={me.reload} />
+        ) : !org ? (
+          <Loading what="your organisation" />
         ) : (
-          // Keyed by organisation: switching starts every page (and its subscriptions) afresh.
-          <Page key={org.id} route={route} organizationId={org.id} />
+          <Page route={route} organizationId={organizationId} />
         )}
       </main>
     </>

@@ -15,7 +15,8 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment SessionFields on Session {\n    accessToken\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    role\n    organization {\n      id\n      name\n      kind\n    }\n    user {\n      id\n      email\n      displayName\n      memberships {\n        role\n        organization {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    accessToken\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    role\n    organization {\n      id\n    }\n    user {\n      id\n      email\n      displayName\n    }\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  query Me($organizationId: ID!) {\n    me {\n      id\n      memberships {\n        role\n        organization {\n          id\n          name\n          kind\n        }\n      }\n    }\n    organization(id: $organizationId) {\n      id\n      name\n      kind\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation LogIn($email: String!, $password: String!, $organizationId: ID) {\n    logIn(email: $email, password: $password, organizationId: $organizationId) {\n      ...SessionFields\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation RefreshSession($refreshToken: String!, $organizationId: ID) {\n    refreshSession(refreshToken: $refreshToken, organizationId: $organizationId) {\n      ...SessionFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
     "\n  mutation LogOut($refreshToken: String!) {\n    logOut(refreshToken: $refreshToken)\n  }\n": typeof types.LogOutDocument,
@@ -40,7 +41,8 @@ type Documents = {
     "\n  mutation RestartVirtualMachine($id: ID!, $idempotencyKey: String) {\n    restartVirtualMachine(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n      status\n      statusReason\n      powerState\n    }\n  }\n": typeof types.RestartVirtualMachineDocument,
 };
 const documents: Documents = {
-    "\n  fragment SessionFields on Session {\n    accessToken\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    role\n    organization {\n      id\n      name\n      kind\n    }\n    user {\n      id\n      email\n      displayName\n      memberships {\n        role\n        organization {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    accessToken\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    role\n    organization {\n      id\n    }\n    user {\n      id\n      email\n      displayName\n    }\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  query Me($organizationId: ID!) {\n    me {\n      id\n      memberships {\n        role\n        organization {\n          id\n          name\n          kind\n        }\n      }\n    }\n    organization(id: $organizationId) {\n      id\n      name\n      kind\n    }\n  }\n": types.MeDocument,
     "\n  mutation LogIn($email: String!, $password: String!, $organizationId: ID) {\n    logIn(email: $email, password: $password, organizationId: $organizationId) {\n      ...SessionFields\n    }\n  }\n": types.LogInDocument,
     "\n  mutation RefreshSession($refreshToken: String!, $organizationId: ID) {\n    refreshSession(refreshToken: $refreshToken, organizationId: $organizationId) {\n      ...SessionFields\n    }\n  }\n": types.RefreshSessionDocument,
     "\n  mutation LogOut($refreshToken: String!) {\n    logOut(refreshToken: $refreshToken)\n  }\n": types.LogOutDocument,
@@ -68,7 +70,11 @@ const documents: Documents = {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SessionFields on Session {\n    accessToken\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    role\n    organization {\n      id\n      name\n      kind\n    }\n    user {\n      id\n      email\n      displayName\n      memberships {\n        role\n        organization {\n          id\n          name\n          kind\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').SessionFieldsFragmentDoc;
+export function graphql(source: "\n  fragment SessionFields on Session {\n    accessToken\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    role\n    organization {\n      id\n    }\n    user {\n      id\n      email\n      displayName\n    }\n  }\n"): typeof import('./graphql').SessionFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me($organizationId: ID!) {\n    me {\n      id\n      memberships {\n        role\n        organization {\n          id\n          name\n          kind\n        }\n      }\n    }\n    organization(id: $organizationId) {\n      id\n      name\n      kind\n    }\n  }\n"): typeof import('./graphql').MeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -146,7 +146,14 @@ export type VirtualMachineStatus =
   | 'STOPPED'
   | 'SUSPENDED';
 
-export type SessionFieldsFragment = { accessToken: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, role: Role | null, organization: { id: string, name: string, kind: OrganizationKind } | null, user: { id: string, email: string, displayName: string, memberships: Array<{ role: Role, organization: { id: string, name: string, kind: OrganizationKind } }> } };
+export type SessionFieldsFragment = { accessToken: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, role: Role | null, organization: { id: string } | null, user: { id: string, email: string, displayName: string } };
+
+export type MeQueryVariables = Exact<{
+  organizationId: string | number;
+}>;
+
+
+export type MeQuery = { me: { id: string, memberships: Array<{ role: Role, organization: { id: string, name: string, kind: OrganizationKind } }> } | null, organization: { id: string, name: string, kind: OrganizationKind } };
 
 export type LogInMutationVariables = Exact<{
   email: string;
@@ -155,7 +162,7 @@ export type LogInMutationVariables = Exact<{
 }>;
 
 
-export type LogInMutation = { logIn: { accessToken: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, role: Role | null, organization: { id: string, name: string, kind: OrganizationKind } | null, user: { id: string, email: string, displayName: string, memberships: Array<{ role: Role, organization: { id: string, name: string, kind: OrganizationKind } }> } } };
+export type LogInMutation = { logIn: { accessToken: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, role: Role | null, organization: { id: string } | null, user: { id: string, email: string, displayName: string } } };
 
 export type RefreshSessionMutationVariables = Exact<{
   refreshToken: string;
@@ -163,7 +170,7 @@ export type RefreshSessionMutationVariables = Exact<{
 }>;
 
 
-export type RefreshSessionMutation = { refreshSession: { accessToken: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, role: Role | null, organization: { id: string, name: string, kind: OrganizationKind } | null, user: { id: string, email: string, displayName: string, memberships: Array<{ role: Role, organization: { id: string, name: string, kind: OrganizationKind } }> } } };
+export type RefreshSessionMutation = { refreshSession: { accessToken: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, role: Role | null, organization: { id: string } | null, user: { id: string, email: string, displayName: string } } };
 
 export type LogOutMutationVariables = Exact<{
   refreshToken: string;
@@ -332,21 +339,11 @@ export const SessionFieldsFragmentDoc = new TypedDocumentString(`
   role
   organization {
     id
-    name
-    kind
   }
   user {
     id
     email
     displayName
-    memberships {
-      role
-      organization {
-        id
-        name
-        kind
-      }
-    }
   }
 }
     `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
@@ -376,6 +373,26 @@ export const MoneyFieldsFragmentDoc = new TypedDocumentString(`
   currency
 }
     `, {"fragmentName":"MoneyFields"}) as unknown as TypedDocumentString<MoneyFieldsFragment, unknown>;
+export const MeDocument = new TypedDocumentString(`
+    query Me($organizationId: ID!) {
+  me {
+    id
+    memberships {
+      role
+      organization {
+        id
+        name
+        kind
+      }
+    }
+  }
+  organization(id: $organizationId) {
+    id
+    name
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const LogInDocument = new TypedDocumentString(`
     mutation LogIn($email: String!, $password: String!, $organizationId: ID) {
   logIn(email: $email, password: $password, organizationId: $organizationId) {
@@ -390,21 +407,11 @@ export const LogInDocument = new TypedDocumentString(`
   role
   organization {
     id
-    name
-    kind
   }
   user {
     id
     email
     displayName
-    memberships {
-      role
-      organization {
-        id
-        name
-        kind
-      }
-    }
   }
 }`) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
 export const RefreshSessionDocument = new TypedDocumentString(`
@@ -421,21 +428,11 @@ export const RefreshSessionDocument = new TypedDocumentString(`
   role
   organization {
     id
-    name
-    kind
   }
   user {
     id
     email
     displayName
-    memberships {
-      role
-      organization {
-        id
-        name
-        kind
-      }
-    }
   }
 }`) as unknown as TypedDocumentString<RefreshSessionMutation, RefreshSessionMutationVariables>;
 export const LogOutDocument = new TypedDocumentString(`

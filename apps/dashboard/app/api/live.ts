@@ -17,6 +17,8 @@ const setStatus = (next: LiveStatus) => {
 };
 
 let client: Client | undefined;
+/** Subscriptions open now: with none, a closed socket is graphql-ws being lazy, not a lost feed. */
+let active = 0;
 
 /** One graphql-ws connection for the tab, to the gateway's /graphql; it reconnects for ever (with backoff) and says so. */
 function liveClient(): Client {
@@ -38,7 +40,7 @@ function liveClient(): Client {
         everConnected = true;
         setStatus('live');
       },
-      closed: () => setStatus(everConnected ? 'reconnecting' : 'connecting'),
+      closed: () => setStatus(active === 0 ? 'idle' : everConnected ? 'reconnecting' : 'connecting'),
     },
   });
   return client;
@@ -87,7 +89,8 @@ export function useSubscription<R, V>(
   const key = variables === null ? null : JSON.stringify(variables);
   useEffect(() => {
     if (key === null) return;
-    return liveClient().subscribe<R>(
+    active++;
+    const unsubscribe = liveClient().subscribe<R>(
       { query: document.toString(), variables: JSON.parse(key) as Record<string, unknown> },
       {
         next: (result) => {
@@ -98,5 +101,9 @@ export function useSubscription<R, V>(
         complete: () => undefined,
       },
     );
+    return () => {
+      active--;
+      unsubscribe();
+    };
   }, [document, key]);
 }

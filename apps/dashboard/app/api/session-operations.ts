@@ -9,13 +9,20 @@ graphql(`
     role
     organization {
       id
-      name
-      kind
     }
     user {
       id
       email
       displayName
+    }
+  }
+`);
+
+/** Asked with the new token: the login answer itself cannot resolve organisations (it carries no token yet). */
+export const ME = graphql(`
+  query Me($organizationId: ID!) {
+    me {
+      id
       memberships {
         role
         organization {
@@ -24,6 +31,11 @@ graphql(`
           kind
         }
       }
+    }
+    organization(id: $organizationId) {
+      id
+      name
+      kind
     }
   }
 `);
