@@ -64,6 +64,8 @@ async function viteBuild(outDir: string): Promise<void> {
     base: '/dashboard/',
     mode: 'production',
     logLevel: 'warn',
+    // React's production build whatever NODE_ENV the building process has (vitest sets "test").
+    define: { 'process.env.NODE_ENV': '"production"' },
     esbuild: { jsx: 'automatic' },
     build: {
       outDir,
@@ -86,6 +88,7 @@ async function readAssets(dir: string): Promise<DashboardAssets> {
 
 async function buildKey(): Promise<string> {
   const hash = createHash('sha256');
+  hash.update(await readFile(fileURLToPath(import.meta.url))); // the build settings are part of the build
   const files = (await readdir(APP_DIR, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
