@@ -66,7 +66,7 @@ async function viteBuild(outDir: string): Promise<void> {
     logLevel: 'warn',
     // React's production build whatever NODE_ENV the building process has (vitest sets "test").
     define: { 'process.env.NODE_ENV': '"production"' },
-    esbuild: { jsx: 'automatic' },
+    esbuild: { jsx: 'automatic', jsxDev: false },
     build: {
       outDir,
       emptyOutDir: true,
