@@ -42,5 +42,24 @@ for (const name of readdirSync('subgraphs').sort()) {
   };
 }
 
+/**
+ * The dashboard's operations (graphql(`…`) calls in apps/dashboard/app), typed against the public API:
+ * the composed supergraph, which the preset reads as a schema (its join/link directives are declared in it).
+ * String documents: the bundle carries the operation text, not graphql-js.
+ */
+generates['apps/dashboard/app/__generated__/'] = {
+  schema: 'schema/supergraph.graphql',
+  documents: ['apps/dashboard/app/**/*.{ts,tsx}', '!apps/dashboard/app/__generated__/**'],
+  preset: 'client',
+  presetConfig: { fragmentMasking: false },
+  config: {
+    documentMode: 'string',
+    enumsAsTypes: true,
+    useTypeImports: true,
+    scalars: { DateTime: 'string' },
+    avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+  },
+};
+
 const config: CodegenConfig = { overwrite: true, generates, hooks: {} };
 export default config;

@@ -32,7 +32,7 @@ const subgraphBoundaries = SUBGRAPHS.map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.explorer-cache/**', '**/__generated__/**', '.data/**', '**/dist/**', 'schema/**'] },
+  { ignores: ['**/node_modules/**', '**/.explorer-cache/**', '**/.dashboard-cache/**', '**/__generated__/**', '.data/**', '**/dist/**', 'schema/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, EnvReader, ensureDatabase, startTracing, stopOnSignals, withDatabase } from '@platform/kernel';
 import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
+import { createDashboard } from '@platform/dashboard';
 import { DEMO_PASSWORD, DEMO_USERS, SUBGRAPHS, seedDemo, startDemoTelemetry, startPlatform, type SubgraphName } from '@platform/platform';
 
 // Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or another OTEL_* exporter variable) is set; see README "Traces and metrics".
@@ -104,7 +105,15 @@ const collectorSecret = readFileSync(collectorSecretFile, 'utf8').trim();
 const gatewayPort = env.int('PORT', 4000, { min: 0, max: 65535 });
 // PORT=0: every port is picked by the system (a second platform on one machine, the stop test).
 const subgraphPort = (port: number) => (gatewayPort === 0 ? 0 : port);
+// The dashboard is served by the gateway on its own origin; built on the first start (or after a change)
+// while the platform starts, reused from apps/dashboard/.dashboard-cache afterwards.
+const dashboard = createDashboard({ logger });
+const dashboardBuilt = dashboard.ready().then(
+  () => progress('dashboard built'),
+  (error: unknown) => progress(`dashboard build failed: ${error instanceof Error ? error.message : String(error)}`),
+);
 const starting = startPlatform({
+  gatewayRoutes: dashboard.routes,
   databaseUrls,
   ports: {
     gateway: gatewayPort,
@@ -148,8 +157,10 @@ void telemetry.backfilled.then((report) => {
   if (report.vms > 0) progress(`telemetry history written for ${report.vms} running VMs (${report.rows.toLocaleString('en')} rollup rows)`);
 });
 
+await step(dashboardBuilt);
 console.log(`
   Cloud data platform is running.
+  Dashboard:         ${platform.gatewayUrl.replace(/\/graphql$/, '/dashboard')}
   Explorer and API:  ${platform.gatewayUrl}
   Health:            ${platform.gatewayUrl.replace('/graphql', '/health')}
 

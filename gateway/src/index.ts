@@ -12,6 +12,7 @@ import {
   metricsRoutes,
   platformMetrics,
   sendJson,
+  type HttpRoute,
   type Logger,
   type RouteHandler,
   type RunningServer,
@@ -47,6 +48,8 @@ export interface GatewayDeps {
   readonly serviceUrls?: Readonly<Record<string, string>>;
   /** Identity's API-key exchange URL when known only after start-up; defaults to config.apiKeys.exchangeUrl. */
   readonly apiKeyExchangeUrl?: () => string;
+  /** More pages on the gateway's origin (the dashboard): same origin as /graphql, so no CORS. */
+  readonly routes?: readonly HttpRoute[];
 }
 
 export interface Gateway {
@@ -221,6 +224,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           { method: 'POST', path: '/graphql', handler: graphqlHandler },
           ...(explorer?.routes ?? []),
           ...metricsRoutes(config.metrics),
+          ...(deps.routes ?? []),
           {
             method: 'GET',
             path: '/health',

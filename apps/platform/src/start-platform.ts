@@ -8,6 +8,7 @@ import {
   remoteServiceTokens,
   serviceCredentialsEnv,
   type EventBus,
+  type HttpRoute,
   type LiveChannel,
   type Logger,
   type RunningServer,
@@ -41,6 +42,8 @@ export interface PlatformOptions {
   readonly keyEncryptionKey?: string;
   /** Extra gateway env (e.g. RATE_LIMIT_USER_PER_MINUTE, API_KEY_CACHE_SECONDS, REDIS_URL). */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
+  /** Pages the gateway serves beside /graphql (the dashboard's routes). */
+  readonly gatewayRoutes?: readonly HttpRoute[];
   /** Extra identity env (e.g. LOGIN_MAX_FAILURES, PASSWORD_HASH_QUEUE). */
   readonly identityEnv?: Readonly<Record<string, string>>;
   /** Lower in tests only; the default is OWASP's 2^17. */
@@ -204,7 +207,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         },
         [],
       ),
-      { logger, serviceUrls: urls },
+      { logger, serviceUrls: urls, routes: options.gatewayRoutes },
     );
     const gatewayServer: RunningServer = await gateway.start();
     started.push(gateway);
