@@ -128,27 +128,31 @@ describe.skipIf(!runnable)('two replicas of vms, wallet and the gateway behind n
     }
   });
 
-  test('provisioning under load through the load balancer builds each VM once and releases each hold (a funds check) once it runs', { timeout: 90_000 }, async () => {
-    const before = await available();
-    const [vms1, vms2] = cluster.replicas.vms;
-    const builtBefore = new Set([...buildsOn(vms1!), ...buildsOn(vms2!)]);
-    // 16 VMs, each asked for twice at once with the same key (a client retrying), spread by nginx over both
-    // gateways and both vms replicas: both replicas see the same sagas, and the lease lets one build each.
-    const keys = Array.from({ length: 16 }, (_, i) => ({ name: `load-${String(i).padStart(2, '0')}`, key: randomUUID() }));
-    const answers = await Promise.all(
-      [...keys, ...keys].map(({ name, key }) => gql(cluster.gatewayUrl, PROVISION, provisionInput(name, key), { token: protea })),
-    );
-    for (const answer of answers) expect(answer.errors).toBeUndefined();
-    const vmIds = answers.slice(0, 16).map((a) => a.data.provisionVirtualMachine.id as string);
-    expect(answers.slice(16).map((a) => a.data.provisionVirtualMachine.id)).toEqual(vmIds); // the retry answers the same VM
-    expect(new Set(vmIds).size).toBe(16);
-    await untilRunning(vmIds);
-    const [on1, on2] = [buildsOn(vms1!), buildsOn(vms2!)].map((ids) => ids.filter((id) => !builtBefore.has(id)));
-    expect([...on1!, ...on2!].sort()).toEqual([...vmIds].sort()); // every VM built, none twice, on either replica
-    expect(on1!.length).toBeGreaterThan(0); // both replicas did work
-    expect(on2!.length).toBeGreaterThan(0);
-    expect(await available()).toBe(before); // every hold given back once its VM runs: the monthly bill charges usage
-  });
+  test(
+    'provisioning under load through the load balancer builds each VM once and releases each hold (a funds check) once it runs',
+    { timeout: 90_000 },
+    async () => {
+      const before = await available();
+      const [vms1, vms2] = cluster.replicas.vms;
+      const builtBefore = new Set([...buildsOn(vms1!), ...buildsOn(vms2!)]);
+      // 16 VMs, each asked for twice at once with the same key (a client retrying), spread by nginx over both
+      // gateways and both vms replicas: both replicas see the same sagas, and the lease lets one build each.
+      const keys = Array.from({ length: 16 }, (_, i) => ({ name: `load-${String(i).padStart(2, '0')}`, key: randomUUID() }));
+      const answers = await Promise.all(
+        [...keys, ...keys].map(({ name, key }) => gql(cluster.gatewayUrl, PROVISION, provisionInput(name, key), { token: protea })),
+      );
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+      const vmIds = answers.slice(0, 16).map((a) => a.data.provisionVirtualMachine.id as string);
+      expect(answers.slice(16).map((a) => a.data.provisionVirtualMachine.id)).toEqual(vmIds); // the retry answers the same VM
+      expect(new Set(vmIds).size).toBe(16);
+      await untilRunning(vmIds);
+      const [on1, on2] = [buildsOn(vms1!), buildsOn(vms2!)].map((ids) => ids.filter((id) => !builtBefore.has(id)));
+      expect([...on1!, ...on2!].sort()).toEqual([...vmIds].sort()); // every VM built, none twice, on either replica
+      expect(on1!.length).toBeGreaterThan(0); // both replicas did work
+      expect(on2!.length).toBeGreaterThan(0);
+      expect(await available()).toBe(before); // every hold given back once its VM runs: the monthly bill charges usage
+    },
+  );
 
   test('a vms replica killed mid-build: the other takes the saga over when its lease runs out and finishes it', { timeout: 90_000 }, async () => {
     const [vms1, vms2] = cluster.replicas.vms;
