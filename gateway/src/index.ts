@@ -29,6 +29,7 @@ import { introspectionGuard } from './introspection-guard.ts';
 import { operationLimitOptions } from './limits/operation-limits.ts';
 import { postureOptions } from './posture/production-posture.ts';
 import { SchemaAuth, securityLinksEnforcedHere } from './posture/schema-auth.ts';
+import { invoiceProxyRoute } from './invoice-proxy.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { readIfExists, watchedSupergraphFile } from './supergraph-file.ts';
@@ -100,6 +101,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   // One set of scope rules for HTTP and graphql-ws, refreshed with each supergraph Apollo loads.
   const schemaAuth = new SchemaAuth();
 
+  // Where each subgraph of the loaded supergraph is reached (the invoice proxy asks for billing's).
+  const subgraphTargets = new Map<string, string | undefined>();
+
   const buildApollo = () => {
     const masking = gatewayErrorMasking(logger);
     const limits = operationLimitOptions(config.operationLimits);
@@ -108,6 +112,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       supergraphSdl: securityLinksEnforcedHere(watchedSupergraphFile(config.supergraphPath, logger)),
       buildService: ({ name, url }) => {
         const target = urlOverrides[subgraphKey(name)] ?? url;
+        subgraphTargets.set(subgraphKey(name), target);
         if (!target) logger.error('subgraph has no URL: set its routing_url or SUBGRAPH_URL_<NAME>', { subgraph: name });
         return new SubgraphDataSource(name, target ?? '', fetcher.fetch);
       },
@@ -224,6 +229,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           { method: 'POST', path: '/graphql', handler: graphqlHandler },
           ...(explorer?.routes ?? []),
           ...metricsRoutes(config.metrics),
+          invoiceProxyRoute(() => subgraphTargets.get(subgraphKey('billing')), contextDeps.apiKeys, config.subgraphTimeoutMs),
           ...(deps.routes ?? []),
           {
             method: 'GET',

@@ -169,6 +169,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const vmsServer = await vms.start();
     started.push(vms);
 
+    let gatewayBaseUrl: string | undefined = undefined; // set once the gateway listens
     const billing = createBillingSubgraph(
       readBillingConfig({
         ...common('billing'),
@@ -181,7 +182,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ...options.billing?.env,
       }),
       depsFor('billing', ['tenancy:read', 'catalog:price', 'wallet:debit', 'wallet:credit', 'wallet:commission', 'vms:read', 'tenancy:write']),
-      options.billing?.options,
+      // Invoices are downloaded through the gateway's /invoice, on the origin clients already use.
+      { publicUrl: () => gatewayBaseUrl, ...options.billing?.options },
     );
     const billingServer = await billing.start();
     started.push(billing);
@@ -210,6 +212,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       { logger, serviceUrls: urls, routes: options.gatewayRoutes },
     );
     const gatewayServer: RunningServer = await gateway.start();
+    gatewayBaseUrl = gatewayServer.baseUrl;
     started.push(gateway);
 
     const collectorTokens = remoteServiceTokens({

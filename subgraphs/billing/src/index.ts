@@ -67,6 +67,8 @@ export interface BillingOptions {
   /** What budgets and commission read; billing's own rated bills when absent. */
   readonly accruedSpend?: AccruedSpendSource;
   readonly billedRevenue?: BilledRevenueSource;
+  /** Where invoices are downloaded (BILLING_PUBLIC_URL when absent), asked each time: the platform points it at the gateway once that listens. */
+  readonly publicUrl?: () => string | undefined;
 }
 
 /** The billing subgraph: usage from VM events, rating, bills and their settlement, top-ups, commission and budgets. */
@@ -115,7 +117,7 @@ export function createBillingSubgraph(config: BillingConfig, deps: SubgraphDeps,
         (bills, collect) => createPaymentServices(database.db, { ...paymentPorts, ...spend(bills), onCredited: collect }, config),
         clock,
         deps.logger,
-        () => listening ?? `http://${config.host}:${config.port}`,
+        () => options.publicUrl?.() ?? listening ?? `http://${config.host}:${config.port}`,
         config.suspendAfterDays,
         config.ratedUsageCacheSize,
       );

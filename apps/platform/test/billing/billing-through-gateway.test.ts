@@ -74,9 +74,15 @@ test('provision a VM; currentBill and costToDate grow; close the period; the inv
   const after = await walletOf(p, provider, DEMO_ORGS.protea);
   expect(before.available - after.available).toBe(cents(bill.total.amount));
 
+  // Downloaded through the gateway's origin (its /invoice passes the token to billing, which checks it).
+  expect(bill.invoiceUrl).toBe(`${new URL(p.gatewayUrl).origin}/invoice?id=${bill.id}`);
   const invoice = await fetch(bill.invoiceUrl, { headers: { authorization: `Bearer ${protea}` } });
   expect(invoice.status).toBe(200);
+  expect(invoice.headers.get('content-type')).toBe('text/html; charset=utf-8');
   expect(await invoice.text()).toContain(`<span id="total">ZAR ${bill.total.amount}</span>`);
+  const otherCustomer = await p.login('admin@fynbos.example');
+  expect((await fetch(bill.invoiceUrl, { headers: { authorization: `Bearer ${otherCustomer}` } })).status).toBe(404);
+  expect((await fetch(bill.invoiceUrl)).status).toBe(401);
 
   const again = await p.gateway(`mutation($p: String!) { closeBillingPeriod(period: $p) { issued paid } }`, { p: label }, provider);
   expect(again.data.closeBillingPeriod).toEqual({ issued: 0, paid: 0 });
