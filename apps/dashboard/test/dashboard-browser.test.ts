@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@platform/kernel';
-import { DEMO_ORGS, DEMO_PASSWORD, TelemetrySimulator } from '@platform/platform';
+import { DEMO_ORGS, DEMO_PASSWORD, seedDemoBills, TelemetrySimulator } from '@platform/platform';
 import { startTestPlatform, type TestPlatform } from '@platform/platform/testing';
 import { encodeOtlpMetrics } from '@platform/vms';
 import { scriptedCompute } from '@platform/vms/testing';
@@ -204,6 +204,18 @@ test('log in, fleet totals as the API gives them, a live chart point, power off 
     const billNow = (await p.gateway(OVERVIEW, { org: DEMO_ORGS.protea }, token)).data.organization.currentBill.total;
     expect(await page.locator('td[data-total="currentBill"]').innerText()).toBe(formatMoney(billNow));
     await checkPage(page, 'billing');
+    // Bill history: last month closed (as npm start's demo does); its invoice downloads as a file.
+    await seedDemoBills(p);
+    await page.click('nav a:text-is("Fleet")');
+    await page.click('nav a:text-is("Billing")');
+    const invoiceButton = page.locator('section[aria-labelledby="history-heading"] button.link').first();
+    await invoiceButton.waitFor({ timeout: 30_000 });
+    const invoiceNumber = await invoiceButton.innerText();
+    expect(invoiceNumber).toMatch(/^INV-\d{6}$/);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), invoiceButton.click()]);
+    expect(download.suggestedFilename()).toBe(`invoice-${invoiceNumber}.html`);
+    const invoiceFile = await download.path();
+    expect(readFileSync(invoiceFile, 'utf8')).toContain(invoiceNumber);
     expect(problems).toEqual([]);
   } catch (error) {
     await failed(page, 'customer');
