@@ -12,13 +12,13 @@ export interface InvariantReport {
 
 /** A saga untouched for this long should have been taken over by the recovery pass and finished. */
 const STUCK_AFTER_MS = CHAOS_TIMINGS.sagaStaleMs + 2 * CHAOS_TIMINGS.sagaRecoveryMs + 10 * CHAOS_TIMINGS.buildDelayMs + 10_000;
-const SETTLE_TIMEOUT_MS = 90_000;
+const SETTLE_TIMEOUT_MS = 240_000;
 
 /**
  * The checks after every fault, read straight from the databases (the load keeps running meanwhile):
  * - the wallet ledger audit passes (journal sums to zero, balances and held amounts match);
  * - every VM event vms wrote is relayed and applied by billing exactly once (processed_events and one
- *   usage observation per event), waiting up to 90 s for delivery to catch up;
+ *   usage observation per event), waiting up to 240 s for delivery to catch up;
  * - no saga is stuck (open and untouched past the recovery window);
  * - no hold is orphaned: a finished saga's hold is captured (COMPLETED) or released/expired (FAILED), and
  *   no pending hold belongs to a VM whose saga has finished.
@@ -40,7 +40,10 @@ export class InvariantChecker {
 
     const audit = await auditLedger(this.wallet.db);
     figures.wallets = audit.wallets.length;
-    if (!audit.ok) violations.push(`ledger audit failed: journal total ${audit.journalTotal}, mismatched ${audit.mismatched.join(',')}, below floor ${audit.belowFloor.join(',')}`);
+    if (!audit.ok)
+      violations.push(
+        `ledger audit failed: journal total ${audit.journalTotal}, mismatched ${audit.mismatched.join(',')}, below floor ${audit.belowFloor.join(',')}`,
+      );
 
     const events = await this.eventsEndToEnd();
     Object.assign(figures, events.figures);
@@ -71,7 +74,9 @@ export class InvariantChecker {
       if (settled) return { violations: [], figures };
       if (Date.now() > deadline) {
         return {
-          violations: [`events not counted end to end after ${SETTLE_TIMEOUT_MS / 1000} s: vms produced ${ids.length}, billing processed ${figures.eventsProcessed}, applied ${figures.eventsApplied}`],
+          violations: [
+            `events not counted end to end after ${SETTLE_TIMEOUT_MS / 1000} s: vms produced ${ids.length}, billing processed ${figures.eventsProcessed}, applied ${figures.eventsApplied}`,
+          ],
           figures,
         };
       }
@@ -92,7 +97,8 @@ export class InvariantChecker {
     for (const saga of sagas.rows) {
       const status = holdById.get(saga.hold_id)?.status;
       const expected = saga.state === 'COMPLETED' ? ['CAPTURED'] : ['RELEASED', 'EXPIRED'];
-      if (!status || !expected.includes(status)) violations.push(`saga of VM ${saga.vm_id} is ${saga.state} but its hold ${saga.hold_id} is ${status ?? 'missing'}`);
+      if (!status || !expected.includes(status))
+        violations.push(`saga of VM ${saga.vm_id} is ${saga.state} but its hold ${saga.hold_id} is ${status ?? 'missing'}`);
     }
     const pendingOfFinished = holds.rows.filter((h) => h.status === 'PENDING' && finishedVms.has(h.reference!.slice(3)));
     for (const h of pendingOfFinished) violations.push(`hold ${h.id} (${h.reference}) still PENDING after its saga finished`);

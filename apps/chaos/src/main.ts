@@ -59,7 +59,11 @@ try {
   cleanup.unshift(() => platform.stop());
   log(`starting 7 processes (logs in ${path.relative(process.cwd(), logDir)})`);
   await platform.start();
-  log(`platform up: ${Object.values(platform.services).map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
+  log(
+    `platform up: ${Object.values(platform.services)
+      .map((s) => `${s.name} pid ${s.pid}`)
+      .join(', ')}`,
+  );
 
   const tokens = new Map<string, string>();
   for (const email of [...LOAD_ORGS.map((o) => o.admin), 'admin@highveld.example']) tokens.set(email, await logIn(platform.gatewayUrl, email));
@@ -74,7 +78,12 @@ try {
   cleanup.unshift(() => load.stop());
   const telemetry = startTelemetryLoad({
     url: platform.telemetryUrl,
-    tokens: remoteServiceTokens({ identityUrl: platform.identityUrl, service: 'collector', secret: secrets.serviceSecrets.collector, scopes: ['telemetry:write'] }),
+    tokens: remoteServiceTokens({
+      identityUrl: platform.identityUrl,
+      service: 'collector',
+      secret: secrets.serviceSecrets.collector,
+      scopes: ['telemetry:write'],
+    }),
     vmIds: running.rows.map((r) => r.id),
     tally,
   });
@@ -91,7 +100,15 @@ try {
       return { recoverMs: 0, violations: [], notes: [] };
     },
   };
-  const faults: Fault[] = [baseline, killSubgraph, freezeSubgraph, restartPostgres, gatewaySigterm, stopRedis, killRelay({ vmsDatabaseUrl: databaseUrl('vms'), runId })];
+  const faults: Fault[] = [
+    baseline,
+    killSubgraph,
+    freezeSubgraph,
+    restartPostgres,
+    gatewaySigterm,
+    stopRedis,
+    killRelay({ vmsDatabaseUrl: databaseUrl('vms'), runId }),
+  ];
   const rows: FaultRow[] = [];
   for (const fault of faults) {
     log(`fault: ${fault.name}`);
@@ -105,7 +122,14 @@ try {
     }
     // Counted until the invariants are checked: the tail of the recovery belongs to this fault.
     const report = await checker.check();
-    const violations = [...outcome.violations, ...report.violations, ...platform.crashes().slice(crashesBefore).filter((c) => !outcome.violations.includes(c))];
+    const violations = [
+      ...outcome.violations,
+      ...report.violations,
+      ...platform
+        .crashes()
+        .slice(crashesBefore)
+        .filter((c) => !outcome.violations.includes(c)),
+    ];
     const leaks = tally.leaks.splice(0);
     if (leaks.length > 0) violations.push(`${leaks.length} answers leaked internals, e.g. ${leaks[0]}`);
     const row: FaultRow = {
@@ -126,7 +150,9 @@ try {
     }
   }
   failed = rows.some((r) => r.violations.length > 0);
-  console.log(`\nchaos: ${rows.filter((r) => r.violations.length === 0).length}/${rows.length} passed${failed ? ' — INVARIANTS VIOLATED' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\nchaos: ${rows.filter((r) => r.violations.length === 0).length}/${rows.length} passed${failed ? ' — INVARIANTS VIOLATED' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 } catch (error) {
   failed = true;
   console.error('chaos run aborted:', error);

@@ -23,7 +23,11 @@ export function faultTable(row: FaultRow): string {
   for (const [kind, outcomes] of kinds) lines.push(`   | ${kind.padEnd(10)} | ${outcomes.map(([o, n]) => `${o} ${n}`).join(', ')}`);
   lines.push(`   time to recover: ${row.recoverMs === undefined ? 'n/a' : `${(row.recoverMs / 1000).toFixed(1)} s`}`);
   for (const note of row.notes) lines.push(`   ${note}`);
-  lines.push(`   invariants: ${Object.entries(row.figures).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(
+    `   invariants: ${Object.entries(row.figures)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   for (const v of row.violations) lines.push(`   VIOLATED: ${v}`);
   return lines.join('\n');
 }

@@ -17,7 +17,8 @@ export interface ServiceSpec {
   readonly logFile: string;
 }
 
-const READY_TIMEOUT_MS = 90_000;
+// Generous: the first boot compiles TypeScript and the gateway plans its supergraph, on a shared 2-core machine.
+const READY_TIMEOUT_MS = 240_000;
 
 /**
  * One service as its own OS process (`node --import tsx main.ts`: one process, so SIGSTOP/SIGKILL
@@ -74,7 +75,7 @@ export class ServiceProcess {
     const started = Date.now();
     while (Date.now() - started < timeoutMs) {
       if (!this.running) throw new Error(`${this.name} exited before it was ready (see ${this.spec.logFile})`);
-      const ok = await fetch(`${this.baseUrl}/ready`, { signal: AbortSignal.timeout(1_000) }).then(
+      const ok = await fetch(`${this.baseUrl}/ready`, { signal: AbortSignal.timeout(5_000) }).then(
         (r) => r.status === 200,
         () => false,
       );

@@ -11,8 +11,8 @@ export const freezeSubgraph: Fault = {
     const billing = context.platform.services.billing;
     context.load.resetSlowest();
     billing.freeze();
-    context.log('billing frozen; load continues for 10 s');
-    await sleep(10_000);
+    context.log('billing frozen; load continues for 15 s');
+    await sleep(15_000);
     const violations: string[] = [];
     const partial = answered(context, 'dashboard', 'PARTIAL');
     if (partial === 0) violations.push('no dashboard answer carried partial data while billing was frozen');

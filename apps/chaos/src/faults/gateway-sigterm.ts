@@ -32,14 +32,18 @@ export const gatewaySigterm: Fault = {
     if (unfinished.length > 0) violations.push(`${unfinished.length} of ${IN_FLIGHT} in-flight requests did not finish: ${statuses.join(', ')}`);
     const closes = context.subscribers.closes().slice(closesBefore);
     const codes = [...new Set(closes.map((c) => c.code))];
-    if (closes.length === 0 || closes.some((c) => c.code !== 1001)) violations.push(`WebSocket close codes ${JSON.stringify(closes.map((c) => c.code))}, expected 1001 for each client`);
+    if (closes.length === 0 || closes.some((c) => c.code !== 1001))
+      violations.push(`WebSocket close codes ${JSON.stringify(closes.map((c) => c.code))}, expected 1001 for each client`);
     const healed = Date.now();
     await gateway.start();
     await timeToRecover(context.platform.gatewayUrl, token);
     return {
       recoverMs: Date.now() - healed,
       violations,
-      notes: [`in-flight answers: ${IN_FLIGHT - unfinished.length}/${IN_FLIGHT} HTTP 200 (${[...new Set(statuses)].join(', ')})`, `WebSocket closes: ${closes.length}, codes ${codes.join(', ')}`],
+      notes: [
+        `in-flight answers: ${IN_FLIGHT - unfinished.length}/${IN_FLIGHT} HTTP 200 (${[...new Set(statuses)].join(', ')})`,
+        `WebSocket closes: ${closes.length}, codes ${codes.join(', ')}`,
+      ],
     };
   },
 };

@@ -5,7 +5,7 @@ import { DEMO_ORGS } from '@platform/platform';
 import { timeToRecover } from '../load/steady-load.ts';
 import { sleep, type Fault } from './fault.ts';
 
-const BURST = 3_000;
+const BURST = 2_000;
 const STREAM = 'events:topic:vms.vm.imported';
 
 /** A vSphere snapshot of `count` new VMs in one pool (the shapes of ../shared/data/vcenter-snapshot.sample.json). */
@@ -27,7 +27,7 @@ export function burstSnapshot(count: number, runId: string): string {
 }
 
 /**
- * A vCenter import writes 3,000 `vms.vm.imported` events in one transaction; the vms outbox relay
+ * A vCenter import writes 2,000 `vms.vm.imported` events in one transaction; the vms outbox relay
  * moves them to Redis 100 at a time (claim, append, mark published, commit). While it is part-way,
  * vms is SIGKILLed, then restarted. The invariants that follow (every event applied by billing exactly
  * once) prove the relay lost and doubled nothing. The figures say where the kill landed: rows marked
@@ -59,9 +59,10 @@ export function killRelay(options: { vmsDatabaseUrl: string; runId: string }): F
         const count = async () =>
           Number(
             (
-              await db.query<{ n: string }>(`select count(*) filter (where published_at is not null) as n from outbox where topic = 'vms.vm.imported' and created_at >= $1`, [
-                importStarted,
-              ])
+              await db.query<{ n: string }>(
+                `select count(*) filter (where published_at is not null) as n from outbox where topic = 'vms.vm.imported' and created_at >= $1`,
+                [importStarted],
+              )
             ).rows[0]?.n,
           );
         const deadline = Date.now() + 30_000;

@@ -3,12 +3,13 @@ import { CHAOS_TIMINGS } from '../platform-processes.ts';
 import { answered, sleep, type Fault } from './fault.ts';
 
 /** How much later than the subgraph timeout an answer may come (the gateway's own work, a busy machine). */
-export const TIMEOUT_SLACK_MS = 3_000;
+export const TIMEOUT_SLACK_MS = 5_000;
 
 /** SIGKILL billing for a while, then start it again. */
 export const killSubgraph: Fault = {
   name: 'kill billing (SIGKILL)',
-  proves: 'a dead subgraph costs only its fields: dashboards get the rest of their data with a masked error, within the subgraph timeout; it serves again once restarted',
+  proves:
+    'a dead subgraph costs only its fields: dashboards get the rest of their data with a masked error, within the subgraph timeout; it serves again once restarted',
   async run(context) {
     const billing = context.platform.services.billing;
     context.load.resetSlowest();

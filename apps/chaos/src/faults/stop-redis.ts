@@ -7,7 +7,8 @@ import { answered, sleep, type Fault } from './fault.ts';
  */
 export const stopRedis: Fault = {
   name: 'stop Redis',
-  proves: 'without Redis, reads and writes go on (outbox rows wait, rate limits fail open, live events pause); when it returns the backlog is relayed and consumed',
+  proves:
+    'without Redis, reads and writes go on (outbox rows wait, rate limits fail open, live events pause); when it returns the backlog is relayed and consumed',
   async run(context) {
     const crashesBefore = context.platform.crashes().length;
     const receivedBefore = context.subscribers.received();
@@ -27,7 +28,9 @@ export const stopRedis: Fault = {
     return {
       recoverMs,
       violations,
-      notes: [`while down: ${okDashboards} dashboards OK, ${okProvisions} provisions OK, ${okTelemetry} telemetry posts OK, ${liveDuring} live status events delivered`],
+      notes: [
+        `while down: ${okDashboards} dashboards OK, ${okProvisions} provisions OK, ${okTelemetry} telemetry posts OK, ${liveDuring} live status events delivered`,
+      ],
     };
   },
 };

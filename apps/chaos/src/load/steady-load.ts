@@ -106,7 +106,7 @@ export function startSteadyLoad(options: {
 }
 
 /** Sends the dashboard query until an answer is complete (no error, every part present); returns ms taken. */
-export async function timeToRecover(gatewayUrl: string, token: string, timeoutMs = 120_000): Promise<number> {
+export async function timeToRecover(gatewayUrl: string, token: string, timeoutMs = 300_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     const answer = await postGraphql(gatewayUrl, DASHBOARD_QUERY, { org: LOAD_ORGS[0].id }, { token, timeoutMs: 5_000 });
