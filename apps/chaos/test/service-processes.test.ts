@@ -39,7 +39,7 @@ test('a launched service is ready, freezes and thaws, and only exits nobody aske
   await answers(`${service.baseUrl}/exit`, 2_000);
   await service.waitExit();
   expect(service.crashes).toEqual(['stand-in exited unexpectedly (code 3, signal null)']);
-});
+}, 120_000); // two process boots under tsx, on a machine shared by many test runs
 
 test.skipIf(!ChaosRedis.available())('the suite’s Redis keeps its streams across a stop and start (append-only file)', async () => {
   const redis = await ChaosRedis.start(path.join(dir, 'redis'));
