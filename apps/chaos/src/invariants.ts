@@ -34,7 +34,19 @@ export class InvariantChecker {
     this.billing = quietPool(urls.billing);
   }
 
+  /** Reading may fail on a busy machine (a connect timeout) or right after a restart: retried, then reported. */
   async check(): Promise<InvariantReport> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.checkOnce();
+      } catch (error) {
+        if (attempt >= 5) return { violations: [`the invariants could not be read: ${error instanceof Error ? error.message : String(error)}`], figures: {} };
+        await new Promise((r) => setTimeout(r, 3_000));
+      }
+    }
+  }
+
+  private async checkOnce(): Promise<InvariantReport> {
     const violations: string[] = [];
     const figures: Record<string, number> = {};
 
@@ -114,7 +126,7 @@ export class InvariantChecker {
 
 /** A pool that survives the PostgreSQL restart fault (idle clients dropping emit 'error'). */
 function quietPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 30_000 });
   pool.on('error', () => {});
   return pool;
 }

@@ -41,6 +41,16 @@ if (!ChaosRedis.available()) {
 
 const cleanup: (() => Promise<void>)[] = [];
 let failed = false;
+// Stopped early (Ctrl-C, a CI timeout): the service processes, PostgreSQL and Redis are ours to stop.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`chaos: ${signal}, stopping what the run started`);
+    void (async () => {
+      for (const step of cleanup.splice(0)) await step().catch(() => {});
+      process.exit(130);
+    })();
+  });
+}
 try {
   log('starting a dedicated PostgreSQL and Redis');
   const postgres = await ChaosPostgres.start(path.join(runDir, 'postgres'));

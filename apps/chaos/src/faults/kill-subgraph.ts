@@ -3,7 +3,7 @@ import { CHAOS_TIMINGS } from '../platform-processes.ts';
 import { answered, sleep, type Fault } from './fault.ts';
 
 /** How much later than the subgraph timeout an answer may come (the gateway's own work, a busy machine). */
-export const TIMEOUT_SLACK_MS = 5_000;
+export const TIMEOUT_SLACK_MS = 8_000;
 
 /** SIGKILL billing for a while, then start it again. */
 export const killSubgraph: Fault = {
