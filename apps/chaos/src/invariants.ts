@@ -12,13 +12,13 @@ export interface InvariantReport {
 
 /** A saga untouched for this long should have been taken over by the recovery pass and finished. */
 const STUCK_AFTER_MS = CHAOS_TIMINGS.sagaStaleMs + 2 * CHAOS_TIMINGS.sagaRecoveryMs + 10 * CHAOS_TIMINGS.buildDelayMs + 10_000;
-const SETTLE_TIMEOUT_MS = 240_000;
+const SETTLE_TIMEOUT_MS = 300_000;
 
 /**
  * The checks after every fault, read straight from the databases (the load keeps running meanwhile):
  * - the wallet ledger audit passes (journal sums to zero, balances and held amounts match);
  * - every VM event vms wrote is relayed and applied by billing exactly once (processed_events and one
- *   usage observation per event), waiting up to 240 s for delivery to catch up;
+ *   usage observation per event), waiting up to 300 s for delivery to catch up;
  * - no saga is stuck (open and untouched past the recovery window);
  * - no hold is orphaned: a finished saga's hold is captured (COMPLETED) or released/expired (FAILED), and
  *   no pending hold belongs to a VM whose saga has finished.

@@ -5,7 +5,7 @@ import { DEMO_ORGS } from '@platform/platform';
 import { timeToRecover } from '../load/steady-load.ts';
 import { sleep, type Fault } from './fault.ts';
 
-const BURST = 2_000;
+const BURST = 500;
 const STREAM = 'events:topic:vms.vm.imported';
 
 /** A vSphere snapshot of `count` new VMs in one pool (the shapes of ../shared/data/vcenter-snapshot.sample.json). */
@@ -27,7 +27,7 @@ export function burstSnapshot(count: number, runId: string): string {
 }
 
 /**
- * A vCenter import writes 2,000 `vms.vm.imported` events in one transaction; the vms outbox relay
+ * A vCenter import writes 500 `vms.vm.imported` events in one transaction; the vms outbox relay
  * moves them to Redis 100 at a time (claim, append, mark published, commit). While it is part-way,
  * vms is SIGKILLed, then restarted. The invariants that follow (every event applied by billing exactly
  * once) prove the relay lost and doubled nothing. The figures say where the kill landed: rows marked

@@ -8,6 +8,8 @@ export interface Subscribers {
   received(): number;
   /** Every close the clients saw (code and reason), oldest first. */
   closes(): readonly Closed[];
+  /** The same, per client: a client retrying a gateway that is down adds a 1006 per attempt after its first close. */
+  closesByClient(): readonly (readonly Closed[])[];
   stop(): void;
 }
 
@@ -24,6 +26,7 @@ export function startSubscribers(gatewayUrl: string, tokens: ReadonlyMap<string,
   return {
     received: () => clients.reduce((sum, c) => sum + c.feed.results.length, 0),
     closes: () => clients.flatMap((c) => c.closes),
+    closesByClient: () => clients.map((c) => c.closes),
     stop: () => {
       for (const c of clients) {
         c.feed.stop();
