@@ -21,10 +21,10 @@ import { InvariantChecker } from './invariants.ts';
 import { startSubscribers } from './load/subscribers.ts';
 import { LOAD_ORGS, logIn, startSteadyLoad } from './load/steady-load.ts';
 import { startTelemetryLoad } from './load/telemetry-load.ts';
-import { newSecrets, processPlatform } from './platform-processes.ts';
+import { processPlatform } from './platform-processes.ts';
 import { faultTable, type FaultRow } from './report.ts';
 import { seedDatabases } from './seed.ts';
-import { REPO_ROOT } from './service-processes.ts';
+import { generateClusterSecrets, REPO_ROOT } from '@platform/platform';
 import { Tally } from './tally.ts';
 
 const started = Date.now();
@@ -59,7 +59,7 @@ try {
   cleanup.unshift(() => redis.down());
   const databaseName = (name: SubgraphName) => `chaos_${name}`;
   const databaseUrl = (name: SubgraphName) => postgres.url(databaseName(name));
-  const secrets = newSecrets();
+  const secrets = generateClusterSecrets();
 
   log('seeding the demo dataset (organisations, users, catalogue, balances, 3,260 VMs)');
   const seeded = await seedDatabases({ serverUrl: postgres.url('postgres'), databaseUrl, databaseName, redisUrl: redis.url, secrets });

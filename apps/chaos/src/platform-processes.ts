@@ -1,26 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { serviceCredentialsEnv } from '@platform/kernel';
 import { freePort } from '@platform/kernel/testing';
-import { CALLING_SERVICES, SUBGRAPHS, type CallingService, type SubgraphName } from '@platform/platform';
-import { ServiceProcess } from './service-processes.ts';
-
-export type ServiceName = SubgraphName | 'gateway';
-
-/** What every process of one run shares: where the data lives and the secrets identity knows the hashes of. */
-export interface PlatformSecrets {
-  readonly keyEncryptionKey: string;
-  readonly serviceSecrets: Readonly<Record<CallingService, string>>;
-  readonly paymentWebhookSecret: string;
-}
-
-export function newSecrets(): PlatformSecrets {
-  return {
-    keyEncryptionKey: randomBytes(32).toString('base64'),
-    serviceSecrets: Object.fromEntries(CALLING_SERVICES.map((name) => [name, randomBytes(32).toString('base64url')])) as Record<CallingService, string>,
-    paymentWebhookSecret: randomBytes(32).toString('base64url'),
-  };
-}
+import { ServiceProcess, SUBGRAPHS, type ClusterSecrets, type ServiceName, type SubgraphName } from '@platform/platform';
 
 /** Timings the faults rely on: short, so a run takes minutes, not hours. */
 export const CHAOS_TIMINGS = {
@@ -49,7 +30,7 @@ export interface ProcessPlatform {
 export async function processPlatform(options: {
   readonly databaseUrl: (name: SubgraphName) => string;
   readonly redisUrl: string;
-  readonly secrets: PlatformSecrets;
+  readonly secrets: ClusterSecrets;
   readonly logDir: string;
 }): Promise<ProcessPlatform> {
   const ports = {} as Record<ServiceName, number>;
@@ -102,11 +83,13 @@ export async function processPlatform(options: {
   };
   const spec = (name: ServiceName) =>
     new ServiceProcess({
+      service: name,
       name,
-      entry: name === 'gateway' ? 'gateway/src/main.ts' : `subgraphs/${name}/src/main.ts`,
+      host: '127.0.0.1',
       env: name === 'gateway' ? extra.gateway : { ...subgraphEnv(name), ...extra[name] },
       port: ports[name],
       logFile: path.join(options.logDir, `${name}.log`),
+      readyTimeoutMs: 240_000,
     });
   const services = Object.fromEntries([...SUBGRAPHS, 'gateway'].map((name) => [name, spec(name as ServiceName)])) as Record<ServiceName, ServiceProcess>;
   const all = Object.values(services);

@@ -1,6 +1,6 @@
 import { createLogger, ensureDatabase, RedisEventBus } from '@platform/kernel';
 import { SUBGRAPHS, seedDemo, startPlatform, type SubgraphName } from '@platform/platform';
-import type { PlatformSecrets } from './platform-processes.ts';
+import type { ClusterSecrets } from '@platform/platform';
 
 /**
  * Creates the run's databases and loads the demo dataset (organisations, users, catalogue, opening
@@ -13,7 +13,7 @@ export async function seedDatabases(options: {
   readonly databaseUrl: (name: SubgraphName) => string;
   readonly databaseName: (name: SubgraphName) => string;
   readonly redisUrl: string;
-  readonly secrets: PlatformSecrets;
+  readonly secrets: ClusterSecrets;
 }): Promise<Awaited<ReturnType<typeof seedDemo>>> {
   for (const name of SUBGRAPHS) await ensureDatabase(options.serverUrl, options.databaseName(name));
   const logger = createLogger({ part: 'chaos-seed' }, 'error');

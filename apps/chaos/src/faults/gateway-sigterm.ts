@@ -26,7 +26,7 @@ export const gatewaySigterm: Fault = {
     await sleep(300);
     billing.thaw();
     const answers = await Promise.all(inFlight);
-    await gateway.waitExit();
+    await gateway.exited();
     const violations: string[] = [];
     const statuses = answers.map((a) => `${a.status} ${outcomeOf(a)}`);
     const unfinished = answers.filter((a) => a.status !== 200);

@@ -47,7 +47,7 @@ export function killRelay(options: { vmsDatabaseUrl: string; runId: string }): F
         await redis.connect();
         const streamBefore = await redis.xlen(STREAM);
         const importStarted = new Date();
-        const response = await fetch(`${vms.baseUrl}/import/vcenter?map=resgroup-chaos=${DEMO_ORGS.springbok}`, {
+        const response = await fetch(`${vms.url}/import/vcenter?map=resgroup-chaos=${DEMO_ORGS.springbok}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${context.tokens.get('admin@highveld.example')}` },
           body: burstSnapshot(BURST, options.runId),

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SubgraphName } from '../start-platform.ts';
@@ -6,7 +7,8 @@ import type { SubgraphName } from '../start-platform.ts';
 /** Every service that runs as a process of its own (configured mode: its src/main.ts). */
 export type ServiceName = SubgraphName | 'gateway';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The repository's root, where the services' main files and `.data/` are. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Lines of output kept per process (the newest), for tests that read what it logged. */
 const MAX_LINES = 50_000;
 
@@ -15,6 +17,8 @@ export const serviceEntry = (service: ServiceName): string =>
 
 export interface ServiceProcessOptions {
   readonly service: ServiceName;
+  /** Another main file to run instead of the service's (a stand-in, in tests), relative to the repository root. */
+  readonly entry?: string;
   /** This replica's name in output and logs, e.g. `vms-2`. */
   readonly name: string;
   readonly host: string;
@@ -23,6 +27,8 @@ export interface ServiceProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Sees every line the process writes (stdout and stderr), e.g. to print it with a prefix. */
   readonly onLine?: (name: string, line: string) => void;
+  /** A file that gets every line too, appended across restarts (chaos runs keep each service's log). */
+  readonly logFile?: string;
   /** How long start() waits for GET /ready to answer 200; default 300 s (a loaded machine compiles slowly). */
   readonly readyTimeoutMs?: number;
 }
@@ -37,13 +43,17 @@ export interface ProcessExit {
  * for the local cluster, its tests and chaos runs. `start()` resolves once the service answers
  * GET /ready; `signal()` sends any signal (SIGSTOP/SIGCONT pause and resume it); `kill()` is SIGKILL
  * (a crash: nothing is cleaned up); `stop()` is SIGTERM (a graceful stop), SIGKILL after a grace
- * period; `restart()` stops and starts it again on the same port. `lines` holds what it wrote.
+ * period; `restart()` stops and starts it again on the same port. `lines` holds what it wrote, and
+ * `crashes` every exit nobody asked for (not by kill, stop or a terminating signal sent through it).
  */
 export class ServiceProcess {
   readonly url: string;
   readonly lines: string[] = [];
+  readonly crashes: string[] = [];
   private child: ChildProcess | undefined;
   private exit: Promise<ProcessExit> | undefined;
+  private expectingExit = false;
+  private log: WriteStream | undefined;
 
   constructor(readonly options: ServiceProcessOptions) {
     this.url = `http://${options.host}:${options.port}`;
@@ -69,14 +79,21 @@ export class ServiceProcess {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const { service, host, port, env } = this.options;
-    const child = spawn(process.execPath, ['--import', 'tsx', serviceEntry(service)], {
+    const { service, entry, host, port, env, logFile } = this.options;
+    if (logFile) this.log ??= createWriteStream(logFile, { flags: 'a' });
+    this.expectingExit = false;
+    const child = spawn(process.execPath, ['--import', 'tsx', entry ? path.join(REPO_ROOT, entry) : serviceEntry(service)], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, HOST: host, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exit = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        if (!this.expectingExit) this.crashes.push(`${this.name} exited unexpectedly (code ${code}, signal ${signal})`);
+        resolve({ code, signal });
+      }),
+    );
     for (const stream of [child.stdout!, child.stderr!]) {
       let rest = '';
       stream.on('data', (chunk: Buffer) => {
@@ -89,8 +106,20 @@ export class ServiceProcess {
     await this.waitReady(child);
   }
 
+  /** Sends a signal; a terminating one counts as an exit asked for. */
   signal(signal: NodeJS.Signals): void {
-    if (this.running) this.child!.kill(signal);
+    if (!this.running) return;
+    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') this.expectingExit = true;
+    this.child!.kill(signal);
+  }
+
+  /** SIGSTOP: the process stays alive but answers nothing (a hung service). */
+  freeze(): void {
+    this.signal('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.signal('SIGCONT');
   }
 
   /** SIGKILL, as a crash: resolves once the process is gone. */
@@ -117,8 +146,16 @@ export class ServiceProcess {
     await this.start();
   }
 
+  /** Stops it and closes its log file. */
+  async close(): Promise<void> {
+    await this.stop();
+    await new Promise<void>((resolve) => (this.log ? this.log.end(resolve) : resolve()));
+    this.log = undefined;
+  }
+
   private record(line: string): void {
     this.lines.push(line);
+    this.log?.write(`${line}\n`);
     if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
     this.options.onLine?.(this.name, line);
   }
