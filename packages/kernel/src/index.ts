@@ -28,6 +28,7 @@ export * from './events/typed-consumer.ts';
 export * from './http/client-address.ts';
 export * from './http/graphql-route.ts';
 export * from './http/http-server.ts';
+export * from './http/static-bundle.ts';
 export * from './ids.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
