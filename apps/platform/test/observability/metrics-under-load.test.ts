@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_DELIVERY_POLICY, InMemoryEventBus } from '@platform/kernel';
 import { encodeOtlpMetrics } from '@platform/vms';
 import { scriptedCompute } from '@platform/vms/testing';
 import { codesOf, until } from '@platform/testkit';
@@ -11,6 +13,9 @@ import { figure, scrape } from './prometheus-text.ts';
 // Each figure is scraped from the /metrics of the service that produces it, before and after real load.
 let p: TestPlatform;
 let protea: string;
+// A bus of the test's own in the platform's process (one metrics registry per process), parking after two
+// attempts 50 ms apart, so the parked figure moves within the test; the platform's bus keeps its policy.
+const eventBus = new InMemoryEventBus({ policy: { ...DEFAULT_DELIVERY_POLICY, maxAttempts: 2, retryDelayMs: 50 } });
 const compute = scriptedCompute(20);
 
 beforeAll(async () => {
@@ -22,7 +27,10 @@ beforeAll(async () => {
   });
   protea = await p.login('admin@protea.example');
 }, 180_000);
-afterAll(() => p?.close());
+afterAll(async () => {
+  await p?.close();
+  await eventBus.close();
+});
 
 const gatewayFigures = async () => (await scrape(p.gatewayUrl)).text;
 
@@ -134,6 +142,27 @@ test('open subscriptions go up and down; outbox relay and consumer figures move 
 
   await client.dispose();
   await until(async () => ((await open()) === 0 ? true : undefined));
+});
+
+test('an event a consumer keeps failing on is parked, and counted as parked for that consumer', async () => {
+  const parked = async () => figure((await scrape(p.urls.billing)).text, 'events_parked_total', { consumer: 'metrics-test-always-fails' });
+  expect(await parked()).toBe(0);
+  const registration = eventBus.register({
+    name: 'metrics-test-always-fails',
+    topics: ['metrics.test.poison'],
+    handle: async () => {
+      throw new Error('this consumer cannot apply the event');
+    },
+  });
+  try {
+    await eventBus.publish([{ id: randomUUID(), topic: 'metrics.test.poison', payload: {}, occurredAt: new Date().toISOString() }]);
+    await until(async () => ((await parked()) === 1 ? true : undefined), 10_000);
+    expect(await eventBus.parked('metrics-test-always-fails')).toHaveLength(1);
+    const text = (await scrape(p.urls.billing)).text;
+    expect(figure(text, 'events_handled_total', { consumer: 'metrics-test-always-fails', outcome: 'failed' })).toBe(2);
+  } finally {
+    await registration.stop();
+  }
 });
 
 test('database pool: connections in use and requests waiting, per service', async () => {
