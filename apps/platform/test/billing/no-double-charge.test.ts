@@ -88,11 +88,13 @@ test(
 
     // Billing has seen the deletion (the kept VM's RUNNING, the deleted one no longer allocated).
     await until(async () => {
-      const { rows } = await sql<{ vm_id: string; allocated: boolean }>`
-        select distinct on (vm_id) vm_id, allocated from vm_observations where organization_id = ${org} order by vm_id, observed_at desc, recorded_at desc`.execute(
+      const { rows } = await sql<{ vm_id: string; running: boolean; allocated: boolean }>`
+        select distinct on (vm_id) vm_id, running, allocated from vm_observations where organization_id = ${org} order by vm_id, observed_at desc, recorded_at desc`.execute(
         p.billing.db,
       );
-      return rows.length === 2 && rows.find((r) => r.vm_id === deleted)?.allocated === false ? true : undefined;
+      // Events of the two VMs arrive independently: wait for both, or the close would bill the kept VM before its RUNNING.
+      const latest = new Map(rows.map((r) => [r.vm_id, r]));
+      return latest.get(kept)?.running === true && latest.get(deleted)?.allocated === false ? true : undefined;
     }, 60_000);
 
     // This month closes: the bill is the usage so far, and exactly that is debited.
