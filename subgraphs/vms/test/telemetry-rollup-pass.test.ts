@@ -24,7 +24,8 @@ describe('rollups built from raw by the rollup pass', () => {
   test('ingest writes raw only; queries add the samples not rolled up yet, so figures are the same before and after the pass', async ({ vms: h, auth }) => {
     const [vm] = await h.addVms(h.orgs.customerA, 1);
     const token = await auth.serviceToken('collector', ['telemetry:write']);
-    const bucket = Math.floor(Date.now() / 300_000) * 300_000 - 2 * 300_000; // the bucket before last
+    // Two buckets ten minutes into the previous hour: one hour holds both, whatever the time of day.
+    const bucket = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000 + 600_000;
     const at = (s: number) => new Date(bucket + s * 1000);
     expect(
       await feed(h, token, [
