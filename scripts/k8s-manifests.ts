@@ -28,6 +28,8 @@ interface ServiceSpec {
   readonly autoscale?: { readonly min: number; readonly max: number };
 }
 
+/** The private ranges, where pod networks live: narrow it to the cluster's pod CIDR. */
+const POD_NETWORK = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
 const small = { cpu: '100m', memory: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' };
 const serviceSecret = (name: string) => ({ SERVICE_SECRET: serviceSecretVariable(name) });
 
@@ -38,12 +40,16 @@ export const SERVICES: Readonly<Record<string, ServiceSpec>> = {
     resources: { cpu: '250m', memory: '384Mi', cpuLimit: '2', memoryLimit: '768Mi' },
     database: false,
     secrets: {},
-    env: Object.fromEntries(
-      ['identity', 'tenancy', 'wallet', 'catalog', 'vms', 'billing'].map((name, i) => [
-        `SUBGRAPH_URL_${name.toUpperCase()}`,
-        `http://${name}:${4001 + i}/graphql`,
-      ]),
-    ),
+    env: {
+      ...Object.fromEntries(
+        ['identity', 'tenancy', 'wallet', 'catalog', 'vms', 'billing'].map((name, i) => [
+          `SUBGRAPH_URL_${name.toUpperCase()}`,
+          `http://${name}:${4001 + i}/graphql`,
+        ]),
+      ),
+      // Clients arrive through the ingress controller, a pod: its x-forwarded-for names them.
+      TRUSTED_PROXY_ADDRESSES: POD_NETWORK,
+    },
     autoscale: { min: 2, max: 10 },
   },
   identity: {
@@ -53,6 +59,9 @@ export const SERVICES: Readonly<Record<string, ServiceSpec>> = {
     resources: { cpu: '250m', memory: '512Mi', cpuLimit: '2', memoryLimit: '1Gi' },
     database: true,
     secrets: { KEY_ENCRYPTION_KEY: 'KEY_ENCRYPTION_KEY', SERVICE_CREDENTIALS: 'SERVICE_CREDENTIALS' },
+    // The gateway pods' addresses are not known ahead: trust the pod network. Identity must stay
+    // unreachable from outside the cluster (it has no Ingress).
+    env: { TRUSTED_PROXY_ADDRESSES: POD_NETWORK },
   },
   tenancy: { port: 4002, replicas: 2, resources: small, database: true, secrets: {} },
   wallet: { port: 4003, replicas: 2, resources: small, database: true, secrets: serviceSecret('wallet') },
