@@ -63,7 +63,9 @@ describe('licences and add-ons', () => {
       // 4.17 + 1.20 + 2.04 + 156.77 = 164.18; VAT 15 % = 24.627 → 24.63
       expect([bill.subtotal.amount, bill.vat.amount, bill.total.amount]).toEqual(['164.18', '24.63', '188.81']);
 
-      const html = await (await fetch(`${billing.baseUrl}/invoice?id=${bill.id}`, { headers: { authorization: `Bearer ${await billing.user(windows, 'BILLING')}` } })).text();
+      const html = await (
+        await fetch(`${billing.baseUrl}/invoice?id=${bill.id}`, { headers: { authorization: `Bearer ${await billing.user(windows, 'BILLING')}` } })
+      ).text();
       expect(html).toContain('Licence LIC-WIN-SRV');
       expect(html).toContain('<span id="total">ZAR 188.81</span>');
 
@@ -126,7 +128,8 @@ describe('licences and add-ons', () => {
       await billing.publish({ vmId, organizationId: org, at: '2026-11-10T00:00:00Z', topic: 'vms.vm.provisioned' });
       await recorded(billing, before + 1);
       const token = await billing.user(org, 'BILLING');
-      const descriptions = async (id = org) => rows((await billing.call(CURRENT, { id }, token)).data._entities[0].currentBill.lines.edges).map((row) => row[0]);
+      const descriptions = async (id = org) =>
+        rows((await billing.call(CURRENT, { id }, token)).data._entities[0].currentBill.lines.edges).map((row) => row[0]);
       expect(await descriptions()).toEqual(['vCPU, 2.0 GHz', 'RAM', 'Storage, standard']);
       await billing.publish({ vmId, organizationId: org, at: '2026-11-10T05:00:00Z', topic: 'vms.vm.restarted', licences: ['LIC-WIN-SRV'] });
       await recorded(billing, before + 2);

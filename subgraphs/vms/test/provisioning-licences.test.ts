@@ -27,14 +27,19 @@ const writes = async (h: RunningVms, name: string) => [
   h.wallet.holds.size,
 ];
 
-test('a VM provisioned with licences and add-ons carries them: on the VM, in its events, in the inventory billing reads, and in the hold', async ({ vms: h, auth }) => {
+test('a VM provisioned with licences and add-ons carries them: on the VM, in its events, in the inventory billing reads, and in the hold', async ({
+  vms: h,
+  auth,
+}) => {
   const r = await provision(h, { name: 'extras-linux', licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP', 'ADD-MONITOR'] });
   expect(r.errors).toBeUndefined();
   const vm = r.data.provisionVirtualMachine;
   expect(vm).toMatchObject({ status: 'PROVISIONING', licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP', 'ADD-MONITOR'] });
   // The hold is the first month of all of it: 155.00 + 38.00 + 180.00 + 89.00 + 45.00 + 25.00 = 532.00
   expect([...h.wallet.holds.values()].find((hold) => hold.amountMinor === 53200n)).toBeDefined();
-  await until(async () => ((await h.call(VM, { id: vm.id }, await h.user(h.orgs.customerA, 'VIEWER'))).data.virtualMachine.status === 'RUNNING' ? true : undefined));
+  await until(async () =>
+    (await h.call(VM, { id: vm.id }, await h.user(h.orgs.customerA, 'VIEWER'))).data.virtualMachine.status === 'RUNNING' ? true : undefined,
+  );
 
   const { rows } = await sql<{ topic: string; payload: Record<string, unknown> }>`
     select topic, payload from outbox where payload->>'vmId' = ${vm.id} order by id`.execute(h.db);
@@ -47,7 +52,9 @@ test('a VM provisioned with licences and add-ons carries them: on the VM, in its
   expect(inventory.find((v) => v.id === vm.id)).toEqual({ id: vm.id, licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP', 'ADD-MONITOR'] });
 });
 
-test('a Windows Server guest always carries LIC-WIN-SRV (added when not listed, once when listed); other guests carry none unless asked', async ({ vms: h }) => {
+test('a Windows Server guest always carries LIC-WIN-SRV (added when not listed, once when listed); other guests carry none unless asked', async ({
+  vms: h,
+}) => {
   const added = await provision(h, { name: 'win-implied', guestOs: 'WINDOWS_SERVER_2022', addOns: ['ADD-BACKUP'] });
   expect(added.errors).toBeUndefined();
   expect(added.data.provisionVirtualMachine).toMatchObject({ licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP'] });

@@ -37,10 +37,12 @@ async function currentLinesOf(organizationId: string, vmId: string, token: strin
   const own: Line[] = [];
   let after: string | null = null;
   for (;;) {
-    const r = await p.gateway(CURRENT, { id: organizationId, after }, token);
-    const lines = r.data?.organization?.currentBill?.lines;
+    const variables: Record<string, unknown> = { id: organizationId, after };
+    const r = await p.gateway(CURRENT, variables, token);
+    const lines: { edges: { node: Line }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | undefined =
+      r.data?.organization?.currentBill?.lines;
     if (!lines) return own;
-    own.push(...lines.edges.map((e: { node: Line }) => e.node).filter((l: Line) => l.virtualMachine.id === vmId));
+    own.push(...lines.edges.map((e) => e.node).filter((l) => l.virtualMachine.id === vmId));
     if (!lines.pageInfo.hasNextPage) return own;
     after = lines.pageInfo.endCursor;
   }
@@ -84,27 +86,34 @@ test(
   },
 );
 
-test('an unknown SKU or one of the wrong kind is BAD_USER_INPUT naming the entry, from the real catalog; nothing is created or held', { timeout: 60_000 }, async () => {
-  const before = await walletOf(p, provider, DEMO_ORGS.protea);
-  const cases: [Record<string, unknown>, string][] = [
-    [{ licences: ['LIC-NOPE'] }, 'input.licences[0]: no LICENCE product has SKU LIC-NOPE.'],
-    [{ addOns: ['ADD-MONITOR', 'LIC-WIN-SRV'] }, 'input.addOns[1]: no ADD_ON product has SKU LIC-WIN-SRV.'],
-    [{ licences: ['ADD-BACKUP'] }, 'input.licences[0]: no LICENCE product has SKU ADD-BACKUP.'],
-    [{ licences: ['VM-GP-2C8G'] }, 'input.licences[0]: no LICENCE product has SKU VM-GP-2C8G.'],
-  ];
-  for (const [extras, message] of cases) {
-    const input = {
-      organizationId: DEMO_ORGS.protea,
-      name: 'never-licensed',
-      spec: { vcpu: 1, memoryGib: 2, diskGib: 40 },
-      guestOs: 'UBUNTU_64',
-      idempotencyKey: `licences-bad-${message.length}-${JSON.stringify(extras).length}`,
-      ...extras,
-    };
-    const r = await p.gateway(PROVISION, { input }, protea);
-    expect(r.errors?.map((e) => [e.extensions?.['code'], e.message]), message).toEqual([['BAD_USER_INPUT', message]]);
-  }
-  const found = await p.gateway(BY_NAME, { id: DEMO_ORGS.protea, search: 'never-licensed' }, protea);
-  expect(found.data.organization.virtualMachines.edges).toEqual([]);
-  expect((await walletOf(p, provider, DEMO_ORGS.protea)).holds).toHaveLength(before.holds.length);
-});
+test(
+  'an unknown SKU or one of the wrong kind is BAD_USER_INPUT naming the entry, from the real catalog; nothing is created or held',
+  { timeout: 60_000 },
+  async () => {
+    const before = await walletOf(p, provider, DEMO_ORGS.protea);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ licences: ['LIC-NOPE'] }, 'input.licences[0]: no LICENCE product has SKU LIC-NOPE.'],
+      [{ addOns: ['ADD-MONITOR', 'LIC-WIN-SRV'] }, 'input.addOns[1]: no ADD_ON product has SKU LIC-WIN-SRV.'],
+      [{ licences: ['ADD-BACKUP'] }, 'input.licences[0]: no LICENCE product has SKU ADD-BACKUP.'],
+      [{ licences: ['VM-GP-2C8G'] }, 'input.licences[0]: no LICENCE product has SKU VM-GP-2C8G.'],
+    ];
+    for (const [extras, message] of cases) {
+      const input = {
+        organizationId: DEMO_ORGS.protea,
+        name: 'never-licensed',
+        spec: { vcpu: 1, memoryGib: 2, diskGib: 40 },
+        guestOs: 'UBUNTU_64',
+        idempotencyKey: `licences-bad-${message.length}-${JSON.stringify(extras).length}`,
+        ...extras,
+      };
+      const r = await p.gateway(PROVISION, { input }, protea);
+      expect(
+        r.errors?.map((e) => [e.extensions?.['code'], e.message]),
+        message,
+      ).toEqual([['BAD_USER_INPUT', message]]);
+    }
+    const found = await p.gateway(BY_NAME, { id: DEMO_ORGS.protea, search: 'never-licensed' }, protea);
+    expect(found.data.organization.virtualMachines.edges).toEqual([]);
+    expect((await walletOf(p, provider, DEMO_ORGS.protea)).holds).toHaveLength(before.holds.length);
+  },
+);

@@ -66,7 +66,12 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * The schedule, asked for again with the usage's licence and add-on SKUs when it does not price them all
  * (catalog's client then remembers them: the next usual request covers them without this second call).
  */
-async function covering(prices: PriceSchedulePort, period: BillingPeriod, schedule: PriceSchedule, observations: readonly VmObservation[]): Promise<PriceSchedule> {
+async function covering(
+  prices: PriceSchedulePort,
+  period: BillingPeriod,
+  schedule: PriceSchedule,
+  observations: readonly VmObservation[],
+): Promise<PriceSchedule> {
   const extras = extraSkusOf(observations);
   return extras.every((sku) => schedule.prices.has(sku)) ? schedule : prices.scheduleFor(period.start, period.end, extras);
 }
@@ -90,10 +95,7 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
     until: Date,
     prices = this.prices,
   ): Promise<{ observations: VmObservation[]; rateTo: (to: Date, obs?: readonly VmObservation[]) => Rated; currency: string }> {
-    const [observations, usual] = await Promise.all([
-      observationsInWindow(this.db, scope, period.start, until),
-      prices.scheduleFor(period.start, period.end),
-    ]);
+    const [observations, usual] = await Promise.all([observationsInWindow(this.db, scope, period.start, until), prices.scheduleFor(period.start, period.end)]);
     const schedule = await covering(prices, period, usual, observations);
     return {
       observations,

@@ -80,7 +80,8 @@ export class Provisioning {
         addOns: cmd.addOns.filter((sku) => !priced.included.addOns.includes(sku)),
       };
       const extrasPrice = await this.options.pricing.priceExtras(extras, now);
-      if (extrasPrice.monthlyMinor > 0n && extrasPrice.currency !== priced.currency) throw new Error('catalog priced a VM and its extras in different currencies');
+      if (extrasPrice.monthlyMinor > 0n && extrasPrice.currency !== priced.currency)
+        throw new Error('catalog priced a VM and its extras in different currencies');
       const licences = [...priced.included.licences, ...extras.licences];
       const addOns = [...priced.included.addOns, ...extras.addOns];
       const created = {

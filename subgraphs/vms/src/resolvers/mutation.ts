@@ -67,7 +67,18 @@ export const Mutation: MutationResolvers = {
       const node = await ctx.access.node(organizationId);
       if (!node) throw fail('NOT_FOUND', 'organizationId: no organisation you can see has this id.', { field: 'organizationId' });
       const orgPath = [...node.ancestors, organizationId];
-      return ctx.services.provisioning.provision({ organizationId, name, productId, spec, guestOs, licences, addOns, idempotencyKey, orgPath, actor: caller.sub });
+      return ctx.services.provisioning.provision({
+        organizationId,
+        name,
+        productId,
+        spec,
+        guestOs,
+        licences,
+        addOns,
+        idempotencyKey,
+        orgPath,
+        actor: caller.sub,
+      });
     }),
   powerOnVirtualMachine: transition('POWER_ON'),
   powerOffVirtualMachine: transition('POWER_OFF'),

@@ -30,7 +30,11 @@ export const listPricing: PricingPort = {
   },
   // The whole-platform tests check the real catalog's answers; here, its three extras at list price.
   priceExtras: async ({ licences, addOns }) => {
-    const known: Record<string, readonly [string, bigint]> = { 'LIC-WIN-SRV': ['LICENCE', 8900n], 'ADD-BACKUP': ['ADD_ON', 4500n], 'ADD-MONITOR': ['ADD_ON', 2500n] };
+    const known: Record<string, readonly [string, bigint]> = {
+      'LIC-WIN-SRV': ['LICENCE', 8900n],
+      'ADD-BACKUP': ['ADD_ON', 4500n],
+      'ADD-MONITOR': ['ADD_ON', 2500n],
+    };
     let monthlyMinor = 0n;
     const each = (skus: readonly string[], kind: string, field: string) =>
       skus.forEach((sku, i) => {
