@@ -43,6 +43,10 @@ export interface VmChanged {
   readonly at: string;
   /** The status before the change, where the producer knew it (lifecycle actions); live status events show it. */
   readonly previousStatus?: VmChanged['status'];
+  /** SKUs of the LICENCE products the VM carries. Added later: an event without it means none. */
+  readonly licences?: readonly string[];
+  /** SKUs of the ADD_ON products the VM carries. Added later: an event without it means none. */
+  readonly addOns?: readonly string[];
 }
 
 export interface HoldPlaced {

@@ -9,7 +9,7 @@ const H = 3_600_000;
 const nov = parsePeriod('2026-11');
 const at = (iso: string) => new Date(iso);
 
-const shape = { vcpu: 2, cpuSpeed: 'STANDARD', memoryGib: 4, diskGib: 150, storageTier: 'STANDARD' } as const;
+const shape: VmObservation['shape'] = { vcpu: 2, cpuSpeed: 'STANDARD', memoryGib: 4, diskGib: 150, storageTier: 'STANDARD', licences: [], addOns: [] };
 function obs(sourceId: string, iso: string, running: boolean, allocated = true, s: VmObservation['shape'] = shape): VmObservation {
   return { sourceId, vmId: VM, organizationId: ORG, productId: null, at: at(iso), running, allocated, shape: s, source: 'event' };
 }
@@ -192,5 +192,64 @@ describe('rated usage cut at any instant', () => {
       const millis = next(Number(MONTH_MS) + 1);
       expect(lineAmountOf(price, quantity, millis)).toBe(lineAmount(price, quantity, BigInt(millis)));
     }
+  });
+});
+
+describe('rating licences and add-ons', () => {
+  const LIC = '01900000-0000-7000-8000-0000000000d1';
+  const BACKUP = '01900000-0000-7000-8000-0000000000d2';
+  const withExtras = (): PriceSchedule => {
+    const base = schedule();
+    const prices = new Map(base.prices);
+    prices.set('LIC-WIN-SRV', [{ productId: LIC, monthlyMinor: 8900n, effectiveFrom: at('2026-01-01T00:00:00Z') }]);
+    prices.set('ADD-BACKUP', [
+      { productId: BACKUP, monthlyMinor: 4500n, effectiveFrom: at('2026-01-01T00:00:00Z') },
+      { productId: BACKUP, monthlyMinor: 6000n, effectiveFrom: at('2026-12-01T00:00:00Z') },
+    ]);
+    return { ...base, prices };
+  };
+  const windows: VmObservation['shape'] = { ...shape, licences: ['LIC-WIN-SRV'], addOns: ['ADD-BACKUP'] };
+  const extrasOf = (lines: readonly { sku: string; amountMinor: bigint; millis: bigint; from: Date }[]) =>
+    lines.filter((l) => l.sku === 'LIC-WIN-SRV' || l.sku === 'ADD-BACKUP').map((l) => [l.sku, hoursOf(l.millis), l.amountMinor, l.from.toISOString()]);
+
+  test('a licence counts per running hour at monthly / 744 (10 h of 31-day October: 89.00 × 10 / 744 = 1.196… → 1.20); an add-on while allocated', () => {
+    const oct = parsePeriod('2026-10');
+    const observations = [obs('a', '2026-10-05T00:00:00Z', true, true, windows), obs('b', '2026-10-05T10:00:00Z', false, true, windows)];
+    expect(extrasOf(rate(spansOf(observations, oct.start, oct.end), withExtras()).lines)).toEqual([
+      // allocated 27 days of 31 (648 h of 744): 45.00 × 648 / 744 = 39.193… → 39.19
+      ['ADD-BACKUP', '648.00', 3919n, '2026-10-05T00:00:00.000Z'],
+      ['LIC-WIN-SRV', '10.00', 120n, '2026-10-05T00:00:00.000Z'],
+    ]);
+  });
+
+  test('a stopped VM accrues no licence; an add-on is pro rata over each calendar month, cut at the month and at a price change', () => {
+    // Stopped from 16 October to 16 January: no licence; the add-on by month.
+    const observations = [obs('a', '2026-10-16T00:00:00Z', false, true, windows)];
+    const lines = rate(spansOf(observations, at('2026-10-01T00:00:00Z'), at('2027-01-16T00:00:00Z')), withExtras()).lines;
+    expect(extrasOf(lines)).toEqual([
+      // 16 of October's 31 days: 45.00 × 16 / 31 = 23.225… → 23.23
+      ['ADD-BACKUP', '384.00', 2323n, '2026-10-16T00:00:00.000Z'],
+      // the whole of November (30 days): the monthly price
+      ['ADD-BACKUP', '720.00', 4500n, '2026-11-01T00:00:00.000Z'],
+      // December at the new price, whole
+      ['ADD-BACKUP', '744.00', 6000n, '2026-12-01T00:00:00.000Z'],
+      // 15 of January's 31 days at 60.00: 60.00 × 15 / 31 = 29.032… → 29.03
+      ['ADD-BACKUP', '360.00', 2903n, '2027-01-01T00:00:00.000Z'],
+    ]);
+    // A whole February (28 days) is the monthly price too.
+    const feb = parsePeriod('2027-02');
+    expect(extrasOf(rate(spansOf([obs('f', '2027-01-20T00:00:00Z', false, true, windows)], feb.start, feb.end), withExtras()).lines)).toEqual([
+      ['ADD-BACKUP', '672.00', 6000n, '2027-02-01T00:00:00.000Z'],
+    ]);
+  });
+
+  test('an add-on part way through a month: before(asOf) rounds its part once, like a whole rating to asOf', () => {
+    const observations = [obs('a', '2026-11-01T00:00:00Z', true, true, windows), obs('b', '2026-11-16T00:00:00Z', false, false, windows)];
+    const usage = RatedUsage.of(spansOf(observations, nov.start, nov.end), withExtras());
+    for (const iso of ['2026-11-03T07:00:00Z', '2026-11-16T00:00:00Z', '2026-11-20T00:00:00Z']) {
+      expect(usage.before(at(iso))).toEqual(rate(spansOf(observations, nov.start, at(iso)), withExtras()));
+    }
+    // Deleted on the 16th: 15 days of 30 = exactly half of 45.00.
+    expect(extrasOf(usage.whole.lines).find(([sku]) => sku === 'ADD-BACKUP')).toEqual(['ADD-BACKUP', '360.00', 2250n, '2026-11-01T00:00:00.000Z']);
   });
 });

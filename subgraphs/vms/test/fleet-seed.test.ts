@@ -45,6 +45,20 @@ vmsTest('the demo fleet: 3,260 VMs spread unevenly, sized from the catalogue, in
   }>`select count(*) as n from (select organization_id, name from virtual_machines group by 1, 2 having count(*) > 1) d`.execute(h.db);
   expect(Number(dupes[0]!.n)).toBe(0);
 
+  // Every Windows Server guest carries its licence and no other VM does; every 8th VM has a backup, VMs 6, 18, 30, … monitoring.
+  const { rows: extras } = await sql<{ windows: string; licensed: string; both: string; backup: string; monitor: string }>`
+    select count(*) filter (where guest_os like 'WINDOWS_SERVER%') as windows,
+           count(*) filter (where licences = array['LIC-WIN-SRV']) as licensed,
+           count(*) filter (where guest_os like 'WINDOWS_SERVER%' and licences = array['LIC-WIN-SRV']) as both,
+           count(*) filter (where add_ons = array['ADD-BACKUP']) as backup,
+           count(*) filter (where add_ons = array['ADD-MONITOR']) as monitor
+    from virtual_machines`.execute(h.db);
+  const { windows, licensed, both, backup, monitor } = extras[0]!;
+  expect(Number(windows)).toBeGreaterThan(500);
+  expect([licensed, both]).toEqual([windows, windows]);
+  // 3,260 / 8 = 407 backups; n ≡ 6 (mod 12) up to 3,260: 272 monitored.
+  expect([backup, monitor]).toEqual(['407', '272']);
+
   // The provider's whole fleet in one total.
   const r = await h.call(
     'query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { resourceSummary(scope: SUBTREE) { vmCount running } } } }',

@@ -80,14 +80,20 @@ export type BillLine = {
   amount: Money;
   description: Scalars['String']['output'];
   from: Scalars['DateTime']['output'];
-  /** Hours counted, e.g. "312.50" (compute while running, storage while allocated). */
+  /**
+   * Hours counted, e.g. "312.50": compute and licences while running, storage and add-ons while allocated
+   * (RUNNING, STOPPED or SUSPENDED).
+   */
   hours: Scalars['String']['output'];
   product: Maybe<Product>;
   quantity: Scalars['Int']['output'];
   to: Scalars['DateTime']['output'];
-  /** vCPU, GiB, 100 GiB block. */
+  /** vCPU, GiB, 100 GiB block, licence, add-on. */
   unit: Scalars['String']['output'];
-  /** The monthly price of one unit. */
+  /**
+   * The monthly price of one unit. An hourly-rated line costs unitPrice × quantity × hours / 744; an add-on is
+   * monthly pro rata: unitPrice × quantity × hours / the hours of its calendar month.
+   */
   unitPrice: Money;
   /** VAT rate applied to this line's share of the sum, e.g. "15.00". */
   vatPercent: Scalars['String']['output'];

@@ -1,5 +1,5 @@
 import type { OutboxTables } from '@platform/kernel';
-import type { Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { PaymentsTables } from './payments-tables.ts';
 
 export interface VmObservationsTable {
@@ -16,6 +16,10 @@ export interface VmObservationsTable {
   memory_gib: number;
   disk_gib: number;
   storage_tier: string;
+  /** SKUs of LICENCE products; empty for observations from before migration 0005. */
+  licences: ColumnType<string[], string[] | undefined, string[]>;
+  /** SKUs of ADD_ON products. */
+  add_ons: ColumnType<string[], string[] | undefined, string[]>;
   source: string;
   recorded_at: Generated<Date>;
 }

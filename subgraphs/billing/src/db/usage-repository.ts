@@ -19,6 +19,8 @@ const toObservation = (row: Row): VmObservation => ({
     memoryGib: row.memory_gib,
     diskGib: row.disk_gib,
     storageTier: row.storage_tier as StorageTier,
+    licences: row.licences,
+    addOns: row.add_ons,
   },
   source: row.source === 'reconcile' ? 'reconcile' : 'event',
 });
@@ -43,6 +45,8 @@ export async function insertObservations(trx: Transaction<BillingDatabase> | Kys
         memory_gib: o.shape.memoryGib,
         disk_gib: o.shape.diskGib,
         storage_tier: o.shape.storageTier,
+        licences: [...o.shape.licences],
+        add_ons: [...o.shape.addOns],
         source: o.source,
       })),
     )

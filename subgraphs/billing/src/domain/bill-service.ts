@@ -22,7 +22,7 @@ import type { Clock } from './clock.ts';
 import { periodContaining } from './period.ts';
 import type { AccruedSpendSource, BilledRevenueSource, BillingPeriod, PriceSchedulePort, SettlementPort } from './ports.ts';
 import { RatedUsageCache } from './rated-usage-cache.ts';
-import { rate, RatedUsage, type Rated, type RatedTotals } from './rating.ts';
+import { extraSkusOf, rate, RatedUsage, type PriceSchedule, type Rated, type RatedTotals } from './rating.ts';
 import { spansOf, type VmObservation } from './usage.ts';
 
 /** An organisation's bill for the open period: accrued to `asOf`, and projected to the period's end. */
@@ -62,6 +62,20 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return map;
 };
 
+/**
+ * The schedule, asked for again with the usage's licence and add-on SKUs when it does not price them all
+ * (catalog's client then remembers them: the next usual request covers them without this second call).
+ */
+async function covering(
+  prices: PriceSchedulePort,
+  period: BillingPeriod,
+  schedule: PriceSchedule,
+  observations: readonly VmObservation[],
+): Promise<PriceSchedule> {
+  const extras = extraSkusOf(observations);
+  return extras.every((sku) => schedule.prices.has(sku)) ? schedule : prices.scheduleFor(period.start, period.end, extras);
+}
+
 /** Rating on read (current bills, costs to date), closing periods into numbered bills, and settling them. */
 export class BillService implements AccruedSpendSource, BilledRevenueSource {
   constructor(
@@ -81,10 +95,8 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
     until: Date,
     prices = this.prices,
   ): Promise<{ observations: VmObservation[]; rateTo: (to: Date, obs?: readonly VmObservation[]) => Rated; currency: string }> {
-    const [observations, schedule] = await Promise.all([
-      observationsInWindow(this.db, scope, period.start, until),
-      prices.scheduleFor(period.start, period.end),
-    ]);
+    const [observations, usual] = await Promise.all([observationsInWindow(this.db, scope, period.start, until), prices.scheduleFor(period.start, period.end)]);
+    const schedule = await covering(prices, period, usual, observations);
     return {
       observations,
       currency: schedule.currency,
@@ -112,13 +124,14 @@ export class BillService implements AccruedSpendSource, BilledRevenueSource {
     // The versions were read before the observations: a write committed in between makes this rating newer
     // than the version it is kept under, never older, so the next read re-rates instead of serving a stale total.
     const observations = await observationsInWindow(this.db, { organizationIds: stale }, period.start, period.end);
+    const priced = await covering(this.prices, period, schedule, observations);
     const byOrg = groupBy(observations, (o) => o.organizationId);
     for (const organizationId of stale) {
-      const usage = RatedUsage.of(spansOf(byOrg.get(organizationId) ?? [], period.start, period.end), schedule);
+      const usage = RatedUsage.of(spansOf(byOrg.get(organizationId) ?? [], period.start, period.end), priced);
       rated.set(organizationId, usage);
-      if (versions) this.cache.set(organizationId, period, versions.get(organizationId)!, schedule, usage);
+      if (versions) this.cache.set(organizationId, period, versions.get(organizationId)!, priced, usage);
     }
-    return { rated, currency: schedule.currency };
+    return { rated, currency: priced.currency };
   }
 
   /** Current bills of these organisations, batched: projected is the whole period (every VM as it is now), accrued its part before now. */

@@ -23,9 +23,12 @@ export interface BilledRevenueSource {
   revenueByOrganization(period: BillingPeriod): Promise<ReadonlyMap<string, bigint>>;
 }
 
-/** catalog (scope catalog:price): every component price and VAT rate in force during [from, to). */
+/**
+ * catalog (scope catalog:price): every price and VAT rate in force during [from, to), for the VM component
+ * SKUs and at least the licence / add-on SKUs in `extraSkus` (those the usage being rated carries).
+ */
 export interface PriceSchedulePort {
-  scheduleFor(from: Date, to: Date): Promise<PriceSchedule>;
+  scheduleFor(from: Date, to: Date, extraSkus?: readonly string[]): Promise<PriceSchedule>;
 }
 
 /** The outcome of settling a bill from the organisation's wallet. */
@@ -64,6 +67,9 @@ export interface InventoryVm {
   readonly memoryMib: number | null;
   readonly diskGib: number;
   readonly storageTier: string;
+  /** SKUs of the LICENCE / ADD_ON products it carries; absent means none. */
+  readonly licences?: readonly string[];
+  readonly addOns?: readonly string[];
   /** When it was created or imported. */
   readonly createdAt: Date;
 }

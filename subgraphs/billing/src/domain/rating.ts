@@ -1,12 +1,17 @@
 import { divideHalfEven, STORAGE_BLOCK_GIB, VM_COMPONENT_SKUS } from '@platform/kernel';
-import type { UsageSpan, VmShape } from './usage.ts';
+import { periodContaining } from './period.ts';
+import type { UsageSpan, VmObservation, VmShape } from './usage.ts';
 
 /**
  * The rating rules, in one place. Every amount is an integer of minor units (ZAR cents), never a float.
  *
- * 1. Compute (vCPU, RAM) counts while the VM runs; storage (per started 100 GiB block) while it is
- *    allocated, running or not.
- * 2. A month is 744 hours (DESIGN §6): a unit for `ms` milliseconds costs monthly × ms / (744 h in ms).
+ * 1. Compute (vCPU, RAM, and each licence the VM carries) counts while the VM runs; storage (per started
+ *    100 GiB block) and each add-on while it is allocated (RUNNING, STOPPED or SUSPENDED), running or not.
+ * 2. Hourly-rated components (compute, licences, storage): a month is 744 hours (DESIGN §6), so a unit for
+ *    `ms` milliseconds costs monthly × ms / (744 h in ms). A licence's catalogue price is monthly (R89 for
+ *    LIC-WIN-SRV) and converts the same way. Add-ons are monthly, pro rata: a unit for `ms` milliseconds of
+ *    a calendar month costs monthly × ms / (that month's length), so a whole month costs the monthly price
+ *    whether it has 28 or 31 days; their usage is also cut at each month start.
  * 3. The price in force at each instant is used: a usage span is cut at every price start and at every
  *    VAT rate start inside it. Pieces with the same VM, SKU, quantity, price and VAT rate are one line.
  * 4. A line is rounded ONCE, half to even, from its exact value.
@@ -69,6 +74,8 @@ interface Component {
   readonly quantity: number;
   readonly unit: string;
   readonly description: string;
+  /** Rule 2: monthly pro rata over the calendar month (add-ons), rather than by the 744-hour month. */
+  readonly proRata?: true;
 }
 
 const CPU_LABEL = { STANDARD: 'vCPU, 2.0 GHz', ECONOMY: 'vCPU, 1.8 GHz' } as const;
@@ -89,15 +96,27 @@ export function componentsOf(shape: VmShape, running: boolean, allocated: boolea
       description: STORAGE_LABEL[shape.storageTier],
     });
   }
+  if (running) for (const sku of shape.licences) components.push({ sku, quantity: 1, unit: 'licence', description: `Licence ${sku}` });
+  if (allocated) for (const sku of shape.addOns) components.push({ sku, quantity: 1, unit: 'add-on', description: `Add-on ${sku}`, proRata: true });
   return components;
 }
 
-/** Every SKU rating may ask the schedule for. */
+/** The VM component SKUs rating always asks the schedule for (licences and add-ons: see extraSkusOf). */
 export const RATED_SKUS: readonly string[] = [...Object.values(VM_COMPONENT_SKUS.cpu), VM_COMPONENT_SKUS.memory, ...Object.values(VM_COMPONENT_SKUS.storage)];
 
-/** Rule 2 and 4. */
-export const lineAmount = (unitPriceMinor: bigint, quantity: number, millis: bigint): bigint =>
-  divideHalfEven(unitPriceMinor * BigInt(quantity) * millis, MONTH_MS);
+/** The licence and add-on SKUs these observations carry, sorted: the schedule must price them too. */
+export function extraSkusOf(observations: readonly VmObservation[]): string[] {
+  const skus = new Set<string>();
+  for (const o of observations) {
+    for (const sku of o.shape.licences) skus.add(sku);
+    for (const sku of o.shape.addOns) skus.add(sku);
+  }
+  return [...skus].sort();
+}
+
+/** Rule 2 and 4: `perMs` is the month the monthly price is spread over (744 h, or a calendar month for add-ons). */
+export const lineAmount = (unitPriceMinor: bigint, quantity: number, millis: bigint, perMs: bigint = MONTH_MS): bigint =>
+  divideHalfEven(unitPriceMinor * BigInt(quantity) * millis, perMs);
 
 /** Rule 5. */
 export function totalsOf(lines: readonly Pick<RatedLine, 'amountMinor' | 'vatBasisPoints'>[]): RatedTotals {
@@ -131,6 +150,10 @@ function inForce<T extends { readonly effectiveFrom: Date }>(list: readonly T[],
 interface Accumulating {
   readonly line: Omit<RatedLine, 'amountMinor' | 'millis' | 'from' | 'to'>;
   readonly priceFrom: number;
+  /** Rule 2: the milliseconds a monthly price is spread over. */
+  readonly perMs: number;
+  /** For a pro-rata line, the start of its calendar month (0 otherwise): such a line never spans two months. */
+  readonly monthFrom: number;
   /** [from, to) pieces in ms, flat: from, to, from, to, … */
   readonly pieces: number[];
   millis: number;
@@ -163,25 +186,25 @@ const MONTH_MS_DOUBLE = Number(MONTH_MS);
  * lineAmount for `millis` held as a number: the same half-even result, computed in doubles when every
  * intermediate is an integer below 2^52 (a current bill re-rounds thousands of lines per read), else in bigint.
  */
-export function lineAmountOf(unitPriceMinor: bigint, quantity: number, millis: number): bigint {
+export function lineAmountOf(unitPriceMinor: bigint, quantity: number, millis: number, perMs: number = MONTH_MS_DOUBLE): bigint {
   const numerator = Number(unitPriceMinor) * quantity * millis;
-  if (!(numerator <= EXACT_IN_DOUBLE) || unitPriceMinor > BigInt(EXACT_IN_DOUBLE)) return lineAmount(unitPriceMinor, quantity, BigInt(millis));
-  let quotient = Math.floor(numerator / MONTH_MS_DOUBLE);
-  let remainder = numerator - quotient * MONTH_MS_DOUBLE;
+  if (!(numerator <= EXACT_IN_DOUBLE) || unitPriceMinor > BigInt(EXACT_IN_DOUBLE)) return lineAmount(unitPriceMinor, quantity, BigInt(millis), BigInt(perMs));
+  let quotient = Math.floor(numerator / perMs);
+  let remainder = numerator - quotient * perMs;
   // The double division can land one off; the remainder, exact, says which way.
   if (remainder < 0) {
     quotient -= 1;
-    remainder += MONTH_MS_DOUBLE;
-  } else if (remainder >= MONTH_MS_DOUBLE) {
+    remainder += perMs;
+  } else if (remainder >= perMs) {
     quotient += 1;
-    remainder -= MONTH_MS_DOUBLE;
+    remainder -= perMs;
   }
-  if (remainder * 2 > MONTH_MS_DOUBLE || (remainder * 2 === MONTH_MS_DOUBLE && quotient % 2 === 1)) quotient += 1;
+  if (remainder * 2 > perMs || (remainder * 2 === perMs && quotient % 2 === 1)) quotient += 1;
   return BigInt(quotient);
 }
 
 /** Rule 4: the line for `millis` of an entry's usage between `from` and `to` (Dates passed in are reused). */
-function ratedLine({ line }: Accumulating, millis: number, from: Date, to: Date): RatedLine {
+function ratedLine({ line, perMs }: Accumulating, millis: number, from: Date, to: Date): RatedLine {
   return {
     vmId: line.vmId,
     productId: line.productId,
@@ -192,7 +215,7 @@ function ratedLine({ line }: Accumulating, millis: number, from: Date, to: Date)
     unitPriceMinor: line.unitPriceMinor,
     vatBasisPoints: line.vatBasisPoints,
     millis: BigInt(millis),
-    amountMinor: lineAmountOf(line.unitPriceMinor, line.quantity, millis),
+    amountMinor: lineAmountOf(line.unitPriceMinor, line.quantity, millis, perMs),
     from,
     to,
   };
@@ -226,12 +249,23 @@ export class RatedUsage {
           const vat = inForce(schedule.vatRates, t);
           if (!price.current) throw new UnpricedUsageError(`No price for ${component.sku} in force at ${new Date(t).toISOString()}.`);
           if (!vat.current) throw new UnpricedUsageError(`No VAT rate in force at ${new Date(t).toISOString()}.`);
-          const pieceEnd = Math.min(end, price.nextAt, vat.nextAt);
+          // Rule 2: a pro-rata piece stays inside one calendar month, whose length it is spread over.
+          const month = component.proRata ? periodContaining(new Date(t)) : null;
+          const monthFrom = month ? month.start.getTime() : 0;
+          const monthEnd = month ? month.end.getTime() : Number.POSITIVE_INFINITY;
+          const perMs = month ? monthEnd - monthFrom : MONTH_MS_DOUBLE;
+          const pieceEnd = Math.min(end, price.nextAt, vat.nextAt, monthEnd);
           const priceFrom = price.current.effectiveFrom.getTime();
           const basisPoints = vat.current.basisPoints;
-          // Rule 3: one line per VM, SKU, quantity, price and VAT rate (a VM has only a few).
+          // Rule 3: one line per VM, SKU, quantity, price and VAT rate (and month, when pro rata); a VM has only a few.
           let found = own.find(
-            (a) => a.line.sku === component.sku && a.line.quantity === component.quantity && a.priceFrom === priceFrom && a.line.vatBasisPoints === basisPoints,
+            (a) =>
+              a.line.sku === component.sku &&
+              a.line.quantity === component.quantity &&
+              a.priceFrom === priceFrom &&
+              a.line.vatBasisPoints === basisPoints &&
+              a.monthFrom === monthFrom &&
+              a.perMs === perMs,
           );
           if (!found) {
             found = {
@@ -246,6 +280,8 @@ export class RatedUsage {
                 vatBasisPoints: basisPoints,
               },
               priceFrom,
+              perMs,
+              monthFrom,
               pieces: [],
               millis: 0,
               from: t,

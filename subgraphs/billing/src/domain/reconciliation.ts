@@ -3,7 +3,7 @@ import { insertObservations, latestObservations } from '../db/usage-repository.t
 import type { BillingDb } from '../db/types.ts';
 import type { Clock } from './clock.ts';
 import type { InventoryPort, InventoryVm } from './ports.ts';
-import { billableState, type VmObservation, type VmShape } from './usage.ts';
+import { billableState, sameShape, skuList, type VmObservation, type VmShape } from './usage.ts';
 
 const PAGE = 500;
 
@@ -14,17 +14,13 @@ function shapeOf(vm: InventoryVm): VmShape {
     memoryGib: Math.ceil((vm.memoryMib ?? 0) / 1024),
     diskGib: vm.diskGib,
     storageTier: vm.storageTier === 'PREMIUM' ? 'PREMIUM' : 'STANDARD',
+    licences: skuList(vm.licences),
+    addOns: skuList(vm.addOns),
   };
 }
 
 const sameState = (o: VmObservation, running: boolean, allocated: boolean, shape: VmShape) =>
-  o.running === running &&
-  o.allocated === allocated &&
-  o.shape.vcpu === shape.vcpu &&
-  o.shape.cpuSpeed === shape.cpuSpeed &&
-  o.shape.memoryGib === shape.memoryGib &&
-  o.shape.diskGib === shape.diskGib &&
-  o.shape.storageTier === shape.storageTier;
+  o.running === running && o.allocated === allocated && sameShape(o.shape, shape);
 
 /**
  * Compares billing's view with the vms inventory. A VM billing has never heard of (seeded or imported

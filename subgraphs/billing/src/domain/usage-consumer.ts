@@ -2,7 +2,7 @@ import { defineConsumer, VM_CHANGED_TOPICS, type VmChanged } from '@platform/eve
 import { consumeOnce, inTransaction, isUuid, type EventConsumer, type Logger } from '@platform/kernel';
 import { insertObservations } from '../db/usage-repository.ts';
 import type { BillingDb } from '../db/types.ts';
-import { billableState, type VmObservation } from './usage.ts';
+import { billableState, skuList, type VmObservation } from './usage.ts';
 
 /** A VM lifecycle event as billing's observation of the VM at the event's time; null when malformed. */
 export function observationOf(eventId: string, payload: VmChanged): VmObservation | null {
@@ -36,6 +36,9 @@ export function observationOf(eventId: string, payload: VmChanged): VmObservatio
       memoryGib: Math.ceil((p.spec.memoryMib ?? 0) / 1024),
       diskGib: p.spec.diskGib ?? 0,
       storageTier: p.spec.storageTier === 'PREMIUM' ? 'PREMIUM' : 'STANDARD',
+      // Events from before VMs carried licences and add-ons have neither field: none.
+      licences: skuList(p.licences),
+      addOns: skuList(p.addOns),
     },
     source: 'event',
   };

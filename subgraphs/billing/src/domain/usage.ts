@@ -7,6 +7,10 @@ export interface VmShape {
   readonly memoryGib: number;
   readonly diskGib: number;
   readonly storageTier: StorageTier;
+  /** SKUs of LICENCE products: billed like compute, per running hour. */
+  readonly licences: readonly string[];
+  /** SKUs of ADD_ON products: billed monthly, pro rata over the time the VM is allocated. */
+  readonly addOns: readonly string[];
 }
 
 /**
@@ -33,6 +37,24 @@ export function billableState(status: string, powerState: string): { running: bo
   const allocated = status === 'RUNNING' || status === 'STOPPED' || status === 'SUSPENDED';
   return { allocated, running: allocated && status === 'RUNNING' && powerState === 'POWERED_ON' };
 }
+
+/** A SKU list from outside (an event, the inventory): each string once, in order; anything else is none (old events carry no list). */
+export function skuList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((sku): sku is string => typeof sku === 'string' && sku.length > 0))];
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((sku, i) => sku === b[i]);
+
+/** Whether two shapes bill the same. */
+export const sameShape = (a: VmShape, b: VmShape): boolean =>
+  a.vcpu === b.vcpu &&
+  a.cpuSpeed === b.cpuSpeed &&
+  a.memoryGib === b.memoryGib &&
+  a.diskGib === b.diskGib &&
+  a.storageTier === b.storageTier &&
+  sameList(a.licences, b.licences) &&
+  sameList(a.addOns, b.addOns);
 
 /** One span of a VM's timeline inside a window: the observation in force over [from, to). */
 export interface UsageSpan {

@@ -16,10 +16,15 @@ interface ScheduleData {
   };
 }
 
+/** catalog answers for at most 200 SKUs at once. */
+const MAX_SKUS = 200;
+
 /**
  * catalog's internalPriceSchedule (scope catalog:price), one round trip per window. Answers are kept
  * for `cacheMs` per window, so a dashboard's requests do not each call catalog; a close passes
- * `fresh` to read prices as they are now.
+ * `fresh` to read prices as they are now. Licence and add-on SKUs are asked for as usage names them:
+ * every one seen is remembered, so each window's schedule covers them all and one cached answer serves
+ * every organisation (a SKU not seen before fetches the window again).
  */
 export function catalogSchedule(
   catalogUrl: string | (() => string),
@@ -27,9 +32,12 @@ export function catalogSchedule(
   cacheMs: number,
 ): PriceSchedulePort & { fresh: PriceSchedulePort } {
   const catalog = createServiceClient({ url: catalogUrl, tokens });
-  const cache = new Map<string, { until: number; schedule: Promise<PriceSchedule> }>();
-  const fetchSchedule = async (from: Date, to: Date): Promise<PriceSchedule> => {
-    const data = await catalog.request<ScheduleData>(SCHEDULE, { skus: RATED_SKUS, from: from.toISOString(), to: to.toISOString() });
+  const cache = new Map<string, { until: number; skus: ReadonlySet<string>; schedule: Promise<PriceSchedule> }>();
+  /** Every licence / add-on SKU asked for so far. */
+  const known = new Set<string>();
+  const fetchSchedule = async (from: Date, to: Date, extraSkus: readonly string[] = []): Promise<PriceSchedule> => {
+    const skus = [...new Set([...RATED_SKUS, ...extraSkus])].slice(0, MAX_SKUS);
+    const data = await catalog.request<ScheduleData>(SCHEDULE, { skus, from: from.toISOString(), to: to.toISOString() });
     const prices = new Map<string, ScheduledPrice[]>();
     let currency = 'ZAR';
     for (const p of data.internalPriceSchedule.prices) {
@@ -49,13 +57,15 @@ export function catalogSchedule(
     return { currency, prices, vatRates };
   };
   return {
-    scheduleFor(from, to) {
+    scheduleFor(from, to, extraSkus = []) {
       const key = `${from.getTime()}-${to.getTime()}`;
       const now = Date.now();
       const hit = cache.get(key);
-      if (hit && hit.until > now) return hit.schedule;
-      const schedule = fetchSchedule(from, to);
-      cache.set(key, { until: now + cacheMs, schedule });
+      if (hit && hit.until > now && extraSkus.every((sku) => hit.skus.has(sku))) return hit.schedule;
+      for (const sku of extraSkus) known.add(sku);
+      const skus = new Set(known);
+      const schedule = fetchSchedule(from, to, [...skus].sort());
+      cache.set(key, { until: now + cacheMs, skus, schedule });
       // A failed fetch is not kept.
       schedule.catch(() => cache.delete(key));
       return schedule;

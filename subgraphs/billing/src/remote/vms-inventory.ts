@@ -2,7 +2,7 @@ import { createServiceClient, type ServiceTokenSource } from '@platform/kernel';
 import type { InventoryPort, InventoryVm } from '../domain/ports.ts';
 
 const PAGE = `query BillingInventory($first: Int!, $after: ID) {
-  internalInventory(first: $first, after: $after) { id organizationId productId status powerState vcpu cpuSpeed memoryMib diskGib storageTier createdAt }
+  internalInventory(first: $first, after: $after) { id organizationId productId status powerState vcpu cpuSpeed memoryMib diskGib storageTier licences addOns createdAt }
 }`;
 
 /** vms's internalInventory (scope vms:read). */

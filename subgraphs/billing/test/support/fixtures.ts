@@ -10,7 +10,7 @@ import { createBillingSubgraph, readBillingConfig, type BillingSubgraph } from '
 const logger = createLogger({ service: 'billing-test' }, 'error');
 const at = (iso: string) => new Date(iso);
 
-/** Catalog's component SKUs at DESIGN §6 list prices from 2026-01-01, VAT 15 %: tests add changes. */
+/** Catalog's component, licence and add-on SKUs at DESIGN §6 list prices from 2026-01-01, VAT 15 %: tests add changes. */
 export function listPrices() {
   const prices = new Map<string, ScheduledPrice[]>([
     ['CPU-STD-VCPU', [{ productId: newId(), monthlyMinor: 15500n, effectiveFrom: at('2026-01-01T00:00:00Z') }]],
@@ -18,6 +18,9 @@ export function listPrices() {
     ['RAM-GIB', [{ productId: newId(), monthlyMinor: 3800n, effectiveFrom: at('2026-01-01T00:00:00Z') }]],
     ['STO-STD-100G', [{ productId: newId(), monthlyMinor: 18000n, effectiveFrom: at('2026-01-01T00:00:00Z') }]],
     ['STO-PRM-100G', [{ productId: newId(), monthlyMinor: 27500n, effectiveFrom: at('2026-01-01T00:00:00Z') }]],
+    ['LIC-WIN-SRV', [{ productId: newId(), monthlyMinor: 8900n, effectiveFrom: at('2026-01-01T00:00:00Z') }]],
+    ['ADD-BACKUP', [{ productId: newId(), monthlyMinor: 4500n, effectiveFrom: at('2026-01-01T00:00:00Z') }]],
+    ['ADD-MONITOR', [{ productId: newId(), monthlyMinor: 2500n, effectiveFrom: at('2026-01-01T00:00:00Z') }]],
   ]);
   const vatRates: ScheduledVatRate[] = [{ basisPoints: 1500, effectiveFrom: at('2020-01-01T00:00:00Z') }];
   let calls = 0;
@@ -122,6 +125,9 @@ export interface VmEventInput {
   readonly vcpu?: number;
   readonly memoryMib?: number;
   readonly diskGib?: number;
+  /** Left out, the event carries no lists (as events from before VMs had licences). */
+  readonly licences?: readonly string[];
+  readonly addOns?: readonly string[];
   readonly id?: string;
   readonly topic?: string;
 }
@@ -208,6 +214,8 @@ async function startBilling(auth: TestAuth, tree: StandardTree) {
         powerState: e.powerState ?? (status === 'RUNNING' ? 'POWERED_ON' : 'POWERED_OFF'),
         spec: { vcpu: e.vcpu ?? 2, cpuSpeed: 'STANDARD', memoryMib: e.memoryMib ?? 4096, diskGib: e.diskGib ?? 100, storageTier: 'STANDARD' },
         at: e.at,
+        ...(e.licences ? { licences: e.licences } : {}),
+        ...(e.addOns ? { addOns: e.addOns } : {}),
       };
       await eventBus.publish([{ id, topic: e.topic ?? (status === 'RUNNING' ? 'vms.vm.powered_on' : 'vms.vm.powered_off'), payload, occurredAt: e.at }]);
       return id;

@@ -234,11 +234,15 @@ export type ImportInventoryInput = {
 /** A VM as billing's reconciliation needs it. */
 export type InternalInventoryVm = {
   __typename?: 'InternalInventoryVm';
+  /** SKUs of the ADD_ON products the VM carries. */
+  addOns: Array<Scalars['String']['output']>;
   cpuSpeed: Scalars['String']['output'];
   /** When the VM was created or imported. */
   createdAt: Scalars['DateTime']['output'];
   diskGib: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
+  /** SKUs of the LICENCE products the VM carries. */
+  licences: Array<Scalars['String']['output']>;
   memoryMib: Maybe<Scalars['Int']['output']>;
   organizationId: Scalars['ID']['output'];
   powerState: Scalars['String']['output'];
@@ -492,10 +496,17 @@ export type Product = {
 };
 
 export type ProvisionVirtualMachineInput = {
+  /** SKUs of catalogue ADD_ON products (at most 10), e.g. ADD-BACKUP, ADD-MONITOR. */
+  addOns?: InputMaybe<Array<Scalars['String']['input']>>;
   /** e.g. UBUNTU_64, WINDOWS_SERVER_2019. */
   guestOs: Scalars['String']['input'];
   /** The same key with the same request returns the same VM; with a different request, CONFLICT. */
   idempotencyKey: Scalars['String']['input'];
+  /**
+   * SKUs of catalogue LICENCE products (at most 10), e.g. LIC-WIN-SRV. A Windows Server guest always carries LIC-WIN-SRV:
+   * it is added when not listed. A VM size's own licences are included.
+   */
+  licences?: InputMaybe<Array<Scalars['String']['input']>>;
   /** 1–63 characters: lower-case letters, digits and '-', starting with a letter (a DNS label). */
   name: Scalars['String']['input'];
   organizationId: Scalars['ID']['input'];
@@ -607,6 +618,8 @@ export type UtilizationWindow =
 
 export type VirtualMachine = {
   __typename?: 'VirtualMachine';
+  /** SKUs of the catalogue ADD_ON products the VM carries (e.g. ADD-BACKUP), billed monthly, pro rata. */
+  addOns: Array<Scalars['String']['output']>;
   /** The VM's alerts, newest first. */
   alerts: AlertConnection;
   createdAt: Scalars['DateTime']['output'];
@@ -622,6 +635,8 @@ export type VirtualMachine = {
   ipAddress: Maybe<Scalars['String']['output']>;
   /** The newest sample of the last 48 hours; null when the VM sent none. */
   latestSample: Maybe<MetricSample>;
+  /** SKUs of the catalogue LICENCE products the VM carries (e.g. LIC-WIN-SRV), billed per running hour. */
+  licences: Array<Scalars['String']['output']>;
   /**
    * Chart-ready telemetry between from and to (default now): one timestamp per bucket and, per metric, the average and
    * the maximum in each bucket. A bucket without data is null, never zero. AUTO picks the store and bucket width so the
@@ -1107,10 +1122,12 @@ export type FleetUtilizationResolvers<ContextType = VmsContext, ParentType exten
 }>;
 
 export type InternalInventoryVmResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['InternalInventoryVm'] = ResolversParentTypes['InternalInventoryVm']> = ResolversObject<{
+  addOns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   cpuSpeed?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   diskGib?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  licences?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   memoryMib?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   powerState?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1206,6 +1223,7 @@ export type SubscriptionResolvers<ContextType = VmsContext, ParentType extends R
 
 export type VirtualMachineResolvers<ContextType = VmsContext, ParentType extends ResolversParentTypes['VirtualMachine'] = ResolversParentTypes['VirtualMachine'], FederationReferenceType extends FederationReferenceTypes['VirtualMachine'] = FederationReferenceTypes['VirtualMachine']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VirtualMachine']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  addOns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, Partial<VirtualMachineAlertsArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   events?: Resolver<ResolversTypes['VirtualMachineEventConnection'], ParentType, ContextType, Partial<VirtualMachineEventsArgs>>;
@@ -1215,6 +1233,7 @@ export type VirtualMachineResolvers<ContextType = VmsContext, ParentType extends
   instanceUuid?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ipAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   latestSample?: Resolver<Maybe<ResolversTypes['MetricSample']>, ParentType, ContextType>;
+  licences?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   metrics?: Resolver<ResolversTypes['VirtualMachineMetrics'], ParentType, ContextType, RequireFields<VirtualMachineMetricsArgs, 'from' | 'resolution'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;

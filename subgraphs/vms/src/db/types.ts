@@ -18,6 +18,10 @@ export interface VirtualMachinesTable {
   disk_gib: number;
   storage_tier: string;
   guest_os: string;
+  /** SKUs of LICENCE products; empty for VMs from before migration 0006. */
+  licences: ColumnType<string[], string[] | undefined, string[]>;
+  /** SKUs of ADD_ON products. */
+  add_ons: ColumnType<string[], string[] | undefined, string[]>;
   power_state: string;
   status: string;
   status_reason: string | null;

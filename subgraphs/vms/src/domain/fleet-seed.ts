@@ -1,4 +1,5 @@
 import { ipFor } from './compute-provider.ts';
+import { licencesFor } from './guest-licence.ts';
 import type { CpuSpeedClass, PowerState, StorageTier, Vm, VmStatus } from './vm.ts';
 
 /** A customer to seed VMs for: where it sits in the tree, a name prefix, and its share of the fleet. */
@@ -45,6 +46,12 @@ const POWER: Record<VmStatus, PowerState> = {
   ERROR: 'POWERED_OFF',
   DELETED: 'POWERED_OFF',
 };
+/**
+ * Some VMs carry an add-on, so demo bills show add-on lines: decided by the VM's number, not the random
+ * stream, so the rest of the fleet is the one seeded before add-ons existed.
+ */
+const addOnsOf = (n: number): string[] => (n % 8 === 0 ? ['ADD-BACKUP'] : n % 12 === 6 ? ['ADD-MONITOR'] : []);
+
 /** Small sizes are far more common than large ones. */
 const sizeWeight = (p: FleetProduct) => Math.max(1, Math.round(64 / p.vcpu));
 
@@ -82,6 +89,7 @@ export function generateFleet(customers: readonly FleetCustomer[], products: rea
       const role = ROLES[Math.floor(random() * ROLES.length)]!;
       const createdAt = new Date(FLEET_EPOCH - Math.floor(random() * 730 * 24 * 3600) * 1000);
       const updatedAt = new Date(createdAt.getTime() + Math.floor(random() * 30 * 24 * 3600) * 1000);
+      const guestOs = pick(GUESTS);
       vms.push({
         id,
         organizationId: customer.id,
@@ -95,7 +103,10 @@ export function generateFleet(customers: readonly FleetCustomer[], products: rea
           diskGib: product.diskGib,
           storageTier: product.storageTier,
         },
-        guestOs: pick(GUESTS),
+        guestOs,
+        // A Windows Server guest carries its licence (LIC-WIN-SRV), as one provisioned would.
+        licences: licencesFor(guestOs, []),
+        addOns: addOnsOf(n),
         powerState: POWER[status],
         status,
         statusReason: status === 'ERROR' ? 'Guest tools stopped responding after a host failure.' : null,

@@ -106,6 +106,9 @@ function vmFrom(s: SnapshotVm, target: PoolTarget, before: Vm | undefined, now: 
       storageTier: before?.spec.storageTier ?? 'STANDARD',
     },
     guestOs: s.guestOs,
+    // vCenter knows nothing of catalogue licences and add-ons: a re-import keeps what the VM had.
+    licences: before?.licences ?? [],
+    addOns: before?.addOns ?? [],
     powerState: s.powerState,
     status: STATUS_OF[s.powerState],
     statusReason: null,

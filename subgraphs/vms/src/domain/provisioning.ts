@@ -72,14 +72,35 @@ export class Provisioning {
     const hash = requestHash(cmd);
     let saga = await findSagaByKey(this.db, cmd.organizationId, cmd.idempotencyKey);
     if (!saga) {
-      const priced = await this.options.pricing.price(cmd.productId ? { productId: cmd.productId } : { spec: cmd.spec! }, new Date());
+      const now = new Date();
+      const priced = await this.options.pricing.price(cmd.productId ? { productId: cmd.productId } : { spec: cmd.spec! }, now);
+      // The product's price covers what it includes; the hold adds the month of each extra asked for on top.
+      const extras = {
+        licences: cmd.licences.filter((sku) => !priced.included.licences.includes(sku)),
+        addOns: cmd.addOns.filter((sku) => !priced.included.addOns.includes(sku)),
+      };
+      const extrasPrice = await this.options.pricing.priceExtras(extras, now);
+      if (extrasPrice.monthlyMinor > 0n && extrasPrice.currency !== priced.currency)
+        throw new Error('catalog priced a VM and its extras in different currencies');
+      const licences = [...priced.included.licences, ...extras.licences];
+      const addOns = [...priced.included.addOns, ...extras.addOns];
       const created = {
         id: newId(),
         organizationId: cmd.organizationId,
         idempotencyKey: cmd.idempotencyKey,
         requestHash: hash,
-        request: { vmId: newId(), name: cmd.name, productId: cmd.productId, spec: priced.spec, guestOs: cmd.guestOs, orgPath: cmd.orgPath, actor: cmd.actor },
-        priceMinor: priced.monthlyMinor,
+        request: {
+          vmId: newId(),
+          name: cmd.name,
+          productId: cmd.productId,
+          spec: priced.spec,
+          guestOs: cmd.guestOs,
+          licences,
+          addOns,
+          orgPath: cmd.orgPath,
+          actor: cmd.actor,
+        },
+        priceMinor: priced.monthlyMinor + extrasPrice.monthlyMinor,
         currency: priced.currency,
       };
       await insertSagaIfAbsent(this.db, created);
@@ -144,6 +165,8 @@ export class Provisioning {
         storageTier: request.spec.storageTier,
       },
       guestOs: request.guestOs,
+      licences: request.licences ?? [],
+      addOns: request.addOns ?? [],
       powerState: 'POWERED_OFF',
       status: 'PROVISIONING',
       statusReason: null,

@@ -21,6 +21,9 @@ export interface ProvisionRequest {
   readonly productId: string | null;
   readonly spec: VmSize;
   readonly guestOs: string;
+  /** Licence and add-on SKUs the VM carries (the product's included ones too). Absent in sagas stored before they existed: none. */
+  readonly licences?: readonly string[];
+  readonly addOns?: readonly string[];
   /** The organisation's ancestors from the root, then itself. */
   readonly orgPath: readonly string[];
   /** Who asked (token subject). */
@@ -52,6 +55,9 @@ export interface ClientRequest {
   readonly productId: string | null;
   readonly spec: VmSize | null;
   readonly guestOs: string;
+  /** The licences and add-ons asked for (with the one a Windows Server guest implies). */
+  readonly licences: readonly string[];
+  readonly addOns: readonly string[];
 }
 
 export function requestHash(request: ClientRequest): string {
@@ -61,6 +67,8 @@ export function requestHash(request: ClientRequest): string {
     request.productId,
     request.spec && Object.entries(request.spec).sort(),
     request.guestOs,
+    // Only when there are some: a request without extras keeps the fingerprint it had before they existed.
+    ...(request.licences.length + request.addOns.length > 0 ? [[...request.licences], [...request.addOns]] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -35,3 +35,22 @@ export function parseVmFilter(
     search: parseOptionalText(filter?.search, 'filter.search', { max: 100 }),
   };
 }
+
+/** A catalogue SKU (catalog's own rule, e.g. LIC-WIN-SRV). */
+const SKU = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+/** As many licences (or add-ons) as catalog lets a VM spec list. */
+export const MAX_VM_EXTRAS = 10;
+
+/** A list of SKUs: each well-formed and listed once. Whether each is a product of the right kind is catalog's to say. */
+export function parseSkuList(values: readonly string[] | null | undefined, field: string): string[] {
+  const skus = values ?? [];
+  if (skus.length > MAX_VM_EXTRAS) throw badInput(field, `may list at most ${MAX_VM_EXTRAS} SKUs.`, { max: MAX_VM_EXTRAS });
+  const seen = new Set<string>();
+  return skus.map((value, i) => {
+    const sku = value.trim();
+    if (!SKU.test(sku)) throw badInput(`${field}[${i}]`, `"${sku.slice(0, 40)}" is not a SKU (capitals, digits and '-', like LIC-WIN-SRV).`);
+    if (seen.has(sku)) throw badInput(`${field}[${i}]`, `${sku} is listed twice.`);
+    seen.add(sku);
+    return sku;
+  });
+}

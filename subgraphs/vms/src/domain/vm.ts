@@ -24,6 +24,10 @@ export interface Vm {
   readonly productId: string | null;
   readonly spec: VmSpec;
   readonly guestOs: string;
+  /** SKUs of the catalogue LICENCE products the VM carries (billed per running hour). */
+  readonly licences: readonly string[];
+  /** SKUs of the catalogue ADD_ON products the VM carries (billed monthly, pro rata). */
+  readonly addOns: readonly string[];
   readonly powerState: PowerState;
   readonly status: VmStatus;
   readonly statusReason: string | null;
@@ -79,7 +83,6 @@ export interface VmFilter {
   readonly search: string | null;
 }
 
-/** The payload of every vms.vm.* outbox event: enough for billing to rate usage from. */
 /** The payload every vms.vm.* event carries (@platform/events VmChanged), plus the topic's extra fields. */
 export function eventPayload<X extends object = object>(vm: Vm, at: Date, extra?: X): VmChanged & X {
   return {
@@ -89,6 +92,8 @@ export function eventPayload<X extends object = object>(vm: Vm, at: Date, extra?
     status: vm.status,
     powerState: vm.powerState,
     spec: vm.spec,
+    licences: vm.licences,
+    addOns: vm.addOns,
     at: at.toISOString(),
     ...(extra as X),
   };

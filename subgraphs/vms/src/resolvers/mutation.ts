@@ -5,7 +5,8 @@ import { parseRuleCondition } from '../domain/alerts/alert-input.ts';
 import type { PoolTarget } from '../domain/inventory-import.ts';
 import type { VmAction } from '../domain/lifecycle.ts';
 import { parseSnapshot } from '../domain/vcenter-snapshot.ts';
-import { parseGuestOs, parseVmName } from '../domain/vm-input.ts';
+import { licencesFor } from '../domain/guest-licence.ts';
+import { parseGuestOs, parseSkuList, parseVmName } from '../domain/vm-input.ts';
 
 /** What a suspended organisation may not do to its VMs (powering off and deleting stop spending, so stay allowed). */
 const SPENDS: readonly VmAction[] = ['POWER_ON', 'RESTART', 'RESIZE'];
@@ -59,12 +60,25 @@ export const Mutation: MutationResolvers = {
       const spec = input.spec ? parseVmSize(input.spec) : null;
       if ((productId === null) === (spec === null)) throw badInput(productId ? 'spec' : 'productId', 'give productId or spec, exactly one of them.');
       const guestOs = parseGuestOs(input.guestOs);
+      const licences = licencesFor(guestOs, parseSkuList(input.licences, 'licences'));
+      const addOns = parseSkuList(input.addOns, 'addOns');
       const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
       const caller = await ctx.access.assertMember(organizationId, 'MEMBER', { write: true });
       const node = await ctx.access.node(organizationId);
       if (!node) throw fail('NOT_FOUND', 'organizationId: no organisation you can see has this id.', { field: 'organizationId' });
       const orgPath = [...node.ancestors, organizationId];
-      return ctx.services.provisioning.provision({ organizationId, name, productId, spec, guestOs, idempotencyKey, orgPath, actor: caller.sub });
+      return ctx.services.provisioning.provision({
+        organizationId,
+        name,
+        productId,
+        spec,
+        guestOs,
+        licences,
+        addOns,
+        idempotencyKey,
+        orgPath,
+        actor: caller.sub,
+      });
     }),
   powerOnVirtualMachine: transition('POWER_ON'),
   powerOffVirtualMachine: transition('POWER_OFF'),

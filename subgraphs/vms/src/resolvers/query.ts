@@ -24,6 +24,8 @@ export const Query: QueryResolvers = {
       memoryMib: vm.spec.memoryMib,
       diskGib: vm.spec.diskGib,
       storageTier: vm.spec.storageTier,
+      licences: [...vm.licences],
+      addOns: [...vm.addOns],
       createdAt: vm.createdAt,
     }));
   },

@@ -1,4 +1,4 @@
-import { createLogger, InMemoryEventBus, newId, ServiceRefusal, type Role } from '@platform/kernel';
+import { badInput, createLogger, InMemoryEventBus, newId, ServiceRefusal, type Role } from '@platform/kernel';
 import { StatementCounter } from '@platform/kernel/testing';
 import { createTestDatabase, dropTestDatabases, gql, orgTest, tokenAs, type StandardTree, type TestAuth } from '@platform/testkit';
 import { sql, type Kysely } from 'kysely';
@@ -21,7 +21,30 @@ export const listPricing: PricingPort = {
   price: async (subject) => {
     if (!('spec' in subject)) throw new Error('products are not priced in this test');
     const { vcpu, memoryGib, diskGib } = subject.spec;
-    return { monthlyMinor: BigInt(vcpu * 15500 + memoryGib * 3800 + Math.ceil(diskGib / 100) * 18000), currency: 'ZAR', spec: subject.spec };
+    return {
+      monthlyMinor: BigInt(vcpu * 15500 + memoryGib * 3800 + Math.ceil(diskGib / 100) * 18000),
+      currency: 'ZAR',
+      spec: subject.spec,
+      included: { licences: [], addOns: [] },
+    };
+  },
+  // The whole-platform tests check the real catalog's answers; here, its three extras at list price.
+  priceExtras: async ({ licences, addOns }) => {
+    const known: Record<string, readonly [string, bigint]> = {
+      'LIC-WIN-SRV': ['LICENCE', 8900n],
+      'ADD-BACKUP': ['ADD_ON', 4500n],
+      'ADD-MONITOR': ['ADD_ON', 2500n],
+    };
+    let monthlyMinor = 0n;
+    const each = (skus: readonly string[], kind: string, field: string) =>
+      skus.forEach((sku, i) => {
+        const [k, price] = known[sku] ?? [];
+        if (k !== kind) throw badInput(`${field}[${i}]`, `no ${kind} product has SKU ${sku}.`);
+        monthlyMinor += price!;
+      });
+    each(licences, 'LICENCE', 'licences');
+    each(addOns, 'ADD_ON', 'addOns');
+    return { monthlyMinor, currency: 'ZAR' };
   },
 };
 
@@ -109,6 +132,8 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
           productId: null,
           spec: { vcpu: 2, cpuSpeed: 'STANDARD', memoryMib: 4096, diskGib: 100, storageTier: 'STANDARD' },
           guestOs: 'UBUNTU_64',
+          licences: [],
+          addOns: [],
           powerState: 'POWERED_ON',
           status: 'RUNNING',
           statusReason: null,
