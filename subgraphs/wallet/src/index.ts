@@ -29,7 +29,12 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
     poolSize: config.databasePoolSize,
     services: (database: Database<WalletDatabase>) => ({
       db: database.db,
-      wallets: new WalletService(database.db, { holdTtlSeconds: config.holdTtlSeconds, maxCreditMinor: config.maxCreditMinor, clock: options.clock }),
+      wallets: new WalletService(database.db, {
+        holdTtlSeconds: config.holdTtlSeconds,
+        maxCreditMinor: config.maxCreditMinor,
+        clock: options.clock,
+        groupCommit: config.groupCommit,
+      }),
     }),
     context: (base, { db, wallets }): WalletContext => ({ ...base, wallets, loaders: createLoaders(db) }),
     // Expired holds give their funds back without anyone asking; background work, so the uncounted handle.
