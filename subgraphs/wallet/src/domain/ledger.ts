@@ -79,8 +79,14 @@ export class Ledger {
     this.batches = (options.groupCommit ?? true) ? new GroupCommit((batch) => this.postBatch(batch), MAX_BATCH) : null;
   }
 
-  private postBatch(batch: readonly PendingTransfer[]): Promise<Outcome<Transfer>[]> {
-    return inTransaction(this.db, (trx) => postTransfers(trx, batch));
+  /** One transaction for the batch (run again on a deadlock); any other failure fails all of it, said plainly. */
+  private async postBatch(batch: readonly PendingTransfer[]): Promise<Outcome<Transfer>[]> {
+    try {
+      return await inTransaction(this.db, (trx) => postTransfers(trx, batch));
+    } catch (error) {
+      const what = batch.length === 1 ? 'a transfer' : `a batch of ${batch.length} transfers`;
+      throw new Error(`${what} failed; nothing of it was written and it may be retried: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /**
