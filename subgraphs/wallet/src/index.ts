@@ -13,6 +13,8 @@ export { readWalletConfig, type WalletConfig } from './config.ts';
 export type { WalletDatabase } from './db/types.ts';
 export { auditLedger, type LedgerAudit, type WalletAudit } from './domain/ledger-audit.ts';
 export { SYSTEM_ACCOUNTS } from './domain/system-accounts.ts';
+// The wallet domain without its server: what a benchmark's second process posts through.
+export { WalletService } from './domain/wallet-service.ts';
 
 export interface WalletOptions {
   /** The time holds are placed and expired by; tests move it forward. */
