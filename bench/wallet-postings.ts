@@ -50,7 +50,9 @@ async function startInstance(mode: Mode): Promise<Instance> {
       PORT: '0',
       NODE_ENV: 'production',
       LOG_LEVEL: 'error',
-      DATABASE_POOL_SIZE: String(CONCURRENCY),
+      // Grouped, the postings use one connection at a time (the batch in flight): the default pool is
+      // plenty. Unbatched, each posting holds a connection while it waits for the row lock.
+      DATABASE_POOL_SIZE: mode === 'grouped' ? '10' : String(CONCURRENCY),
       WALLET_GROUP_COMMIT: MODES[mode],
     }),
     {

@@ -30,7 +30,7 @@ const post = (s: WalletService, c: Start) =>
   s.payBill({ organizationId: c.organizationId, billId: newId(), amount: BigInt(c.amountMinor), currency: 'ZAR', description: null }).then(() => undefined);
 
 async function start(c: Start) {
-  const database = createDatabase<WalletDatabase>({ url: c.url, logger: createLogger({ service: 'wallet-poster' }, 'error'), maxConnections: c.concurrency });
+  const database = createDatabase<WalletDatabase>({ url: c.url, logger: createLogger({ service: 'wallet-poster' }, 'error'), maxConnections: c.groupCommit ? 4 : c.concurrency });
   close = () => database.close();
   config = c;
   service = new WalletService(database.db, { holdTtlSeconds: 3600, groupCommit: c.groupCommit });
@@ -43,7 +43,10 @@ async function go() {
   const c = config;
   const s = service;
   const startedAt = Date.now();
-  const { durations, failed } = await runConcurrently(c.postings, c.concurrency, () => post(s, c));
+  const { durations, failed } = await runConcurrently(c.postings, c.concurrency, () => post(s, c)).catch((error: unknown) => {
+    console.error(`poster process: the run broke: ${String(error)}`);
+    process.exit(1);
+  });
   const endedAt = Date.now();
   const sorted = durations.sort((a, b) => a - b);
   const q = (x: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))] ?? 0) * 100) / 100;

@@ -14,14 +14,15 @@ export interface GroupCommitStats {
 }
 
 /**
- * Group commit, per key: the first item for an idle key starts a batch at once (after the current
- * tick, so a burst that arrives together goes together); items arriving while that batch is in
- * flight queue up and become the next batch. No timer: the batch size follows the load, one item
- * when quiet, hundreds when hot. `apply` runs one batch (one transaction) and returns an outcome
- * per item in order; if it throws, every item of that batch gets the error.
+ * Group commit: when idle, the first item starts a batch at once (after the current tick, so a
+ * burst that arrives together goes together); items arriving while a batch is in flight queue up
+ * and become the next batch. No timer: the batch size follows the load, one item when quiet,
+ * hundreds when hot. `apply` runs one batch (one transaction) and returns an outcome per item in
+ * order; if it throws, every item of that batch gets the error.
  */
 export class GroupCommit<T, R> {
-  private readonly queues = new Map<string, Waiting<T, R>[]>();
+  private queue: Waiting<T, R>[] = [];
+  private draining = false;
   private counts = { batches: 0, items: 0, largestBatch: 0 };
 
   constructor(
@@ -31,34 +32,27 @@ export class GroupCommit<T, R> {
     if (maxBatch < 1) throw new Error('maxBatch must be at least 1');
   }
 
-  submit(key: string, item: T): Promise<R> {
+  submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const queue = this.queues.get(key);
-      if (queue) {
-        queue.push({ item, resolve, reject });
-        return;
-      }
-      this.queues.set(key, [{ item, resolve, reject }]);
-      queueMicrotask(() => void this.drain(key));
+      this.queue.push({ item, resolve, reject });
+      if (this.draining) return;
+      this.draining = true;
+      queueMicrotask(() => void this.drain());
     });
   }
 
   /** Items waiting for a batch (not those in one): tests use it to know a burst has queued. */
   waiting(): number {
-    let n = 0;
-    for (const queue of this.queues.values()) n += queue.length;
-    return n;
+    return this.queue.length;
   }
 
   stats(): GroupCommitStats {
     return { ...this.counts };
   }
 
-  private async drain(key: string): Promise<void> {
-    const queue = this.queues.get(key);
-    if (!queue) return;
-    while (queue.length > 0) await this.run(queue.splice(0, this.maxBatch));
-    this.queues.delete(key);
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.run(this.queue.splice(0, this.maxBatch));
+    this.draining = false;
   }
 
   /** Never throws: a batch's failure is delivered to its callers, and the queue moves on. */

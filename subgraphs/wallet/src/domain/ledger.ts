@@ -12,7 +12,7 @@ import { requestHash, type Idempotency } from './idempotency.ts';
 import { isSystemAccount } from './system-accounts.ts';
 import type { Transfer, TransferKind } from './transfer.ts';
 import { GroupCommit, type GroupCommitStats, type Outcome } from './group-commit.ts';
-import { postTransfers, walletSides, type PendingTransfer } from './transfer-batch.ts';
+import { postTransfers, type PendingTransfer } from './transfer-batch.ts';
 import { LEDGER_MAX_MINOR, type Wallet } from './wallet.ts';
 import { crossedThreshold, insufficientFunds, refusalOf, writeLowBalance, type Movement } from './wallet-movement.ts';
 
@@ -90,11 +90,13 @@ export class Ledger {
   }
 
   /**
-   * Posts a transfer. Transfers paid by the same wallet are grouped: those arriving while that
-   * wallet's batch is in flight go together in the next batch, one transaction (group commit), so
-   * a hot wallet pays one row lock and one commit per batch, not per posting. Each keeps its own
-   * outcome (see postTransfers). A database failure fails the whole batch, nothing written, and
-   * every caller in it gets the error and may retry.
+   * Posts a transfer. Transfers are grouped (group commit): those arriving while a batch is in
+   * flight go together in the next one, one transaction, so a hot wallet pays one row-lock wait and
+   * one commit per batch rather than per posting, and many wallets share a commit too. One batch at
+   * a time per process: a batch waiting for a wallet's lock (another replica's batch, a hold
+   * capture) holds up the next, which is what serialises replicas batch by batch. Each transfer
+   * keeps its own outcome (see postTransfers). A database failure fails the whole batch, nothing
+   * written, and every caller in it gets the error and may retry.
    */
   async transfer(cmd: TransferCommand): Promise<Transfer> {
     requirePositive(cmd.amount);
@@ -103,7 +105,7 @@ export class Ledger {
     if (cmd.debitAccountId === cmd.creditAccountId) throw badInput('creditAccountId', 'must differ from the debit account.');
     const pending: PendingTransfer = { id: newId(), command: cmd };
     if (!this.batches) return unwrap((await this.postBatch([pending]))[0]);
-    return this.batches.submit(batchKey(pending), pending);
+    return this.batches.submit(pending);
   }
 
   /** How the group commit has gone: batches, postings, the largest batch (benchmarks report it). */
@@ -259,11 +261,6 @@ function requirePositive(amount: bigint): void {
 function mustExist<T>(value: T | null, what: string, id: string): T {
   if (value === null) throw new Error(`idempotency key points at missing ${what} ${id}`);
   return value;
-}
-
-/** Transfers queue by the wallet that pays (the hot one in a run of bills); by the one paid when a system account pays. */
-function batchKey(p: PendingTransfer): string {
-  return walletSides(p)[0] ?? p.command.creditAccountId;
 }
 
 function unwrap<T>(outcome: Outcome<T> | undefined): T {

@@ -122,7 +122,7 @@ export async function postTransfers(trx: WalletTrx, batch: readonly PendingTrans
 }
 
 /** The wallets (not system accounts) a transfer moves: the rows its batch must lock. */
-export function walletSides(p: PendingTransfer): string[] {
+function walletSides(p: PendingTransfer): string[] {
   return [p.command.debitAccountId, p.command.creditAccountId].filter((id) => !isSystemAccount(id));
 }
 
