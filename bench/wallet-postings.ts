@@ -5,8 +5,9 @@
  * by side on their own databases: one with group commit (the default: a wallet's concurrent
  * transfers go in one transaction per batch) and one without (WALLET_GROUP_COMMIT=0: a transaction
  * per posting, each waiting for the row lock of the one before). Their scenarios alternate, so the
- * ratio between them is measured under the same load. Then two processes (two "replicas", each with
- * its own pool and batcher) post to one hot wallet on one database, in both modes. The ledger's
+ * ratio between them is measured under the same load. Then, in both modes, the hot wallet over HTTP
+ * with the load generator in its own process (this process's CPU is then the subgraph's), and two
+ * processes (two "replicas", each its own pool and batcher) posting to one hot wallet on one database. The ledger's
  * invariants are checked at the end. Issue 17's target: >= 1,000 postings/s on one hot wallet.
  * Run: npx tsx bench/wallet-postings.ts  (BENCH_POSTINGS, BENCH_CONCURRENCY to change the load).
  */
@@ -116,9 +117,14 @@ async function measure(instance: Instance, orgs: string[], post: Poster) {
   };
 }
 
-/** Two processes, each its own pool and ledger, posting to one hot wallet at half the concurrency each. */
-async function twoProcesses(instance: Instance, mode: Mode, organizationId: string) {
-  const children = [0, 1].map(() =>
+/**
+ * Load from child processes (bench/lib/wallet-poster-process.ts), all on one hot wallet, started
+ * together: `processes` ledger "replicas" (each its own pool and batcher) at an even share of the
+ * concurrency, or, over HTTP, one load generator posting to this process's subgraph (whose CPU per
+ * posting is then the subgraph's alone).
+ */
+async function fromChildren(instance: Instance, mode: Mode, organizationId: string, processes: number, http: boolean) {
+  const children = Array.from({ length: processes }, () =>
     fork(fileURLToPath(new URL('./lib/wallet-poster-process.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
   );
   const reply = <T>(child: (typeof children)[number], key: string) =>
@@ -132,24 +138,35 @@ async function twoProcesses(instance: Instance, mode: Mode, organizationId: stri
       child.on('message', onMessage);
       child.once('exit', (code) => reject(new Error(`poster process exited (${code}) before ${key}`)));
     });
-  const postings = Math.floor(POSTINGS / 2);
-  const concurrency = Math.max(1, Math.floor(CONCURRENCY / 2));
+  const postings = Math.floor(POSTINGS / processes);
+  const concurrency = Math.max(1, Math.floor(CONCURRENCY / processes));
   const ready = children.map((c) => reply<boolean>(c, 'ready'));
   for (const c of children) {
     c.send({
-      start: { url: instance.databaseUrl, organizationId, postings, concurrency, groupCommit: mode === 'grouped', amountMinor: AMOUNT_MINOR.toString() },
+      start: {
+        url: instance.databaseUrl,
+        organizationId,
+        postings,
+        concurrency,
+        groupCommit: mode === 'grouped',
+        amountMinor: AMOUNT_MINOR.toString(),
+        ...(http ? { http: { url: instance.url, token, query: DEBIT } } : {}),
+      },
     });
   }
   await Promise.all(ready);
   const reports = children.map((c) => reply<{ startedAt: number; endedAt: number; posted: number; failed: number; p50Ms: number; p99Ms: number }>(c, 'report'));
+  const cpuAtStart = process.cpuUsage();
   for (const c of children) c.send('go');
   const done = await Promise.all(reports);
+  const cpu = process.cpuUsage(cpuAtStart);
   const wallMs = Math.max(...done.map((r) => r.endedAt)) - Math.min(...done.map((r) => r.startedAt));
   const posted = done.reduce((n, r) => n + r.posted, 0);
   return {
     postingsPerSecond: Math.round((posted / wallMs) * 1000 * 100) / 100,
     perProcess: done.map(({ posted: n, failed, p50Ms, p99Ms }) => ({ posted: n, failed, p50Ms, p99Ms })),
     concurrencyPerProcess: concurrency,
+    ...(http ? { subgraphCpuMsPerPosting: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, posted)) * 100) / 100 } : {}),
   };
 }
 
@@ -159,11 +176,13 @@ try {
   const perScenario = POSTINGS + 50;
   const hot = {} as Record<Mode, string>;
   const hotPair = {} as Record<Mode, string>;
+  const hotRemote = {} as Record<Mode, string>;
   const hundred = {} as Record<Mode, string[]>;
   for (const mode of modes) {
     // Exactly enough: each hot wallet must end at zero.
     hot[mode] = (await fundedOrgs(instances[mode], 1, 2 * perScenario))[0] as string;
     hotPair[mode] = (await fundedOrgs(instances[mode], 1, 2 * (Math.floor(POSTINGS / 2) + 20)))[0] as string;
+    hotRemote[mode] = (await fundedOrgs(instances[mode], 1, POSTINGS + 20))[0] as string;
     hundred[mode] = await fundedOrgs(instances[mode], 100, Math.ceil((2 * perScenario) / 100) + 1);
   }
   type Figures = Awaited<ReturnType<typeof measure>>;
@@ -180,8 +199,11 @@ try {
     http: await scenario((m) => measure(instances[m], hundred[m], viaHttp(instances[m]))),
     ledger: await scenario((m) => measure(instances[m], hundred[m], viaLedger(instances[m]))),
   };
-  const twoProcessesOneHotWallet = {} as Record<Mode, Awaited<ReturnType<typeof twoProcesses>>>;
-  for (const mode of modes) twoProcessesOneHotWallet[mode] = await twoProcesses(instances[mode], mode, hotPair[mode]);
+  type ChildFigures = Awaited<ReturnType<typeof fromChildren>>;
+  const hotWalletHttpLoadFromAnotherProcess = {} as Record<Mode, ChildFigures>;
+  for (const mode of modes) hotWalletHttpLoadFromAnotherProcess[mode] = await fromChildren(instances[mode], mode, hotRemote[mode], 1, true);
+  const twoProcessesOneHotWallet = {} as Record<Mode, ChildFigures>;
+  for (const mode of modes) twoProcessesOneHotWallet[mode] = await fromChildren(instances[mode], mode, hotPair[mode], 2, false);
 
   // The run only counts if the books still balance: every wallet equals its journal and open holds,
   // the whole journal sums to zero, none is below zero, and each hot wallet was debited exactly as sent.
@@ -194,6 +216,7 @@ try {
     invariants[`${mode}: noWalletBelowZero`] = audit.belowFloor.length === 0;
     invariants[`${mode}: hotWalletDebitedExactly`] = balanceOf(hot[mode]) === 0n;
     invariants[`${mode}: twoProcessHotWalletDebitedExactly`] = balanceOf(hotPair[mode]) === 0n;
+    invariants[`${mode}: httpFromAnotherProcessHotWalletDebitedExactly`] = balanceOf(hotRemote[mode]) === 0n;
   }
   const hotGrouped = { http: hotWallet.http.grouped.postingsPerSecond, ledger: hotWallet.ledger.grouped.postingsPerSecond };
 
@@ -205,10 +228,12 @@ try {
     target: {
       postingsPerSecondOnOneHotWallet: TARGET_PER_SECOND,
       metOverHttp: hotGrouped.http >= TARGET_PER_SECOND,
+      metOverHttpLoadFromAnotherProcess: hotWalletHttpLoadFromAnotherProcess.grouped.postingsPerSecond >= TARGET_PER_SECOND,
       metLedgerDirect: hotGrouped.ledger >= TARGET_PER_SECOND,
     },
     hotWallet,
     hundredWallets,
+    hotWalletHttpLoadFromAnotherProcess,
     twoProcessesOneHotWallet,
     invariants,
     environment: {

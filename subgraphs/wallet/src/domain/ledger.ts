@@ -63,9 +63,11 @@ export interface LedgerOptions {
 const MAX_BATCH = 500;
 
 /**
- * The double-entry core: transfers between any two accounts, and two-phase holds. Each call is one
- * database transaction that claims its idempotency key first, moves wallet balances with
- * conditional updates (never read-then-write), appends to the journal and writes its events.
+ * The double-entry core: transfers between any two accounts, and two-phase holds. Transfers go in
+ * batches (group commit, postTransfers); each hold operation is one transaction of its own, as it
+ * locks and resolves a hold row too. Either way the idempotency key is claimed first, wallet rows
+ * are locked in id order and never pushed below their floor, the journal is appended to and the
+ * events are written in the same transaction.
  */
 export class Ledger {
   /** Null when group commit is off: each transfer is then its own transaction (a batch of one). */
