@@ -31,7 +31,11 @@ process.on('message', (message: unknown) => {
 });
 
 function ledgerPoster(c: Start) {
-  const database = createDatabase<WalletDatabase>({ url: c.url, logger: createLogger({ service: 'wallet-poster' }, 'error'), maxConnections: c.groupCommit ? 4 : c.concurrency });
+  const database = createDatabase<WalletDatabase>({
+    url: c.url,
+    logger: createLogger({ service: 'wallet-poster' }, 'error'),
+    maxConnections: c.groupCommit ? 4 : c.concurrency,
+  });
   close = () => database.close();
   const service = new WalletService(database.db, { holdTtlSeconds: 3600, groupCommit: c.groupCommit });
   stats = () => service.ledger.groupCommitStats();

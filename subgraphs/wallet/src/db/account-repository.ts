@@ -125,7 +125,8 @@ export async function addToBalances(trx: WalletTrx, deltas: ReadonlyMap<string, 
     update accounts set balance = accounts.balance + v.delta
     from unnest(${changed.map(([id]) => id)}::uuid[], ${changed.map(([, delta]) => delta.toString())}::bigint[]) as v(id, delta)
     where accounts.id = v.id and accounts.kind = 'WALLET'`.execute(trx);
-  if (Number(result.numAffectedRows ?? -1) !== changed.length) throw new Error(`${changed.length} wallet balances to change, ${String(result.numAffectedRows)} changed`);
+  if (Number(result.numAffectedRows ?? -1) !== changed.length)
+    throw new Error(`${changed.length} wallet balances to change, ${String(result.numAffectedRows)} changed`);
 }
 
 export async function setLowBalanceThreshold(db: Kysely<WalletDatabase>, id: string, threshold: bigint | null): Promise<Wallet> {

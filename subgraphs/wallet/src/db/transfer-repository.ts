@@ -69,7 +69,11 @@ export async function insertTransfers(trx: WalletTrx, transfers: readonly NewTra
 
 export async function findTransfers(db: Kysely<WalletDatabase>, ids: readonly string[]): Promise<Map<string, Transfer>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('transfers').selectAll().where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
   return new Map(rows.map((row) => [row.id, toTransfer(row)]));
 }
 

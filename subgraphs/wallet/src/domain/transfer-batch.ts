@@ -110,7 +110,10 @@ export async function postTransfers(trx: WalletTrx, batch: readonly PendingTrans
 
   const inserted = await insertTransfers(trx, posted);
   await addToBalances(trx, netChange);
-  await unclaimIdempotencyKeys(trx, refused.map((i) => (batch[i] as PendingTransfer).command.idempotency));
+  await unclaimIdempotencyKeys(
+    trx,
+    refused.map((i) => (batch[i] as PendingTransfer).command.idempotency),
+  );
   for (const wallet of lowBalance) await writeLowBalance(trx, wallet);
   posted.forEach((t, n) => {
     const transfer = inserted.get(t.id);

@@ -52,4 +52,3 @@ export async function writeLowBalance(trx: WalletTrx, wallet: Wallet): Promise<v
     threshold: eventMoney(threshold, wallet.currency),
   });
 }
-
