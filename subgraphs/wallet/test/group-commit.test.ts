@@ -233,6 +233,26 @@ describe('group commit on one hot wallet', () => {
   });
 });
 
+describe('commands the database would refuse are refused before they join a batch', () => {
+  test('a NUL in a description, a transfer to its own account, an amount past bigint: BAD_USER_INPUT, nothing written', async ({ wallet: h }) => {
+    const { walletId } = await fundedOrg(h, 1_000n);
+    const ledger = h.subgraph.wallets.ledger;
+    const transfersBefore = await countRows(h.db, 'transfers');
+    const base = { kind: 'TRANSFER' as const, debitAccountId: walletId, creditAccountId: newId(), amount: 100n, currency: 'ZAR' };
+    const idem = { scope: `t:${walletId}`, key: key(), request: {} };
+    await expect(ledger.transfer({ ...base, description: 'bad\u0000text', idempotency: idem })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'description' },
+    });
+    await expect(ledger.transfer({ ...base, creditAccountId: walletId, idempotency: idem })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'creditAccountId' },
+    });
+    await expect(ledger.transfer({ ...base, amount: 2n ** 63n, idempotency: idem })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'amount' },
+    });
+    expect(await countRows(h.db, 'transfers')).toBe(transfersBefore);
+  });
+});
+
 describe('a refused leader', () => {
   test('a key repeated in a batch whose first use is refused for funds is refused for each, and the key is free again', async ({ wallet: h }) => {
     const { organizationId, walletId } = await fundedOrg(h, 1_000n);

@@ -105,6 +105,9 @@ export class Ledger {
     // Checked here, not by the database, so one bad command cannot fail the batch it would join.
     if (cmd.amount > LEDGER_MAX_MINOR) throw badInput('amount', `must be at most ${toMoney(LEDGER_MAX_MINOR, cmd.currency).amount}.`);
     if (cmd.debitAccountId === cmd.creditAccountId) throw badInput('creditAccountId', 'must differ from the debit account.');
+    for (const field of ['description', 'reference'] as const) {
+      if (cmd[field]?.includes('\u0000')) throw badInput(field, 'must not contain a NUL character.');
+    }
     const pending: PendingTransfer = { id: newId(), command: cmd };
     if (!this.batches) return unwrap((await this.postBatch([pending]))[0]);
     return this.batches.submit(pending);
