@@ -10,6 +10,8 @@ export interface WalletConfig extends ServiceConfig {
   readonly holdSweepIntervalMs: number;
   /** The most one top-up may credit, in minor units (WALLET_MAX_CREDIT is in whole rands). */
   readonly maxCreditMinor: bigint;
+  /** Group transfers paid by one wallet into one transaction per batch (WALLET_GROUP_COMMIT=0 turns it off). */
+  readonly groupCommit: boolean;
 }
 
 export function readWalletConfig(env: Env = process.env): WalletConfig {
@@ -20,5 +22,6 @@ export function readWalletConfig(env: Env = process.env): WalletConfig {
     holdTtlSeconds: r.int('WALLET_HOLD_TTL_SECONDS', 3600, { min: 1, max: MAX_HOLD_TTL_SECONDS }),
     holdSweepIntervalMs: r.int('WALLET_HOLD_SWEEP_MS', 5000, { min: 50, max: 3_600_000 }),
     maxCreditMinor: BigInt(r.int('WALLET_MAX_CREDIT', DEFAULT_MAX_CREDIT_RANDS, { min: 1, max: Number(MAX_MINOR / 100n) })) * 100n,
+    groupCommit: r.oneOf('WALLET_GROUP_COMMIT', ['0', '1'], '1') === '1',
   });
 }

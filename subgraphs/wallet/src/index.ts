@@ -13,6 +13,8 @@ export { readWalletConfig, type WalletConfig } from './config.ts';
 export type { WalletDatabase } from './db/types.ts';
 export { auditLedger, type LedgerAudit, type WalletAudit } from './domain/ledger-audit.ts';
 export { SYSTEM_ACCOUNTS } from './domain/system-accounts.ts';
+// The wallet domain without its server: what a benchmark's second process posts through.
+export { WalletService } from './domain/wallet-service.ts';
 
 export interface WalletOptions {
   /** The time holds are placed and expired by; tests move it forward. */
@@ -29,7 +31,12 @@ export function createWalletSubgraph(config: WalletConfig, deps: SubgraphDeps, o
     poolSize: config.databasePoolSize,
     services: (database: Database<WalletDatabase>) => ({
       db: database.db,
-      wallets: new WalletService(database.db, { holdTtlSeconds: config.holdTtlSeconds, maxCreditMinor: config.maxCreditMinor, clock: options.clock }),
+      wallets: new WalletService(database.db, {
+        holdTtlSeconds: config.holdTtlSeconds,
+        maxCreditMinor: config.maxCreditMinor,
+        clock: options.clock,
+        groupCommit: config.groupCommit,
+      }),
     }),
     context: (base, { db, wallets }): WalletContext => ({ ...base, wallets, loaders: createLoaders(db) }),
     // Expired holds give their funds back without anyone asking; background work, so the uncounted handle.

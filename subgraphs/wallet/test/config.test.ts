@@ -14,7 +14,9 @@ describe('configuration', () => {
       holdTtlSeconds: 3600,
       holdSweepIntervalMs: 5000,
       maxCreditMinor: 100_000_000n,
+      groupCommit: true,
     });
+    expect(readWalletConfig({ ...env, WALLET_GROUP_COMMIT: '0' }).groupCommit).toBe(false);
     expect(readWalletConfig({ ...env, WALLET_MAX_CREDIT: '2500' }).maxCreditMinor).toBe(250_000n);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -24,6 +26,7 @@ describe('configuration', () => {
     expect(() => readWalletConfig({ ...env, WALLET_HOLD_TTL_SECONDS: 'an hour' })).toThrow(/WALLET_HOLD_TTL_SECONDS/);
     expect(() => readWalletConfig({ ...env, WALLET_HOLD_TTL_SECONDS: String(8 * 24 * 3600) })).toThrow(/WALLET_HOLD_TTL_SECONDS/);
     expect(() => readWalletConfig({ ...env, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => readWalletConfig({ ...env, WALLET_GROUP_COMMIT: 'yes' })).toThrow(/WALLET_GROUP_COMMIT/);
     for (const bad of ['0', '10000000000001', '1.5', 'lots']) expect(() => readWalletConfig({ ...env, WALLET_MAX_CREDIT: bad })).toThrow(/WALLET_MAX_CREDIT/);
     expect(() => readRemoteServicesConfig({})).toThrow(/SERVICE_SECRET/);
     expect(() => readRemoteServicesConfig({ SERVICE_SECRET: 's', TENANCY_URL: 'nope' })).toThrow(/TENANCY_URL/);

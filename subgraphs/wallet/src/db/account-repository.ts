@@ -97,6 +97,38 @@ export async function releaseHeld(trx: WalletTrx, amounts: ReadonlyMap<string, b
   await sql`update accounts set held = accounts.held - v.amount from (values ${values}) as v(id, amount) where accounts.id = v.id`.execute(trx);
 }
 
+/**
+ * Locks the wallets among `ids` in id order (the one lock order, as in releaseHeld) and returns
+ * them as they stand: a batch of postings is then checked against these balances in memory.
+ */
+export async function lockWallets(trx: WalletTrx, ids: readonly string[]): Promise<Map<string, Wallet>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('accounts')
+    .select(WALLET_COLUMNS)
+    .where('id', 'in', [...ids])
+    .where('kind', '=', 'WALLET')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((row) => [row.id, toWallet(row)]));
+}
+
+/**
+ * Adds each wallet's net change of a batch to its balance, in one statement, on rows the caller
+ * has locked. The table's floor constraints still refuse anything below the floor.
+ */
+export async function addToBalances(trx: WalletTrx, deltas: ReadonlyMap<string, bigint>): Promise<void> {
+  const changed = [...deltas].filter(([, delta]) => delta !== 0n).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (changed.length === 0) return;
+  const result = await sql`
+    update accounts set balance = accounts.balance + v.delta
+    from unnest(${changed.map(([id]) => id)}::uuid[], ${changed.map(([, delta]) => delta.toString())}::bigint[]) as v(id, delta)
+    where accounts.id = v.id and accounts.kind = 'WALLET'`.execute(trx);
+  if (Number(result.numAffectedRows ?? -1) !== changed.length)
+    throw new Error(`${changed.length} wallet balances to change, ${String(result.numAffectedRows)} changed`);
+}
+
 export async function setLowBalanceThreshold(db: Kysely<WalletDatabase>, id: string, threshold: bigint | null): Promise<Wallet> {
   const row = await db
     .updateTable('accounts')

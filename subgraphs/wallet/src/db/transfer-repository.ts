@@ -48,6 +48,35 @@ export async function insertTransfer(trx: WalletTrx, t: NewTransfer): Promise<Tr
   return toTransfer(row);
 }
 
+/**
+ * Appends a batch's transfers in one statement, in the order given (ids are time-ordered, so a
+ * statement lists them in the order their balances were computed).
+ */
+export async function insertTransfers(trx: WalletTrx, transfers: readonly NewTransfer[]): Promise<Map<string, Transfer>> {
+  if (transfers.length === 0) return new Map();
+  const col = <K extends keyof NewTransfer>(k: K) => transfers.map((t) => t[k]);
+  const minor = (values: readonly (bigint | null)[]) => values.map((v) => (v === null ? null : v.toString()));
+  const rows = await sql<Selectable<TransfersTable>>`
+    insert into transfers (id, kind, debit_account_id, credit_account_id, amount, currency, debit_balance_after,
+                           credit_balance_after, hold_id, corrects_transfer_id, description, reference)
+    select * from unnest(${col('id')}::uuid[], ${col('kind')}::text[], ${col('debitAccountId')}::uuid[], ${col('creditAccountId')}::uuid[],
+                         ${minor(col('amount'))}::bigint[], ${col('currency')}::text[], ${minor(col('debitBalanceAfter'))}::bigint[],
+                         ${minor(col('creditBalanceAfter'))}::bigint[], ${col('holdId')}::uuid[], ${col('correctsTransferId')}::uuid[],
+                         ${col('description')}::text[], ${col('reference')}::text[])
+    returning *`.execute(trx);
+  return new Map(rows.rows.map((row) => [row.id, toTransfer(row)]));
+}
+
+export async function findTransfers(db: Kysely<WalletDatabase>, ids: readonly string[]): Promise<Map<string, Transfer>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((row) => [row.id, toTransfer(row)]));
+}
+
 export async function findTransfer(db: Kysely<WalletDatabase>, id: string): Promise<Transfer | null> {
   const row = await db.selectFrom('transfers').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toTransfer(row) : null;

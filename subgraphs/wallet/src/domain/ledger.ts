@@ -5,16 +5,18 @@ import { findWallet, moveWallet, releaseHeld } from '../db/account-repository.ts
 import { expireDueHolds, findHold, insertHold, lockHold, resolveHold } from '../db/hold-repository.ts';
 import { claimIdempotencyKey } from '../db/idempotency-repository.ts';
 import type { WalletTrx } from '../db/transaction.ts';
-import { findTransfer, insertTransfer } from '../db/transfer-repository.ts';
+import { insertTransfer } from '../db/transfer-repository.ts';
 import type { WalletDatabase } from '../db/types.ts';
 import type { Hold } from './hold.ts';
 import { requestHash, type Idempotency } from './idempotency.ts';
 import { isSystemAccount } from './system-accounts.ts';
 import type { Transfer, TransferKind } from './transfer.ts';
-import { availableOf, LEDGER_MAX_MINOR, type Wallet } from './wallet.ts';
+import { GroupCommit, type GroupCommitStats, type Outcome } from './group-commit.ts';
+import { postTransfers, type PendingTransfer } from './transfer-batch.ts';
+import { LEDGER_MAX_MINOR, type Wallet } from './wallet.ts';
+import { crossedThreshold, insufficientFunds, refusalOf, writeLowBalance, type Movement } from './wallet-movement.ts';
 
 export const TOPIC_HOLD_PLACED = 'wallet.hold_placed';
-export const TOPIC_LOW_BALANCE = 'wallet.low_balance';
 
 export interface TransferCommand {
   readonly kind: TransferKind;
@@ -52,49 +54,73 @@ export interface ReleaseHoldCommand {
   readonly idempotency: Idempotency;
 }
 
-/** A change to one account inside a posting. */
-interface Movement {
-  readonly accountId: string;
-  readonly balance: bigint;
-  readonly held: bigint;
+export interface LedgerOptions {
+  /** Group transfers paid by the same wallet into one transaction (WALLET_GROUP_COMMIT); on unless false. */
+  readonly groupCommit?: boolean;
 }
 
+/** The most postings one batch takes: its lock and transaction stay short, its statements small. */
+const MAX_BATCH = 500;
+
 /**
- * The double-entry core: transfers between any two accounts, and two-phase holds. Each call is one
- * database transaction that claims its idempotency key first, moves wallet balances with
- * conditional updates (never read-then-write), appends to the journal and writes its events.
+ * The double-entry core: transfers between any two accounts, and two-phase holds. Transfers go in
+ * batches (group commit, postTransfers); each hold operation is one transaction of its own, as it
+ * locks and resolves a hold row too. Either way the idempotency key is claimed first, wallet rows
+ * are locked in id order and never pushed below their floor, the journal is appended to and the
+ * events are written in the same transaction.
  */
 export class Ledger {
+  /** Null when group commit is off: each transfer is then its own transaction (a batch of one). */
+  private readonly batches: GroupCommit<PendingTransfer, Transfer> | null;
+
   constructor(
     private readonly db: Kysely<WalletDatabase>,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: LedgerOptions = {},
+  ) {
+    this.batches = (options.groupCommit ?? true) ? new GroupCommit((batch) => this.postBatch(batch), MAX_BATCH) : null;
+  }
 
+  /** One transaction for the batch (run again on a deadlock); any other failure fails all of it, said plainly. */
+  private async postBatch(batch: readonly PendingTransfer[]): Promise<Outcome<Transfer>[]> {
+    try {
+      return await inTransaction(this.db, (trx) => postTransfers(trx, batch));
+    } catch (error) {
+      const what = batch.length === 1 ? 'a transfer' : `a batch of ${batch.length} transfers`;
+      throw new Error(`${what} failed; nothing of it was written and it may be retried: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /**
+   * Posts a transfer. Transfers are grouped (group commit): those arriving while a batch is in
+   * flight go together in the next one, one transaction, so a hot wallet pays one row-lock wait and
+   * one commit per batch rather than per posting, and many wallets share a commit too. One batch at
+   * a time per process: a batch waiting for a wallet's lock (another replica's batch, a hold
+   * capture) holds up the next, which is what serialises replicas batch by batch. Each transfer
+   * keeps its own outcome (see postTransfers). A database failure fails the whole batch, nothing
+   * written, and every caller in it gets the error and may retry.
+   */
   async transfer(cmd: TransferCommand): Promise<Transfer> {
     requirePositive(cmd.amount);
-    const id = newId();
-    return inTransaction(this.db, async (trx) => {
-      const earlier = await this.claim(trx, cmd.idempotency, id);
-      if (earlier) return mustExist(await findTransfer(trx, earlier), 'transfer', earlier);
-      const after = await this.move(trx, [
-        { accountId: cmd.debitAccountId, balance: -cmd.amount, held: 0n },
-        { accountId: cmd.creditAccountId, balance: cmd.amount, held: 0n },
-      ]);
-      return insertTransfer(trx, {
-        id,
-        kind: cmd.kind,
-        debitAccountId: cmd.debitAccountId,
-        creditAccountId: cmd.creditAccountId,
-        amount: cmd.amount,
-        currency: cmd.currency,
-        debitBalanceAfter: after.get(cmd.debitAccountId)?.balance ?? null,
-        creditBalanceAfter: after.get(cmd.creditAccountId)?.balance ?? null,
-        holdId: null,
-        correctsTransferId: cmd.correctsTransferId ?? null,
-        description: cmd.description ?? null,
-        reference: cmd.reference ?? null,
-      });
-    });
+    // Checked here, not by the database, so one bad command cannot fail the batch it would join.
+    if (cmd.amount > LEDGER_MAX_MINOR) throw badInput('amount', `must be at most ${toMoney(LEDGER_MAX_MINOR, cmd.currency).amount}.`);
+    if (cmd.debitAccountId === cmd.creditAccountId) throw badInput('creditAccountId', 'must differ from the debit account.');
+    for (const field of ['description', 'reference'] as const) {
+      if (cmd[field]?.includes('\u0000')) throw badInput(field, 'must not contain a NUL character.');
+    }
+    const pending: PendingTransfer = { id: newId(), command: cmd };
+    if (!this.batches) return unwrap((await this.postBatch([pending]))[0]);
+    return this.batches.submit(pending);
+  }
+
+  /** How the group commit has gone: batches, postings, the largest batch (benchmarks report it). */
+  groupCommitStats(): GroupCommitStats | null {
+    return this.batches?.stats() ?? null;
+  }
+
+  /** Postings waiting for their batch (not those in one). */
+  waitingPostings(): number {
+    return this.batches?.waiting() ?? 0;
   }
 
   async placeHold(cmd: PlaceHoldCommand): Promise<Hold> {
@@ -213,43 +239,23 @@ export class Ledger {
    * Applies the movements to wallet rows in id order (the one lock order, so two postings never
    * deadlock), each a conditional update that refuses to pass the wallet's floor. System accounts
    * are left alone: their balance is their journal. Writes a low-balance event for each wallet
-   * whose available amount fell below its threshold.
+   * whose available amount fell below its threshold. (Holds; transfers go through postTransfers.)
    */
   private async move(trx: WalletTrx, movements: readonly Movement[]): Promise<Map<string, Wallet>> {
     const after = new Map<string, Wallet>();
     const ordered = movements.filter((m) => !isSystemAccount(m.accountId)).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
     for (const m of ordered) {
       const wallet = await moveWallet(trx, m.accountId, m.balance, m.held);
-      if (!wallet) throw await this.refusal(trx, m);
-      after.set(m.accountId, wallet);
-      const availableAfter = availableOf(wallet);
-      const availableBefore = availableAfter - m.balance + m.held;
-      const threshold = wallet.lowBalanceThreshold;
-      if (threshold !== null && availableBefore >= threshold && availableAfter < threshold) {
-        await writeOutbox(trx, TOPIC_LOW_BALANCE, {
-          walletId: wallet.id,
-          organizationId: wallet.organizationId,
-          available: eventMoney(availableAfter, wallet.currency),
-          threshold: eventMoney(threshold, wallet.currency),
-        });
+      if (!wallet) {
+        // Read after the refused update, so a wallet topped up in between still reports what was refused.
+        const current = await findWallet(trx, m.accountId);
+        throw refusalOf(current, m) ?? insufficientFunds(current as Wallet, m);
       }
+      after.set(m.accountId, wallet);
+      const before = { ...wallet, balance: wallet.balance - m.balance, held: wallet.held - m.held };
+      if (crossedThreshold(before, wallet)) await writeLowBalance(trx, wallet);
     }
     return after;
-  }
-
-  private async refusal(trx: WalletTrx, m: Movement) {
-    const wallet = await findWallet(trx, m.accountId);
-    if (!wallet) return fail('NOT_FOUND', 'The wallet does not exist.', { walletId: m.accountId });
-    if (wallet.balance > LEDGER_MAX_MINOR - m.balance || wallet.held > LEDGER_MAX_MINOR - m.held) {
-      return badInput('amount', `would take the wallet past the ledger's limit of ${toMoney(LEDGER_MAX_MINOR, wallet.currency).amount}.`);
-    }
-    const requested = m.held - m.balance;
-    const spendable = availableOf(wallet) + wallet.creditLimit;
-    return fail(
-      'INSUFFICIENT_FUNDS',
-      `The wallet has ${toMoney(spendable, wallet.currency).amount} ${wallet.currency} available; ${toMoney(requested, wallet.currency).amount} is needed.`,
-      { available: toMoney(availableOf(wallet), wallet.currency), requested: toMoney(requested, wallet.currency) },
-    );
   }
 }
 
@@ -260,4 +266,10 @@ function requirePositive(amount: bigint): void {
 function mustExist<T>(value: T | null, what: string, id: string): T {
   if (value === null) throw new Error(`idempotency key points at missing ${what} ${id}`);
   return value;
+}
+
+function unwrap<T>(outcome: Outcome<T> | undefined): T {
+  if (!outcome) throw new Error('a batch of one came back without its outcome');
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

@@ -15,6 +15,8 @@ export interface WalletServiceOptions {
   /** The most one top-up may credit, in minor units; DEFAULT_MAX_CREDIT_RANDS when absent. */
   readonly maxCreditMinor?: bigint;
   readonly clock?: () => Date;
+  /** Group a wallet's concurrent transfers into one transaction (on unless false). */
+  readonly groupCommit?: boolean;
 }
 
 /** R 1,000,000 a top-up unless WALLET_MAX_CREDIT says otherwise: money arrives in payments, not in bulk. */
@@ -93,7 +95,7 @@ export class WalletService {
     private readonly options: WalletServiceOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
-    this.ledger = new Ledger(db, this.clock);
+    this.ledger = new Ledger(db, this.clock, { groupCommit: options.groupCommit ?? true });
   }
 
   /** The organisation's wallet id, creating the wallet if needed (idempotent under concurrency). */
