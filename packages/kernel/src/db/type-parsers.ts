@@ -1,0 +1,51 @@
+import pg from 'pg';
+
+/**
+ * Faster parsers for the two column types every page of rows is full of, answering exactly what
+ * pg's defaults answer (anything unusual is handed to them): `timestamptz` (postgres-date runs
+ * three regular expressions and a split per value) and `uuid[]` (parsed character by character).
+ * A page of 100 VMs has 200 timestamps and 100 org paths.
+ */
+const TIMESTAMPTZ_OID = 1184;
+const UUID_ARRAY_OID = 2951;
+
+const defaultTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (text: string) => unknown;
+const defaultUuidArray = pg.types.getTypeParser(UUID_ARRAY_OID, 'text') as (text: string) => unknown;
+
+// PostgreSQL's output with DateStyle ISO: `2026-11-29 18:40:46.123456+00`, the offset as ±hh[:mm[:ss]].
+const TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
+
+export function parseTimestamptz(text: string): unknown {
+  const m = TIMESTAMPTZ.exec(text);
+  const year = m ? Number(m[1]) : 0;
+  // Years below 100 (Date.UTC reads them as 19xx), BC dates, infinity: the default parser's cases.
+  if (!m || year < 100) return defaultTimestamptz(text);
+  // As postgres-date: the fraction in ms, truncated by Date.UTC.
+  const ms = m[7] ? 1000 * parseFloat(m[7]) : 0;
+  const offsetSeconds = Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0);
+  const utc = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  return new Date(utc - (m[8] === '-' ? -1 : 1) * offsetSeconds * 1000);
+}
+
+// A one-dimensional array of bare uuids and NULLs: no quotes, braces or spaces inside.
+const PLAIN_UUID_ARRAY = /^\{[0-9a-fA-FNUL,-]*\}$/;
+
+export function parseUuidArray(text: string): unknown {
+  if (!PLAIN_UUID_ARRAY.test(text)) return defaultUuidArray(text);
+  if (text === '{}') return [];
+  return text
+    .slice(1, -1)
+    .split(',')
+    .map((item) => (item === 'NULL' ? null : item));
+}
+
+/** Type parsers for a pool (`new pg.Pool({ types })`): the fast ones above, pg's defaults for the rest. */
+export const fastTypeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (format !== 'binary') {
+      if (oid === TIMESTAMPTZ_OID) return parseTimestamptz;
+      if (oid === UUID_ARRAY_OID) return parseUuidArray;
+    }
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
