@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { HttpRoute } from './http-server.ts';
+import { searchOf, type HttpRoute } from './http-server.ts';
 
 /** Routes GET and POST on `path` to an Apollo Server, building the context per request. */
 export function graphqlRoutes<C extends BaseContext>(path: string, server: ApolloServer<C>, context: (req: http.IncomingMessage) => Promise<C>): HttpRoute[] {
@@ -13,7 +13,7 @@ export function graphqlRoutes<C extends BaseContext>(path: string, server: Apoll
       httpGraphQLRequest: {
         method: (req.method ?? 'GET').toUpperCase(),
         headers,
-        search: new URL(req.url ?? '/', 'http://localhost').search,
+        search: searchOf(req.url ?? '/'),
         body,
       },
       context: () => context(req),
