@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, expect, test } from 'vitest';
 import { createDatabase, createLogger } from '../src/index.ts';
-import { parseTimestamptz, parseUuidArray } from '../src/db/type-parsers.ts';
+import { parseTextArray, parseTimestamptz, parseUuidArray } from '../src/db/type-parsers.ts';
 import { createTestDatabase, dropTestDatabases } from './support/databases.ts';
 
 afterAll(() => dropTestDatabases());
@@ -30,19 +30,29 @@ test('uuid[] text parses to the same array pg gives: empty, NULLs kept, anything
   expect(parseUuidArray(`{"${a}"}`)).toEqual([a]);
 });
 
-test('a database pool reads timestamptz and uuid[] columns through the parsers, in any session time zone', async () => {
+test('text[] text parses as pg does: empty fast, anything else by pg (quotes, escapes, NULL)', () => {
+  expect(parseTextArray('{}')).toEqual([]);
+  expect(parseTextArray('{WINDOWS,BACKUP}')).toEqual(['WINDOWS', 'BACKUP']);
+  expect(parseTextArray('{"a b","c,d",NULL,"e\\"f"}')).toEqual(['a b', 'c,d', null, 'e"f']);
+});
+
+test('a database pool reads timestamptz, uuid[] and text[] columns through the parsers, in any session time zone', async () => {
   const database = createDatabase<unknown>({ url: await createTestDatabase('type_parsers'), logger: createLogger({}, 'error') });
   try {
-    const { rows } = await sql<{ at: Date; path: string[]; empty: string[]; nulls: (string | null)[] }>`
+    const { rows } = await sql<{ at: Date; path: string[]; empty: string[]; nulls: (string | null)[]; no_tags: string[]; tags: (string | null)[] }>`
       select '2026-11-29 18:40:46.123456+00'::timestamptz as at,
              array['0193a1b2-0000-7000-8000-000000000001', '0193a1b2-0000-7000-8000-000000000002']::uuid[] as path,
              array[]::uuid[] as empty,
-             array[null, '0193a1b2-0000-7000-8000-000000000003']::uuid[] as nulls`.execute(database.db);
+             array[null, '0193a1b2-0000-7000-8000-000000000003']::uuid[] as nulls,
+             array[]::text[] as no_tags,
+             array['x y', null, '{}']::text[] as tags`.execute(database.db);
     expect(rows[0]).toEqual({
       at: new Date('2026-11-29T18:40:46.123Z'),
       path: ['0193a1b2-0000-7000-8000-000000000001', '0193a1b2-0000-7000-8000-000000000002'],
       empty: [],
       nulls: [null, '0193a1b2-0000-7000-8000-000000000003'],
+      no_tags: [],
+      tags: ['x y', null, '{}'],
     });
     const zoned = await database.db.connection().execute(async (db) => {
       await sql`set time zone 'Asia/Kolkata'`.execute(db);
