@@ -10,6 +10,11 @@ test('timestamptz text parses to the instant pg itself gives: fraction truncated
   expect(parseTimestamptz('2026-11-29 18:40:46.123456+00')).toEqual(new Date('2026-11-29T18:40:46.123Z'));
   expect(parseTimestamptz('2026-11-29 18:40:46.999999+00')).toEqual(new Date('2026-11-29T18:40:46.999Z'));
   expect(parseTimestamptz('2026-11-29 18:40:46+00')).toEqual(new Date('2026-11-29T18:40:46.000Z'));
+  expect(parseTimestamptz('2026-11-29 18:40:46.5+00')).toEqual(new Date('2026-11-29T18:40:46.500Z'));
+  expect(parseTimestamptz('2026-11-29 18:40:46.57+00')).toEqual(new Date('2026-11-29T18:40:46.570Z'));
+  expect(parseTimestamptz('2026-11-29 18:40:46.05+00')).toEqual(new Date('2026-11-29T18:40:46.050Z'));
+  expect(parseTimestamptz('2026-11-29 18:40:46.1239+00')).toEqual(new Date('2026-11-29T18:40:46.123Z'));
+  expect(parseTimestamptz('2026-02-30 00:00:00+00')).toEqual(new Date('2026-03-02T00:00:00.000Z'));
   expect(parseTimestamptz('2026-11-29 20:40:46.5+02')).toEqual(new Date('2026-11-29T18:40:46.500Z'));
   expect(parseTimestamptz('2026-11-29 13:10:46-05:30')).toEqual(new Date('2026-11-29T18:40:46.000Z'));
   expect(parseTimestamptz('1900-01-01 00:00:00+01:02:03')).toEqual(new Date('1899-12-31T22:57:57.000Z'));

@@ -19,6 +19,49 @@ const defaultTextArray = pg.types.getTypeParser(TEXT_ARRAY_OID, 'text') as (text
 const TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
 
 export function parseTimestamptz(text: string): unknown {
+  return parseUtcTimestamp(text) ?? parseZonedTimestamp(text);
+}
+
+const ZERO = 48;
+/** The digits text[from, to) as a number, or -1 if any is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The common case, a UTC session: `YYYY-MM-DD HH:MM:SS[.f…]+00`, read by character codes (a regular
+ * expression and its captures cost as much as the rest of a row). Null for anything else.
+ */
+function parseUtcTimestamp(text: string): Date | null {
+  const n = text.length;
+  if (n < 22 || n > 29 || text.charCodeAt(n - 3) !== 43 /* + */ || text.charCodeAt(n - 2) !== ZERO || text.charCodeAt(n - 1) !== ZERO) return null;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== ' ' || text[13] !== ':' || text[16] !== ':') return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
+  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
+  let ms = 0;
+  if (n > 22) {
+    // `.` and 1–6 digits; as postgres-date, the fraction in ms truncated (Date.UTC drops the rest).
+    if (text[19] !== '.' || n === 23) return null;
+    const fraction = digits(text, 20, n - 3);
+    if (fraction < 0) return null;
+    const places = n - 23;
+    ms = places >= 3 ? Math.trunc(fraction / 10 ** (places - 3)) : fraction * 10 ** (3 - places);
+  }
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+}
+
+function parseZonedTimestamp(text: string): unknown {
   const m = TIMESTAMPTZ.exec(text);
   const year = m ? Number(m[1]) : 0;
   // Years below 100 (Date.UTC reads them as 19xx), BC dates, infinity: the default parser's cases.
