@@ -89,7 +89,7 @@ try {
   const single = callers[0]!;
 
   const measure = async (label: string, request: (i: number) => Promise<void>) => {
-    for (let i = 0; i < 40; i++) await request(i); // warm-up
+    for (let i = 0; i < 40; i++) await request(i).catch(() => undefined); // warm-up (a rare timeout on a loaded machine must not end the run)
     const profiles = PROFILE_DIR && label === 'mix' ? { gateway: await startCpuProfile(), subgraphs: await ask('profile') } : undefined;
     const mergedBefore = gateway.mergedSubgraphRequests;
     const childBefore = await childCpuMs();

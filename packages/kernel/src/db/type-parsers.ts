@@ -11,9 +11,11 @@ const TIMESTAMPTZ_OID = 1184;
 const UUID_ARRAY_OID = 2951;
 const TEXT_ARRAY_OID = 1009;
 
-const defaultTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (text: string) => unknown;
-const defaultUuidArray = pg.types.getTypeParser(UUID_ARRAY_OID, 'text') as (text: string) => unknown;
-const defaultTextArray = pg.types.getTypeParser(TEXT_ARRAY_OID, 'text') as (text: string) => unknown;
+// pg's TypeId lists scalar types only; array oids are registered all the same.
+const defaultParser = (oid: number) => pg.types.getTypeParser(oid as never, 'text') as (text: string) => unknown;
+const defaultTimestamptz = defaultParser(TIMESTAMPTZ_OID);
+const defaultUuidArray = defaultParser(UUID_ARRAY_OID);
+const defaultTextArray = defaultParser(TEXT_ARRAY_OID);
 
 // PostgreSQL's output with DateStyle ISO: `2026-11-29 18:40:46.123456+00`, the offset as ±hh[:mm[:ss]].
 const TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
@@ -97,6 +99,6 @@ export const fastTypeParsers = {
       if (oid === UUID_ARRAY_OID) return parseUuidArray;
       if (oid === TEXT_ARRAY_OID) return parseTextArray;
     }
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid as never, format);
   },
 } as pg.CustomTypesConfig;
