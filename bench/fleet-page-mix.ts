@@ -59,20 +59,21 @@ const { ready } = (await ask(undefined)) as { ready: { urls: Record<string, stri
 const childCpuMs = async () => ((await ask('cpu')) as { cpu: number }).cpu / 1000;
 
 const gateway = createGateway(
-  readGatewayConfig(
-    { PORT: '0', NODE_ENV: 'test', RATE_LIMIT_USER_PER_MINUTE: '0', JWKS_URL: new URL('/.well-known/jwks.json', ready.identityUrl).href },
-    [],
-  ),
+  readGatewayConfig({ PORT: '0', NODE_ENV: 'test', RATE_LIMIT_USER_PER_MINUTE: '0', JWKS_URL: new URL('/.well-known/jwks.json', ready.identityUrl).href }, []),
   { logger: createLogger({}, 'error'), serviceUrls: ready.urls as never },
 );
 const gatewayUrl = (await gateway.start()).url;
 try {
   // One at a time: identity bounds concurrent password hashing, and a refused login would end the run.
   const login = async (email: string) => {
-    const r = await gql<{ logIn: { accessToken: string } }>(gatewayUrl, 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', {
-      e: email,
-      p: DEMO_PASSWORD,
-    });
+    const r = await gql<{ logIn: { accessToken: string } }>(
+      gatewayUrl,
+      'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
+      {
+        e: email,
+        p: DEMO_PASSWORD,
+      },
+    );
     if (!r.data?.logIn) throw new Error(`login ${email}: ${JSON.stringify(r.errors)}`);
     return r.data.logIn.accessToken;
   };
