@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, expect, test } from 'vitest';
 import { dropTestDatabases } from './support/databases.ts';
-import { InMemoryEventBus, OutboxRelay, type EventBus, type PlatformEvent } from '../src/index.ts';
-import { eventDatabase, logger, unpublishedCount, writeEvents } from './support/event-fixture.ts';
+import { createDatabase, InMemoryEventBus, OutboxRelay, type EventBus, type PlatformEvent } from '../src/index.ts';
+import { createEventTables, eventDatabase, logger, unpublishedCount, writeEvents, type EventTestTables } from './support/event-fixture.ts';
 
 afterAll(() => dropTestDatabases());
 
@@ -55,5 +55,25 @@ test('published rows are deleted only once past the retention window; pending on
   expect(await relay.deleteExpired()).toBe(1);
   const left = await db.selectFrom('outbox').select('id').orderBy('id').execute();
   expect(left.map((r) => r.id)).toEqual([recent, pendingOld]);
+  await database.close();
+});
+
+test('a pass with nothing pending is one probe statement, no transaction; with rows pending it claims and publishes them all', async () => {
+  const { url, database: setup } = await eventDatabase('relay_probe');
+  await setup.close();
+  const statements: string[] = [];
+  const database = createDatabase<EventTestTables>({ url, logger, onQuery: (text) => statements.push(text) });
+  await createEventTables(database.db);
+  const bus = new InMemoryEventBus({ logger });
+  const relay = new OutboxRelay(database.db, bus, logger, 60_000);
+  await relay.pass(); // the first pass also replays retained history (embedded bus)
+  statements.length = 0;
+  expect(await relay.pass()).toBe(0);
+  expect(statements).toEqual(['select "id" from "outbox" where "published_at" is null limit $1']);
+  await writeEvents(database.db, 3);
+  statements.length = 0;
+  expect(await relay.pass()).toBe(3);
+  expect(statements.length).toBeGreaterThan(1);
+  expect(await unpublishedCount(database.db)).toBe(0);
   await database.close();
 });

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { platformMetrics } from '../observability/platform-metrics.ts';
 import { recordStatementSpan } from '../observability/spans.ts';
+import { fastTypeParsers } from './type-parsers.ts';
 
 // int8 (bigint) stays a string from pg: money is converted to BigInt by repositories, never to float.
 // Counts (`count(*)`) are int8 too; repositories convert those with Number() where bounded.
@@ -35,6 +36,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
     max: options.maxConnections ?? 10,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
+    types: fastTypeParsers,
   });
   // An idle client losing its connection (PostgreSQL restarting) emits 'error' on the pool; without
   // a handler that would crash the process. The pool drops the client and reconnects on demand.

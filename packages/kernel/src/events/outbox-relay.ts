@@ -61,8 +61,18 @@ export class OutboxRelay<DB> {
     let count = 0;
     if (!this.replayed && !this.bus.durable) count += await this.republishRetained();
     this.replayed = true;
+    // Most passes find nothing (every 250 ms, in every service). A plain probe answers that in one
+    // statement, without the transaction and row locks of a claim (three round trips): idle relays
+    // were a tenth of a busy subgraph process's CPU. A row committed after the probe waits one interval.
+    if (!(await this.anyPending())) return count;
     for (let n = await this.relayOnce(); n > 0; n = await this.relayOnce()) count += n;
     return count;
+  }
+
+  /** Whether any row waits to be published (the outbox_pending partial index answers it). */
+  private async anyPending(): Promise<boolean> {
+    const row = await this.db.selectFrom('outbox').select('id').where('published_at', 'is', null).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Publishes up to `batch` pending rows; returns how many. */

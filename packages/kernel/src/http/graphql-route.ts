@@ -1,9 +1,11 @@
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { HttpRoute } from './http-server.ts';
+import { resolveBuiltinsFirst } from './builtin-resolution.ts';
+import { searchOf, type HttpRoute } from './http-server.ts';
 
 /** Routes GET and POST on `path` to an Apollo Server, building the context per request. */
 export function graphqlRoutes<C extends BaseContext>(path: string, server: ApolloServer<C>, context: (req: http.IncomingMessage) => Promise<C>): HttpRoute[] {
+  resolveBuiltinsFirst(); // Apollo requires 'crypto' per request
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -13,7 +15,7 @@ export function graphqlRoutes<C extends BaseContext>(path: string, server: Apoll
       httpGraphQLRequest: {
         method: (req.method ?? 'GET').toUpperCase(),
         headers,
-        search: new URL(req.url ?? '/', 'http://localhost').search,
+        search: searchOf(req.url ?? '/'),
         body,
       },
       context: () => context(req),

@@ -37,7 +37,7 @@ export function createHttpServer(options: HttpServerOptions): http.Server {
   const table = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const paths = new Set(options.routes.map((r) => r.path));
   return http.createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = pathOf(req.url ?? '/');
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const route = table.get(`${method} ${path}`);
     if (!route) {
@@ -64,20 +64,58 @@ export function createHttpServer(options: HttpServerOptions): http.Server {
   });
 }
 
-async function readBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
+// A plain path (what clients and the gateway send) is taken as is; anything URL parsing could change
+// (dot segments, escapes, a fragment, a doubled slash) goes through URL.
+const PLAIN_PATH = /^\/[A-Za-z0-9_\-/]*(?:\?[^#]*)?$/;
+
+/** The request's path without its query string, as `new URL(url).pathname` gives it. */
+export function pathOf(url: string): string {
+  if (!PLAIN_PATH.test(url) || url.includes('//')) return new URL(url, 'http://localhost').pathname;
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** The request's query string with its `?`, as `new URL(url).search` gives it ('' when none). */
+export function searchOf(url: string): string {
+  if (!PLAIN_PATH.test(url) || url.includes('//')) return new URL(url, 'http://localhost').search;
+  const query = url.indexOf('?');
+  return query < 0 || query === url.length - 1 ? '' : url.slice(query);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
-    throw new HttpError(413, `Request body larger than ${limit} bytes.`);
+    return Promise.reject(new HttpError(413, `Request body larger than ${limit} bytes.`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, `Request body larger than ${limit} bytes.`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  // Events rather than `for await`: an async iterator per request costs more than the body it reads.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(new HttpError(413, `Request body larger than ${limit} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () => {
+      if (size > limit) return;
+      try {
+        resolve(parseBody(req, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+function parseBody(req: http.IncomingMessage, text: string): unknown {
   const type = req.headers['content-type'] ?? '';
   if (!type.includes('json')) return text;
   if (text === '') return undefined;

@@ -31,6 +31,20 @@ export function guardEntityRepresentations(schema: GraphQLSchema): GraphQLSchema
 
 const NUL = '\u0000';
 
+/** Whether a JSON-like value holds a NUL character anywhere (keys included): no paths built on the way. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasNul(item)) return true;
+    return false;
+  }
+  for (const key of Object.keys(value)) {
+    if (key.includes(NUL) || hasNul((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /** Where a NUL character sits in a JSON-like value (variables), as a path, or null. */
 function pathOfNul(value: unknown, path: string): string | null {
   if (typeof value === 'string') return value.includes(NUL) ? path : null;
@@ -103,6 +117,9 @@ export function nulCharacterGuard() {
       return {
         async didResolveOperation({ request, document }: { request: { variables?: Record<string, unknown> }; document: DocumentNode }) {
           const variables = request.variables ?? {};
+          // Hot: every request's variables (a page of `_entities` representations) are walked. Paths are
+          // worked out only when there is a NUL to name; no literal in the document and none in the variables is the common case.
+          if (nulChecks(document).every((check) => !('literal' in check)) && !hasNul(variables)) return;
           const field = argumentWithNul(document, variables) ?? pathOfNul(variables, '')?.slice(1) ?? null;
           if (field !== null) {
             throw fail('BAD_USER_INPUT', `${field}: must not contain a NUL character.`, { field }, 400);
