@@ -34,24 +34,28 @@ export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Da
   return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path }));
 }
 
-/**
- * Of these VMs, those whose last-seen time recordSeen would write (no row yet, or `granularitySeconds` or
- * more behind the newest sample): one statement, no locks, answering only those (usually none).
- */
-export async function staleSeen(db: VmsDb, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number): Promise<Set<string>> {
-  if (seen.length === 0) return new Set();
-  const { rows } = await sql<{ vm_id: string }>`
-    select u.vm_id from unnest(${seen.map((s) => s.vmId)}::uuid[], ${seen.map((s) => s.at.toISOString())}::timestamptz[]) as u(vm_id, at)
-    left join vm_telemetry_seen s on s.vm_id = u.vm_id
-    where s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds})`.execute(db);
-  return new Set(rows.map((r) => r.vm_id));
+/** What an evaluation's first look finds for one VM of a batch. */
+export interface FirstLook {
+  /** recordSeen would write its last-seen time (no row yet, or `granularitySeconds` or more behind its newest sample). */
+  readonly stale: boolean;
+  readonly open: Alert[];
 }
 
-/** The open alerts of these VMs as they stand, without locks (an evaluation's first look). */
-export async function readOpenAlerts(db: VmsDb, vmIds: readonly string[]): Promise<Alert[]> {
-  if (vmIds.length === 0) return [];
-  const { rows } = await sql<AlertRow>`select * from alerts where vm_id = any(${[...vmIds]}::uuid[]) and status <> 'RESOLVED'`.execute(db);
-  return rows.map(alertFromRow);
+/**
+ * An evaluation's first look, in ONE statement and without locks: of these VMs, those whose last-seen time
+ * is stale or that have open alerts (usually a few), with their open alerts. A VM left out of the answer has
+ * a recent last-seen time and no open alert.
+ */
+export async function firstLook(db: VmsDb, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number): Promise<Map<string, FirstLook>> {
+  if (seen.length === 0) return new Map();
+  const { rows } = await sql<{ vm_id: string; stale: boolean; open: AlertRow[] | null }>`
+    select u.vm_id, (s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds})) as stale, o.open
+    from unnest(${seen.map((s) => s.vmId)}::uuid[], ${seen.map((s) => s.at.toISOString())}::timestamptz[]) as u(vm_id, at)
+    left join vm_telemetry_seen s on s.vm_id = u.vm_id
+    left join lateral (select jsonb_agg(to_jsonb(a) order by a.id) as open from alerts a where a.vm_id = u.vm_id and a.status <> 'RESOLVED') o on true
+    where s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds}) or o.open is not null`.execute(db);
+  // Timestamps come back as JSON strings; alertFromRow takes either.
+  return new Map(rows.map((r) => [r.vm_id, { stale: r.stale, open: (r.open ?? []).map(alertFromRow) }]));
 }
 
 /** The open alerts of these VMs, row-locked (an acknowledgement waits for the evaluation, and the other way round). */
