@@ -118,7 +118,9 @@ try {
     const cpu = process.cpuUsage();
     const sMs = await runAll(
       serviceBatches.map((batch) => async () => {
-        stored += (await vms.telemetry.ingest(batch, { anyVm: true, canSee: async () => true })).storedSamples;
+        const r = await vms.telemetry.ingest(batch, { anyVm: true, canSee: async () => true });
+        if (r.errorMessage) throw new Error(`ingest refused: ${r.errorMessage}`);
+        stored += r.storedSamples;
       }),
     );
     const used = process.cpuUsage(cpu);

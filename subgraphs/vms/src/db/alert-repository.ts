@@ -9,6 +9,16 @@ import type { VmsDatabase, VmsDb } from './types.ts';
 
 type Trx = Transaction<VmsDatabase>;
 
+/** ISO texts of many instants, formatting each distinct one once (a batch's samples share a few). */
+function isoTexts(dates: readonly Date[]): string[] {
+  const texts = new Map<number, string>();
+  return dates.map((d) => {
+    let text = texts.get(d.getTime());
+    if (text === undefined) texts.set(d.getTime(), (text = d.toISOString()));
+    return text;
+  });
+}
+
 /**
  * Records each VM's newest sample time and returns the VMs as the inventory knows them (unknown VMs left
  * out), in ONE statement. The upsert row-locks each VM's last-seen row, in id order, whether or not it
@@ -22,7 +32,7 @@ export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Da
   const { rows } = await sql<{ vm_id: string; organization_id: string; org_path: string[] }>`
     with known as (
       select vm.id as vm_id, vm.organization_id, vm.org_path, u.at, u.n
-      from unnest(${sorted.map((s) => s.vmId)}::uuid[], ${sorted.map((s) => s.at.toISOString())}::timestamptz[]) with ordinality as u(vm_id, at, n)
+      from unnest(${sorted.map((s) => s.vmId)}::uuid[], ${isoTexts(sorted.map((s) => s.at))}::timestamptz[]) with ordinality as u(vm_id, at, n)
       join virtual_machines vm on vm.id = u.vm_id
     ), upserted as (
       insert into vm_telemetry_seen (vm_id, organization_id, org_path, last_sample_at)
@@ -50,7 +60,7 @@ export async function firstLook(db: VmsDb, seen: readonly { vmId: string; at: Da
   if (seen.length === 0) return new Map();
   const { rows } = await sql<{ vm_id: string; stale: boolean; open: AlertRow[] | null }>`
     select u.vm_id, (s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds})) as stale, o.open
-    from unnest(${seen.map((s) => s.vmId)}::uuid[], ${seen.map((s) => s.at.toISOString())}::timestamptz[]) as u(vm_id, at)
+    from unnest(${seen.map((s) => s.vmId)}::uuid[], ${isoTexts(seen.map((s) => s.at))}::timestamptz[]) as u(vm_id, at)
     left join vm_telemetry_seen s on s.vm_id = u.vm_id
     left join lateral (select jsonb_agg(to_jsonb(a) order by a.id) as open from alerts a where a.vm_id = u.vm_id and a.status <> 'RESOLVED') o on true
     where s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds}) or o.open is not null`.execute(db);

@@ -61,19 +61,18 @@ export async function storeRawSamples<S extends SampleInput>(pool: pg.Pool, db: 
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query('begin');
-    const { rows } = await client.query<{ rolled_until: Date }>(
-      `select pg_advisory_xact_lock_shared(${ROLLUP_LOCK_SQL}), rolled_until from telemetry_rollup_state`,
-    );
-    const watermark = rows[0]!.rolled_until.getTime();
+    // Round trips are what a batch waits on under load: begin, the watermark under its lock and the savepoint
+    // (for a COPY that meets a stored sample) go as one simple-protocol message; commit releases the savepoint.
+    const opened = (await client.query(
+      `begin; select pg_advisory_xact_lock_shared(${ROLLUP_LOCK_SQL}), rolled_until from telemetry_rollup_state; savepoint copy_raw`,
+    )) as unknown as pg.QueryResult<{ rolled_until: Date }>[];
+    const watermark = opened[1]!.rows[0]!.rolled_until.getTime();
     const fresh: S[] = [];
     const late: S[] = [];
     for (const s of samples) (s.at.getTime() >= watermark ? fresh : late).push(s);
     if (fresh.length > 0) {
-      await client.query('savepoint copy_raw');
       try {
         await pipeline(Readable.from([copyText(fresh)]), client.query(copyFrom(COPY_RAW)));
-        await client.query('release savepoint copy_raw');
         for (const s of fresh) stored.add(s);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
