@@ -24,9 +24,10 @@ function isoTexts(dates: readonly Date[]): string[] {
  * out), in ONE statement. The upsert row-locks each VM's last-seen row, in id order, whether or not it
  * writes it: that lock serialises two batches evaluating the same VM until the caller's transaction ends.
  * The time is only written when it moved on by at least `granularitySeconds` (most batches then write
- * nothing), so the stored time lags the newest sample by less than that.
+ * nothing), so the stored time lags the newest sample by less than that. With `answer` false it answers
+ * nothing (VMs whose last-seen time alone moves on need no evaluation under lock).
  */
-export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number): Promise<EvaluatedVm[]> {
+export async function recordSeen(db: VmsDb, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number, answer = true): Promise<EvaluatedVm[]> {
   if (seen.length === 0) return [];
   const sorted = [...seen].sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : 0));
   const { rows } = await sql<{ vm_id: string; organization_id: string; org_path: string[] }>`
@@ -40,7 +41,9 @@ export async function recordSeen(trx: Trx, seen: readonly { vmId: string; at: Da
       on conflict (vm_id) do update set last_sample_at = excluded.last_sample_at
         where vm_telemetry_seen.last_sample_at <= excluded.last_sample_at - make_interval(secs => ${granularitySeconds})
     )
-    select vm_id, organization_id, org_path from known order by n`.execute(trx);
+    ${answer ? sql`select vm_id, organization_id, org_path from known order by n` : sql`select vm_id, organization_id, org_path from known limit 0`}`.execute(
+    db,
+  );
   return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path }));
 }
 

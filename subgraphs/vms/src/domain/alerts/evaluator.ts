@@ -15,7 +15,8 @@ import type { AlertTransitions } from './transitions.ts';
  * this process has not seeded yet), two reads without locks (the VMs whose last-seen time must move on or
  * that have open alerts, with those alerts; the rules) and an evaluation in memory, where a VM with no open
  * alert and no sample breaching its rules costs one comparison per sample and rule. Only when some VMs
- * change state (or their last-seen time must move on) does one transaction follow, for those VMs alone:
+ * change state does one transaction follow, for those VMs alone (VMs whose last-seen time alone must move
+ * on get one upsert beside it, without evaluation):
  * it records last-seen times
  * (row-locking each, so concurrent batches of one VM take turns), locks their open alerts, evaluates
  * them again on what it locked, writes the changed and new alerts, and logs every transition to
@@ -65,69 +66,82 @@ export class AlertEvaluator implements SampleListener {
     // The first look takes each VM's organisation from its samples (the inventory's at lookup); the locked
     // pass decides on the inventory's, read under lock.
     const contested: string[] = [];
+    // VMs whose last-seen time alone moves on (no open alert, no breach): one statement, no evaluation under lock.
+    const seenOnly: string[] = [];
     for (const [vmId, list] of byVm) {
       const look = looks.get(vmId);
       const organizationId = list[0]!.organizationId;
       // No open alert: evaluateVm would only open one, which takes a breaching sample.
-      const changes = look?.stale
-        ? true
-        : look
-          ? changesAnything(evaluate({ vmId, organizationId, orgPath: [] }, look.open))
-          : anyBreach(list, rulesOf(vmId, organizationId));
-      if (changes) contested.push(vmId);
+      const changes = look?.open.length
+        ? changesAnything(evaluate({ vmId, organizationId, orgPath: [] }, look.open))
+        : anyBreach(list, rulesOf(vmId, organizationId));
+      if (changes || (look?.stale && look.open.length > 0)) contested.push(vmId);
+      else if (look?.stale) seenOnly.push(vmId);
     }
-    if (contested.length === 0) return;
+    const seenMoved = recordSeen(
+      this.db,
+      seenOnly.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
+      this.seenGranularitySeconds,
+      false,
+    );
+    if (contested.length === 0) {
+      await seenMoved;
+      return;
+    }
     // Then, for the VMs that change, the locked pass: last-seen rows locked (concurrent batches of one VM
     // take turns, and the no-data scan skips them), open alerts re-read under lock, evaluated again.
-    const logged = await inTransaction(this.db, async (trx) => {
-      const vms = await recordSeen(
-        trx,
-        contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
-        this.seenGranularitySeconds,
-      );
-      // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
-      const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
-      const lockedRules =
-        moved.length > 0
-          ? [
-              ...rules,
-              ...(
-                await rulesForVms(
-                  trx,
-                  vms.map((v) => v.vmId),
-                  moved,
-                )
-              ).filter((r) => r.vmId === null),
-            ]
-          : rules;
-      const openOf = groupByVm(
-        await lockOpenAlerts(
+    const [logged] = await Promise.all([
+      inTransaction(this.db, async (trx) => {
+        const vms = await recordSeen(
           trx,
-          vms.map((v) => v.vmId),
-        ),
-      );
-      const updates: Alert[] = [];
-      const inserts: Alert[] = [];
-      const transitions: AlertTransition[] = [];
-      for (const vm of vms) {
-        const open = openOf.get(vm.vmId) ?? [];
-        // Most VMs here only had their last-seen time move on: nothing to evaluate without an open alert or a breach.
-        const effective = lockedRules === rules ? rulesOf(vm.vmId, vm.organizationId) : effectiveRules(vm.vmId, vm.organizationId, lockedRules);
-        if (open.length === 0 && !anyBreach(byVm.get(vm.vmId) ?? [], effective)) continue;
-        const result = evaluate(vm, open, lockedRules);
-        updates.push(...result.updates);
-        inserts.push(...result.inserts);
-        transitions.push(...result.transitions);
-      }
-      // Updates first: an alert resolved in this batch frees its (rule, VM) for a new one inserted after it.
-      await updateAlerts(trx, updates);
-      const inserted = await insertAlerts(trx, inserts);
-      const skipped = new Set(inserts.filter((a) => !inserted.has(a.id)).map((a) => a.id));
-      return logTransitions(
-        trx,
-        transitions.filter((t) => !skipped.has(t.alertId)),
-      );
-    });
+          contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
+          this.seenGranularitySeconds,
+        );
+        // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
+        const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
+        const lockedRules =
+          moved.length > 0
+            ? [
+                ...rules,
+                ...(
+                  await rulesForVms(
+                    trx,
+                    vms.map((v) => v.vmId),
+                    moved,
+                  )
+                ).filter((r) => r.vmId === null),
+              ]
+            : rules;
+        const openOf = groupByVm(
+          await lockOpenAlerts(
+            trx,
+            vms.map((v) => v.vmId),
+          ),
+        );
+        const updates: Alert[] = [];
+        const inserts: Alert[] = [];
+        const transitions: AlertTransition[] = [];
+        for (const vm of vms) {
+          const open = openOf.get(vm.vmId) ?? [];
+          // Most VMs here only had their last-seen time move on: nothing to evaluate without an open alert or a breach.
+          const effective = lockedRules === rules ? rulesOf(vm.vmId, vm.organizationId) : effectiveRules(vm.vmId, vm.organizationId, lockedRules);
+          if (open.length === 0 && !anyBreach(byVm.get(vm.vmId) ?? [], effective)) continue;
+          const result = evaluate(vm, open, lockedRules);
+          updates.push(...result.updates);
+          inserts.push(...result.inserts);
+          transitions.push(...result.transitions);
+        }
+        // Updates first: an alert resolved in this batch frees its (rule, VM) for a new one inserted after it.
+        await updateAlerts(trx, updates);
+        const inserted = await insertAlerts(trx, inserts);
+        const skipped = new Set(inserts.filter((a) => !inserted.has(a.id)).map((a) => a.id));
+        return logTransitions(
+          trx,
+          transitions.filter((t) => !skipped.has(t.alertId)),
+        );
+      }),
+      seenMoved,
+    ]);
     await this.transitions.notify(logged satisfies LoggedAlertTransition[]);
   }
 }
