@@ -47,8 +47,8 @@ export function rollupUpsert(tier: Tier, source: string): RawBuilder<unknown> {
 }
 
 /** A batch's insert statement and the order its answer refers to. */
-export interface SampleInsert {
-  readonly ordered: readonly SampleInput[];
+export interface SampleInsert<S extends SampleInput = SampleInput> {
+  readonly ordered: readonly S[];
   /** Answers with the (1-based) positions in `ordered` of the samples it SKIPPED as already stored. */
   readonly statement: RawBuilder<{ n: string }>;
 }
@@ -63,7 +63,7 @@ export interface SampleInsert {
  * it inserted: reading back and parsing thousands of (uuid, timestamptz) rows cost the client about as
  * much as the insert itself.
  */
-export function sampleInsert(samples: readonly SampleInput[], rollUp: boolean): SampleInsert {
+export function sampleInsert<S extends SampleInput>(samples: readonly S[], rollUp: boolean): SampleInsert<S> {
   const ordered = [...samples].sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : a.at.getTime() - b.at.getTime()));
   const arrays = METRIC_NAMES.map((m) => sql`${ordered.map((s) => s.values[m] ?? null)}::float8[]`);
   const rollups = rollUp ? sql`, five as (${rollupUpsert(TIERS.fiveMinutes, 'inserted')}), hour as (${rollupUpsert(TIERS.hour, 'inserted')})` : sql``;
@@ -86,6 +86,12 @@ export function sampleInsert(samples: readonly SampleInput[], rollUp: boolean): 
 export function keysStored(insert: SampleInsert, skippedRows: readonly { n: string }[]): string[] {
   const skipped = new Set(skippedRows.map((r) => Number(r.n) - 1));
   return insert.ordered.flatMap((s, i) => (skipped.has(i) ? [] : [sampleKey(s)]));
+}
+
+/** The samples (the same objects) a sampleInsert stored, from the skipped positions it answered. */
+export function samplesStored<S extends SampleInput>(insert: SampleInsert<S>, skippedRows: readonly { n: string }[]): S[] {
+  const skipped = new Set(skippedRows.map((r) => Number(r.n) - 1));
+  return insert.ordered.filter((_, i) => !skipped.has(i));
 }
 
 export const sampleKey = (s: { vmId: string; at: Date }): string => `${s.vmId}|${s.at.getTime()}`;
@@ -217,7 +223,7 @@ export async function findTelemetryTargets(db: VmsDb, refs: readonly string[]): 
   const { rows } = await sql<{ id: string; organization_id: string; instance_uuid: string | null; status: string }>`
     with r as (select distinct ref from unnest(${[...refs]}::uuid[]) as u(ref))
     select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.id = r.ref where vm.status <> 'DELETED'
-    union
+    union all
     select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.instance_uuid = r.ref where vm.status <> 'DELETED'`.execute(
     db,
   );

@@ -5,30 +5,38 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { METRIC_NAMES } from '../domain/telemetry/samples.ts';
 import { ROLLUP_LOCK_SQL } from './telemetry-rollups.ts';
-import { keysStored, sampleInsert, sampleKey, type SampleInput } from './telemetry-repository.ts';
+import { sampleInsert, samplesStored, type SampleInput } from './telemetry-repository.ts';
 import type { VmsDatabase } from './types.ts';
 
 const ROWS_PER_STATEMENT = 5000;
 const UNIQUE_VIOLATION = '23505';
+// The column order copyText writes.
 const COPY_RAW = `copy telemetry_raw (vm_id, at, ${METRIC_NAMES.join(', ')}) from stdin`;
 
-/** COPY's text format: tab-separated, \N for a metric that did not arrive (uuids, ISO times and numbers need no escaping). */
-function copyText(samples: readonly SampleInput[]): string {
-  let text = '';
-  for (const s of samples) {
-    text += `${s.vmId}\t${s.at.toISOString()}`;
-    for (const m of METRIC_NAMES) {
-      const v = s.values[m];
-      text += v === undefined ? '\t\\N' : `\t${v}`;
-    }
-    text += '\n';
+/**
+ * COPY's text format: tab-separated, \N for a metric that did not arrive (uuids, ISO times and numbers need
+ * no escaping). A batch's samples share a few instants, so each instant is formatted once.
+ */
+export function copyText(samples: readonly SampleInput[]): string {
+  const times = new Map<number, string>();
+  const lines: string[] = new Array(samples.length + 1);
+  for (let i = 0; i < samples.length; i += 1) {
+    const s = samples[i]!;
+    const ms = s.at.getTime();
+    let time = times.get(ms);
+    if (time === undefined) times.set(ms, (time = s.at.toISOString()));
+    const v = s.values;
+    lines[i] =
+      `${s.vmId}\t${time}\t${v.cpu_percent ?? '\\N'}\t${v.memory_percent ?? '\\N'}\t${v.disk_read_bytes_per_second ?? '\\N'}` +
+      `\t${v.disk_write_bytes_per_second ?? '\\N'}\t${v.network_receive_bytes_per_second ?? '\\N'}\t${v.network_transmit_bytes_per_second ?? '\\N'}`;
   }
-  return text;
+  lines[samples.length] = '';
+  return lines.join('\n');
 }
 
 /**
  * Stores a batch of raw samples in one transaction on a client of its own (COPY needs the raw client)
- * and returns the keys ("vmId|epochMs") stored; a sample already stored is skipped, never stored twice.
+ * and returns those stored (the same objects); a sample already stored is skipped, never stored twice.
  * - Samples at or after the rollup watermark (all of them, normally) are COPied into telemetry_raw: the
  *   rollup pass adds them to the rollups later, and queries add them from raw until then. Should one
  *   already be stored (a retried batch), the COPY fails as a whole and the batch is inserted instead with
@@ -37,35 +45,35 @@ function copyText(samples: readonly SampleInput[]): string {
  *   since the pass has gone past them.
  * The watermark is read under the shared rollup lock, held until commit (see ROLLUP_LOCK_SQL).
  */
-export async function storeRawSamples(pool: pg.Pool, db: Kysely<VmsDatabase>, samples: readonly SampleInput[]): Promise<Set<string>> {
-  const stored = new Set<string>();
+export async function storeRawSamples<S extends SampleInput>(pool: pg.Pool, db: Kysely<VmsDatabase>, samples: readonly S[]): Promise<Set<S>> {
+  const stored = new Set<S>();
   if (samples.length === 0) return stored;
   const run = async <R>(client: pg.PoolClient, query: RawBuilder<R>): Promise<R[]> => {
     const compiled = query.compile(db);
     return (await client.query<R & pg.QueryResultRow>(compiled.sql, [...compiled.parameters])).rows;
   };
-  const insert = async (client: pg.PoolClient, batch: readonly SampleInput[], rollUp: boolean) => {
+  const insert = async (client: pg.PoolClient, batch: readonly S[], rollUp: boolean) => {
     for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
       const chunk = sampleInsert(batch.slice(i, i + ROWS_PER_STATEMENT), rollUp);
-      for (const key of keysStored(chunk, await run(client, chunk.statement))) stored.add(key);
+      for (const s of samplesStored(chunk, await run(client, chunk.statement))) stored.add(s);
     }
   };
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query('begin');
-    const { rows } = await client.query<{ rolled_until: Date }>(
-      `select pg_advisory_xact_lock_shared(${ROLLUP_LOCK_SQL}), rolled_until from telemetry_rollup_state`,
-    );
-    const watermark = rows[0]!.rolled_until.getTime();
-    const fresh = samples.filter((s) => s.at.getTime() >= watermark);
-    const late = samples.filter((s) => s.at.getTime() < watermark);
+    // Round trips are what a batch waits on under load: begin, the watermark under its lock and the savepoint
+    // (for a COPY that meets a stored sample) go as one simple-protocol message; commit releases the savepoint.
+    const opened = (await client.query(
+      `begin; select pg_advisory_xact_lock_shared(${ROLLUP_LOCK_SQL}), rolled_until from telemetry_rollup_state; savepoint copy_raw`,
+    )) as unknown as pg.QueryResult<{ rolled_until: Date }>[];
+    const watermark = opened[1]!.rows[0]!.rolled_until.getTime();
+    const fresh: S[] = [];
+    const late: S[] = [];
+    for (const s of samples) (s.at.getTime() >= watermark ? fresh : late).push(s);
     if (fresh.length > 0) {
-      await client.query('savepoint copy_raw');
       try {
         await pipeline(Readable.from([copyText(fresh)]), client.query(copyFrom(COPY_RAW)));
-        await client.query('release savepoint copy_raw');
-        for (const s of fresh) stored.add(sampleKey(s));
+        for (const s of fresh) stored.add(s);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
         await client.query('rollback to savepoint copy_raw');

@@ -21,6 +21,12 @@ export interface VmMetricsSample {
 export const STATUS_CHANNEL = 'vms.vm-status';
 /** Samples published a batch per message (`{ samples: [...] }`): an ingest of 5,000 VMs is 5 messages, not 5,000. */
 export const SAMPLE_BATCHES_CHANNEL = 'vms.sample-batches';
+/**
+ * Which VMs each replica has sample subscribers for (`{ replica, vmIds }`, repeated as a heartbeat), or a
+ * replica starting up asking the others to say (`{ replica, ask: true }`): a publisher sends only the samples
+ * someone watches, so ingest pays nothing for live charts while no chart is open.
+ */
+export const SAMPLE_INTEREST_CHANNEL = 'vms.sample-interest';
 /** Samples per message on SAMPLE_BATCHES_CHANNEL. */
 export const SAMPLES_PER_MESSAGE = 1000;
 
@@ -103,4 +109,13 @@ export function samplesFrom(message: unknown): { samples: VmMetricsSample[]; mal
     if (sample) samples.push(sample);
   }
   return { samples, malformed: list.length - samples.length };
+}
+
+/** A replica's sample interest as the live channel carries it; null when the message is not one. */
+export function sampleInterestFrom(message: unknown): { replica: string; vmIds: string[] | null; ask: boolean } | null {
+  const m = message as { replica?: unknown; vmIds?: unknown; ask?: unknown } | null;
+  if (!m || typeof m.replica !== 'string') return null;
+  const vmIds = Array.isArray(m.vmIds) ? m.vmIds.filter((id): id is string => typeof id === 'string') : null;
+  if (vmIds === null && m.ask !== true) return null;
+  return { replica: m.replica, vmIds, ask: m.ask === true };
 }

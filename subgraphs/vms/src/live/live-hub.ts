@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BoundedQueue, deriveAsyncIterator, type LiveChannel, type Logger } from '@platform/kernel';
 import {
   ALERTS_CHANNEL,
@@ -7,6 +8,8 @@ import {
   statusChangeFrom,
   type LiveAlertTransition,
   SAMPLE_BATCHES_CHANNEL,
+  SAMPLE_INTEREST_CHANNEL,
+  sampleInterestFrom,
   SAMPLES_PER_MESSAGE,
   samplesFrom,
   type VmMetricsSample,
@@ -15,11 +18,15 @@ import {
 
 /** Events a subscription may hold before the oldest are dropped (the gateway keeps its own per-client bound). */
 const SUBSCRIPTION_BUFFER = 256;
+/** Another replica's sample interest counts this long after it last said it; each replica repeats its own three times as often. */
+export const SAMPLE_INTEREST_TTL_MS = 30_000;
 
 /**
  * This replica's side of the live channels: one channel subscription per kind of event, fanned out
  * in process to the subscriptions that asked (by organisation for status, by VM for samples), so
- * 10,000 subscriptions cost 2 Redis subscriptions, not 10,000.
+ * 10,000 subscriptions cost 2 Redis subscriptions, not 10,000. Samples are published only for VMs some
+ * replica has a subscriber for: each replica tells the others its VMs on SAMPLE_INTEREST_CHANNEL when the
+ * set changes and as a heartbeat, so a replica that died stops counting after SAMPLE_INTEREST_TTL_MS.
  */
 export class LiveHub {
   private readonly byOrg = new Map<string, Set<BoundedQueue<VmStatusChange>>>();
@@ -27,6 +34,11 @@ export class LiveHub {
   private readonly allStatus = new Set<BoundedQueue<VmStatusChange>>();
   private readonly alertListeners = new Set<(transition: LiveAlertTransition) => void>();
   private readonly unsubscribe: (() => void)[];
+  private readonly replica = randomUUID();
+  /** Other replicas' VMs with sample subscribers, and until when that holds. */
+  private readonly remoteInterest = new Map<string, { vmIds: ReadonlySet<string>; until: number }>();
+  private announcing = false;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly live: LiveChannel,
@@ -51,18 +63,63 @@ export class LiveHub {
         if (!transition) return void logger.warn('malformed live alert message dropped');
         for (const listener of this.alertListeners) listener(transition);
       }),
+      live.subscribe(SAMPLE_INTEREST_CHANNEL, (message) => {
+        const interest = sampleInterestFrom(message);
+        if (!interest) return void logger.warn('malformed live sample interest dropped');
+        if (interest.replica === this.replica) return;
+        if (interest.ask) this.announce();
+        if (interest.vmIds === null) return;
+        if (interest.vmIds.length === 0) this.remoteInterest.delete(interest.replica);
+        else this.remoteInterest.set(interest.replica, { vmIds: new Set(interest.vmIds), until: Date.now() + SAMPLE_INTEREST_TTL_MS });
+      }),
     ];
+    this.say({ replica: this.replica, ask: true });
+    this.heartbeat = setInterval(() => {
+      if (this.byVm.size > 0) this.announce();
+    }, SAMPLE_INTEREST_TTL_MS / 3);
+    this.heartbeat.unref();
+  }
+
+  private say(message: Record<string, unknown>): void {
+    this.live.publish(SAMPLE_INTEREST_CHANNEL, message).catch((error: unknown) => this.logger.warn('live sample interest not published', { error }));
+  }
+
+  /** Tells the other replicas this one's VMs with sample subscribers, once for all changes of this tick. */
+  private announce(): void {
+    if (this.announcing) return;
+    this.announcing = true;
+    queueMicrotask(() => {
+      this.announcing = false;
+      this.say({ replica: this.replica, vmIds: [...this.byVm.keys()] });
+    });
+  }
+
+  /** Whether some replica (this one included) has a subscriber for each VM's samples. */
+  private watched(): (vmId: string) => boolean {
+    const now = Date.now();
+    const remote: ReadonlySet<string>[] = [];
+    for (const [replica, interest] of this.remoteInterest) {
+      if (interest.until <= now) this.remoteInterest.delete(replica);
+      else remote.push(interest.vmIds);
+    }
+    return (vmId) => this.byVm.has(vmId) || remote.some((set) => set.has(vmId));
   }
 
   publishStatus(change: VmStatusChange): Promise<void> {
     return this.live.publish(STATUS_CHANNEL, change);
   }
 
-  /** Publishes a batch's samples, SAMPLES_PER_MESSAGE to a message (one message per sample cost an ingest more than its SQL). */
+  /**
+   * Publishes the samples of VMs some replica watches, SAMPLES_PER_MESSAGE to a message (one message per
+   * sample cost an ingest more than its SQL); nothing when no one watches any.
+   */
   async publishSamples(samples: readonly VmMetricsSample[]): Promise<void> {
+    if (this.byVm.size === 0 && this.remoteInterest.size === 0) return;
+    const isWatched = this.watched();
+    const wanted = samples.filter((s) => isWatched(s.vmId));
     const messages: Promise<void>[] = [];
-    for (let i = 0; i < samples.length; i += SAMPLES_PER_MESSAGE)
-      messages.push(this.live.publish(SAMPLE_BATCHES_CHANNEL, { samples: samples.slice(i, i + SAMPLES_PER_MESSAGE) }));
+    for (let i = 0; i < wanted.length; i += SAMPLES_PER_MESSAGE)
+      messages.push(this.live.publish(SAMPLE_BATCHES_CHANNEL, { samples: wanted.slice(i, i + SAMPLES_PER_MESSAGE) }));
     await Promise.all(messages);
   }
 
@@ -94,11 +151,15 @@ export class LiveHub {
 
   samples(vmId: string): BoundedQueue<VmMetricsSample> {
     const queue: BoundedQueue<VmMetricsSample> = new BoundedQueue(SUBSCRIPTION_BUFFER, () => remove());
+    if (!this.byVm.has(vmId)) this.announce();
     const set = setIn(this.byVm, vmId);
     set.add(queue);
     const remove = () => {
       set.delete(queue);
-      if (set.size === 0 && this.byVm.get(vmId) === set) this.byVm.delete(vmId);
+      if (set.size === 0 && this.byVm.get(vmId) === set) {
+        this.byVm.delete(vmId);
+        this.announce();
+      }
     };
     return queue;
   }
@@ -117,6 +178,8 @@ export class LiveHub {
   }
 
   close(): void {
+    clearInterval(this.heartbeat);
+    if (this.byVm.size > 0) this.say({ replica: this.replica, vmIds: [] });
     for (const stop of this.unsubscribe) stop();
     this.alertListeners.clear();
     for (const queue of [...this.allStatus, ...[...this.byOrg.values()].flatMap((s) => [...s]), ...[...this.byVm.values()].flatMap((s) => [...s])]) queue.end();

@@ -1,10 +1,10 @@
 import { inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { insertAlerts, lockOpenAlerts, logTransitions, readOpenAlerts, recordSeen, staleSeen, updateAlerts } from '../../db/alert-repository.ts';
+import { firstLook, insertAlerts, lockOpenAlerts, logTransitions, recordSeen, updateAlerts } from '../../db/alert-repository.ts';
 import { rulesForVms, seedDefaultRules } from '../../db/alert-rule-repository.ts';
 import type { VmsDatabase } from '../../db/types.ts';
 import type { IngestedSample, SampleListener } from '../telemetry/samples.ts';
-import type { Alert, AlertRule, AlertTransition, LoggedAlertTransition } from './alert.ts';
+import { breaches, type Alert, type AlertRule, type AlertTransition, type LoggedAlertTransition } from './alert.ts';
 import { evaluateVm, type EvaluatedVm } from './evaluation.ts';
 import { DEFAULT_RULES, effectiveRules } from './rules.ts';
 import type { AlertTransitions } from './transitions.ts';
@@ -12,9 +12,12 @@ import type { AlertTransitions } from './transitions.ts';
 /**
  * Evaluates alert rules as samples arrive (a SampleListener the ingest calls after committing a batch).
  * A batch costs a fixed number of statements whatever its size: seed defaults (only for organisations
- * this process has not seeded yet), three reads without locks (VMs with their last-seen times, open
- * alerts, rules) and an evaluation in memory. Only when some VMs change state (or their last-seen time
- * must move on) does one transaction follow, for those VMs alone: it records last-seen times
+ * this process has not seeded yet), two reads without locks (the VMs whose last-seen time must move on or
+ * that have open alerts, with those alerts; the rules) and an evaluation in memory, where a VM with no open
+ * alert and no sample breaching its rules costs one comparison per sample and rule. Only when some VMs
+ * change state does one transaction follow, for those VMs alone (VMs whose last-seen time alone must move
+ * on get one upsert beside it, without evaluation):
+ * it records last-seen times
  * (row-locking each, so concurrent batches of one VM take turns), locks their open alerts, evaluates
  * them again on what it locked, writes the changed and new alerts, and logs every transition to
  * alert_events and the outbox. Listeners hear the transitions after the commit.
@@ -38,7 +41,7 @@ export class AlertEvaluator implements SampleListener {
       if (list) list.push(s);
       else byVm.set(s.vmId, [s]);
     }
-    for (const list of byVm.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const list of byVm.values()) if (list.length > 1) list.sort((a, b) => a.at.getTime() - b.at.getTime());
     const orgIds = [...new Set(samples.map((s) => s.organizationId))];
     const unseeded = orgIds.filter((id) => !this.seeded.has(id));
     if (unseeded.length > 0) {
@@ -48,72 +51,127 @@ export class AlertEvaluator implements SampleListener {
     // First look, without locks: most VMs of a batch change nothing (no alert opens, moves or is
     // re-evaluated, and their last-seen time is recent enough), and those need no transaction at all.
     const newest = [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at }));
-    const [stale, open, rules] = await Promise.all([
-      staleSeen(this.db, newest, this.seenGranularitySeconds),
-      readOpenAlerts(this.db, [...byVm.keys()]),
-      rulesForVms(this.db, [...byVm.keys()], orgIds),
-    ]);
+    const [looks, rules] = await Promise.all([firstLook(this.db, newest, this.seenGranularitySeconds), rulesForVms(this.db, [...byVm.keys()], orgIds)]);
     const now = new Date();
+    const rulesOf = ruleLookup(rules);
     const evaluate = (vm: EvaluatedVm, alerts: readonly Alert[], known: readonly AlertRule[] = rules) =>
-      evaluateVm(vm, byVm.get(vm.vmId) ?? [], effectiveRules(vm.vmId, vm.organizationId, known), alerts, now, newId);
-    const firstOpen = groupByVm(open);
+      evaluateVm(
+        vm,
+        byVm.get(vm.vmId) ?? [],
+        known === rules ? rulesOf(vm.vmId, vm.organizationId) : effectiveRules(vm.vmId, vm.organizationId, known),
+        alerts,
+        now,
+        newId,
+      );
     // The first look takes each VM's organisation from its samples (the inventory's at lookup); the locked
     // pass decides on the inventory's, read under lock.
-    const contested = [...byVm].flatMap(([vmId, list]) => {
-      if (stale.has(vmId)) return [vmId];
-      const r = evaluate({ vmId, organizationId: list[0]!.organizationId, orgPath: [] }, firstOpen.get(vmId) ?? []);
-      return r.updates.length > 0 || r.inserts.length > 0 || r.transitions.length > 0 ? [vmId] : [];
-    });
-    if (contested.length === 0) return;
+    const contested: string[] = [];
+    // VMs whose last-seen time alone moves on (no open alert, no breach): one statement, no evaluation under lock.
+    const seenOnly: string[] = [];
+    for (const [vmId, list] of byVm) {
+      const look = looks.get(vmId);
+      const organizationId = list[0]!.organizationId;
+      // No open alert: evaluateVm would only open one, which takes a breaching sample.
+      const changes = look?.open.length
+        ? changesAnything(evaluate({ vmId, organizationId, orgPath: [] }, look.open))
+        : anyBreach(list, rulesOf(vmId, organizationId));
+      if (changes || (look?.stale && look.open.length > 0)) contested.push(vmId);
+      else if (look?.stale) seenOnly.push(vmId);
+    }
+    const seenMoved = recordSeen(
+      this.db,
+      seenOnly.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
+      this.seenGranularitySeconds,
+      false,
+    );
+    if (contested.length === 0) {
+      await seenMoved;
+      return;
+    }
     // Then, for the VMs that change, the locked pass: last-seen rows locked (concurrent batches of one VM
     // take turns, and the no-data scan skips them), open alerts re-read under lock, evaluated again.
-    const logged = await inTransaction(this.db, async (trx) => {
-      const vms = await recordSeen(
-        trx,
-        contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
-        this.seenGranularitySeconds,
-      );
-      // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
-      const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
-      const lockedRules =
-        moved.length > 0
-          ? [
-              ...rules,
-              ...(
-                await rulesForVms(
-                  trx,
-                  vms.map((v) => v.vmId),
-                  moved,
-                )
-              ).filter((r) => r.vmId === null),
-            ]
-          : rules;
-      const openOf = groupByVm(
-        await lockOpenAlerts(
+    const [logged] = await Promise.all([
+      inTransaction(this.db, async (trx) => {
+        const vms = await recordSeen(
           trx,
-          vms.map((v) => v.vmId),
-        ),
-      );
-      const updates: Alert[] = [];
-      const inserts: Alert[] = [];
-      const transitions: AlertTransition[] = [];
-      for (const vm of vms) {
-        const result = evaluate(vm, openOf.get(vm.vmId) ?? [], lockedRules);
-        updates.push(...result.updates);
-        inserts.push(...result.inserts);
-        transitions.push(...result.transitions);
-      }
-      // Updates first: an alert resolved in this batch frees its (rule, VM) for a new one inserted after it.
-      await updateAlerts(trx, updates);
-      const inserted = await insertAlerts(trx, inserts);
-      const skipped = new Set(inserts.filter((a) => !inserted.has(a.id)).map((a) => a.id));
-      return logTransitions(
-        trx,
-        transitions.filter((t) => !skipped.has(t.alertId)),
-      );
-    });
+          contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
+          this.seenGranularitySeconds,
+        );
+        // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
+        const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
+        const lockedRules =
+          moved.length > 0
+            ? [
+                ...rules,
+                ...(
+                  await rulesForVms(
+                    trx,
+                    vms.map((v) => v.vmId),
+                    moved,
+                  )
+                ).filter((r) => r.vmId === null),
+              ]
+            : rules;
+        const openOf = groupByVm(
+          await lockOpenAlerts(
+            trx,
+            vms.map((v) => v.vmId),
+          ),
+        );
+        const updates: Alert[] = [];
+        const inserts: Alert[] = [];
+        const transitions: AlertTransition[] = [];
+        for (const vm of vms) {
+          const open = openOf.get(vm.vmId) ?? [];
+          // Most VMs here only had their last-seen time move on: nothing to evaluate without an open alert or a breach.
+          const effective = lockedRules === rules ? rulesOf(vm.vmId, vm.organizationId) : effectiveRules(vm.vmId, vm.organizationId, lockedRules);
+          if (open.length === 0 && !anyBreach(byVm.get(vm.vmId) ?? [], effective)) continue;
+          const result = evaluate(vm, open, lockedRules);
+          updates.push(...result.updates);
+          inserts.push(...result.inserts);
+          transitions.push(...result.transitions);
+        }
+        // Updates first: an alert resolved in this batch frees its (rule, VM) for a new one inserted after it.
+        await updateAlerts(trx, updates);
+        const inserted = await insertAlerts(trx, inserts);
+        const skipped = new Set(inserts.filter((a) => !inserted.has(a.id)).map((a) => a.id));
+        return logTransitions(
+          trx,
+          transitions.filter((t) => !skipped.has(t.alertId)),
+        );
+      }),
+      seenMoved,
+    ]);
     await this.transitions.notify(logged satisfies LoggedAlertTransition[]);
   }
+}
+
+const changesAnything = (r: ReturnType<typeof evaluateVm>) => r.updates.length > 0 || r.inserts.length > 0 || r.transitions.length > 0;
+
+function anyBreach(samples: readonly IngestedSample[], rules: readonly AlertRule[]): boolean {
+  for (const rule of rules) {
+    for (const s of samples) {
+      const value = s.values[rule.metric];
+      if (value !== undefined && breaches(rule.comparator, value, rule.threshold)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * effectiveRules for many VMs of a batch: a VM without overrides of its own has its organisation's
+ * defaults, worked out once per organisation.
+ */
+function ruleLookup(rules: readonly AlertRule[]): (vmId: string, organizationId: string) => AlertRule[] {
+  const overridden = new Set<string>();
+  for (const r of rules) if (r.vmId !== null) overridden.add(r.vmId);
+  const defaults = new Map<string, AlertRule[]>();
+  return (vmId, organizationId) => {
+    if (overridden.has(vmId)) return effectiveRules(vmId, organizationId, rules);
+    let list = defaults.get(organizationId);
+    if (!list) defaults.set(organizationId, (list = effectiveRules(vmId, organizationId, rules)));
+    return list;
+  };
 }
 
 /** A VM has a few open alerts at most. */

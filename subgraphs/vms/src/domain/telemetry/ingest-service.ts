@@ -50,14 +50,17 @@ class Rejections {
 
 const PERCENT_METRICS: ReadonlySet<MetricName> = new Set(['cpu_percent', 'memory_percent']);
 
-/** One VM-instant being assembled from its data points. */
+/**
+ * One VM-instant being assembled from its data points. Values by metric go straight into the sample that
+ * is stored; per-disk / per-vNIC throughput is kept apart and summed at the end, for metrics whose VM total
+ * did not arrive.
+ */
 interface Assembly {
   readonly target: TelemetryTarget;
-  readonly at: Date;
+  readonly atMs: number;
+  readonly sample: IngestedSample & { values: Partial<Record<MetricName, number>> };
   points: number;
-  readonly totals: Map<MetricName, number>;
-  /** Per-disk / per-vNIC throughput, summed when the VM total is not given. */
-  readonly objects: Map<MetricName, Map<string, number>>;
+  objects: Map<MetricName, Map<string, number>> | null;
 }
 
 /**
@@ -93,40 +96,58 @@ export class TelemetryIngest {
     for (const m of batch.malformed) rejected.add(m.reason);
     const targets = await this.resolveTargets(batch.points, caller);
     const assemblies = new Map<string, Assembly>();
+    // One Date per instant for the whole batch (samples share them; nobody mutates them).
+    const dates = new Map<number, Date>();
+    // A resource's points come together, mostly of one instant: the last assembly is looked up by key only when they move on.
+    let last = undefined as Assembly | undefined;
     for (const point of batch.points) {
-      const problem = this.problemOf(point, targets, now);
+      const target = point.vmRef === null ? undefined : targets.get(point.vmRef);
+      const problem = this.problemOf(point, target, now);
       if (problem) {
         rejected.add(problem);
         continue;
       }
-      const target = targets.get(point.vmRef!.toLowerCase())!;
-      const key = `${target.id}|${point.atMs}`;
-      let a = assemblies.get(key);
-      if (!a) {
-        a = { target, at: new Date(point.atMs), points: 0, totals: new Map(), objects: new Map() };
-        assemblies.set(key, a);
+      const vm = target!; // a point without a target has a problem
+      let a: Assembly | undefined = last;
+      if (a === undefined || a.target !== vm || a.atMs !== point.atMs) {
+        const key = `${vm.id}|${point.atMs}`;
+        a = assemblies.get(key);
+        if (a === undefined) {
+          let at = dates.get(point.atMs);
+          if (!at) dates.set(point.atMs, (at = new Date(point.atMs)));
+          a = { target: vm, atMs: point.atMs, sample: { vmId: vm.id, organizationId: vm.organizationId, at, values: {} }, points: 0, objects: null };
+          assemblies.set(key, a);
+        }
+        last = a;
       }
       a.points += 1;
-      if (point.object === null || PERCENT_METRICS.has(point.metric)) a.totals.set(point.metric, point.value);
+      if (point.object === null || PERCENT_METRICS.has(point.metric)) a.sample.values[point.metric] = point.value;
       else {
-        const perObject = a.objects.get(point.metric) ?? new Map<string, number>();
+        a.objects ??= new Map();
+        let perObject = a.objects.get(point.metric);
+        if (!perObject) a.objects.set(point.metric, (perObject = new Map()));
         perObject.set(point.object, point.value);
-        a.objects.set(point.metric, perObject);
       }
     }
-    const samples = [...assemblies.values()].map((a): IngestedSample => {
-      const values: Partial<Record<MetricName, number>> = {};
-      for (const [metric, perObject] of a.objects) values[metric] = [...perObject.values()].reduce((x, y) => x + y, 0);
-      for (const [metric, value] of a.totals) values[metric] = value;
-      return { vmId: a.target.id, organizationId: a.target.organizationId, at: a.at, values };
-    });
+    const samples: IngestedSample[] = [];
+    for (const a of assemblies.values()) {
+      for (const [metric, perObject] of a.objects ?? []) {
+        if (a.sample.values[metric] !== undefined) continue; // the VM total wins
+        let sum = 0;
+        for (const v of perObject.values()) sum += v;
+        a.sample.values[metric] = sum;
+      }
+      samples.push(a.sample);
+    }
     const stored = await this.store(samples);
     let accepted = 0;
-    for (const [key, a] of assemblies) {
-      if (stored.has(key)) accepted += a.points;
-      else rejected.add('a sample for this VM and timestamp is already stored', a.points);
+    const storedSamples: IngestedSample[] = [];
+    for (const a of assemblies.values()) {
+      if (stored.has(a.sample)) {
+        accepted += a.points;
+        storedSamples.push(a.sample);
+      } else rejected.add('a sample for this VM and timestamp is already stored', a.points);
     }
-    const storedSamples = samples.filter((s) => stored.has(`${s.vmId}|${s.at.getTime()}`));
     await this.notify(storedSamples);
     return {
       acceptedDataPoints: accepted,
@@ -136,24 +157,36 @@ export class TelemetryIngest {
     };
   }
 
-  /** The VMs the batch names, by instance UUID or our id, narrowed to those the caller may feed. */
+  /**
+   * The VMs the batch names, by instance UUID or our id, narrowed to those the caller may feed; keyed by the
+   * reference as the points carry it (so each point costs one lookup, whatever its case).
+   */
   private async resolveTargets(points: readonly DecodedPoint[], caller: IngestCaller): Promise<Map<string, TelemetryTarget>> {
-    const refs = new Set<string>();
-    for (const p of points) if (p.vmRef !== null && isUuid(p.vmRef.toLowerCase())) refs.add(p.vmRef.toLowerCase());
+    const asSent = new Map<string, string>();
+    for (const p of points) {
+      if (p.vmRef === null || asSent.has(p.vmRef)) continue;
+      const ref = p.vmRef.toLowerCase();
+      if (isUuid(ref)) asSent.set(p.vmRef, ref);
+    }
+    const refs = new Set(asSent.values());
     const found = await findTelemetryTargets(this.db, [...refs]);
     const byRef = new Map<string, TelemetryTarget>();
     // The instance UUID first, then our own id (they never collide in practice; ours wins if they do).
     for (const t of found) if (t.instanceUuid && refs.has(t.instanceUuid)) byRef.set(t.instanceUuid, t);
     for (const t of found) if (refs.has(t.id)) byRef.set(t.id, t);
-    if (caller.anyVm) return byRef;
     const visible = new Map<string, boolean>();
-    for (const orgId of new Set(found.map((t) => t.organizationId))) visible.set(orgId, await caller.canSee(orgId));
-    return new Map([...byRef].filter(([, t]) => visible.get(t.organizationId) === true));
+    if (!caller.anyVm) for (const orgId of new Set(found.map((t) => t.organizationId))) visible.set(orgId, await caller.canSee(orgId));
+    const out = new Map<string, TelemetryTarget>();
+    for (const [sent, ref] of asSent) {
+      const t = byRef.get(ref);
+      if (t && (caller.anyVm || visible.get(t.organizationId) === true)) out.set(sent, t);
+    }
+    return out;
   }
 
-  private problemOf(point: DecodedPoint, targets: ReadonlyMap<string, TelemetryTarget>, now: number): string | null {
+  private problemOf(point: DecodedPoint, target: TelemetryTarget | undefined, now: number): string | null {
     if (point.vmRef === null) return 'the resource has no vcenter.vm.id attribute';
-    if (!targets.has(point.vmRef.toLowerCase())) return `no VM you may report on has vcenter.vm.id ${JSON.stringify(point.vmRef.slice(0, 64))}`;
+    if (!target) return `no VM you may report on has vcenter.vm.id ${JSON.stringify(point.vmRef.slice(0, 64))}`;
     if (point.atMs > now + MAX_FUTURE_MS) return 'timestamp more than 5 minutes in the future';
     if (point.atMs < now - TIERS.raw.retentionMs) return 'timestamp older than the raw retention (48 h)';
     if (PERCENT_METRICS.has(point.metric)) {
@@ -162,9 +195,12 @@ export class TelemetryIngest {
     return null;
   }
 
-  private async store(samples: readonly IngestedSample[]): Promise<Set<string>> {
+  /** Stores the samples; answers those stored (the others were already there). */
+  private async store(samples: readonly IngestedSample[]): Promise<ReadonlySet<IngestedSample>> {
     if (samples.length === 0) return new Set();
-    await this.partitions.ensureFor([...new Set(samples.map((s) => s.at.getTime()))].map((ms) => new Date(ms)));
+    const instants = new Map<number, Date>();
+    for (const s of samples) instants.set(s.at.getTime(), s.at);
+    await this.partitions.ensureFor([...instants.values()]);
     return storeRawSamples(this.pool, this.db, samples);
   }
 
