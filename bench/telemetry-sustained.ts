@@ -76,17 +76,31 @@ for (const name of SUBGRAPHS) {
 const secrets = generateClusterSecrets();
 const serviceLog: string[] = [];
 progress(`starting the cluster on databases ${prefix}<subgraph> (seeding the demo dataset first)…`);
-const cluster = await startCluster({
-  databaseUrls,
-  secrets,
-  redisUrl,
-  redisKeyPrefix: `bench-sustained-${runId}`,
-  dir: path.resolve('.data', `bench-sustained-${runId}`, 'nginx'),
-  logLevel: 'warn',
-  onLine: (name, line) => {
-    if (serviceLog.length < 200) serviceLog.push(`${name}| ${line.slice(0, 400)}`);
-  },
-});
+// PostgreSQL's connections are shared with other work on this server: a start refused with "too many
+// clients" is retried (the seed and migrations are idempotent).
+const startOnce = () =>
+  startCluster({
+    databaseUrls,
+    secrets,
+    redisUrl,
+    redisKeyPrefix: `bench-sustained-${runId}`,
+    dir: path.resolve('.data', `bench-sustained-${runId}`, 'nginx'),
+    logLevel: 'warn',
+    onLine: (name, line) => {
+      if (serviceLog.length < 200) serviceLog.push(`${name}| ${line.slice(0, 400)}`);
+    },
+  });
+const cluster = await (async () => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      progress(`cluster start failed (${String(error).slice(0, 200)}); retrying in 20 s`);
+      await new Promise((r) => setTimeout(r, 20_000));
+    }
+  }
+})();
 const probe = new pg.Pool({ connectionString: databaseUrls.vms, max: 2, application_name: PROBE });
 const children: ChildProcess[] = [];
 try {
@@ -167,7 +181,13 @@ try {
        from r`,
       [from, to, `rel \\d+/${dbOid}/`],
     );
-    return { seconds: Math.round(seconds * 10) / 10, serverBytes: Number(w!.server), vmsDbBytes: Number(w!.ours), vmsDbFpiBytes: Number(w!.fpi), vmsDbRecords: Number(w!.records) };
+    return {
+      seconds: Math.round(seconds * 10) / 10,
+      serverBytes: Number(w!.server),
+      vmsDbBytes: Number(w!.ours),
+      vmsDbFpiBytes: Number(w!.fpi),
+      vmsDbRecords: Number(w!.records),
+    };
   };
   const rollupLagS = async () => {
     const [r] = await q<{ lag: number }>(`select extract(epoch from now() - rolled_until)::float8 as lag from telemetry_rollup_state`);
@@ -236,7 +256,9 @@ try {
   // Dashboards start one interval later, once every VM has a first sample.
   await new Promise((r) => setTimeout(r, INTERVAL_S * 1000 + 2000));
   dashboards.send({ start: { ...dashboardStart, durationMs: durationMs - INTERVAL_S * 1000 } });
-  progress(`load running: ${VMS} VMs every ${INTERVAL_S} s (${VMS / INTERVAL_S} samples/s target) for ${MINUTES} min; dashboards at ${DASHBOARD_QPS} queries/s`);
+  progress(
+    `load running: ${VMS} VMs every ${INTERVAL_S} s (${VMS / INTERVAL_S} samples/s target) for ${MINUTES} min; dashboards at ${DASHBOARD_QPS} queries/s`,
+  );
 
   // --- Per-minute probes (aligned to the load's minutes).
   const probes: Record<string, unknown>[] = [];
@@ -306,7 +328,9 @@ try {
   const hour = delta('telemetry_1h');
   const sumCpu = (s: string) => probes.reduce((n, p: any) => n + (p.serviceCpuMs[s] ?? 0), 0);
   const backendTotal = probes.reduce((n, p: any) => n + p.postgresBackendCpuMs, 0);
-  const walSamples = probes.map((p: any, i) => ({ wal: p.wal, rate: measuredMinutes[i] ? measuredMinutes[i]!.ackedSamples / 60 : 0 })).filter((w) => w.wal && !w.wal.error && w.rate > 0);
+  const walSamples = probes
+    .map((p: any, i) => ({ wal: p.wal, rate: measuredMinutes[i] ? measuredMinutes[i]!.ackedSamples / 60 : 0 }))
+    .filter((w) => w.wal && !w.wal.error && w.rate > 0);
   const walPerSample = walSamples.length
     ? Math.round(walSamples.reduce((n, w) => n + w.wal.vmsDbBytes / w.wal.seconds, 0) / walSamples.reduce((n, w) => n + w.rate, 0))
     : null;
