@@ -37,7 +37,7 @@ const FLEET_PAGE = `query($org: ID!) { organization(id: $org) { id virtualMachin
   id name status latestSample { at cpuPercent memoryPercent } health { score status reasons } } } } } }`;
 
 let config: DashboardStart;
-const tokens = new Map<string, { token: string; at: number }>();
+const tokens = new Map<string, { token: Promise<string>; at: number }>();
 let inFlight = 0;
 let minute = emptyMinute();
 let shape: Record<string, string> = {};
@@ -66,12 +66,27 @@ async function post(query: string, variables: Record<string, unknown>, token?: s
   return body.data;
 }
 
-/** An access token per user, renewed every 5 minutes (well inside its lifetime). */
-async function tokenOf(user: DashboardUser): Promise<string> {
+/**
+ * An access token per user, renewed every 5 minutes (well inside its lifetime). One sign-in per user at a
+ * time: queries waiting on a renewal share it (identity throttles bursts of sign-ins).
+ */
+function tokenOf(user: DashboardUser): Promise<string> {
   const cached = tokens.get(user.email);
   if (cached && Date.now() - cached.at < 300_000) return cached.token;
-  const data = await post('mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', { e: user.email, p: user.password });
-  const token = data['logIn'].accessToken as string;
+  const token = (async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const data = await post('mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }', { e: user.email, p: user.password });
+        return data['logIn'].accessToken as string;
+      } catch (error) {
+        if (attempt >= 5) {
+          tokens.delete(user.email);
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
+  })();
   tokens.set(user.email, { token, at: Date.now() });
   return token;
 }
@@ -79,10 +94,10 @@ async function tokenOf(user: DashboardUser): Promise<string> {
 async function query(kind: Kind, i: number): Promise<void> {
   const user = config.users[i % config.users.length]!;
   const vmId = user.vmIds[Math.floor(i / config.users.length) % user.vmIds.length]!;
-  const token = await tokenOf(user);
   inFlight += 1;
   const started = performance.now();
   try {
+    const token = await tokenOf(user);
     if (kind === 'fleetPage100') {
       const data = await post(FLEET_PAGE, { org: user.organizationId }, token);
       const edges = data['organization'].virtualMachines.edges as { node: { latestSample: unknown } }[];
