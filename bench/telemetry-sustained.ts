@@ -90,12 +90,22 @@ const startOnce = () =>
       if (serviceLog.length < 200) serviceLog.push(`${name}| ${line.slice(0, 400)}`);
     },
   });
+const dropDatabases = async () => {
+  if (process.env['BENCH_KEEP'] === '1') return;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  for (const name of SUBGRAPHS) await admin.query(`drop database if exists ${prefix}${name} with (force)`).catch(() => undefined);
+  await admin.end();
+};
 const cluster = await (async () => {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce();
     } catch (error) {
-      if (attempt >= 3) throw error;
+      if (attempt >= 3) {
+        await dropDatabases();
+        throw error;
+      }
       progress(`cluster start failed (${String(error).slice(0, 200)}); retrying in 20 s`);
       await new Promise((r) => setTimeout(r, 20_000));
     }
@@ -295,6 +305,9 @@ try {
       );
     }
   })();
+  // Either may reject (a child died); Promise.all reports the first, the other must not go unhandled.
+  loadFinished.catch(() => undefined);
+  dashboardsFinished.catch(() => undefined);
   await Promise.all([loadFinished, dashboardsFinished]);
   running = false;
   await probing;
@@ -414,10 +427,5 @@ try {
   for (const child of children) child.kill();
   await probe.end();
   await cluster.stop();
-  if (process.env['BENCH_KEEP'] !== '1') {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    for (const name of SUBGRAPHS) await admin.query(`drop database if exists ${prefix}${name} with (force)`).catch(() => undefined);
-    await admin.end();
-  }
+  await dropDatabases();
 }
