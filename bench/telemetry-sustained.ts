@@ -158,7 +158,6 @@ try {
   progress(`telemetry before: ${JSON.stringify(before)}`);
 
   // --- Samplers: process CPU each minute; PostgreSQL backends of the vms database every 2 s.
-  const vmsPid = cluster.replicas.vms[0]!.pid;
   const pids = Object.fromEntries(Object.entries(cluster.replicas).map(([s, r]) => [s, r[0]!.pid]));
   const backendCpu = new Map<number, number>();
   let backendCpuMs = 0;
