@@ -18,7 +18,7 @@
  *   retention tiers (raw 48 h, 5 min 35 days, 1 h 400 days), at the measured rate and at the target.
  * Env: BENCH_DATABASE_URL (a PostgreSQL superuser URL; required), REDIS_URL, BENCH_MINUTES, BENCH_SUSTAINED_VMS,
  * BENCH_SUSTAINED_BATCH (VMs per POST, 1000), BENCH_SUSTAINED_IN_FLIGHT (8, as an OpenTelemetry Collector's sending queue has ~10 consumers), BENCH_DASHBOARD_QPS (3),
- * BENCH_KEEP=1 keeps the databases. Writes bench/results/telemetry-sustained.json.
+ * BENCH_KEEP=1 keeps the databases, BENCH_VMS_CPU_PROF=1 profiles the vms process. Writes bench/results/telemetry-sustained.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -86,6 +86,10 @@ const startOnce = () =>
     redisKeyPrefix: `bench-sustained-${runId}`,
     dir: path.resolve('.data', `bench-sustained-${runId}`, 'nginx'),
     logLevel: 'warn',
+    // BENCH_VMS_CPU_PROF=1: a V8 CPU profile of the vms process, written to .data/bench-sustained-<id>/ when it stops.
+    ...(process.env['BENCH_VMS_CPU_PROF'] === '1'
+      ? { env: { vms: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve('.data', `bench-sustained-${runId}`, 'profile')}` } } }
+      : {}),
     onLine: (name, line) => {
       if (serviceLog.length < 200) serviceLog.push(`${name}| ${line.slice(0, 400)}`);
     },
