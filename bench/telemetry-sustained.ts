@@ -88,7 +88,14 @@ const startOnce = () =>
     logLevel: 'warn',
     // BENCH_VMS_CPU_PROF=1: a V8 CPU profile of the vms process, written to .data/bench-sustained-<id>/ when it stops.
     ...(process.env['BENCH_VMS_CPU_PROF'] === '1'
-      ? { env: { vms: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve('.data', `bench-sustained-${runId}`, 'profile')}` } } }
+      ? {
+          env: {
+            vms: {
+              NODE_OPTIONS: `--require ${path.join(HERE, 'lib', 'cpu-profile-preload.cjs')}`,
+              CPU_PROFILE_DIR: path.resolve('.data', `bench-sustained-${runId}`, 'profile'),
+            },
+          },
+        }
       : {}),
     onLine: (name, line) => {
       if (serviceLog.length < 200) serviceLog.push(`${name}| ${line.slice(0, 400)}`);
