@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: NODE_OPTIONS=--require loads it before the service's ESM entry. */
 // Loaded with NODE_OPTIONS=--require (Node 20 refuses --cpu-prof there): profiles the process with the
 // in-process inspector and writes a .cpuprofile to CPU_PROFILE_DIR when it exits.
 const inspector = require('node:inspector');
