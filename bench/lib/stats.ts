@@ -43,3 +43,10 @@ export async function runConcurrently(total: number, concurrency: number, task: 
   const cpu = process.cpuUsage(cpuAtStart);
   return { durations, wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, failed };
 }
+
+/** p50, p95 and max of a list of durations (null when empty), rounded to 0.1 ms. */
+export function quantiles(durationsMs: readonly number[]) {
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length === 0 ? null : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10);
+  return { p50: at(0.5), p95: at(0.95), max: sorted.length === 0 ? null : Math.round(sorted.at(-1)! * 10) / 10 };
+}
