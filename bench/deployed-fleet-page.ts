@@ -10,7 +10,7 @@
  * Background CPU with no load (pollers, relays) is measured per cluster too, so it can be told apart.
  * Run: BENCH_DATABASE_URL=… REDIS_URL=… npx tsx bench/deployed-fleet-page.ts [--wallet]
  *      (or `npm run bench -- deployed`). BENCH_REPLICAS=1,2  BENCH_REQUESTS=600  BENCH_CONCURRENCY=16
- *      BENCH_POSTINGS=1200  BENCH_WALLET_CONCURRENCY=32  BENCH_IDLE_SECONDS=5. Needs Linux and nginx.
+ *      BENCH_POSTINGS=1200  BENCH_WALLET_CONCURRENCY=32  BENCH_IDLE_SECONDS=5  BENCH_WARMUP=100. Needs Linux and nginx.
  */
 import { fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,6 +26,7 @@ const WALLET = process.argv.includes('--wallet') || process.env['BENCH_WALLET'] 
 const POSTINGS = Number(process.env['BENCH_POSTINGS'] ?? 1200);
 const WALLET_CONCURRENCY = Number(process.env['BENCH_WALLET_CONCURRENCY'] ?? 32);
 const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 5);
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 100);
 if (REPLICAS.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) throw new Error('BENCH_REPLICAS: whole numbers from 1 to 8, comma-separated');
 
 const started = Date.now();
@@ -51,14 +52,13 @@ try {
         billingSecret: deployment.secrets.serviceSecrets.billing,
       };
       await load.ask({ login: target }, 'loggedIn');
-      const idle = await idleCpu(bench);
       const phases: { phase: LoadPhase; requests: number; concurrency: number }[] = [
         { phase: 'mix', requests: REQUESTS, concurrency: CONCURRENCY },
         { phase: 'page100', requests: REQUESTS, concurrency: CONCURRENCY },
         ...(WALLET ? [{ phase: 'wallet' as const, requests: POSTINGS, concurrency: WALLET_CONCURRENCY }] : []),
       ];
       for (const phase of phases) {
-        await load.ask({ warm: phase.phase }, 'warmed');
+        await load.ask({ warm: { phase: phase.phase, requests: WARMUP } }, 'warmed');
         progress(`${replicas} replica(s): ${phase.phase}, ${phase.requests} requests at concurrency ${phase.concurrency}…`);
         const row = await measure(bench, phase);
         rows.push(row);
@@ -66,7 +66,18 @@ try {
           `  p50 ${row.p50Ms} ms, p95 ${row.p95Ms} ms, ${row.perSecond}/s, ${row.cpuMsPerRequest.total} ms CPU a request (services ${row.cpuMsPerRequest.services}, nginx ${row.cpuMsPerRequest.nginx}, PostgreSQL ${row.cpuMsPerRequest.postgres})`,
         );
       }
-      clusters.push({ replicas, processes: Object.values(cluster.replicas).flat().length, idleCpuMsPerSecond: idle, rssMb: rssMb(bench.processes()) });
+      // After the load, so the processes are warm: what they spend with nobody asking anything.
+      const idle = await idleCpu(bench);
+      const idleTotal = Object.values(idle).reduce((sum, ms) => sum + ms, 0);
+      for (const row of rows.filter((r) => r.replicas === replicas && r.backgroundMsPerRequest === undefined)) {
+        row.backgroundMsPerRequest = round(idleTotal / row.perSecond);
+      }
+      clusters.push({
+        replicas,
+        processes: Object.values(cluster.replicas).flat().length,
+        idleCpuMsPerSecond: { total: round(idleTotal), ...idle },
+        rssMb: rssMb(bench.processes()),
+      });
     } finally {
       await bench.stop();
     }
@@ -103,6 +114,8 @@ interface Row {
   perSecond: number;
   /** Milliseconds of CPU per request: everything, the services together, nginx, PostgreSQL, and each service. */
   cpuMsPerRequest: { total: number; services: number; nginx: number; postgres: number; byService: Record<string, number> };
+  /** Of `cpuMsPerRequest.total`, what the idle deployment would have spent over the phase's wall time anyway. */
+  backgroundMsPerRequest?: number;
   loadGeneratorCpuMsPerRequest: number;
   loadAverage1m: number;
 }
@@ -144,7 +157,7 @@ async function idleCpu(bench: BenchCluster): Promise<Record<string, number>> {
 }
 
 function printTable(table: readonly Row[]) {
-  const header = ['replicas', 'phase', 'p50 ms', 'p95 ms', 'req/s', 'CPU ms/req', ...REPORTED_SERVICES, 'nginx', 'postgres'];
+  const header = ['replicas', 'phase', 'p50 ms', 'p95 ms', 'req/s', 'CPU ms/req', 'idle share', ...REPORTED_SERVICES, 'nginx', 'postgres'];
   const lines = table.map((r) => [
     r.replicas,
     r.phase,
@@ -152,6 +165,7 @@ function printTable(table: readonly Row[]) {
     r.p95Ms,
     r.perSecond,
     r.cpuMsPerRequest.total,
+    r.backgroundMsPerRequest,
     ...REPORTED_SERVICES.map((s) => r.cpuMsPerRequest.byService[s]),
     r.cpuMsPerRequest.nginx,
     r.cpuMsPerRequest.postgres,

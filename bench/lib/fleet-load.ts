@@ -2,7 +2,7 @@
  * The load generator of bench/deployed-fleet-page.ts, in its own process so the deployment's CPU
  * figures hold none of it. Driven over IPC, one message at a time, each answered once done:
  *   { login: { gatewayUrl, identityUrl, walletUrl, billingSecret } } → { loggedIn }: demo users, a billing service token;
- *   { warm: phase } → { warmed }: 30 requests of the phase (JIT, caches, pools), not timed;
+ *   { warm: { phase, requests } } → { warmed }: requests of the phase (JIT, caches, pools), not timed;
  *   { run: { phase, requests, concurrency } } → { result }: p50/p95/req/s, and this process's CPU;
  *   'exit'.
  * Phases: `mix` (nine users in seven customer organisations, each on its own fleet, one page in four
@@ -71,15 +71,15 @@ async function handle(message: unknown): Promise<object | undefined> {
   if (message === 'exit') {
     process.exit(0);
   }
-  const m = message as { login?: LoadTarget; warm?: LoadPhase; run?: { phase: LoadPhase; requests: number; concurrency: number } };
+  const m = message as { login?: LoadTarget; warm?: { phase: LoadPhase; requests: number }; run?: { phase: LoadPhase; requests: number; concurrency: number } };
   if (m.login) {
     await logIn(m.login);
     return { loggedIn: callers.length };
   }
   if (m.warm) {
-    const task = taskFor(m.warm);
-    for (let i = 0; i < 30; i++) await task(i);
-    return { warmed: m.warm };
+    const task = taskFor(m.warm.phase);
+    await runConcurrently(m.warm.requests, 4, task);
+    return { warmed: m.warm.phase };
   }
   if (m.run) {
     const { phase, requests, concurrency } = m.run;
