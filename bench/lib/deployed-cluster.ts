@@ -106,8 +106,9 @@ export async function startBenchCluster(
       // The benchmark measures the work, not the per-user limit (600/min) one user at full speed would hit.
       gateway: { RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0', ...env.gateway },
     },
+    // Errors, and whatever is not a log line (an uncaught exception's stack), go to stderr.
     onLine: (name, line) => {
-      if (line.includes('"level":"error"')) console.error(`${name}| ${line.slice(0, 400)}`);
+      if (line.includes('"level":"error"') || line.includes('"level":"fatal"') || !line.startsWith('{')) console.error(`${name}| ${line.slice(0, 400)}`);
     },
   });
   return {
@@ -119,7 +120,13 @@ export async function startBenchCluster(
       postgres: postgresBackends(deployment.databaseNames),
     }),
     async stop() {
+      const crashes = Object.values(cluster.replicas).flatMap((all) => all.flatMap((replica) => replica.crashes));
+      if (crashes.length > 0) console.error(`crashed during the run: ${crashes.join('; ')}`);
       await cluster.stop();
+      // nginx's complaints (a replica refusing or dropping connections) explain a failed request's 502.
+      const log = path.join(dir, 'error.log');
+      const complaints = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
+      if (complaints.length > 0) console.error(`nginx error.log (${complaints.length} lines, the last 20):\n${complaints.slice(-20).join('\n')}`);
       await rm(dir, { recursive: true, force: true });
     },
   };
