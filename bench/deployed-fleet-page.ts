@@ -39,6 +39,7 @@ const deployment = await prepareDeployment();
 progress(`seeded in ${deployment.seedMs} ms`);
 const clusters: unknown[] = [];
 const rows: Row[] = [];
+const failures: { replicas: number; phase: LoadPhase; error: string }[] = [];
 try {
   for (const replicas of REPLICAS) {
     progress(`starting ${replicas} replica(s) of each of ${REPORTED_SERVICES.length} services…`);
@@ -58,9 +59,18 @@ try {
         ...(WALLET ? [{ phase: 'wallet' as const, requests: POSTINGS, concurrency: WALLET_CONCURRENCY }] : []),
       ];
       for (const phase of phases) {
-        await load.ask({ warm: { phase: phase.phase, requests: WARMUP } }, 'warmed');
         progress(`${replicas} replica(s): ${phase.phase}, ${phase.requests} requests at concurrency ${phase.concurrency}…`);
-        const row = await measure(bench, phase);
+        // A broken phase (the shared PostgreSQL out of connections, say) is reported, and the run goes on
+        // with the next cluster (the load generator's other workers may still be finishing this one's requests).
+        const row = await load
+          .ask({ warm: { phase: phase.phase, requests: WARMUP } }, 'warmed')
+          .then(() => measure(bench, phase))
+          .catch((error: unknown) => {
+            failures.push({ replicas, phase: phase.phase, error: String(error).slice(0, 500) });
+            progress(`  failed: ${String(error).slice(0, 300)}`);
+            return undefined;
+          });
+        if (!row) break;
         rows.push(row);
         progress(
           `  p50 ${row.p50Ms} ms, p95 ${row.p95Ms} ms, ${row.perSecond}/s, ${row.cpuMsPerRequest.total} ms CPU a request (services ${row.cpuMsPerRequest.services}, nginx ${row.cpuMsPerRequest.nginx}, PostgreSQL ${row.cpuMsPerRequest.postgres})`,
@@ -81,23 +91,12 @@ try {
     } finally {
       await bench.stop();
     }
+    await writeResult();
   }
-  const result = {
-    benchmark: 'deployed-fleet-page',
-    shape: 'each service its own process (src/main.ts), N replicas behind nginx, one PostgreSQL and Redis; load generator in another process',
-    query: 'organization → virtualMachines(first: N) { spec, product { name price } } + resourceSummary + wallet.available, through nginx → gateway',
-    cpuPerRequest:
-      'utime+stime from /proc of every replica, nginx (master and worker) and the PostgreSQL backends on this run’s databases, after minus before the phase, over its requests; Redis and PostgreSQL’s shared background processes are not counted',
-    concurrency: CONCURRENCY,
-    seedMs: deployment.seedMs,
-    environment: { cores: availableParallelism(), node: process.version, loadAverageAtEnd: loadavg().map(round), at: new Date().toISOString() },
-    rows,
-    clusters,
-  };
+  const result = await writeResult();
   console.log(JSON.stringify(result, null, 2));
   printTable(rows);
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(new URL('./results/deployed-fleet-page.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+  if (failures.length > 0) process.exitCode = 1;
 } finally {
   load.exit();
   await deployment.close();
@@ -199,4 +198,24 @@ function loadProcess() {
       if (!exited) child.send('exit');
     },
   };
+}
+
+/** Writes what has been measured so far (after every cluster, so a later failure loses nothing). */
+async function writeResult() {
+  const result = {
+    benchmark: 'deployed-fleet-page',
+    shape: 'each service its own process (src/main.ts), N replicas behind nginx, one PostgreSQL and Redis; load generator in another process',
+    query: 'organization → virtualMachines(first: N) { spec, product { name price } } + resourceSummary + wallet.available, through nginx → gateway',
+    cpuPerRequest:
+      'utime+stime from /proc of every replica, nginx (master and worker) and the PostgreSQL backends on this run’s databases, after minus before the phase, over its requests; Redis and PostgreSQL’s shared background processes are not counted',
+    concurrency: CONCURRENCY,
+    seedMs: deployment.seedMs,
+    environment: { cores: availableParallelism(), node: process.version, loadAverageAtEnd: loadavg().map(round), at: new Date().toISOString() },
+    rows,
+    clusters,
+    ...(failures.length > 0 ? { failures } : {}),
+  };
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('./results/deployed-fleet-page.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+  return result;
 }

@@ -102,6 +102,9 @@ export async function startBenchCluster(
     logLevel: 'warn',
     readyTimeoutMs: 600_000, // a loaded machine compiles 14 processes slowly
     env: {
+      // The same connections per service in total whatever the replicas (PostgreSQL here allows 100, shared).
+      vms: { DATABASE_POOL_SIZE: String(Math.ceil(10 / replicas)) },
+      wallet: { DATABASE_POOL_SIZE: String(Math.ceil(10 / replicas)) },
       ...env,
       // The benchmark measures the work, not the per-user limit (600/min) one user at full speed would hit.
       gateway: { RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0', ...env.gateway },
