@@ -89,6 +89,7 @@ export async function startBenchCluster(
   env: Partial<Record<ServiceName, Record<string, string>>> = {},
 ): Promise<BenchCluster> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-deployed-'));
+  const printed = new Map<string, number>();
   const services = REPORTED_SERVICES;
   const cluster = await startCluster({
     databaseUrls: deployment.databaseUrls,
@@ -110,8 +111,11 @@ export async function startBenchCluster(
       gateway: { RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0', ...env.gateway },
     },
     // Errors, and whatever is not a log line (an uncaught exception's stack), go to stderr.
+    // The first few per replica: a broken phase repeats the same error many times.
     onLine: (name, line) => {
-      if (line.includes('"level":"error"') || line.includes('"level":"fatal"') || !line.startsWith('{')) console.error(`${name}| ${line.slice(0, 400)}`);
+      if (!(line.includes('"level":"error"') || line.includes('"level":"fatal"') || !line.startsWith('{'))) return;
+      printed.set(name, (printed.get(name) ?? 0) + 1);
+      if (printed.get(name)! <= 3) console.error(`${name}| ${line.slice(0, 400)}`);
     },
   });
   return {
