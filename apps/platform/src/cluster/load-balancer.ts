@@ -25,16 +25,19 @@ export interface LoadBalancer {
 
 /**
  * nginx in front of every service: round robin over the replicas, HTTP/1.1 with WebSocket upgrade
- * (graphql-ws), long read timeouts for subscriptions. A replica that refuses connections (killed) is
- * skipped for 2 s and the request goes to the next one: nginx retries a request on another replica
+ * (graphql-ws), long read timeouts for subscriptions. A replica that refuses connections (killed) costs
+ * one refused connect and the request goes to the next one: nginx retries a request on another replica
  * only when it could not be sent, so a mutation is never delivered twice by the load balancer.
+ * Replicas are never marked down (max_fails=0): services call each other while the cluster starts, so
+ * every replica of a service would be marked down at once, and then nginx lets one request through per
+ * replica until it succeeds and answers the rest 502 "no live upstreams" (seen under load with 2 replicas).
  */
 export function nginxConfig(dir: string, host: string, upstreams: readonly Upstream[]): string {
   const temp = (name: string) => `${name}_temp_path ${path.join(dir, 'temp', name)};`;
   const blocks = upstreams.map(
     (u) => `
   upstream ${u.name} {
-${u.servers.map((s) => `    server ${s} max_fails=1 fail_timeout=2s;`).join('\n')}
+${u.servers.map((s) => `    server ${s} max_fails=0;`).join('\n')}
     keepalive 32;
   }
   server {
