@@ -6,6 +6,7 @@ import { findClaimableSagas, findSaga, findSagaByKey, insertSagaIfAbsent, moveSa
 import type { VmsDatabase } from '../db/types.ts';
 import { changeVm, findVm, insertVm } from '../db/vm-repository.ts';
 import { BuildFailedError, type ComputeProvider } from './compute-provider.ts';
+import { licencesFor } from './guest-licence.ts';
 import type { PricingPort, WalletPort } from './ports.ts';
 import { requestHash, sagaKeys, type ClientRequest, type Saga } from './saga.ts';
 import { SagaLease } from './saga-lease.ts';
@@ -74,9 +75,11 @@ export class Provisioning {
     if (!saga) {
       const now = new Date();
       const priced = await this.options.pricing.price(cmd.productId ? { productId: cmd.productId } : { spec: cmd.spec! }, now);
-      // The product's price covers what it includes; the hold adds the month of each extra asked for on top.
+      // The product's price covers what it includes; the hold adds the month of each extra asked for on top,
+      // the licence a Windows Server guest implies included (added here, so the idempotency fingerprint
+      // stays what the client sent).
       const extras = {
-        licences: cmd.licences.filter((sku) => !priced.included.licences.includes(sku)),
+        licences: licencesFor(cmd.guestOs, cmd.licences).filter((sku) => !priced.included.licences.includes(sku)),
         addOns: cmd.addOns.filter((sku) => !priced.included.addOns.includes(sku)),
       };
       const extrasPrice = await this.options.pricing.priceExtras(extras, now);

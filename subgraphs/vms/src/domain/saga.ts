@@ -55,7 +55,7 @@ export interface ClientRequest {
   readonly productId: string | null;
   readonly spec: VmSize | null;
   readonly guestOs: string;
-  /** The licences and add-ons asked for (with the one a Windows Server guest implies). */
+  /** The licences and add-ons as the client listed them (the licence a Windows Server guest implies follows from guestOs). */
   readonly licences: readonly string[];
   readonly addOns: readonly string[];
 }

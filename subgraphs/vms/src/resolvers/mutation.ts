@@ -5,7 +5,6 @@ import { parseRuleCondition } from '../domain/alerts/alert-input.ts';
 import type { PoolTarget } from '../domain/inventory-import.ts';
 import type { VmAction } from '../domain/lifecycle.ts';
 import { parseSnapshot } from '../domain/vcenter-snapshot.ts';
-import { licencesFor } from '../domain/guest-licence.ts';
 import { parseGuestOs, parseSkuList, parseVmName } from '../domain/vm-input.ts';
 
 /** What a suspended organisation may not do to its VMs (powering off and deleting stop spending, so stay allowed). */
@@ -60,7 +59,7 @@ export const Mutation: MutationResolvers = {
       const spec = input.spec ? parseVmSize(input.spec) : null;
       if ((productId === null) === (spec === null)) throw badInput(productId ? 'spec' : 'productId', 'give productId or spec, exactly one of them.');
       const guestOs = parseGuestOs(input.guestOs);
-      const licences = licencesFor(guestOs, parseSkuList(input.licences, 'licences'));
+      const licences = parseSkuList(input.licences, 'licences');
       const addOns = parseSkuList(input.addOns, 'addOns');
       const idempotencyKey = parseIdempotencyKey(input.idempotencyKey);
       const caller = await ctx.access.assertMember(organizationId, 'MEMBER', { write: true });
