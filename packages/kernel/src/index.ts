@@ -34,6 +34,7 @@ export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './limits/operation-limits.ts';
 export * from './limits/operation-cost.ts';
+export * from './limits/concurrency-gate.ts';
 export * from './subgraph/subgraph-server.ts';
 export * from './subgraph/subgraph-deps.ts';
 export * from './money.ts';

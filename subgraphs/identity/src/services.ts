@@ -1,9 +1,8 @@
-import { cachedOrgDirectory, remoteOrgDirectory, type OrgDirectory } from '@platform/kernel';
+import { cachedOrgDirectory, ConcurrencyGate, remoteOrgDirectory, type OrgDirectory } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { IdentityConfig } from './config.ts';
 import type { IdentityDatabase } from './db/types.ts';
 import { ApiKeyService } from './domain/api-key-service.ts';
-import { HashingGate } from './domain/hashing-gate.ts';
 import { KeyRing } from './domain/key-ring.ts';
 import { KeySealer } from './domain/sealing.ts';
 import { ownServiceTokens } from './domain/service-tokens.ts';
@@ -15,7 +14,7 @@ import { remoteTenancyClient } from './remote/tenancy-client.ts';
 export interface IdentityServices {
   readonly keys: KeyRing;
   /** Bounds concurrent password checks at sign-in. */
-  readonly hashing: HashingGate;
+  readonly hashing: ConcurrencyGate;
   readonly sessions: SessionService;
   readonly users: UserService;
   readonly apiKeys: ApiKeyService;
@@ -35,7 +34,7 @@ export function createIdentityServices(db: Kysely<IdentityDatabase>, config: Ide
     },
     new KeySealer(config.keyEncryptionKeys),
   );
-  const hashing = new HashingGate(config.passwordHashConcurrency, config.passwordHashQueue, config.passwordHashMaxWaitMs);
+  const hashing = new ConcurrencyGate(config.passwordHashConcurrency, config.passwordHashQueue, config.passwordHashMaxWaitMs);
   const serviceTokens = ownServiceTokens(keys);
   const tenancy = remoteTenancyClient(tenancyUrl, serviceTokens);
   return {

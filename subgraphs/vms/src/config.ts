@@ -25,13 +25,21 @@ export interface VmsConfig extends ServiceConfig {
   /** The rollup pass: how often it runs and how far behind the clock it stays (samples older than that are rolled up by ingest). */
   readonly telemetryRollupIntervalMs: number;
   readonly telemetryRollupLagMs: number;
+  /**
+   * OTLP batches ingested at once per process, how many may wait and for how long; beyond, 503 with
+   * Retry-After (collectors retry). Half the pool by default, so dashboards' reads keep connections.
+   */
+  readonly telemetryIngestConcurrency: number;
+  readonly telemetryIngestQueue: number;
+  readonly telemetryIngestMaxWaitMs: number;
 }
 
 export function readVmsConfig(env: Env = process.env): VmsConfig {
   const r = new EnvReader(env);
+  const databasePoolSize = r.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 });
   return Object.freeze({
     ...readServiceConfig('vms', 4005, env),
-    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+    databasePoolSize,
     catalogUrl: r.url('CATALOG_URL', 'http://127.0.0.1:4004/graphql'),
     walletUrl: r.url('WALLET_URL', 'http://127.0.0.1:4003/graphql'),
     buildDelayMs: r.int('VMS_BUILD_DELAY_MS', 3000, { min: 0, max: 3_600_000 }),
@@ -46,5 +54,8 @@ export function readVmsConfig(env: Env = process.env): VmsConfig {
     telemetryPartitionDaysAhead: r.int('TELEMETRY_PARTITION_DAYS_AHEAD', 3, { min: 1, max: 60 }),
     telemetryRollupIntervalMs: r.int('TELEMETRY_ROLLUP_INTERVAL_MS', 60_000, { min: 1000, max: 3_600_000 }),
     telemetryRollupLagMs: r.int('TELEMETRY_ROLLUP_LAG_MS', 60_000, { min: 0, max: 3_600_000 }),
+    telemetryIngestConcurrency: r.int('TELEMETRY_INGEST_CONCURRENCY', Math.max(1, Math.floor(databasePoolSize / 2)), { min: 1, max: 200 }),
+    telemetryIngestQueue: r.int('TELEMETRY_INGEST_QUEUE', 64, { min: 0, max: 10_000 }),
+    telemetryIngestMaxWaitMs: r.int('TELEMETRY_INGEST_MAX_WAIT_MS', 5000, { min: 0, max: 600_000 }),
   });
 }

@@ -1,4 +1,14 @@
-import { advisoryLocks, byIdLoader, defineSubgraph, InMemoryLiveChannel, isUuid, PeriodicTask, type Database, type SubgraphDeps } from '@platform/kernel';
+import {
+  advisoryLocks,
+  byIdLoader,
+  ConcurrencyGate,
+  defineSubgraph,
+  InMemoryLiveChannel,
+  isUuid,
+  PeriodicTask,
+  type Database,
+  type SubgraphDeps,
+} from '@platform/kernel';
 import type { VmsConfig } from './config.ts';
 import type { VmsContext, VmsServices } from './context.ts';
 import { VmsMigrations } from './db/migrations/index.ts';
@@ -125,7 +135,12 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
     context: (base, { loaders, alerting: _alerting, liveSamples: _liveSamples, ...services }): VmsContext => ({ ...base, services, loaders: loaders() }),
     routes: ({ inventory, telemetry }) => [
       vcenterImportRoute(inventory, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
-      otlpMetricsRoute(telemetry, { verifyToken: deps.verifyToken, orgDirectory: deps.orgDirectory, logger: deps.logger }),
+      otlpMetricsRoute(telemetry, {
+        verifyToken: deps.verifyToken,
+        orgDirectory: deps.orgDirectory,
+        logger: deps.logger,
+        gate: new ConcurrencyGate(config.telemetryIngestConcurrency, config.telemetryIngestQueue, config.telemetryIngestMaxWaitMs),
+      }),
     ],
     // Today's partitions (and a few days ahead) exist before the first sample can arrive.
     beforeStart: async ({ telemetryPartitions }) => {

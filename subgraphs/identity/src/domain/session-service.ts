@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { fail, inTransaction, newId, platformMetrics } from '@platform/kernel';
+import { fail, inTransaction, newId, platformMetrics, type ConcurrencyGate } from '@platform/kernel';
 import type { Kysely } from 'kysely';
 import type { IdentityConfig } from '../config.ts';
 import { clearFailures, countAttempt, countFailure, lockedUntil, refundAttempt } from '../db/login-failure-repository.ts';
@@ -7,7 +7,6 @@ import { findRefreshToken, insertRefreshToken, revokeFamily, spendRefreshToken }
 import type { IdentityDatabase, IdentityDb } from '../db/types.ts';
 import { findCredentialsByEmail } from '../db/user-repository.ts';
 import type { MembershipRecord, TenancyClient } from '../remote/tenancy-client.ts';
-import type { HashingGate } from './hashing-gate.ts';
 import type { KeyRing } from './key-ring.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { SCOPES_BY_ROLE, type Session } from './session.ts';
@@ -55,7 +54,7 @@ export class SessionService {
     private readonly db: Kysely<IdentityDatabase>,
     private readonly keys: KeyRing,
     private readonly tenancy: TenancyClient,
-    private readonly hashing: HashingGate,
+    private readonly hashing: ConcurrencyGate,
     private readonly policy: SessionPolicy,
   ) {}
 

@@ -1,6 +1,15 @@
 import type http from 'node:http';
 import { createGunzip } from 'node:zlib';
-import { createRequestContext, platformMetrics, sendJson, type HttpRoute, type Logger, type OrgDirectory, type TokenVerifier } from '@platform/kernel';
+import {
+  createRequestContext,
+  platformMetrics,
+  sendJson,
+  type ConcurrencyGate,
+  type HttpRoute,
+  type Logger,
+  type OrgDirectory,
+  type TokenVerifier,
+} from '@platform/kernel';
 import { GraphQLError } from 'graphql';
 import type { TelemetryIngest } from '../domain/telemetry/ingest-service.ts';
 import { decodeOtlpMetrics } from '../domain/telemetry/otlp-decode.ts';
@@ -13,6 +22,8 @@ interface RouteDeps {
   readonly verifyToken: TokenVerifier;
   readonly orgDirectory: OrgDirectory;
   readonly logger: Logger;
+  /** Bounds the batches in the database at once (TELEMETRY_INGEST_*). */
+  readonly gate: ConcurrencyGate;
 }
 
 /** google.rpc.Status codes OTLP/HTTP answers carry, by HTTP status. */
@@ -32,7 +43,8 @@ class OtlpRefusal extends Error {
  * `Content-Encoding: gzip`, the otlphttp exporter's default), from a token whose scopes include
  * `telemetry:write`. The answer is an ExportMetricsServiceResponse: `{}` when every data point was
  * stored, else `partialSuccess { rejectedDataPoints, errorMessage }` (OTLP partial success, HTTP 200).
- * The batch is committed before the answer. Protobuf is refused with 415 (JSON only, for now).
+ * The batch is committed before the answer. Protobuf is refused with 415 (JSON only, for now). Past
+ * TELEMETRY_INGEST_CONCURRENCY batches at once (and the queue behind them), 503 with Retry-After.
  */
 export function otlpMetricsRoute(ingest: TelemetryIngest, deps: RouteDeps): HttpRoute {
   return {
@@ -60,10 +72,18 @@ export function otlpMetricsRoute(ingest: TelemetryIngest, deps: RouteDeps): Http
             throw error;
           }
         })();
-        const result = await ingest.ingest(batch, {
-          anyVm: caller.typ === 'service',
-          canSee: (orgId) => ctx.access.canSee(orgId),
-        });
+        const admitted = await deps.gate.run(() =>
+          ingest.ingest(batch, {
+            anyVm: caller.typ === 'service',
+            canSee: (orgId) => ctx.access.canSee(orgId),
+          }),
+        );
+        if (!admitted) {
+          // Nothing of it was stored: the collector's retry (OTLP: 503 with Retry-After) sends it again.
+          sendJson(res, 503, { code: 14, message: 'Too many batches are being ingested; retry this one later.' }, { 'retry-after': '1' });
+          return;
+        }
+        const result = admitted.value;
         platformMetrics.telemetryPoints.inc(result.rejectedDataPoints + result.acceptedDataPoints);
         platformMetrics.telemetryRejected.inc(result.rejectedDataPoints);
         const answer =

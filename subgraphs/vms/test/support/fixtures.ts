@@ -85,7 +85,7 @@ function testWallet() {
  * The vms subgraph alone, in-process on port 0, over the standard tree plus customerA2, a sibling
  * of customerA (what a sibling may see is part of the tenancy rule).
  */
-async function startVms(auth: TestAuth, tree: StandardTree) {
+async function startVms(auth: TestAuth, tree: StandardTree, env: Readonly<Record<string, string>> = {}) {
   const { directory, provider, resellerA, resellerB, customerA, customerB, directCustomer } = tree;
   const orgs = { provider, resellerA, resellerB, customerA, customerA2: directory.add(newId(), 'CUSTOMER', resellerA), customerB, directCustomer };
   const statements = new StatementCounter();
@@ -93,7 +93,7 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
   const compute = scriptedCompute();
   const subgraph = createVmsSubgraph(
     // The no-data scan runs only when a test calls it (alerts-no-data.test.ts).
-    readVmsConfig({ DATABASE_URL: await createTestDatabase('vms'), PORT: '0', NODE_ENV: 'test', VMS_ALERT_SCAN_MS: '3600000' }),
+    readVmsConfig({ DATABASE_URL: await createTestDatabase('vms'), PORT: '0', NODE_ENV: 'test', VMS_ALERT_SCAN_MS: '3600000', ...env }),
     {
       logger,
       verifyToken: auth.verifyToken,
@@ -154,18 +154,22 @@ async function startVms(auth: TestAuth, tree: StandardTree) {
 export type RunningVms = Awaited<ReturnType<typeof startVms>>;
 export type VmsOrg = keyof RunningVms['orgs'];
 
+/** `vms` with these environment variables on top of the test defaults: one subgraph per test file, its database dropped afterwards. */
+export const vmsTestWith = (env: Readonly<Record<string, string>>) =>
+  orgTest.extend<{ vms: RunningVms }>({
+    vms: [
+      async ({ auth, tree }, use) => {
+        const vms = await startVms(auth, tree, env);
+        await use(vms);
+        await vms.subgraph.stop();
+        await dropTestDatabases();
+      },
+      { scope: 'file' },
+    ],
+  });
+
 /** `vms`: the running subgraph, one per test file, its database dropped afterwards. */
-export const vmsTest = orgTest.extend<{ vms: RunningVms }>({
-  vms: [
-    async ({ auth, tree }, use) => {
-      const vms = await startVms(auth, tree);
-      await use(vms);
-      await vms.subgraph.stop();
-      await dropTestDatabases();
-    },
-    { scope: 'file' },
-  ],
-});
+export const vmsTest = vmsTestWith({});
 
 export async function countRows(db: Kysely<VmsDatabase>, table: 'virtual_machines' | 'vm_events' | 'outbox' | 'provision_sagas'): Promise<number> {
   const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db);

@@ -1,14 +1,15 @@
 /**
- * Bounded concurrency for password hashing: at most `concurrency` checks run at once and at most
- * `queue` wait, each for at most `maxWaitMs`; anything beyond is refused (`null`, nothing ran), so
- * a burst of sign-ins is answered RATE_LIMITED quickly instead of piling up in libuv's thread pool
- * until the gateway times out. The wait bound matters as much as the queue length: on a busy
- * machine one scrypt at OWASP's cost can take a second.
+ * Bounded concurrency for costly work: at most `concurrency` run at once and at most `queue` wait,
+ * each for at most `maxWaitMs`; anything beyond is refused (`null`, nothing ran), so a burst is
+ * answered quickly (RATE_LIMITED, 503) instead of piling up until the caller times out. The wait
+ * bound matters as much as the queue length. Used for password hashing (libuv's thread pool; one
+ * scrypt can take a second on a busy machine) and telemetry ingest (batches must leave database
+ * connections for the dashboards' reads).
  */
-export class HashingGate {
+export class ConcurrencyGate {
   private running = 0;
   private readonly waiting: { start: () => void }[] = [];
-  /** Password checks started since boot (tests and the benchmark read it). */
+  /** Work started since boot (tests and benchmarks read it). */
   started = 0;
 
   constructor(
