@@ -43,7 +43,9 @@ const failures: { replicas: number; phase: LoadPhase; error: string }[] = [];
 try {
   for (const replicas of REPLICAS) {
     progress(`starting ${replicas} replica(s) of each of ${REPORTED_SERVICES.length} services…`);
-    const bench = await startBenchCluster(deployment, replicas);
+    // MERGE_SUBGRAPH_REQUESTS=off measures the gateway without in-flight request merging (the "before").
+    const merge = process.env['MERGE_SUBGRAPH_REQUESTS'];
+    const bench = await startBenchCluster(deployment, replicas, merge ? { gateway: { MERGE_SUBGRAPH_REQUESTS: merge } } : {});
     try {
       const { cluster } = bench;
       const target: LoadTarget = {
