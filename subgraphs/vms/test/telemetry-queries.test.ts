@@ -304,15 +304,27 @@ describe('batching', () => {
       virtualMachines(first: $first) { edges { node { id latestSample { cpuPercent } health { score status } metrics(from: $from) { cpuPercent { avg } } } } } } } }`;
     const counts: number[] = [];
     for (const first of [10, 100]) {
-      h.statements.reset();
-      const r = await h.call(
-        page,
-        { o: [{ __typename: 'Organization', id: h.orgs.directCustomer }], first, from: new Date(Date.now() - 3600_000).toISOString() },
-        viewer,
-      );
-      expect(r.errors).toBeUndefined();
-      expect(r.data._entities[0].virtualMachines.edges).toHaveLength(first);
-      counts.push(h.statements.count);
+      // The least of three reads: a statement of background work that lands in the window (seen once in CI,
+      // not reproduced) must not count as the page's; a per-VM statement would show in every read.
+      const tries: { count: number; statements: string[] }[] = [];
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        h.statements.reset();
+        const r = await h.call(
+          page,
+          { o: [{ __typename: 'Organization', id: h.orgs.directCustomer }], first, from: new Date(Date.now() - 3600_000).toISOString() },
+          viewer,
+        );
+        expect(r.errors).toBeUndefined();
+        expect(r.data._entities[0].virtualMachines.edges).toHaveLength(first);
+        tries.push({ count: h.statements.count, statements: [...h.statements.statements] });
+      }
+      const counted = tries.map((t) => t.count);
+      if (new Set(counted).size > 1)
+        console.log(
+          `page of ${first}: statements per read ${counted.join(', ')}`,
+          tries.map((t) => t.statements.map((q) => q.trim().slice(0, 80))),
+        );
+      counts.push(Math.min(...counted));
     }
     expect(counts[1]).toBe(counts[0]);
     // The page, the series, the latest samples, the recent load and the open alerts health weighs: five statements.
