@@ -33,6 +33,24 @@ import pg from 'pg';
 import type { DashboardStart } from './lib/dashboard-process.ts';
 import type { LoadMinute, LoadStart } from './lib/otlp-load-process.ts';
 
+/** What the collector process reports over IPC. */
+interface LoadMessage {
+  readonly started?: { t0: number; batches: number; spacingMs: number };
+  readonly minute?: LoadMinute;
+  readonly done?: Record<string, unknown>;
+}
+
+/** One minute's measurements of the deployment (CPU from /proc, the database, the WAL window). */
+interface Probe {
+  readonly minute: number;
+  readonly serviceCpuMs: Record<string, number>;
+  readonly postgresBackendCpuMs: number;
+  readonly telemetryBytes: number;
+  readonly rollupWatermarkLagS: number | null;
+  readonly wal: { readonly seconds: number; readonly vmsDbBytes: number; readonly error?: undefined } | { readonly error: string };
+  readonly loadAverage: number[];
+}
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const MINUTES = env('BENCH_MINUTES', 10);
@@ -105,7 +123,7 @@ const dropDatabases = async () => {
   if (process.env['BENCH_KEEP'] === '1') return;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  for (const name of SUBGRAPHS) await admin.query(`drop database if exists ${prefix}${name} with (force)`).catch(() => undefined);
+  for (const name of SUBGRAPHS) await admin.query(`drop database if exists "${prefix}${name}" with (force)`).catch(() => undefined);
   await admin.end();
 };
 const cluster = await (async () => {
@@ -223,11 +241,11 @@ try {
   const load = spawnChild('otlp-load-process.ts');
   const dashboards = spawnChild('dashboard-process.ts');
   const loadMinutes: LoadMinute[] = [];
-  const dashboardMinutes: Record<string, unknown>[] = [];
-  let loadDone: Record<string, any> | null = null;
+  const dashboardMinutes: { minute: number }[] = [];
+  let loadDone: Record<string, unknown> | null = null;
   const loadState: { started: { t0: number; batches: number; spacingMs: number } | null } = { started: null };
   const loadFinished = new Promise<void>((resolve, reject) => {
-    load.on('message', (m: any) => {
+    load.on('message', (m: LoadMessage) => {
       if (m.started) loadState.started = m.started;
       if (m.minute) loadMinutes.push(m.minute);
       if (m.done) {
@@ -238,7 +256,7 @@ try {
     load.on('exit', (code) => (loadDone ? resolve() : reject(new Error(`the load process exited (${code})`))));
   });
   const dashboardsFinished = new Promise<void>((resolve, reject) => {
-    dashboards.on('message', (m: any) => {
+    dashboards.on('message', (m: { minute?: { minute: number }; done?: true }) => {
       if (m.minute) dashboardMinutes.push(m.minute);
       if (m.done) resolve();
     });
@@ -281,7 +299,7 @@ try {
   );
 
   // --- Per-minute probes (aligned to the load's minutes).
-  const probes: Record<string, unknown>[] = [];
+  const probes: Probe[] = [];
   const cpuAt = () => Object.fromEntries(Object.entries(pids).map(([s, pid]) => [s, cpuMsOf(pid)]));
   let lastCpu = cpuAt();
   let lastBackend = 0;
@@ -349,11 +367,11 @@ try {
   const raw = delta('telemetry_raw');
   const five = delta('telemetry_5m');
   const hour = delta('telemetry_1h');
-  const sumCpu = (s: string) => probes.reduce((n, p: any) => n + (p.serviceCpuMs[s] ?? 0), 0);
-  const backendTotal = probes.reduce((n, p: any) => n + p.postgresBackendCpuMs, 0);
+  const sumCpu = (s: string) => probes.reduce((n, p) => n + (p.serviceCpuMs[s] ?? 0), 0);
+  const backendTotal = probes.reduce((n, p) => n + p.postgresBackendCpuMs, 0);
   const walSamples = probes
-    .map((p: any, i) => ({ wal: p.wal, rate: measuredMinutes[i] ? measuredMinutes[i]!.ackedSamples / 60 : 0 }))
-    .filter((w) => w.wal && !w.wal.error && w.rate > 0);
+    .map((p, i) => ({ wal: p.wal, rate: measuredMinutes[i] ? measuredMinutes[i]!.ackedSamples / 60 : 0 }))
+    .filter((w): w is { wal: { seconds: number; vmsDbBytes: number }; rate: number } => w.wal.error === undefined && w.rate > 0);
   const walPerSample = walSamples.length
     ? Math.round(walSamples.reduce((n, w) => n + w.wal.vmsDbBytes / w.wal.seconds, 0) / walSamples.reduce((n, w) => n + w.rate, 0))
     : null;
@@ -412,8 +430,8 @@ try {
       failedRequests: m.failedRequests,
       rejectedDataPoints: m.rejectedDataPoints,
       errors: m.errorSamples,
-      queries: dashboardMinutes.find((d: any) => d.minute === m.minute) ?? null,
-      probe: probes.find((p: any) => p.minute === m.minute) ?? null,
+      queries: dashboardMinutes.find((d) => d.minute === m.minute) ?? null,
+      probe: probes.find((p) => p.minute === m.minute) ?? null,
     })),
     storage: {
       before,
