@@ -113,7 +113,8 @@ export class ApiKeyService {
     if (!found || !secretMatches(presented, found.secretHash)) throw new ApiKeyRefused('The API key is not valid.');
     const { key } = found;
     if (key.revokedAt) throw new ApiKeyRefused('The API key has been revoked.');
-    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw new ApiKeyRefused('The API key has expired.');
+    // Tokens live whole seconds and never outlive their key: in its last second, no token fits, so it counts as expired.
+    if (key.expiresAt && key.expiresAt.getTime() - Date.now() < 1000) throw new ApiKeyRefused('The API key has expired.');
     const lost = ownerLoss(key, await this.tenancy.membershipsOfUsers([key.ownerUserId]));
     if (lost) {
       await revokeKey(this.db, key.id, lost);
