@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ensureDatabase, withDatabase } from '@platform/kernel';
 import { startEmbeddedPostgres } from '@platform/kernel/embedded-postgres';
-import { freePort } from '@platform/kernel/testing';
+import { freePort, ScratchDatabases } from '@platform/kernel/testing';
 
 /**
  * Databases for a benchmark run: on BENCH_DATABASE_URL's server when set, otherwise on an embedded
- * PostgreSQL that lives for the run. `database(label)` makes a fresh one.
+ * PostgreSQL that lives for the run. `database(label)` makes a fresh one; `close()` drops them all (a shared
+ * server does not fill up with old runs' databases).
  */
 export interface BenchDatabases {
   database(label: string): Promise<string>;
@@ -25,12 +24,12 @@ export async function benchDatabases(): Promise<BenchDatabases> {
     adminUrl = pg.url('postgres');
     stop = () => pg.stop();
   }
+  const scratch = new ScratchDatabases(() => adminUrl);
   return {
-    async database(label) {
-      const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
-      await ensureDatabase(adminUrl, name);
-      return withDatabase(adminUrl, name);
+    database: (label) => scratch.create(`bench_${label}`),
+    async close() {
+      await scratch.dropAll();
+      await stop();
     },
-    close: stop,
   };
 }

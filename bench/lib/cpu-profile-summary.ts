@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children?: readonly number[];
 }
 
 export interface CpuProfile {

@@ -97,7 +97,10 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
       });
       const alertTransitions = new AlertTransitions(deps.logger);
       const telemetryPartitions = new TelemetryPartitions(database.db, deps.logger, config.telemetryPartitionDaysAhead);
-      const telemetry = new TelemetryIngest(database.db, database.pool, telemetryPartitions, deps.logger);
+      // Last-seen times (ingest records them with the samples; the no-data scan reads them) are written at most
+      // every min(60 s, half the no-data time): most batches write none.
+      const seenGranularitySeconds = Math.min(60, Math.floor(config.alertNoDataSeconds / 2));
+      const telemetry = new TelemetryIngest(database.db, database.pool, telemetryPartitions, deps.logger, seenGranularitySeconds);
       const telemetryRollups = new TelemetryRollups(database.background, deps.logger, config.telemetryRollupLagMs);
       for (const listener of options.sampleListeners ?? []) telemetry.addListener(listener);
       const services: VmsServices = {
@@ -118,8 +121,6 @@ export function createVmsSubgraph(config: VmsConfig, deps: SubgraphDeps, options
         ),
       };
       // Alerting works on the background pool: evaluation runs after an ingest answers nothing per request.
-      // Last-seen times are written at most every min(60 s, half the no-data time): most batches write none.
-      const seenGranularitySeconds = Math.min(60, Math.floor(config.alertNoDataSeconds / 2));
       const alerting = {
         transitions: alertTransitions,
         evaluator: new AlertEvaluator(database.background, alertTransitions, seenGranularitySeconds),

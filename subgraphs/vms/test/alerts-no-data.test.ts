@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import { inTransaction } from '@platform/kernel';
 import { changeVm } from '../src/db/vm-repository.ts';
-import { alertsOfVm, sample, transitionsOfVm } from './support/alerts.ts';
+import { alertsOfVm, arrive, sample, transitionsOfVm } from './support/alerts.ts';
 import { vmsTest as test } from './support/fixtures.ts';
 
 // The scan is called with an explicit `now`; samples are placed relative to it. VMS_ALERT_NO_DATA_SECONDS is 120 (the default).
@@ -13,7 +13,7 @@ describe('"no data": a running VM that was reporting and went silent', () => {
   test('silent for more than 120 s: one FIRING NO_DATA alert (HIGH, respondBy 1 h), not raised twice; data returning resolves it', async ({ vms: h }) => {
     const [silent, recent, neverReported] = await h.addVms(h.orgs.customerA, 3);
     const { evaluator, noData } = h.subgraph.alerting;
-    await evaluator.onSamples([sample(silent!, ago(300), { cpu_percent: 10 }, NOW), sample(recent!, ago(60), { cpu_percent: 10 }, NOW)]);
+    await arrive(h.db, evaluator, [sample(silent!, ago(300), { cpu_percent: 10 }, NOW), sample(recent!, ago(60), { cpu_percent: 10 }, NOW)]);
     await noData.scan(now);
     await noData.scan(new Date(NOW + 60_000));
     const alerts = await alertsOfVm(h.db, silent!.id);
@@ -24,9 +24,9 @@ describe('"no data": a running VM that was reporting and went silent', () => {
     expect(await alertsOfVm(h.db, neverReported!.id)).toEqual([]);
 
     // An old sample (a backfill from before the silence) does not end it; a new one does.
-    await evaluator.onSamples([sample(silent!, ago(400), { cpu_percent: 10 }, NOW)]);
+    await arrive(h.db, evaluator, [sample(silent!, ago(400), { cpu_percent: 10 }, NOW)]);
     expect((await alertsOfVm(h.db, silent!.id)).map((a) => a.status)).toEqual(['FIRING']);
-    await evaluator.onSamples([sample(silent!, 90, { cpu_percent: 10 }, NOW)]);
+    await arrive(h.db, evaluator, [sample(silent!, 90, { cpu_percent: 10 }, NOW)]);
     const [resolved] = await alertsOfVm(h.db, silent!.id);
     expect([resolved!.status, resolved!.resolution, resolved!.resolved_at]).toEqual(['RESOLVED', 'DATA_RETURNED', new Date(NOW + 90_000)]);
     const { log, outbox } = await transitionsOfVm(h.db, silent!.id);
@@ -39,7 +39,11 @@ describe('"no data": a running VM that was reporting and went silent', () => {
 
   test('concurrent scans (two replicas) raise one alert per silent VM', async ({ vms: h }) => {
     const vms = await h.addVms(h.orgs.customerB, 4);
-    await h.subgraph.alerting.evaluator.onSamples(vms.map((vm) => sample(vm, ago(600), { memory_percent: 10 }, NOW)));
+    await arrive(
+      h.db,
+      h.subgraph.alerting.evaluator,
+      vms.map((vm) => sample(vm, ago(600), { memory_percent: 10 }, NOW)),
+    );
     const later = new Date(NOW + 1000);
     await Promise.all(Array.from({ length: 4 }, () => h.subgraph.alerting.noData.scan(later)));
     for (const vm of vms) expect((await alertsOfVm(h.db, vm.id)).map((a) => [a.kind, a.status])).toEqual([['NO_DATA', 'FIRING']]);
@@ -49,11 +53,11 @@ describe('"no data": a running VM that was reporting and went silent', () => {
     const [vm, stoppedBefore] = await h.addVms(h.orgs.customerA2, 2);
     const { evaluator, noData } = h.subgraph.alerting;
     // A firing CPU alert on vm, then the VM stops; stoppedBefore reported, then was stopped.
-    await evaluator.onSamples([
+    await arrive(h.db, evaluator, [
       ...[0, 20, 40].map((s) => sample(vm!, ago(900 - s), { cpu_percent: 99 }, NOW)),
       sample(vm!, ago(500), { cpu_percent: 99 }, NOW),
     ]);
-    await evaluator.onSamples([sample(stoppedBefore!, ago(600), { cpu_percent: 5 }, NOW)]);
+    await arrive(h.db, evaluator, [sample(stoppedBefore!, ago(600), { cpu_percent: 5 }, NOW)]);
     const stop = (id: string) =>
       inTransaction(h.db, (trx) => changeVm(trx, id, ['RUNNING'], { status: 'STOPPED', powerState: 'POWERED_OFF', at: new Date(NOW - 450_000) }));
     await stop(vm!.id);
@@ -68,7 +72,7 @@ describe('"no data": a running VM that was reporting and went silent', () => {
   test('a VM started again after a silence gets its grace period from the start, not from its old last sample', async ({ vms: h }) => {
     const [vm] = await h.addVms(h.orgs.customerA, 1, { status: 'STOPPED', powerState: 'POWERED_OFF' });
     await inTransaction(h.db, (trx) => changeVm(trx, vm!.id, ['STOPPED'], { status: 'RUNNING', powerState: 'POWERED_ON', at: new Date(NOW - 3600_000) }));
-    await h.subgraph.alerting.evaluator.onSamples([sample(vm!, ago(7200), { cpu_percent: 5 }, NOW)]);
+    await arrive(h.db, h.subgraph.alerting.evaluator, [sample(vm!, ago(7200), { cpu_percent: 5 }, NOW)]);
     await inTransaction(h.db, (trx) => changeVm(trx, vm!.id, ['RUNNING'], { status: 'RUNNING', powerState: 'POWERED_ON', at: new Date(NOW - 30_000) }));
     await h.subgraph.alerting.noData.scan(now);
     expect(await alertsOfVm(h.db, vm!.id)).toEqual([]);

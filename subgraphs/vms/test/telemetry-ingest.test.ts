@@ -101,6 +101,43 @@ describe('POST /v1/metrics: validation per data point, OTLP partial success', ()
     expect((await rawRows(h.db, [vm!.id])).map((row) => [row.at, row.cpu_percent])).toEqual([[t, 12]]);
   });
 
+  test("a batch records each VM's newest sample as its last-seen time, moving it on only by 60 s or more", async ({ vms: h, auth }) => {
+    const instanceUuid = '6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
+    const [a] = await h.addVms(h.orgs.customerA, 1, { instanceUuid });
+    const [b] = await h.addVms(h.orgs.customerA, 1);
+    const token = await auth.serviceToken('collector', ['telemetry:write']);
+    const seen = async () => {
+      const { rows } = await sql<{ vm_id: string; last_sample_at: Date }>`
+        select vm_id, last_sample_at from vm_telemetry_seen where vm_id in (${a!.id}, ${b!.id})`.execute(h.db);
+      return Object.fromEntries(rows.map((r) => [r.vm_id === a!.id ? 'a' : 'b', r.last_sample_at.toISOString()]));
+    };
+    const post = async (points: { vm: string; at: Date }[]) => {
+      const r = await postMetrics(h.baseUrl, { resourceMetrics: points.map((p) => resource(p.vm, [gauge(CPU, '%', [{ at: p.at, value: 5 }])])) }, { token });
+      expect(r).toEqual({ status: 200, body: {} });
+    };
+    const t0 = slotAgo(200);
+    const plus = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+    // a (named by its instance UUID and by our id in one batch: one VM) reports twice, b once; nothing is recorded before.
+    expect(await seen()).toEqual({});
+    await post([
+      { vm: instanceUuid, at: t0 },
+      { vm: a!.id, at: plus(20) },
+      { vm: b!.id, at: t0 },
+    ]);
+    expect(await seen()).toEqual({ a: plus(20).toISOString(), b: t0.toISOString() });
+    // 40 s on is less than the granularity: not written; 60 s on is; an older sample never moves it back.
+    await post([
+      { vm: a!.id, at: plus(60) },
+      { vm: b!.id, at: plus(60) },
+    ]);
+    expect(await seen()).toEqual({ a: plus(20).toISOString(), b: plus(60).toISOString() });
+    await post([
+      { vm: a!.id, at: plus(80) },
+      { vm: b!.id, at: plus(-20) },
+    ]);
+    expect(await seen()).toEqual({ a: plus(80).toISOString(), b: plus(60).toISOString() });
+  });
+
   test('the VM is found by its vCenter instance UUID; gzip bodies are read; per-disk points add up', async ({ vms: h, auth }) => {
     const instanceUuid = '5012a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b';
     const [vm] = await h.addVms(h.orgs.customerB, 1, { instanceUuid });

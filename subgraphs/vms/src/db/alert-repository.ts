@@ -9,68 +9,6 @@ import type { VmsDatabase, VmsDb } from './types.ts';
 
 type Trx = Transaction<VmsDatabase>;
 
-/** ISO texts of many instants, formatting each distinct one once (a batch's samples share a few). */
-function isoTexts(dates: readonly Date[]): string[] {
-  const texts = new Map<number, string>();
-  return dates.map((d) => {
-    let text = texts.get(d.getTime());
-    if (text === undefined) texts.set(d.getTime(), (text = d.toISOString()));
-    return text;
-  });
-}
-
-/**
- * Records each VM's newest sample time and returns the VMs as the inventory knows them (unknown VMs left
- * out), in ONE statement. The upsert row-locks each VM's last-seen row, in id order, whether or not it
- * writes it: that lock serialises two batches evaluating the same VM until the caller's transaction ends.
- * The time is only written when it moved on by at least `granularitySeconds` (most batches then write
- * nothing), so the stored time lags the newest sample by less than that. With `answer` false it answers
- * nothing (VMs whose last-seen time alone moves on need no evaluation under lock).
- */
-export async function recordSeen(db: VmsDb, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number, answer = true): Promise<EvaluatedVm[]> {
-  if (seen.length === 0) return [];
-  const sorted = [...seen].sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : 0));
-  const { rows } = await sql<{ vm_id: string; organization_id: string; org_path: string[] }>`
-    with known as (
-      select vm.id as vm_id, vm.organization_id, vm.org_path, u.at, u.n
-      from unnest(${sorted.map((s) => s.vmId)}::uuid[], ${isoTexts(sorted.map((s) => s.at))}::timestamptz[]) with ordinality as u(vm_id, at, n)
-      join virtual_machines vm on vm.id = u.vm_id
-    ), upserted as (
-      insert into vm_telemetry_seen (vm_id, organization_id, org_path, last_sample_at)
-      select vm_id, organization_id, org_path, at from known order by n
-      on conflict (vm_id) do update set last_sample_at = excluded.last_sample_at
-        where vm_telemetry_seen.last_sample_at <= excluded.last_sample_at - make_interval(secs => ${granularitySeconds})
-    )
-    ${answer ? sql`select vm_id, organization_id, org_path from known order by n` : sql`select vm_id, organization_id, org_path from known limit 0`}`.execute(
-    db,
-  );
-  return rows.map((r) => ({ vmId: r.vm_id, organizationId: r.organization_id, orgPath: r.org_path }));
-}
-
-/** What an evaluation's first look finds for one VM of a batch. */
-export interface FirstLook {
-  /** recordSeen would write its last-seen time (no row yet, or `granularitySeconds` or more behind its newest sample). */
-  readonly stale: boolean;
-  readonly open: Alert[];
-}
-
-/**
- * An evaluation's first look, in ONE statement and without locks: of these VMs, those whose last-seen time
- * is stale or that have open alerts (usually a few), with their open alerts. A VM left out of the answer has
- * a recent last-seen time and no open alert.
- */
-export async function firstLook(db: VmsDb, seen: readonly { vmId: string; at: Date }[], granularitySeconds: number): Promise<Map<string, FirstLook>> {
-  if (seen.length === 0) return new Map();
-  const { rows } = await sql<{ vm_id: string; stale: boolean; open: AlertRow[] | null }>`
-    select u.vm_id, (s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds})) as stale, o.open
-    from unnest(${seen.map((s) => s.vmId)}::uuid[], ${isoTexts(seen.map((s) => s.at))}::timestamptz[]) as u(vm_id, at)
-    left join vm_telemetry_seen s on s.vm_id = u.vm_id
-    left join lateral (select jsonb_agg(to_jsonb(a) order by a.id) as open from alerts a where a.vm_id = u.vm_id and a.status <> 'RESOLVED') o on true
-    where s.vm_id is null or s.last_sample_at <= u.at - make_interval(secs => ${granularitySeconds}) or o.open is not null`.execute(db);
-  // Timestamps come back as JSON strings; alertFromRow takes either.
-  return new Map(rows.map((r) => [r.vm_id, { stale: r.stale, open: (r.open ?? []).map(alertFromRow) }]));
-}
-
 /** The open alerts of these VMs, row-locked (an acknowledgement waits for the evaluation, and the other way round). */
 export async function lockOpenAlerts(trx: Trx, vmIds: readonly string[]): Promise<Alert[]> {
   if (vmIds.length === 0) return [];
@@ -196,16 +134,14 @@ export async function alertPages(db: VmsDb, parentIds: readonly string[], q: Ale
   return pages;
 }
 
-/** The open alerts of many VMs, in ONE statement (VM health reads it). */
+/**
+ * The open alerts of many VMs, in ONE statement without locks (VM health; alert evaluation's first look): an
+ * array parameter, so a batch of thousands of VMs is one probe each into the partial index of open alerts.
+ */
 export async function openAlertsOfVms(db: VmsDb, vmIds: readonly string[]): Promise<Alert[]> {
   if (vmIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('alerts')
-    .selectAll()
-    .where('vm_id', 'in', [...vmIds])
-    .where('status', '<>', 'RESOLVED')
-    .orderBy('id')
-    .execute();
+  const { rows } = await sql<AlertRow>`
+    select * from alerts where vm_id = any(${[...vmIds]}::uuid[]) and status <> 'RESOLVED' order by id`.execute(db);
   return rows.map(alertFromRow);
 }
 

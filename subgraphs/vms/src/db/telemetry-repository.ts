@@ -214,20 +214,26 @@ export interface TelemetryTarget {
   readonly id: string;
   readonly organizationId: string;
   readonly instanceUuid: string | null;
-  readonly status: string;
+  /** The VM's last-seen time as recorded (vm_telemetry_seen), in epoch ms; null before its first sample. */
+  readonly lastSeenMs: number | null;
 }
 
-/** Two index probes per name (our id, then the instance UUID) rather than one OR over both arrays. */
+/**
+ * Two index probes per name (our id, then the instance UUID) rather than one OR over both arrays, and the
+ * last-seen time of each VM found (one probe more), so ingest knows which it must move on.
+ */
 export async function findTelemetryTargets(db: VmsDb, refs: readonly string[]): Promise<TelemetryTarget[]> {
   if (refs.length === 0) return [];
-  const { rows } = await sql<{ id: string; organization_id: string; instance_uuid: string | null; status: string }>`
-    with r as (select distinct ref from unnest(${[...refs]}::uuid[]) as u(ref))
-    select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.id = r.ref where vm.status <> 'DELETED'
-    union all
-    select vm.id, vm.organization_id, vm.instance_uuid, vm.status from r join virtual_machines vm on vm.instance_uuid = r.ref where vm.status <> 'DELETED'`.execute(
-    db,
-  );
-  return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, instanceUuid: r.instance_uuid, status: r.status }));
+  const { rows } = await sql<{ id: string; organization_id: string; instance_uuid: string | null; last_seen_ms: number | null }>`
+    with r as (select distinct ref from unnest(${[...refs]}::uuid[]) as u(ref)),
+    vm as (
+      select vm.id, vm.organization_id, vm.instance_uuid from r join virtual_machines vm on vm.id = r.ref where vm.status <> 'DELETED'
+      union all
+      select vm.id, vm.organization_id, vm.instance_uuid from r join virtual_machines vm on vm.instance_uuid = r.ref where vm.status <> 'DELETED'
+    )
+    select vm.id, vm.organization_id, vm.instance_uuid, (extract(epoch from s.last_sample_at) * 1000)::float8 as last_seen_ms
+    from vm left join vm_telemetry_seen s on s.vm_id = vm.id`.execute(db);
+  return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, instanceUuid: r.instance_uuid, lastSeenMs: r.last_seen_ms }));
 }
 
 /** A VM's simulated profile, as the backfill reads it (domain/telemetry/simulator.ts). */

@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { METRIC_NAMES } from '../domain/telemetry/samples.ts';
 import { ROLLUP_LOCK_SQL } from './telemetry-rollups.ts';
 import { sampleInsert, samplesStored, type SampleInput } from './telemetry-repository.ts';
+import { seenUpsert } from './telemetry-seen.ts';
 import type { VmsDatabase } from './types.ts';
 
 const ROWS_PER_STATEMENT = 5000;
@@ -34,9 +35,17 @@ export function copyText(samples: readonly SampleInput[]): string {
   return lines.join('\n');
 }
 
+/** VMs whose last-seen time a batch moves on (their newest instant in it), and how far it may lag (see seenUpsert). */
+export interface SeenUpdate {
+  readonly vms: readonly { vmId: string; at: Date }[];
+  readonly granularitySeconds: number;
+}
+
 /**
  * Stores a batch of raw samples in one transaction on a client of its own (COPY needs the raw client)
  * and returns those stored (the same objects); a sample already stored is skipped, never stored twice.
+ * The same transaction moves the VMs' last-seen times on (`seen`): the no-data scan never sees samples
+ * without them, nor the other way round.
  * - Samples at or after the rollup watermark (all of them, normally) are COPied into telemetry_raw: the
  *   rollup pass adds them to the rollups later, and queries add them from raw until then. Should one
  *   already be stored (a retried batch), the COPY fails as a whole and the batch is inserted instead with
@@ -45,7 +54,12 @@ export function copyText(samples: readonly SampleInput[]): string {
  *   since the pass has gone past them.
  * The watermark is read under the shared rollup lock, held until commit (see ROLLUP_LOCK_SQL).
  */
-export async function storeRawSamples<S extends SampleInput>(pool: pg.Pool, db: Kysely<VmsDatabase>, samples: readonly S[]): Promise<Set<S>> {
+export async function storeRawSamples<S extends SampleInput>(
+  pool: pg.Pool,
+  db: Kysely<VmsDatabase>,
+  samples: readonly S[],
+  seen: SeenUpdate = { vms: [], granularitySeconds: 0 },
+): Promise<Set<S>> {
   const stored = new Set<S>();
   if (samples.length === 0) return stored;
   const run = async <R>(client: pg.PoolClient, query: RawBuilder<R>): Promise<R[]> => {
@@ -81,6 +95,7 @@ export async function storeRawSamples<S extends SampleInput>(pool: pg.Pool, db: 
       }
     }
     await insert(client, late, true);
+    if (seen.vms.length > 0) await run(client, seenUpsert(seen.vms, seen.granularitySeconds, false));
     await client.query('commit');
     return stored;
   } catch (error) {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { recordSeen } from '../../src/db/telemetry-seen.ts';
 import type { VmsDatabase } from '../../src/db/types.ts';
-import type { MetricName, IngestedSample } from '../../src/domain/telemetry/samples.ts';
+import type { MetricName, IngestedSample, SampleListener } from '../../src/domain/telemetry/samples.ts';
 import type { Vm } from '../../src/domain/vm.ts';
 
 /** A fixed instant the evaluation tests count from (the no-data scan is off in these tests). */
@@ -54,4 +55,20 @@ export async function transitionsOfVm(db: Kysely<VmsDatabase>, vmId: string) {
     seqs: events.map((e) => String(e.seq)),
     outbox,
   };
+}
+
+/**
+ * What ingest does with committed samples that reach alerting: records each VM's newest one as its
+ * last-seen time (as the store transaction does, at the subgraph's 60 s granularity), then evaluates. The
+ * no-data tests place samples at fixed past instants, which ingest's clock check would refuse.
+ */
+export async function arrive(db: Kysely<VmsDatabase>, evaluator: SampleListener, samples: readonly IngestedSample[]): Promise<void> {
+  const newest = new Map<string, Date>();
+  for (const s of samples) if ((newest.get(s.vmId)?.getTime() ?? -Infinity) < s.at.getTime()) newest.set(s.vmId, s.at);
+  await recordSeen(
+    db,
+    [...newest].map(([vmId, at]) => ({ vmId, at })),
+    60,
+  );
+  await evaluator.onSamples(samples);
 }

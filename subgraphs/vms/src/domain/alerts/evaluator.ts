@@ -1,7 +1,8 @@
 import { inTransaction, newId } from '@platform/kernel';
 import type { Kysely } from 'kysely';
-import { firstLook, insertAlerts, lockOpenAlerts, logTransitions, recordSeen, updateAlerts } from '../../db/alert-repository.ts';
+import { insertAlerts, lockOpenAlerts, logTransitions, openAlertsOfVms, updateAlerts } from '../../db/alert-repository.ts';
 import { rulesForVms, seedDefaultRules } from '../../db/alert-rule-repository.ts';
+import { recordSeen } from '../../db/telemetry-seen.ts';
 import type { VmsDatabase } from '../../db/types.ts';
 import type { IngestedSample, SampleListener } from '../telemetry/samples.ts';
 import { breaches, type Alert, type AlertRule, type AlertTransition, type LoggedAlertTransition } from './alert.ts';
@@ -10,17 +11,16 @@ import { DEFAULT_RULES, effectiveRules } from './rules.ts';
 import type { AlertTransitions } from './transitions.ts';
 
 /**
- * Evaluates alert rules as samples arrive (a SampleListener the ingest calls after committing a batch).
+ * Evaluates alert rules as samples arrive (a SampleListener the ingest calls after committing a batch; the
+ * ingest has recorded the VMs' last-seen times with the samples).
  * A batch costs a fixed number of statements whatever its size: seed defaults (only for organisations
- * this process has not seeded yet), two reads without locks (the VMs whose last-seen time must move on or
- * that have open alerts, with those alerts; the rules) and an evaluation in memory, where a VM with no open
- * alert and no sample breaching its rules costs one comparison per sample and rule. Only when some VMs
- * change state does one transaction follow, for those VMs alone (VMs whose last-seen time alone must move
- * on get one upsert beside it, without evaluation):
- * it records last-seen times
- * (row-locking each, so concurrent batches of one VM take turns), locks their open alerts, evaluates
- * them again on what it locked, writes the changed and new alerts, and logs every transition to
- * alert_events and the outbox. Listeners hear the transitions after the commit.
+ * this process has not seeded yet), two reads without locks (the batch's open alerts; the rules) and an
+ * evaluation in memory, where a VM with no open alert and no sample breaching its rules costs one
+ * comparison per sample and rule. Only when some VMs change state does one transaction follow, for those
+ * VMs alone: it locks their last-seen rows (so concurrent batches of one VM take turns, and the no-data
+ * scan skips them), locks their open alerts, evaluates them again on what it locked, writes the changed
+ * and new alerts, and logs every transition to alert_events and the outbox. Listeners hear the
+ * transitions after the commit.
  */
 export class AlertEvaluator implements SampleListener {
   /** Organisations known to have been seeded (seeding is never undone): their batches skip the seed statement. */
@@ -29,7 +29,7 @@ export class AlertEvaluator implements SampleListener {
   constructor(
     private readonly db: Kysely<VmsDatabase>,
     private readonly transitions: AlertTransitions,
-    /** How far a VM's stored last-seen time may lag its newest sample (see recordSeen); the no-data scan allows for it. */
+    /** How far a VM's stored last-seen time may lag its newest sample (see seenUpsert); the no-data scan allows for it. */
     private readonly seenGranularitySeconds: number,
   ) {}
 
@@ -49,9 +49,9 @@ export class AlertEvaluator implements SampleListener {
       for (const id of unseeded) this.seeded.add(id);
     }
     // First look, without locks: most VMs of a batch change nothing (no alert opens, moves or is
-    // re-evaluated, and their last-seen time is recent enough), and those need no transaction at all.
-    const newest = [...byVm].map(([vmId, list]) => ({ vmId, at: list[list.length - 1]!.at }));
-    const [looks, rules] = await Promise.all([firstLook(this.db, newest, this.seenGranularitySeconds), rulesForVms(this.db, [...byVm.keys()], orgIds)]);
+    // re-evaluated), and those need no transaction at all.
+    const [open, rules] = await Promise.all([openAlertsOfVms(this.db, [...byVm.keys()]), rulesForVms(this.db, [...byVm.keys()], orgIds)]);
+    const openOf = groupByVm(open);
     const now = new Date();
     const rulesOf = ruleLookup(rules);
     const evaluate = (vm: EvaluatedVm, alerts: readonly Alert[], known: readonly AlertRule[] = rules) =>
@@ -66,82 +66,65 @@ export class AlertEvaluator implements SampleListener {
     // The first look takes each VM's organisation from its samples (the inventory's at lookup); the locked
     // pass decides on the inventory's, read under lock.
     const contested: string[] = [];
-    // VMs whose last-seen time alone moves on (no open alert, no breach): one statement, no evaluation under lock.
-    const seenOnly: string[] = [];
     for (const [vmId, list] of byVm) {
-      const look = looks.get(vmId);
       const organizationId = list[0]!.organizationId;
+      const alerts = openOf.get(vmId);
       // No open alert: evaluateVm would only open one, which takes a breaching sample.
-      const changes = look?.open.length
-        ? changesAnything(evaluate({ vmId, organizationId, orgPath: [] }, look.open))
-        : anyBreach(list, rulesOf(vmId, organizationId));
-      if (changes || (look?.stale && look.open.length > 0)) contested.push(vmId);
-      else if (look?.stale) seenOnly.push(vmId);
+      const changes = alerts ? changesAnything(evaluate({ vmId, organizationId, orgPath: [] }, alerts)) : anyBreach(list, rulesOf(vmId, organizationId));
+      if (changes) contested.push(vmId);
     }
-    const seenMoved = recordSeen(
-      this.db,
-      seenOnly.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
-      this.seenGranularitySeconds,
-      false,
-    );
-    if (contested.length === 0) {
-      await seenMoved;
-      return;
-    }
+    if (contested.length === 0) return;
     // Then, for the VMs that change, the locked pass: last-seen rows locked (concurrent batches of one VM
     // take turns, and the no-data scan skips them), open alerts re-read under lock, evaluated again.
-    const [logged] = await Promise.all([
-      inTransaction(this.db, async (trx) => {
-        const vms = await recordSeen(
+    const logged = await inTransaction(this.db, async (trx) => {
+      const vms = await recordSeen(
+        trx,
+        contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
+        this.seenGranularitySeconds,
+      );
+      // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
+      const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
+      const lockedRules =
+        moved.length > 0
+          ? [
+              ...rules,
+              ...(
+                await rulesForVms(
+                  trx,
+                  vms.map((v) => v.vmId),
+                  moved,
+                )
+              ).filter((r) => r.vmId === null),
+            ]
+          : rules;
+      const lockedOpenOf = groupByVm(
+        await lockOpenAlerts(
           trx,
-          contested.map((vmId) => ({ vmId, at: byVm.get(vmId)!.at(-1)!.at })),
-          this.seenGranularitySeconds,
-        );
-        // The VMs' organisations as the inventory has them (not as the samples said) decide which defaults apply.
-        const moved = [...new Set(vms.map((v) => v.organizationId))].filter((id) => !orgIds.includes(id));
-        const lockedRules =
-          moved.length > 0
-            ? [
-                ...rules,
-                ...(
-                  await rulesForVms(
-                    trx,
-                    vms.map((v) => v.vmId),
-                    moved,
-                  )
-                ).filter((r) => r.vmId === null),
-              ]
-            : rules;
-        const openOf = groupByVm(
-          await lockOpenAlerts(
-            trx,
-            vms.map((v) => v.vmId),
-          ),
-        );
-        const updates: Alert[] = [];
-        const inserts: Alert[] = [];
-        const transitions: AlertTransition[] = [];
-        for (const vm of vms) {
-          const open = openOf.get(vm.vmId) ?? [];
-          // Most VMs here only had their last-seen time move on: nothing to evaluate without an open alert or a breach.
-          const effective = lockedRules === rules ? rulesOf(vm.vmId, vm.organizationId) : effectiveRules(vm.vmId, vm.organizationId, lockedRules);
-          if (open.length === 0 && !anyBreach(byVm.get(vm.vmId) ?? [], effective)) continue;
-          const result = evaluate(vm, open, lockedRules);
-          updates.push(...result.updates);
-          inserts.push(...result.inserts);
-          transitions.push(...result.transitions);
-        }
-        // Updates first: an alert resolved in this batch frees its (rule, VM) for a new one inserted after it.
-        await updateAlerts(trx, updates);
-        const inserted = await insertAlerts(trx, inserts);
-        const skipped = new Set(inserts.filter((a) => !inserted.has(a.id)).map((a) => a.id));
-        return logTransitions(
-          trx,
-          transitions.filter((t) => !skipped.has(t.alertId)),
-        );
-      }),
-      seenMoved,
-    ]);
+          vms.map((v) => v.vmId),
+        ),
+      );
+      const updates: Alert[] = [];
+      const inserts: Alert[] = [];
+      const transitions: AlertTransition[] = [];
+      for (const vm of vms) {
+        const open = lockedOpenOf.get(vm.vmId) ?? [];
+        // Nothing to evaluate without an open alert or a breach (the first look saw one; what was locked decides).
+        const effective = lockedRules === rules ? rulesOf(vm.vmId, vm.organizationId) : effectiveRules(vm.vmId, vm.organizationId, lockedRules);
+        if (open.length === 0 && !anyBreach(byVm.get(vm.vmId) ?? [], effective)) continue;
+        const result = evaluate(vm, open, lockedRules);
+        updates.push(...result.updates);
+        inserts.push(...result.inserts);
+        transitions.push(...result.transitions);
+      }
+      // Updates first: an alert resolved in this batch frees its (rule, VM) for a new one inserted after it.
+      await updateAlerts(trx, updates);
+      const inserted = await insertAlerts(trx, inserts);
+      const skipped = new Set(inserts.filter((a) => !inserted.has(a.id)).map((a) => a.id));
+      return logTransitions(
+        trx,
+        transitions.filter((t) => !skipped.has(t.alertId)),
+      );
+    });
     await this.transitions.notify(logged satisfies LoggedAlertTransition[]);
   }
 }

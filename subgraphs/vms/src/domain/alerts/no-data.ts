@@ -20,7 +20,7 @@ export const NO_DATA_SEVERITY = 'HIGH';
 
 /**
  * The periodic half of alerting (the rest runs as samples arrive): a RUNNING VM that reported before and
- * has been silent for `afterSeconds` (up to `seenGranularitySeconds` more, see recordSeen) gets a FIRING "no data" alert instead of charts that quietly show
+ * has been silent for `afterSeconds` (up to `seenGranularitySeconds` more, see seenUpsert) gets a FIRING "no data" alert instead of charts that quietly show
  * nothing; the evaluator resolves it when data returns. Open alerts of VMs no longer RUNNING are resolved
  * here too (VM_NOT_RUNNING): a stopped VM can neither clear them nor report.
  */

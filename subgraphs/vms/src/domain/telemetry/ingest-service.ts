@@ -78,6 +78,8 @@ export class TelemetryIngest {
     private readonly pool: pg.Pool,
     private readonly partitions: TelemetryPartitions,
     private readonly logger: Logger,
+    /** How far a VM's recorded last-seen time may lag its newest sample (see seenUpsert): most batches move none. */
+    private readonly seenGranularitySeconds: number,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -130,7 +132,12 @@ export class TelemetryIngest {
       }
     }
     const samples: IngestedSample[] = [];
+    // Each VM's newest instant in the batch: its last-seen time moves on with the samples when it lags by the granularity.
+    // (Keyed by VM id: a VM named by both its ids in one batch is one VM.)
+    const newest = new Map<string, { target: TelemetryTarget; at: Date }>();
     for (const a of assemblies.values()) {
+      const known = newest.get(a.target.id);
+      if (known === undefined || known.at.getTime() < a.atMs) newest.set(a.target.id, { target: a.target, at: a.sample.at });
       for (const [metric, perObject] of a.objects ?? []) {
         if (a.sample.values[metric] !== undefined) continue; // the VM total wins
         let sum = 0;
@@ -139,7 +146,11 @@ export class TelemetryIngest {
       }
       samples.push(a.sample);
     }
-    const stored = await this.store(samples);
+    const lagMs = this.seenGranularitySeconds * 1000;
+    const seen: { vmId: string; at: Date }[] = [];
+    for (const { target, at } of newest.values())
+      if (target.lastSeenMs === null || target.lastSeenMs <= at.getTime() - lagMs) seen.push({ vmId: target.id, at });
+    const stored = await this.store(samples, seen);
     let accepted = 0;
     const storedSamples: IngestedSample[] = [];
     for (const a of assemblies.values()) {
@@ -163,8 +174,10 @@ export class TelemetryIngest {
    */
   private async resolveTargets(points: readonly DecodedPoint[], caller: IngestCaller): Promise<Map<string, TelemetryTarget>> {
     const asSent = new Map<string, string>();
+    let previous: string | null = null; // a resource's points come together
     for (const p of points) {
-      if (p.vmRef === null || asSent.has(p.vmRef)) continue;
+      if (p.vmRef === previous || p.vmRef === null || asSent.has(p.vmRef)) continue;
+      previous = p.vmRef;
       const ref = p.vmRef.toLowerCase();
       if (isUuid(ref)) asSent.set(p.vmRef, ref);
     }
@@ -195,13 +208,13 @@ export class TelemetryIngest {
     return null;
   }
 
-  /** Stores the samples; answers those stored (the others were already there). */
-  private async store(samples: readonly IngestedSample[]): Promise<ReadonlySet<IngestedSample>> {
+  /** Stores the samples and moves the VMs' last-seen times on; answers the samples stored (the others were already there). */
+  private async store(samples: readonly IngestedSample[], seen: readonly { vmId: string; at: Date }[]): Promise<ReadonlySet<IngestedSample>> {
     if (samples.length === 0) return new Set();
     const instants = new Map<number, Date>();
     for (const s of samples) instants.set(s.at.getTime(), s.at);
     await this.partitions.ensureFor([...instants.values()]);
-    return storeRawSamples(this.pool, this.db, samples);
+    return storeRawSamples(this.pool, this.db, samples, { vms: seen, granularitySeconds: this.seenGranularitySeconds });
   }
 
   private async notify(samples: readonly IngestedSample[]): Promise<void> {
