@@ -101,6 +101,41 @@ describe('POST /v1/metrics: validation per data point, OTLP partial success', ()
     expect((await rawRows(h.db, [vm!.id])).map((row) => [row.at, row.cpu_percent])).toEqual([[t, 12]]);
   });
 
+  test('values and instants are stored exactly (binary COPY): fractions, zero, huge rates, milliseconds; missing metrics are null', async ({
+    vms: h,
+    auth,
+  }) => {
+    const [vm] = await h.addVms(h.orgs.customerA, 1);
+    const t = new Date(slotAgo(120).getTime() + 123);
+    const body = {
+      resourceMetrics: [
+        resource(vm!.id, [
+          gauge(CPU, '%', [{ at: t, value: 100 / 3 }]),
+          gauge(MEM, '%', [{ at: t, value: 0 }]),
+          gauge(DISK, 'By/s', [{ at: t, value: 0.5, direction: 'write' }]),
+          gauge(NET, 'By/s', [{ at: t, value: 1e12, direction: 'received' }]),
+        ]),
+      ],
+    };
+    expect(await postMetrics(h.baseUrl, body, { token: await auth.serviceToken('collector', ['telemetry:write']) })).toEqual({ status: 200, body: {} });
+    const { rows } = await sql<Record<string, unknown>>`
+      select at, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_text, cpu_percent, memory_percent, disk_read_bytes_per_second,
+        disk_write_bytes_per_second, network_receive_bytes_per_second, network_transmit_bytes_per_second
+      from telemetry_raw where vm_id = ${vm!.id}`.execute(h.db);
+    expect(rows).toEqual([
+      {
+        at: t,
+        at_text: t.toISOString().replace('Z', '000'),
+        cpu_percent: 33.333333333333336,
+        memory_percent: 0,
+        disk_read_bytes_per_second: null,
+        disk_write_bytes_per_second: 0.5,
+        network_receive_bytes_per_second: 1e12,
+        network_transmit_bytes_per_second: null,
+      },
+    ]);
+  });
+
   test("a batch records each VM's newest sample as its last-seen time, moving it on only by 60 s or more", async ({ vms: h, auth }) => {
     const instanceUuid = '6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
     const [a] = await h.addVms(h.orgs.customerA, 1, { instanceUuid });

@@ -219,20 +219,17 @@ export interface TelemetryTarget {
 }
 
 /**
- * Two index probes per name (our id, then the instance UUID) rather than one OR over both arrays, and the
- * last-seen time of each VM found (one probe more), so ingest knows which it must move on.
+ * The VMs these names (distinct, lower-case uuids) may mean, by our id or by instance UUID, with each one's
+ * last-seen time, so ingest knows which it must move on. One pass: the planner reads the whole inventory
+ * once, testing both ids against hashed arrays, while the batch is a large share of it, and switches to
+ * index probes (a BitmapOr of both indexes) once the fleet is much larger than a batch.
  */
 export async function findTelemetryTargets(db: VmsDb, refs: readonly string[]): Promise<TelemetryTarget[]> {
   if (refs.length === 0) return [];
   const { rows } = await sql<{ id: string; organization_id: string; instance_uuid: string | null; last_seen_ms: number | null }>`
-    with r as (select distinct ref from unnest(${[...refs]}::uuid[]) as u(ref)),
-    vm as (
-      select vm.id, vm.organization_id, vm.instance_uuid from r join virtual_machines vm on vm.id = r.ref where vm.status <> 'DELETED'
-      union all
-      select vm.id, vm.organization_id, vm.instance_uuid from r join virtual_machines vm on vm.instance_uuid = r.ref where vm.status <> 'DELETED'
-    )
-    select vm.id, vm.organization_id, vm.instance_uuid, (extract(epoch from s.last_sample_at) * 1000)::float8 as last_seen_ms
-    from vm left join vm_telemetry_seen s on s.vm_id = vm.id`.execute(db);
+    select vm.id, vm.organization_id, vm.instance_uuid, date_part('epoch', s.last_sample_at) * 1000 as last_seen_ms
+    from virtual_machines vm left join vm_telemetry_seen s on s.vm_id = vm.id
+    where (vm.id = any(${[...refs]}::uuid[]) or vm.instance_uuid = any(${[...refs]}::uuid[])) and vm.status <> 'DELETED'`.execute(db);
   return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, instanceUuid: r.instance_uuid, lastSeenMs: r.last_seen_ms }));
 }
 

@@ -1,9 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type { Kysely, RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { METRIC_NAMES } from '../domain/telemetry/samples.ts';
+import { COPY_RAW_BINARY, copyBinary } from './telemetry-copy.ts';
 import { ROLLUP_LOCK_SQL } from './telemetry-rollups.ts';
 import { sampleInsert, samplesStored, type SampleInput } from './telemetry-repository.ts';
 import { seenUpsert } from './telemetry-seen.ts';
@@ -11,29 +10,6 @@ import type { VmsDatabase } from './types.ts';
 
 const ROWS_PER_STATEMENT = 5000;
 const UNIQUE_VIOLATION = '23505';
-// The column order copyText writes.
-const COPY_RAW = `copy telemetry_raw (vm_id, at, ${METRIC_NAMES.join(', ')}) from stdin`;
-
-/**
- * COPY's text format: tab-separated, \N for a metric that did not arrive (uuids, ISO times and numbers need
- * no escaping). A batch's samples share a few instants, so each instant is formatted once.
- */
-export function copyText(samples: readonly SampleInput[]): string {
-  const times = new Map<number, string>();
-  const lines: string[] = new Array(samples.length + 1);
-  for (let i = 0; i < samples.length; i += 1) {
-    const s = samples[i]!;
-    const ms = s.at.getTime();
-    let time = times.get(ms);
-    if (time === undefined) times.set(ms, (time = s.at.toISOString()));
-    const v = s.values;
-    lines[i] =
-      `${s.vmId}\t${time}\t${v.cpu_percent ?? '\\N'}\t${v.memory_percent ?? '\\N'}\t${v.disk_read_bytes_per_second ?? '\\N'}` +
-      `\t${v.disk_write_bytes_per_second ?? '\\N'}\t${v.network_receive_bytes_per_second ?? '\\N'}\t${v.network_transmit_bytes_per_second ?? '\\N'}`;
-  }
-  lines[samples.length] = '';
-  return lines.join('\n');
-}
 
 /** VMs whose last-seen time a batch moves on (their newest instant in it), and how far it may lag (see seenUpsert). */
 export interface SeenUpdate {
@@ -86,7 +62,9 @@ export async function storeRawSamples<S extends SampleInput>(
     for (const s of samples) (s.at.getTime() >= watermark ? fresh : late).push(s);
     if (fresh.length > 0) {
       try {
-        await pipeline(Readable.from([copyText(fresh)]), client.query(copyFrom(COPY_RAW)));
+        const copy = client.query(copyFrom(COPY_RAW_BINARY));
+        copy.end(copyBinary(fresh));
+        await finished(copy);
         for (const s of fresh) stored.add(s);
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;

@@ -6,6 +6,7 @@ import * as alerts from './2026_11_29_0003_alerts.ts';
 import * as sagaLeases from './2026_11_29_0004_saga_leases.ts';
 import * as rollupWatermark from './2026_11_29_0005_telemetry_rollup_watermark.ts';
 import * as licences from './2026_11_29_0006_vm_licences.ts';
+import * as seenFillfactor from './2026_11_29_0007_telemetry_seen_fillfactor.ts';
 
 /** Timestamped and frozen: add new files, never edit merged ones. */
 export const VmsMigrations: Migrations = {
@@ -16,4 +17,5 @@ export const VmsMigrations: Migrations = {
   '2026_11_29_0004_saga_leases': sagaLeases,
   '2026_11_29_0005_telemetry_rollup_watermark': rollupWatermark,
   '2026_11_29_0006_vm_licences': licences,
+  '2026_11_29_0007_telemetry_seen_fillfactor': seenFillfactor,
 };
