@@ -10,6 +10,7 @@ export * from './config.ts';
 export * from './connection.ts';
 export * from './context.ts';
 export * from './db/admin.ts';
+export * from './db/array-literal.ts';
 export * from './db/database.ts';
 export * from './db/errors.ts';
 export * from './db/migrate.ts';

@@ -1,4 +1,4 @@
-import { newId } from '@platform/kernel';
+import { newId, plainArrayLiteral } from '@platform/kernel';
 import type { EventContracts } from '@platform/events';
 import { sql, type Transaction } from 'kysely';
 import type { Alert, AlertKind, AlertStatus, AlertTransition, LoggedAlertTransition } from '../domain/alerts/alert.ts';
@@ -141,7 +141,7 @@ export async function alertPages(db: VmsDb, parentIds: readonly string[], q: Ale
 export async function openAlertsOfVms(db: VmsDb, vmIds: readonly string[]): Promise<Alert[]> {
   if (vmIds.length === 0) return [];
   const { rows } = await sql<AlertRow>`
-    select * from alerts where vm_id = any(${[...vmIds]}::uuid[]) and status <> 'RESOLVED' order by id`.execute(db);
+    select * from alerts where vm_id = any(${plainArrayLiteral(vmIds)}::uuid[]) and status <> 'RESOLVED' order by id`.execute(db);
   return rows.map(alertFromRow);
 }
 

@@ -1,4 +1,4 @@
-import { newId } from '@platform/kernel';
+import { newId, plainArrayLiteral } from '@platform/kernel';
 import { sql, type Transaction } from 'kysely';
 import type { AlertRule } from '../domain/alerts/alert.ts';
 import type { RuleCondition } from '../domain/alerts/rules.ts';
@@ -39,7 +39,9 @@ export async function rulesForVms(db: VmsDb, vmIds: readonly string[], organizat
   if (vmIds.length === 0) return [];
   const { rows } = await sql<AlertRuleRow>`
     select * from alert_rules
-    where vm_id = any(${[...vmIds]}::uuid[]) or (vm_id is null and organization_id = any(${[...organizationIds]}::uuid[]))`.execute(db);
+    where vm_id = any(${plainArrayLiteral(vmIds)}::uuid[]) or (vm_id is null and organization_id = any(${plainArrayLiteral(organizationIds)}::uuid[]))`.execute(
+    db,
+  );
   return rows.map(ruleFromRow);
 }
 

@@ -1,3 +1,4 @@
+import { plainArrayLiteral } from '@platform/kernel';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { METRIC_NAMES, type MetricName } from '../domain/telemetry/samples.ts';
 import type {
@@ -226,10 +227,11 @@ export interface TelemetryTarget {
  */
 export async function findTelemetryTargets(db: VmsDb, refs: readonly string[]): Promise<TelemetryTarget[]> {
   if (refs.length === 0) return [];
+  const names = plainArrayLiteral(refs);
   const { rows } = await sql<{ id: string; organization_id: string; instance_uuid: string | null; last_seen_ms: number | null }>`
     select vm.id, vm.organization_id, vm.instance_uuid, date_part('epoch', s.last_sample_at) * 1000 as last_seen_ms
     from virtual_machines vm left join vm_telemetry_seen s on s.vm_id = vm.id
-    where (vm.id = any(${[...refs]}::uuid[]) or vm.instance_uuid = any(${[...refs]}::uuid[])) and vm.status <> 'DELETED'`.execute(db);
+    where (vm.id = any(${names}::uuid[]) or vm.instance_uuid = any(${names}::uuid[])) and vm.status <> 'DELETED'`.execute(db);
   return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, instanceUuid: r.instance_uuid, lastSeenMs: r.last_seen_ms }));
 }
 

@@ -1,3 +1,4 @@
+import { plainArrayLiteral } from '@platform/kernel';
 import { sql, type RawBuilder } from 'kysely';
 import type { EvaluatedVm } from '../domain/alerts/evaluation.ts';
 import type { VmsDb } from './types.ts';
@@ -29,7 +30,7 @@ export function seenUpsert(seen: readonly { vmId: string; at: Date }[], granular
   return sql<SeenRow>`
     with known as (
       select vm.id as vm_id, vm.organization_id, vm.org_path, u.at, u.n
-      from unnest(${sorted.map((s) => s.vmId)}::uuid[], ${isoTexts(sorted.map((s) => s.at))}::timestamptz[]) with ordinality as u(vm_id, at, n)
+      from unnest(${plainArrayLiteral(sorted.map((s) => s.vmId))}::uuid[], ${plainArrayLiteral(isoTexts(sorted.map((s) => s.at)))}::timestamptz[]) with ordinality as u(vm_id, at, n)
       join virtual_machines vm on vm.id = u.vm_id
     ), upserted as (
       insert into vm_telemetry_seen (vm_id, organization_id, org_path, last_sample_at)

@@ -97,13 +97,20 @@ export class TelemetryIngest {
     const rejected = new Rejections();
     for (const m of batch.malformed) rejected.add(m.reason);
     const targets = await this.resolveTargets(batch.points, caller);
-    const assemblies = new Map<string, Assembly>();
+    // Each VM's assemblies, one per instant (a batch holds a few); `assemblies` keeps them in arrival order.
+    const byVm = new Map<string, Assembly[]>();
+    const assemblies: Assembly[] = [];
     // One Date per instant for the whole batch (samples share them; nobody mutates them).
     const dates = new Map<number, Date>();
-    // A resource's points come together, mostly of one instant: the last assembly is looked up by key only when they move on.
+    // A resource's points come together, mostly of one instant: its target and assembly are looked up only when they move on.
+    let lastRef = undefined as string | null | undefined;
+    let target = undefined as TelemetryTarget | undefined;
     let last = undefined as Assembly | undefined;
     for (const point of batch.points) {
-      const target = point.vmRef === null ? undefined : targets.get(point.vmRef);
+      if (point.vmRef !== lastRef) {
+        lastRef = point.vmRef;
+        target = point.vmRef === null ? undefined : targets.get(point.vmRef);
+      }
       const problem = this.problemOf(point, target, now);
       if (problem) {
         rejected.add(problem);
@@ -111,14 +118,16 @@ export class TelemetryIngest {
       }
       const vm = target!; // a point without a target has a problem
       let a: Assembly | undefined = last;
-      if (a === undefined || a.target !== vm || a.atMs !== point.atMs) {
-        const key = `${vm.id}|${point.atMs}`;
-        a = assemblies.get(key);
+      if (a === undefined || a.target.id !== vm.id || a.atMs !== point.atMs) {
+        let ofVm = byVm.get(vm.id);
+        if (ofVm === undefined) byVm.set(vm.id, (ofVm = []));
+        a = ofVm.find((x) => x.atMs === point.atMs);
         if (a === undefined) {
           let at = dates.get(point.atMs);
           if (!at) dates.set(point.atMs, (at = new Date(point.atMs)));
           a = { target: vm, atMs: point.atMs, sample: { vmId: vm.id, organizationId: vm.organizationId, at, values: {} }, points: 0, objects: null };
-          assemblies.set(key, a);
+          ofVm.push(a);
+          assemblies.push(a);
         }
         last = a;
       }
@@ -135,7 +144,7 @@ export class TelemetryIngest {
     // Each VM's newest instant in the batch: its last-seen time moves on with the samples when it lags by the granularity.
     // (Keyed by VM id: a VM named by both its ids in one batch is one VM.)
     const newest = new Map<string, { target: TelemetryTarget; at: Date }>();
-    for (const a of assemblies.values()) {
+    for (const a of assemblies) {
       const known = newest.get(a.target.id);
       if (known === undefined || known.at.getTime() < a.atMs) newest.set(a.target.id, { target: a.target, at: a.sample.at });
       for (const [metric, perObject] of a.objects ?? []) {
@@ -153,7 +162,7 @@ export class TelemetryIngest {
     const stored = await this.store(samples, seen);
     let accepted = 0;
     const storedSamples: IngestedSample[] = [];
-    for (const a of assemblies.values()) {
+    for (const a of assemblies) {
       if (stored.has(a.sample)) {
         accepted += a.points;
         storedSamples.push(a.sample);
