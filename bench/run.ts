@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '@platform/platform';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
@@ -16,7 +17,8 @@ const scripts = readdirSync(dir)
 let failed = 0;
 for (const script of scripts) {
   console.log(`\n# ${script}`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, script)], { stdio: 'inherit' });
+  // With the services' Node flags: benchmarks that host a service in their own process measure it as deployed.
+  const run = spawnSync(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', path.join(dir, script)], { stdio: 'inherit' });
   if (run.status !== 0) failed += 1;
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -238,6 +238,7 @@ try {
     },
     listeners: 'alert evaluation (default rules of the organisation) and live-sample publishing (no chart open), on every batch',
     targets: { samplesPerSecond: 20_000, vsCopy: 0.3 },
+    nodeFlags: process.execArgv.filter((flag) => flag !== '--import' && flag !== 'tsx'),
     note: 'measured on a shared 2-core machine with other work running; figures vary run to run',
   };
   if (PROFILE_DIR && serviceProfiles.length > 0) {
