@@ -64,10 +64,28 @@ interface Assembly {
 }
 
 /**
+ * The VMs whose recorded last-seen time lags their newest instant in the batch by `lagMs` or more, with that
+ * instant: they move on with the samples. Keyed by VM id: a VM named by both its ids in one batch is one VM.
+ */
+function seenToMove(assemblies: readonly Assembly[], lagMs: number): { vmId: string; at: Date }[] {
+  const newest = new Map<string, Assembly>();
+  for (const a of assemblies) {
+    const known = newest.get(a.target.id);
+    if (known === undefined || known.atMs < a.atMs) newest.set(a.target.id, a);
+  }
+  const seen: { vmId: string; at: Date }[] = [];
+  for (const { target, atMs, sample } of newest.values())
+    if (target.lastSeenMs === null || target.lastSeenMs <= atMs - lagMs) seen.push({ vmId: target.id, at: sample.at });
+  return seen;
+}
+
+/**
  * Telemetry ingest: validates every data point (VM known and visible to the sender, timestamp within
  * [now − raw retention, now + 5 min], percentages 0–100, rates ≥ 0), stores the good ones as VM-instant
- * rows in one transaction (COPY into raw; rollups follow from the rollup pass, see db/telemetry-store.ts), then — committed — hands them to every SampleListener (alert evaluation,
- * live charts) and answers. A listener's failure is logged, never turned into a lost or rejected batch.
+ * rows in one transaction with the VMs' last-seen times (COPY into raw; rollups follow from the rollup
+ * pass, see db/telemetry-store.ts), then — committed — hands them to every SampleListener (alert
+ * evaluation, live charts) and answers. A listener's failure is logged, never turned into a lost or
+ * rejected batch.
  */
 export class TelemetryIngest {
   private readonly listeners: SampleListener[] = [];
@@ -141,12 +159,7 @@ export class TelemetryIngest {
       }
     }
     const samples: IngestedSample[] = [];
-    // Each VM's newest instant in the batch: its last-seen time moves on with the samples when it lags by the granularity.
-    // (Keyed by VM id: a VM named by both its ids in one batch is one VM.)
-    const newest = new Map<string, { target: TelemetryTarget; at: Date }>();
     for (const a of assemblies) {
-      const known = newest.get(a.target.id);
-      if (known === undefined || known.at.getTime() < a.atMs) newest.set(a.target.id, { target: a.target, at: a.sample.at });
       for (const [metric, perObject] of a.objects ?? []) {
         if (a.sample.values[metric] !== undefined) continue; // the VM total wins
         let sum = 0;
@@ -155,11 +168,7 @@ export class TelemetryIngest {
       }
       samples.push(a.sample);
     }
-    const lagMs = this.seenGranularitySeconds * 1000;
-    const seen: { vmId: string; at: Date }[] = [];
-    for (const { target, at } of newest.values())
-      if (target.lastSeenMs === null || target.lastSeenMs <= at.getTime() - lagMs) seen.push({ vmId: target.id, at });
-    const stored = await this.store(samples, seen);
+    const stored = await this.store(samples, seenToMove(assemblies, this.seenGranularitySeconds * 1000));
     let accepted = 0;
     const storedSamples: IngestedSample[] = [];
     for (const a of assemblies) {
