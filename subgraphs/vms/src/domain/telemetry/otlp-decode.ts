@@ -55,9 +55,9 @@ export function byteRateScale(unit: string): number | null {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const listAt = (v: unknown, field: string): unknown[] => {
+const listAt = (v: unknown, field: string | (() => string)): unknown[] => {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw badInput(field, 'must be an array.');
+  if (!Array.isArray(v)) throw badInput(typeof field === 'string' ? field : field(), 'must be an array.');
   return v;
 };
 
@@ -77,15 +77,20 @@ function attribute(attributes: unknown, key: string): string | null {
   return null;
 }
 
-/** timeUnixNano: a decimal string or number of nanoseconds → milliseconds; null when absent or not a time. */
+/**
+ * timeUnixNano: a decimal string or number of nanoseconds → milliseconds; null when absent or not a time.
+ * The string form drops its last six digits rather than going through a BigInt: milliseconds since 1970 fit a
+ * double exactly, and a batch has thousands of points.
+ */
 function timeMs(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Math.floor(v / 1e6);
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
-    const ms = Number(BigInt(v) / 1_000_000n);
+  if (typeof v === 'string' && NANOS.test(v)) {
+    const ms = v.length > 6 ? Number(v.slice(0, -6)) : 0;
     return ms > 0 ? ms : null;
   }
   return null;
 }
+const NANOS = /^\d{1,20}$/;
 
 /** asDouble / asInt (proto3 JSON: numbers, or strings for int64 and for NaN/Infinity). */
 function pointValue(p: Record<string, unknown>): number | null {
@@ -100,18 +105,19 @@ export function decodeOtlpMetrics(body: unknown): DecodedBatch {
   const malformed: { reason: string }[] = [];
   let ignored = 0;
   let seen = 0;
+  // Field paths are only spelled out for an error: a batch has thousands of metrics.
   listAt(body['resourceMetrics'], 'resourceMetrics').forEach((rm, r) => {
     if (!isObject(rm)) throw badInput(`resourceMetrics[${r}]`, 'must be an object.');
     const resource = isObject(rm['resource']) ? rm['resource'] : {};
     const vmRef = attribute(resource['attributes'], 'vcenter.vm.id') ?? attribute(resource['attributes'], 'platform.vm.id');
-    listAt(rm['scopeMetrics'], `resourceMetrics[${r}].scopeMetrics`).forEach((sm, s) => {
+    listAt(rm['scopeMetrics'], () => `resourceMetrics[${r}].scopeMetrics`).forEach((sm, s) => {
       if (!isObject(sm)) throw badInput(`resourceMetrics[${r}].scopeMetrics[${s}]`, 'must be an object.');
-      listAt(sm['metrics'], `resourceMetrics[${r}].scopeMetrics[${s}].metrics`).forEach((metric, m) => {
-        const field = `resourceMetrics[${r}].scopeMetrics[${s}].metrics[${m}]`;
-        if (!isObject(metric)) throw badInput(field, 'must be an object.');
+      listAt(sm['metrics'], () => `resourceMetrics[${r}].scopeMetrics[${s}].metrics`).forEach((metric, m) => {
+        const field = () => `resourceMetrics[${r}].scopeMetrics[${s}].metrics[${m}]`;
+        if (!isObject(metric)) throw badInput(field(), 'must be an object.');
         const name = typeof metric['name'] === 'string' ? metric['name'] : '';
         const data = isObject(metric['gauge']) ? metric['gauge'] : isObject(metric['sum']) ? metric['sum'] : null;
-        const dataPoints = data ? listAt(data['dataPoints'], `${field}.dataPoints`) : [];
+        const dataPoints = data ? listAt(data['dataPoints'], () => `${field()}.dataPoints`) : [];
         seen += dataPoints.length;
         if (seen > MAX_POINTS) throw badInput('resourceMetrics', `holds more than ${MAX_POINTS} data points; send smaller batches.`);
         const percent = PERCENT[name];
