@@ -28,9 +28,9 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { benchDatabases } from './lib/bench-database.ts';
-import { summariseProfile, type CpuProfile } from './lib/cpu-profile-summary.ts';
+import { mergeProfiles, summariseProfile, type CpuProfile } from './lib/cpu-profile-summary.ts';
 import { startCpuProfile } from './lib/cpu-profiler.ts';
-import { mainThreadCpuMs, ownCpuMs as processCpuMs, postgresServerCpuMs } from './lib/local-cpu.ts';
+import { mainThreadCpuMs, ownCpuMs, postgresServerCpuMs } from './lib/local-cpu.ts';
 
 const VMS = Number(process.env['BENCH_TELEMETRY_VMS'] ?? 5000);
 const ROUNDS = Number(process.env['BENCH_TELEMETRY_ROUNDS'] ?? 7);
@@ -134,7 +134,7 @@ try {
     // The server's processes are read first and last: reading /proc costs this process a few ms.
     const postgresBefore = postgresServerCpuMs();
     const profiler = PROFILE_DIR && measured ? await startCpuProfile(200) : undefined;
-    const before = { process: processCpuMs(), main: mainThreadCpuMs() };
+    const before = { process: ownCpuMs(), main: mainThreadCpuMs() };
     let roundStored = 0;
     const sMs = await runAll(
       serviceBatches.map((batch) => async () => {
@@ -143,7 +143,7 @@ try {
         roundStored += r.storedSamples;
       }),
     );
-    const processMs = processCpuMs() - before.process;
+    const processMs = ownCpuMs() - before.process;
     const mainMs = mainThreadCpuMs() - before.main;
     if (profiler) serviceProfiles.push(await profiler.stop());
     const postgresMs = postgresServerCpuMs() - postgresBefore;
@@ -242,15 +242,7 @@ try {
     note: 'measured on a shared 2-core machine with other work running; figures vary run to run',
   };
   if (PROFILE_DIR && serviceProfiles.length > 0) {
-    // The rounds' profiles as one: node ids are offset so they stay apart.
-    let offset = 0;
-    const merged: CpuProfile = { nodes: [], samples: [], timeDeltas: [] };
-    for (const p of serviceProfiles) {
-      (merged.nodes as CpuProfile['nodes'][number][]).push(...p.nodes.map((n) => ({ ...n, id: n.id + offset, children: n.children?.map((c) => c + offset) })));
-      (merged.samples as number[]).push(...p.samples.map((id) => id + offset));
-      (merged.timeDeltas as number[]).push(...p.timeDeltas);
-      offset += Math.max(...p.nodes.map((n) => n.id));
-    }
+    const merged = mergeProfiles(serviceProfiles);
     await mkdir(PROFILE_DIR, { recursive: true });
     await writeFile(`${PROFILE_DIR}/telemetry-ingest-service.cpuprofile`, JSON.stringify(merged));
     Object.assign(result, { serviceProfile: summariseProfile(merged, 40) });

@@ -22,7 +22,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +31,7 @@ import { DEMO_ORGS, DEMO_PASSWORD, generateClusterSecrets, startCluster, SUBGRAP
 import pg from 'pg';
 import type { DashboardStart } from './lib/dashboard-process.ts';
 import type { LoadMinute, LoadStart } from './lib/otlp-load-process.ts';
+import { processCpuMs } from './lib/local-cpu.ts';
 
 /** What the collector process reports over IPC. */
 interface LoadMessage {
@@ -73,18 +73,8 @@ const started = Date.now();
 const progress = (message: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}`);
 const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 
-// --- CPU of a process, from /proc (Linux): user + system, in ms.
-const TICK_MS = 10; // CLK_TCK = 100 on Linux
-function cpuMsOf(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return null;
-  }
-}
+// CPU of a service process (user + system, ms), null before it runs or once it is gone.
+const cpuMsOf = (pid: number | undefined): number | null => (pid ? (processCpuMs(pid) ?? null) : null);
 
 const databaseUrls = {} as Record<SubgraphName, string>;
 for (const name of SUBGRAPHS) {
@@ -123,7 +113,7 @@ const dropDatabases = async () => {
   if (process.env['BENCH_KEEP'] === '1') return;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  for (const name of SUBGRAPHS) await admin.query(`drop database if exists "${prefix}${name}" with (force)`).catch(() => undefined);
+  for (const name of SUBGRAPHS) await admin.query(`drop database if exists ${admin.escapeIdentifier(`${prefix}${name}`)} with (force)`).catch(() => undefined);
   await admin.end();
 };
 const cluster = await (async () => {

@@ -45,6 +45,22 @@ export function areaOf(url: string, functionName: string): string {
   return path;
 }
 
+/** Several profiles (one per measured part) as one: node ids are offset so they stay apart. */
+export function mergeProfiles(profiles: readonly CpuProfile[]): CpuProfile {
+  const nodes: ProfileNode[] = [];
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let offset = 0;
+  for (const p of profiles) {
+    const at = offset;
+    nodes.push(...p.nodes.map((n) => ({ ...n, id: n.id + at, children: n.children?.map((c) => c + at) })));
+    samples.push(...p.samples.map((id) => id + at));
+    timeDeltas.push(...p.timeDeltas);
+    offset += Math.max(0, ...p.nodes.map((n) => n.id));
+  }
+  return { nodes, samples, timeDeltas };
+}
+
 export function summariseProfile(profile: CpuProfile, top = 25): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfSamples = new Map<number, number>();

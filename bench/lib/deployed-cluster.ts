@@ -24,6 +24,7 @@ import {
   type SubgraphName,
 } from '@platform/platform';
 import { benchDatabases, type BenchDatabases } from './bench-database.ts';
+import { processCpuMs } from './local-cpu.ts';
 
 /** The order services are reported in: the edge first, then the subgraphs a fleet page reaches. */
 export const REPORTED_SERVICES: readonly ServiceName[] = ['gateway', 'vms', 'catalog', 'tenancy', 'wallet', 'identity', 'billing'];
@@ -144,20 +145,6 @@ export type ProcessGroups = Readonly<Record<string, readonly number[]>>;
 
 /** CPU milliseconds (user + system, every thread) of each process at one moment, with its group. */
 export type CpuSnapshot = ReadonlyMap<number, { readonly group: string; readonly ms: number }>;
-
-const TICK_MS = 1000 / 100; // USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`)
-
-/** utime + stime from /proc/<pid>/stat, in milliseconds; undefined once the process is gone. */
-export function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // fields 14 and 15 of proc(5)
-  } catch {
-    return undefined;
-  }
-}
 
 export function snapshotCpu(groups: ProcessGroups): CpuSnapshot {
   const snapshot = new Map<number, { group: string; ms: number }>();

@@ -4,7 +4,11 @@
  * local PostgreSQL server's processes. All in milliseconds of user + system time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { processCpuMs } from './deployed-cluster.ts';
+
+/** A process's CPU (every thread) from /proc/<pid>/stat; undefined once the process is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
 
 /** This process, every thread. */
 export function ownCpuMs(): number {
@@ -14,7 +18,7 @@ export function ownCpuMs(): number {
 
 /** This process's main thread (its thread id is the process id). */
 export function mainThreadCpuMs(): number {
-  return taskCpuMs(`/proc/self/task/${process.pid}/stat`);
+  return statCpuMs(`/proc/self/task/${process.pid}/stat`) ?? 0;
 }
 
 /**
@@ -37,8 +41,16 @@ export function postgresServerCpuMs(): number {
   return total;
 }
 
-function taskCpuMs(statFile: string): number {
-  const stat = readFileSync(statFile, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime in ticks of 10 ms (USER_HZ 100)
+const TICK_MS = 1000 / 100; // USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`)
+
+/** utime + stime of a process's or thread's stat file, in ms; undefined once it is gone. */
+function statCpuMs(statFile: string): number | undefined {
+  try {
+    const stat = readFileSync(statFile, 'utf8');
+    // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // fields 14 and 15 of proc(5)
+  } catch {
+    return undefined;
+  }
 }
